@@ -1,0 +1,84 @@
+"""The one renderer: result objects and frames → table, JSON or CSV on stdout."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from tradegap.cli.app import OutputFormat
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _jsonable(obj: Any) -> Any:
+    """Make numpy/pandas scalars and containers JSON-serialisable (NaN → null)."""
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, pd.DataFrame):
+        return [_jsonable(r) for r in obj.to_dict(orient="records")]
+    if isinstance(obj, pd.Series):
+        return _jsonable(obj.to_dict())
+    if isinstance(obj, np.ndarray):
+        return _jsonable(obj.tolist())
+    if isinstance(obj, (np.integer,)):
+        return int(obj)
+    if isinstance(obj, (np.floating, float)):
+        f = float(obj)
+        return None if math.isnan(f) or math.isinf(f) else f
+    if isinstance(obj, (np.bool_,)):
+        return bool(obj)
+    if obj is pd.NA or obj is pd.NaT:
+        return None
+    return obj
+
+
+def frame_table(df: pd.DataFrame, title: str | None = None, caption: str | None = None) -> Table:
+    """A rich table of a frame; floats with thousands separators."""
+    table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
+    for col in df.columns:
+        numeric = pd.api.types.is_numeric_dtype(df[col])
+        table.add_column(str(col), justify="right" if numeric else "left")
+    for row in df.itertuples(index=False):
+        cells = []
+        for v in row:
+            if isinstance(v, (float, np.floating)):
+                cells.append("" if pd.isna(v) else f"{v:,.3f}" if abs(v) < 100 else f"{v:,.1f}")
+            elif v is None or (not isinstance(v, str) and pd.isna(v)):
+                cells.append("")
+            else:
+                cells.append(str(v))
+        table.add_row(*cells)
+    return table
+
+
+def render(
+    obj: Any,
+    fmt: OutputFormat | str = OutputFormat.table,
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+) -> None:
+    """Print a result object (``to_frame()``/``to_dict()``) or a DataFrame.
+
+    ``table`` prints a rich table of ``to_frame()``; ``json`` prints ``to_dict()``
+    (or the frame's records); ``csv`` prints ``to_frame()`` as CSV.
+    """
+    fmt = OutputFormat(fmt)
+    frame = obj if isinstance(obj, pd.DataFrame) else obj.to_frame()
+    if fmt is OutputFormat.json:
+        payload = obj.to_dict() if hasattr(obj, "to_dict") and not isinstance(obj, pd.DataFrame) else frame
+        sys.stdout.write(json.dumps(_jsonable(payload), indent=2) + "\n")
+    elif fmt is OutputFormat.csv:
+        sys.stdout.write(frame.to_csv(index=False))
+    else:
+        console.print(frame_table(frame, title=title, caption=caption))

@@ -1,0 +1,1 @@
+"""Readers of trade and covariate sources into tradegap's canonical tables."""

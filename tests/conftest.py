@@ -1,0 +1,21 @@
+"""Shared fixtures: the tests never read ../shared at runtime; reference data lives in tests/data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def test_data() -> Path:
+    """Folder of small reference datasets committed with the tests (see tests/data/README.md)."""
+    return DATA
+
+
+@pytest.fixture
+def tmp_db(tmp_path: Path) -> Path:
+    """A fresh DuckDB store path for one test."""
+    return tmp_path / "store.duckdb"
