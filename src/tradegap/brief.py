@@ -1,0 +1,1323 @@
+"""The pair brief: everything tradegap knows about two countries' trade, in one object.
+
+:func:`pair_brief` assembles what the other modules compute — trade history
+(:mod:`tradegap.measure`), peers, the structural and size-based potentials and
+the gap decomposition (:mod:`tradegap.potential`), sanctions
+(:mod:`tradegap.sanctions`), UN General Assembly alignment
+(:mod:`tradegap.politics`), sectors (:mod:`tradegap.sectors`), planning
+scenarios (:mod:`tradegap.ge`) and, when given, an article's claim checks —
+into a :class:`PairBrief` of :class:`BriefSection` objects.  Each section is
+computed on its own: when a component raises a
+:class:`~tradegap.errors.TradegapError` (no data for that year, a country not
+covered, ...) the section carries the message instead and the rest of the brief
+is still built.  Programming errors are not swallowed.
+
+The brief holds data, not pictures: each section may carry a :class:`Chart`
+(a kind and a tidy frame); :mod:`tradegap.report.html` draws them.
+
+All trade values in the brief are in **USD millions** (current prices).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from tradegap.errors import InputError, TradegapError
+
+__all__ = [
+    "SECTIONS",
+    "BriefSection",
+    "Chart",
+    "PairBrief",
+    "pair_brief",
+]
+
+ChartKind = Literal["history", "bars", "politics"]
+SectionStatus = Literal["ok", "unavailable"]
+
+#: The sections a brief can hold, in display order.
+SECTIONS: Final[tuple[str, ...]] = (
+    "summary",
+    "history",
+    "peers",
+    "potential",
+    "gap",
+    "decomposition",
+    "sanctions",
+    "politics",
+    "sectors",
+    "scenarios",
+    "claims",
+    "method",
+)
+
+#: Sections built by default (``claims`` appears when claim checks are passed in).
+DEFAULT_SECTIONS: Final[tuple[str, ...]] = tuple(s for s in SECTIONS if s != "claims")
+
+UNIT: Final[str] = "USD millions"
+
+Progress = Callable[[str, int, int], None]
+
+
+# ----------------------------------------------------------------------------------------------
+# Result objects
+# ----------------------------------------------------------------------------------------------
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
+
+
+def _jsonable(obj: Any) -> Any:
+    """Make numpy/pandas values JSON-serialisable (NaN and inf become ``None``)."""
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, pd.DataFrame):
+        return [_jsonable(r) for r in obj.to_dict(orient="records")]
+    if isinstance(obj, pd.Series):
+        return _jsonable(obj.to_dict())
+    if isinstance(obj, np.ndarray):
+        return _jsonable(obj.tolist())
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        f = float(obj)
+        return None if math.isnan(f) or math.isinf(f) else f
+    if obj is None or isinstance(obj, (str, int, bool)):
+        return obj
+    try:
+        if pd.isna(obj):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(obj, "to_dict"):
+        return _jsonable(obj.to_dict())
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return _jsonable(dataclasses.asdict(obj))
+    return str(obj)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What to draw for a section: a kind and a tidy frame (drawn by :mod:`tradegap.report`).
+
+    Parameters
+    ----------
+    kind : {"history", "bars", "politics"}
+        ``history``: columns ``year, direction, actual`` and optionally
+        ``potential, lower, upper`` (structural potential and its band) and
+        ``size_potential``; one panel per direction, values in USD millions.
+        ``bars``: columns ``label, value`` and optionally ``group`` (grouped bars)
+        and ``highlight`` (bool, drawn in the accent colour); horizontal bars.
+        ``politics``: columns ``year, agreement`` (share of UN votes in agreement,
+        0–1) and optionally ``ratio`` (actual/potential trade) on a second axis.
+    data : pandas.DataFrame
+        The tidy frame described above.
+    title, xlabel, ylabel : str
+        Labels; ``note`` is a caption printed under the chart.
+    """
+
+    kind: ChartKind
+    data: pd.DataFrame
+    title: str
+    xlabel: str = ""
+    ylabel: str = ""
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        kinds = list(get_args(ChartKind))
+        if self.kind not in kinds:
+            raise InputError(
+                f"The 'kind' parameter of Chart must be one of {kinds}. Got {self.kind!r} instead."
+            )
+        if not isinstance(self.data, pd.DataFrame):
+            raise InputError(
+                f"The 'data' parameter of Chart must be a pandas DataFrame. Got {type(self.data).__name__} instead."
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able description: kind, labels and the data records."""
+        return {
+            "kind": self.kind,
+            "title": self.title,
+            "xlabel": self.xlabel,
+            "ylabel": self.ylabel,
+            "note": self.note,
+            "data": _jsonable(self.data),
+        }
+
+
+@dataclass(frozen=True)
+class BriefSection:
+    """One section of a brief: plain-language text, an optional table and chart.
+
+    Other modules (e.g. the article reader) can build their own sections and pass
+    them to :func:`pair_brief` with ``extra_sections=``.
+
+    Parameters
+    ----------
+    title : str
+        Heading shown to the reader.
+    text : str
+        Plain-language explanation; paragraphs separated by blank lines.
+    frame : pandas.DataFrame, optional
+        The table of the section (values in USD millions unless a column says otherwise).
+    chart : Chart, optional
+        What to draw.
+    key : str, optional
+        Stable identifier (HTML ids, JSON keys); defaults to a slug of the title.
+    status : {"ok", "unavailable"}
+        ``"unavailable"`` when the section could not be computed; ``text`` then says why.
+    sources : tuple of str
+        Data sources the section rests on.
+    """
+
+    title: str
+    text: str
+    frame: pd.DataFrame | None = None
+    chart: Chart | None = None
+    key: str = ""
+    status: SectionStatus = "ok"
+    sources: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.key:
+            object.__setattr__(self, "key", _slug(self.title))
+        if self.status not in get_args(SectionStatus):
+            raise InputError(
+                f"The 'status' parameter of BriefSection must be one of {list(get_args(SectionStatus))}. "
+                f"Got {self.status!r} instead."
+            )
+        if self.frame is not None and not isinstance(self.frame, pd.DataFrame):
+            raise InputError(
+                "The 'frame' parameter of BriefSection must be a pandas DataFrame or None. "
+                f"Got {type(self.frame).__name__} instead."
+            )
+        object.__setattr__(self, "sources", tuple(self.sources))
+
+    @property
+    def ok(self) -> bool:
+        """True when the section was computed."""
+        return self.status == "ok"
+
+    @classmethod
+    def unavailable(cls, key: str, title: str, error: BaseException | str) -> BriefSection:
+        """A section that could not be computed, carrying the reason as its text."""
+        if isinstance(error, TradegapError):
+            text = f"This section could not be computed: {error.message}"
+            if error.hint:
+                text += f"\n\nHint: {error.hint}"
+        else:
+            text = f"This section could not be computed: {error}"
+        return cls(title=title, text=text, key=key, status="unavailable")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form: key, title, status, text, table records and chart."""
+        return {
+            "key": self.key,
+            "title": self.title,
+            "status": self.status,
+            "text": self.text,
+            "sources": list(self.sources),
+            "table": None if self.frame is None else _jsonable(self.frame),
+            "chart": None if self.chart is None else self.chart.to_dict(),
+        }
+
+
+@dataclass(frozen=True)
+class PairBrief:
+    """The brief for one pair of countries and one reference year.
+
+    Attributes
+    ----------
+    a, b : str
+        ISO3 codes of the two countries (in the order asked for).
+    names : tuple of str
+        Their English names.
+    year : int
+        Reference year of the snapshot figures.
+    sections : tuple of BriefSection
+        In display order.
+    headline : str
+        One-paragraph answer to "could these two trade more?".
+    unit : str
+        Unit of every trade value: ``"USD millions"``.
+    """
+
+    a: str
+    b: str
+    names: tuple[str, str]
+    year: int
+    sections: tuple[BriefSection, ...]
+    headline: str = ""
+    unit: str = UNIT
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def title(self) -> str:
+        """``"Iran – Russia: trade potential brief, 2019"``."""
+        return f"{self.names[0]} – {self.names[1]}: trade potential brief, {self.year}"
+
+    def section(self, key: str) -> BriefSection:
+        """The section with this key (raises :class:`KeyError` naming the keys present)."""
+        for s in self.sections:
+            if s.key == key:
+                return s
+        raise KeyError(f"No section {key!r} in this brief; sections: {[s.key for s in self.sections]}")
+
+    def __contains__(self, key: object) -> bool:
+        return any(s.key == key for s in self.sections)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form of the whole brief."""
+        return {
+            "a": self.a,
+            "b": self.b,
+            "names": list(self.names),
+            "year": self.year,
+            "title": self.title,
+            "unit": self.unit,
+            "headline": self.headline,
+            "metrics": _jsonable(self.metrics),
+            "sections": [s.to_dict() for s in self.sections],
+        }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Summary table: one row per section with its status and first sentence."""
+        rows = []
+        for s in self.sections:
+            first = s.text.strip().split("\n")[0]
+            m = re.match(r"(.+?[.!?])(\s|$)", first)
+            rows.append(
+                {
+                    "section": s.key,
+                    "title": s.title,
+                    "status": s.status,
+                    "summary": m.group(1) if m else first,
+                }
+            )
+        return pd.DataFrame(rows, columns=["section", "title", "status", "summary"])
+
+
+# ----------------------------------------------------------------------------------------------
+# Formatting helpers (plain language)
+# ----------------------------------------------------------------------------------------------
+
+
+def _fmt_usd(millions: float | None) -> str:
+    """``1234.5`` → ``"USD 1.23 billion"``; ``12.3`` → ``"USD 12.3 million"``."""
+    if millions is None or not np.isfinite(millions):
+        return "n/a"
+    v = float(millions)
+    if abs(v) >= 1000:
+        return f"USD {v / 1000:,.2f} billion"
+    if abs(v) >= 10:
+        return f"USD {v:,.0f} million"
+    return f"USD {v:,.1f} million"
+
+
+def _fmt_pct(share: float | None, digits: int = 0) -> str:
+    if share is None or not np.isfinite(share):
+        return "n/a"
+    return f"{100 * share:.{digits}f}%"
+
+
+def _finite(x: Any) -> float | None:
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return f if np.isfinite(f) else None
+
+
+def ratio_sentence(
+    direction: str,
+    actual: float,
+    potential: float,
+    lower: float | None = None,
+    upper: float | None = None,
+    *,
+    what: str = "potential",
+) -> str:
+    """One honest sentence comparing actual trade with a potential.
+
+    Never claims a gap the model does not show: when actual trade is at or above
+    the potential the sentence says so, and when actual trade lies inside the
+    band it says the gap is within the model's uncertainty.
+
+    Parameters
+    ----------
+    direction : str
+        E.g. ``"Iran → Russia"``.
+    actual, potential, lower, upper : float
+        USD millions; ``lower``/``upper`` bound the potential's confidence band.
+    what : str
+        Name of the potential ("structural potential", "size-based potential").
+    """
+    actual_f, pot = _finite(actual), _finite(potential)
+    if actual_f is None or pot is None or pot <= 0:
+        return f"{direction}: the {what} could not be computed for this year."
+    lo, hi = _finite(lower), _finite(upper)
+    ratio = actual_f / pot
+    band = ""
+    if lo is not None and hi is not None:
+        band = f" (95% band {_fmt_usd(lo)} to {_fmt_usd(hi)})"
+    head = f"{direction}: actual {_fmt_usd(actual_f)} against a {what} of {_fmt_usd(pot)}{band}"
+    if actual_f >= pot:
+        tail = (
+            f"Trade is at or above this potential (ratio {ratio:.2f}); "
+            "the model shows no untapped trade in this direction."
+        )
+    elif lo is not None and hi is not None and lo <= actual_f <= hi:
+        tail = (
+            f"Actual trade is {_fmt_pct(ratio)} of the central estimate, but lies inside the "
+            "model's uncertainty band, so the model cannot say that trade is below normal."
+        )
+    else:
+        tail = (
+            f"Actual trade is {_fmt_pct(ratio)} of the potential, leaving about "
+            f"{_fmt_usd(pot - actual_f)} untapped"
+            + (
+                f" (at least {_fmt_usd(max(lo - actual_f, 0.0))} even at the band's low end)."
+                if lo is not None
+                else "."
+            )
+        )
+    return f"{head}. {tail}"
+
+
+# ----------------------------------------------------------------------------------------------
+# Context: caches component results (and their errors) so sections stay independent
+# ----------------------------------------------------------------------------------------------
+
+
+class _Context:
+    """Inputs of one brief plus a cache of component results and their errors."""
+
+    def __init__(self, a: str, b: str, year: int, store: Any, names: tuple[str, str], claims: Any) -> None:
+        self.a, self.b, self.year, self.store, self.names, self.claims = a, b, year, store, names, claims
+        self._cache: dict[str, tuple[bool, Any]] = {}
+        self.metrics: dict[str, Any] = {}
+
+    def get(self, name: str, fn: Callable[[], Any]) -> Any:
+        """``fn()`` computed once; a TradegapError is cached and re-raised on each use."""
+        if name not in self._cache:
+            try:
+                self._cache[name] = (True, fn())
+            except TradegapError as exc:
+                self._cache[name] = (False, exc)
+        ok, value = self._cache[name]
+        if not ok:
+            raise value
+        return value
+
+    def try_get(self, name: str, fn: Callable[[], Any]) -> tuple[Any, TradegapError | None]:
+        """Like :meth:`get` but returns ``(None, error)`` instead of raising a TradegapError."""
+        try:
+            return self.get(name, fn), None
+        except TradegapError as exc:
+            return None, exc
+
+    def dir_label(self, exporter: str, importer: str) -> str:
+        nm = dict(zip((self.a, self.b), self.names, strict=True))
+        return f"{nm.get(exporter, exporter)} → {nm.get(importer, importer)}"
+
+    @property
+    def directions(self) -> tuple[tuple[str, str], tuple[str, str]]:
+        return ((self.a, self.b), (self.b, self.a))
+
+
+class _ComponentMissing(TradegapError):
+    """A component module of tradegap is not installed in this version."""
+
+
+def _import(module: str) -> Any:
+    """Import a tradegap component; a missing *component module* becomes a section message."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name is not None and (exc.name == module or module.startswith(exc.name + ".")):
+            raise _ComponentMissing(
+                f"the component {module} is not available in this installation of tradegap",
+                hint="Update tradegap; the rest of the brief does not depend on it.",
+            ) from exc
+        raise
+
+
+def _fn(module: str, name: str) -> Callable[..., Any]:
+    """A public function of a tradegap component (missing component → section message)."""
+    mod = _import(module)
+    fn = getattr(mod, name, None)
+    if fn is None:
+        raise _ComponentMissing(
+            f"the component function {module}.{name} is not available in this installation of tradegap",
+            hint="Update tradegap; the rest of the brief does not depend on it.",
+        )
+    return fn
+
+
+# ----------------------------------------------------------------------------------------------
+# Adapters: component results → tidy frames the sections use
+# ----------------------------------------------------------------------------------------------
+
+# The component APIs are those in CONTRACTS.md; each adapter turns one component's
+# result object into the tidy frame its section needs, in USD millions.
+
+_SHORT_NAMES: Final[dict[str, str]] = {
+    "IRN": "Iran",
+    "RUS": "Russia",
+    "USA": "United States",
+    "GBR": "United Kingdom",
+    "KOR": "South Korea",
+    "PRK": "North Korea",
+    "SYR": "Syria",
+    "VEN": "Venezuela",
+    "TUR": "Türkiye",
+}
+
+
+def _adapt_short_name(iso3: str, name: str) -> str:
+    """A short English name for prose ("Iran", not "Iran, Islamic Republic of")."""
+    return _SHORT_NAMES.get(iso3, name.split(",")[0].strip() or iso3)
+
+
+def _adapt_coverage(message: str, hint: str | None = None) -> TradegapError:
+    from tradegap.errors import CoverageError
+
+    return CoverageError(message, hint=hint)
+
+
+def _adapt_year_span(years: Iterable[Any]) -> str:
+    ys = sorted(int(y) for y in years)
+    if not ys:
+        return "none"
+    if ys == list(range(ys[0], ys[-1] + 1)):
+        return f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])
+    return ", ".join(str(y) for y in ys)
+
+
+def _to_millions(df: pd.DataFrame, cols: Sequence[str], scale: str | None) -> pd.DataFrame:
+    from tradegap.data.schema import SCALES, rescale
+
+    if scale is None or scale == "millions":
+        return df
+    if scale not in SCALES:
+        raise InputError(f"Unknown value scale {scale!r}; expected one of {list(SCALES)}.")
+    df = df.copy()
+    for c in cols:
+        if c in df:
+            df[c] = rescale(df[c].astype("float64"), scale, "millions")
+    return df
+
+
+def _add_direction(ctx: _Context, df: pd.DataFrame) -> pd.DataFrame:
+    df = df.copy()
+    df["direction"] = [ctx.dir_label(e, i) for e, i in zip(df["exporter"], df["importer"], strict=True)]
+    return df
+
+
+def _adapt_history(ctx: _Context) -> pd.DataFrame:
+    res = _fn("tradegap.measure", "trade")(ctx.a, ctx.b, store=ctx.store)
+    df = res.to_frame()
+    if {"exporter", "importer", "value"} <= set(df.columns):
+        long = df[["year", "exporter", "importer", "value"]].copy()
+        scale = df["scale"].iloc[0] if "scale" in df and len(df) else getattr(res, "scale", "millions")
+        long = _to_millions(long, ["value"], scale)
+    else:
+        raise InputError(
+            f"tradegap.measure.trade returned columns {list(df.columns)}; the brief expects "
+            "exporter, importer, year, value."
+        )
+    long = long[long["exporter"].isin([ctx.a, ctx.b]) & long["importer"].isin([ctx.a, ctx.b])]
+    long = long[long["exporter"] != long["importer"]]
+    if not len(long) or long["value"].notna().sum() == 0:
+        raise _adapt_coverage(f"no trade recorded between {ctx.a} and {ctx.b} in the data")
+    long["year"] = long["year"].astype(int)
+    long = _add_direction(ctx, long)
+    for attr in ("basis", "source"):
+        if attr in df:
+            long.attrs[attr] = sorted(set(map(str, df[attr].dropna())))
+    return long.reset_index(drop=True)
+
+
+def _adapt_history_note(hist: pd.DataFrame) -> str:
+    basis = hist.attrs.get("basis")
+    if basis:
+        from tradegap.data.schema import BASES
+
+        desc = "; ".join(BASES.get(b, b) for b in basis)
+        return f"How the values were reported: {desc}."
+    return ""
+
+
+def _adapt_peers(ctx: _Context) -> tuple[pd.DataFrame, str]:
+    res = _fn("tradegap.measure", "peers")(ctx.b, ctx.a, year=ctx.year, store=ctx.store, n=10)
+    df = res.to_frame().copy()
+    if "partner" not in df or "value" not in df:
+        raise InputError(
+            f"tradegap.measure.peers returned columns {list(df.columns)}; the brief expects partner and value."
+        )
+    scale = df["scale"].iloc[0] if "scale" in df and len(df) else getattr(res, "scale", "millions")
+    df = _to_millions(df, ["value"], scale)
+    df["highlight"] = df["partner"] == ctx.a
+    names = {}
+    try:
+        countries = _import("tradegap.countries")
+        for p in df["partner"]:
+            try:
+                names[p] = _adapt_short_name(p, countries.country_name(p))
+            except TradegapError:
+                names[p] = p
+    except TradegapError:
+        pass
+    df["label"] = [names.get(p, p) for p in df["partner"]]
+    df = df.sort_values("value", ascending=False).reset_index(drop=True)
+    pair = df[df["highlight"]]
+    text = getattr(res, "text", None) or ""
+    if not text:
+        if len(pair):
+            rank = int(pair.index[0]) + 1
+            text = (
+                f"{ctx.names[1]}'s goods trade with {ctx.names[0]} in {ctx.year} "
+                f"({_fmt_usd(pair['value'].iloc[0])}) ranks {rank} of {len(df)} among the partners shown."
+            )
+        else:
+            text = f"{ctx.names[1]}'s largest trading partners in {ctx.year}."
+    return df, text
+
+
+def _adapt_potential(ctx: _Context, fn_name: str) -> pd.DataFrame:
+    fn = _fn("tradegap.potential", fn_name)
+    res = fn(ctx.a, ctx.b, store=ctx.store)
+    df = res.to_frame().copy()
+    scale = df["scale"].iloc[0] if "scale" in df and len(df) else getattr(res, "scale", "millions")
+    df = _to_millions(df, ["actual", "potential", "lower", "upper", "untapped"], scale)
+    for c in ("lower", "upper"):
+        if c not in df:
+            df[c] = np.nan
+    if "ratio" not in df:
+        df["ratio"] = df["actual"] / df["potential"]
+    if "untapped" not in df:
+        df["untapped"] = df["potential"] - df["actual"]
+    df["year"] = df["year"].astype(int)
+    df = _add_direction(ctx, df)
+    spec = getattr(res, "specification", None)
+    if spec is not None:
+        df.attrs["specification"] = spec if isinstance(spec, str) else str(_jsonable(spec))
+    band = getattr(res, "band_method", None)
+    if band:
+        df.attrs["band_method"] = str(band)
+    return df
+
+
+def _adapt_structural(ctx: _Context) -> pd.DataFrame:
+    return _adapt_potential(ctx, "structural")
+
+
+def _adapt_size_based(ctx: _Context) -> pd.DataFrame:
+    return _adapt_potential(ctx, "size_based")
+
+
+def _adapt_gap_split(ctx: _Context) -> tuple[pd.DataFrame, str]:
+    """Split ln(actual / size-based) into a "world" and a "pair" part (an identity, per direction).
+
+    ln(actual/size) = ln(actual/structural) + ln(structural/size): the first term is how
+    little the pair trades *with each other* given each country's total trade; the second
+    how little each country trades *with the world* given its size.
+    """
+    struct = ctx.get("structural", lambda: _adapt_structural(ctx))
+    size = ctx.get("size_based", lambda: _adapt_size_based(ctx))
+    s = struct[struct["year"] == ctx.year].set_index("direction")
+    z = size[size["year"] == ctx.year].set_index("direction")
+    common = [d for d in s.index if d in z.index]
+    if not common:
+        raise _adapt_coverage(
+            f"the structural and size-based potentials have no common estimate for {ctx.year}",
+            hint=f"Structural years: {_adapt_year_span(struct['year'].unique())}; "
+            f"size-based years: {_adapt_year_span(size['year'].unique())}.",
+        )
+    rows, paras = [], []
+    for d in common:
+        actual = float(s.loc[d, "actual"])
+        sp, zp = float(s.loc[d, "potential"]), float(z.loc[d, "potential"])
+        if actual <= 0 or sp <= 0 or zp <= 0:
+            continue
+        pair_part = math.log(actual / sp)
+        world_part = math.log(sp / zp)
+        rows.append({"direction": d, "label": f"{d}: with each other", "group": "the pair trades little with each other", "value": pair_part})
+        rows.append({"direction": d, "label": f"{d}: with the world", "group": "each country trades little with the world", "value": world_part})
+        def say(x: float) -> str:
+            return f"{abs(1 - math.exp(x)):.0%} {'below' if x < 0 else 'above'}"
+        paras.append(
+            f"{d}: actual trade is {say(pair_part + world_part)} the size-based potential. "
+            f"Given each country's total trade, the pair trades {say(pair_part)} its structural potential "
+            f"(\"the pair trades little with each other\"), and the countries' overall trade puts the "
+            f"structural potential {say(world_part)} the size-based one (\"each country trades little with the world\")."
+        )
+    if not rows:
+        raise _adapt_coverage(f"no positive actual trade and potentials to split for {ctx.year}")
+    paras.insert(
+        0,
+        "The gap to the size-based potential splits exactly into two parts (in log points, which add up): "
+        "how far the pair's trade is from normal given each country's total trade, and how far each "
+        "country's total trade is from what its size predicts.",
+    )
+    return pd.DataFrame(rows), "\n\n".join(paras)
+
+
+def _adapt_decomposition(ctx: _Context) -> tuple[pd.DataFrame, str]:
+    res = _fn("tradegap.potential", "decompose")(ctx.a, ctx.b, year=ctx.year, store=ctx.store)
+    df = res.to_frame().copy()
+    if "label" not in df:
+        df["label"] = df[df.columns[0]].astype(str)
+    if "value" not in df:
+        num = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
+        df["value"] = df[num[0]]
+    df["highlight"] = False
+    text = getattr(res, "text", None) or (
+        f"The pair's normal trade cost, factor by factor, for {ctx.names[0]} and {ctx.names[1]}."
+    )
+    return df, text
+
+
+def _adapt_sanctions(ctx: _Context) -> tuple[pd.DataFrame, str]:
+    cases = _fn("tradegap.sanctions", "cases")(ctx.a, ctx.b)
+    ind = _fn("tradegap.sanctions", "indicator")(years=[ctx.year])
+    pair = ind[
+        ind["exporter"].isin([ctx.a, ctx.b]) & ind["importer"].isin([ctx.a, ctx.b]) & (ind["exporter"] != ind["importer"])
+    ]
+    kinds = [c for c in ("sanction_trade", "sanction_financial", "sanction_arms") if c in pair]
+    active = [k.replace("sanction_", "") for k in kinds if len(pair) and pair[k].max() > 0]
+    if active:
+        text = f"In {ctx.year}, sanctions in force between {ctx.names[0]} and {ctx.names[1]}: {', '.join(active)}."
+    else:
+        text = f"No sanctions between {ctx.names[0]} and {ctx.names[1]} were in force in {ctx.year} in the Global Sanctions Data Base."
+    if len(cases):
+        text += f" The database lists {len(cases)} case(s) involving the pair (table)."
+    return cases, text
+
+
+def _adapt_politics(ctx: _Context) -> pd.DataFrame:
+    res = _fn("tradegap.politics", "alignment")(ctx.a, ctx.b)
+    df = res.to_frame().copy()
+    if "agreement" not in df:
+        raise InputError(f"tradegap.politics.alignment returned columns {list(df.columns)}; the brief expects agreement.")
+    if "s_score" not in df:
+        df["s_score"] = np.nan
+    df["year"] = df["year"].astype(int)
+    return df[["year", "agreement", "s_score"]].sort_values("year").reset_index(drop=True)
+
+
+def _adapt_sectors(ctx: _Context) -> tuple[pd.DataFrame, str, pd.DataFrame | None]:
+    res = _fn("tradegap.sectors", "pair_sectors")(ctx.a, ctx.b, store=ctx.store)
+    df = res.to_frame().copy()
+    text = getattr(res, "text", None) or f"Trade between {ctx.names[0]} and {ctx.names[1]} by sector."
+    return df, text, None
+
+
+def _adapt_scenarios(ctx: _Context) -> tuple[pd.DataFrame, str, pd.DataFrame]:
+    res = _fn("tradegap.ge", "pair_scenarios")(ctx.a, ctx.b, year=ctx.year, store=ctx.store)
+    df = res.to_frame().copy()
+    text = getattr(res, "text", None) or "Three standard scenarios for the pair, side by side."
+    num = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
+    chart = pd.DataFrame({"label": df[df.columns[0]].astype(str), "value": df[num[0]]})
+    return df, text, chart
+
+
+def _adapt_claims(claims: list[Any] | None) -> tuple[pd.DataFrame, str]:
+    if not claims:
+        return pd.DataFrame(columns=["claim", "verdict"]), "No checkable trade claims were found in the article."
+    rows = []
+    for c in claims:
+        if isinstance(c, dict):
+            rows.append(_jsonable(c))
+        elif hasattr(c, "to_dict"):
+            rows.append(_jsonable(c.to_dict()))
+        elif dataclasses.is_dataclass(c) and not isinstance(c, type):
+            rows.append(_jsonable(dataclasses.asdict(c)))
+        else:
+            raise InputError(
+                "The 'claims' parameter of pair_brief must hold dicts or objects with to_dict(). "
+                f"Got {type(c).__name__} instead."
+            )
+    df = pd.DataFrame(rows)
+    for c in df.columns:
+        if df[c].map(lambda v: isinstance(v, (dict, list))).any():
+            df[c] = df[c].map(lambda v: v if not isinstance(v, (dict, list)) else str(v))
+    text = f"{len(df)} claim(s) from the article checked against the data."
+    if "verdict" in df:
+        counts = df["verdict"].value_counts()
+        text += " Verdicts: " + ", ".join(f"{k}: {v}" for k, v in counts.items()) + "."
+    return df, text
+
+# ----------------------------------------------------------------------------------------------
+# Sections
+# ----------------------------------------------------------------------------------------------
+
+_SOURCES = {
+    "dots": "IMF Direction of Trade Statistics (DOTS), goods trade, USD millions, mirror-reconciled",
+    "baci": "CEPII BACI, total goods trade, reconciled FOB values (converted from USD thousands to millions)",
+    "wdi": "World Bank World Development Indicators (GDP, current USD)",
+    "geodist": "CEPII GeoDist (distance, contiguity, language, colonial ties, landlocked) plus a shared-sea flag",
+    "unga": "UN General Assembly roll-call votes (Voeten et al.), 1946–2019",
+    "gsdb": "Global Sanctions Data Base v3 (Felbermayr, Kirilakha, Syropoulos, Yalcin & Yotov)",
+}
+
+
+def _section_history(ctx: _Context) -> BriefSection:
+    hist = ctx.get("history", lambda: _adapt_history(ctx))
+    lines = []
+    frame = hist.pivot_table(index="year", columns="direction", values="value", aggfunc="sum").reset_index()
+    frame.columns.name = None
+    labels = [ctx.dir_label(*d) for d in ctx.directions]
+    for lab in labels:
+        if lab not in frame:
+            frame[lab] = np.nan
+    frame["total"] = frame[labels].sum(axis=1, min_count=1)
+    frame = frame[["year", *labels, "total"]].sort_values("year")
+    years = frame["year"].astype(int)
+    first, last = int(years.min()), int(years.max())
+    lines.append(
+        f"Goods trade between {ctx.names[0]} and {ctx.names[1]} in each direction, {first}–{last}, "
+        f"in {UNIT} at current prices."
+    )
+    snap = frame[frame["year"] == ctx.year]
+    if len(snap):
+        row = snap.iloc[0]
+        lines.append(
+            f"In {ctx.year}, {labels[0]} was {_fmt_usd(row[labels[0]])} and {labels[1]} "
+            f"{_fmt_usd(row[labels[1]])}, {_fmt_usd(row['total'])} in total."
+        )
+        ctx.metrics["actual_total"] = _finite(row["total"])
+        ctx.metrics["actual_ab"] = _finite(row[labels[0]])
+        ctx.metrics["actual_ba"] = _finite(row[labels[1]])
+        tot = frame.set_index("year")["total"].dropna()
+        if len(tot) > 1:
+            peak_year = int(tot.idxmax())
+            lines.append(f"The highest total in the period was {_fmt_usd(tot.max())} in {peak_year}.")
+    else:
+        lines.append(f"The data has no value for {ctx.year}.")
+    note = _adapt_history_note(hist)
+    if note:
+        lines.append(note)
+    chart_data = hist.rename(columns={"value": "actual"})[["year", "direction", "actual"]]
+    pot, _ = ctx.try_get("structural", lambda: _adapt_structural(ctx))
+    size, _ = ctx.try_get("size_based", lambda: _adapt_size_based(ctx))
+    chart_note = "Actual goods trade (IMF DOTS)."
+    if pot is not None and len(pot):
+        p = pot[["year", "direction", "potential", "lower", "upper"]]
+        chart_data = chart_data.merge(p, on=["year", "direction"], how="outer")
+        chart_note += " Shaded: structural potential with its 95% band."
+    if size is not None and len(size):
+        s = size[["year", "direction", "potential"]].rename(columns={"potential": "size_potential"})
+        chart_data = chart_data.merge(s, on=["year", "direction"], how="outer")
+        chart_note += " Dashed: size-based potential."
+    chart = Chart(
+        kind="history",
+        data=chart_data.sort_values(["direction", "year"]).reset_index(drop=True),
+        title=f"Actual vs potential trade, {ctx.names[0]} and {ctx.names[1]}",
+        xlabel="year",
+        ylabel=UNIT,
+        note=chart_note,
+    )
+    return BriefSection(
+        title="Trade history",
+        key="history",
+        text="\n\n".join(lines),
+        frame=frame.reset_index(drop=True),
+        chart=chart,
+        sources=(_SOURCES["dots"],),
+    )
+
+
+def _section_peers(ctx: _Context) -> BriefSection:
+    peers = ctx.get("peers", lambda: _adapt_peers(ctx))
+    frame, text = peers
+    chart = Chart(
+        kind="bars",
+        data=frame[["label", "value", "highlight"]],
+        title=f"{ctx.names[1]}'s trade with {ctx.names[0]} and with comparable partners, {ctx.year}",
+        xlabel=UNIT,
+        note="Highlighted: the pair of this brief.",
+    )
+    return BriefSection(
+        title="Peers: how the pair compares",
+        key="peers",
+        text=text,
+        frame=frame.drop(columns=["highlight", "label"], errors="ignore"),
+        chart=chart,
+        sources=(_SOURCES["dots"],),
+    )
+
+
+def _potential_table(ctx: _Context, frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    snap = frame[frame["year"] == ctx.year].copy()
+    snap.insert(0, "measure", kind)
+    return snap
+
+
+def _section_potential(ctx: _Context) -> BriefSection:
+    struct, err_s = ctx.try_get("structural", lambda: _adapt_structural(ctx))
+    size, err_z = ctx.try_get("size_based", lambda: _adapt_size_based(ctx))
+    if struct is None and size is None:
+        raise err_s or err_z  # type: ignore[misc]
+    paras = [
+        "Two meanings of \"capacity\" are measured side by side.",
+        "The structural potential asks: given how much each country trades with the whole world, is the "
+        "share it trades with the other normal for two countries this far apart, with a shared sea, "
+        "different languages and so on? It is estimated with a gravity model on all country pairs "
+        "(PPML with exporter-year, importer-year and pair effects; the pair effects are then explained "
+        "by geography, so every pair gets a 'normal' trade cost).",
+        "The size-based potential asks: how much would they trade if each traded like a typical economy "
+        "of its size (GDP), given geography? This is closer to the article's \"high capacities\": a "
+        "country whose trade with everyone is depressed (for example by sanctions) can look normal "
+        "structurally and still trade far below what its GDP predicts.",
+    ]
+    rows = []
+    for label, frame, err in (("structural potential", struct, err_s), ("size-based potential", size, err_z)):
+        if frame is None:
+            paras.append(f"The {label} could not be computed: {err.message if err else ''}")
+            continue
+        snap = frame[frame["year"] == ctx.year]
+        if not len(snap):
+            years = sorted(frame["year"].unique())
+            paras.append(
+                f"The {label} has no estimate for {ctx.year} (estimated years: {_adapt_year_span(years)})."
+            )
+            continue
+        sentences = []
+        for ex, im in ctx.directions:
+            lab = ctx.dir_label(ex, im)
+            r = snap[snap["direction"] == lab]
+            if not len(r):
+                continue
+            r0 = r.iloc[0]
+            sentences.append(ratio_sentence(lab, r0["actual"], r0["potential"], r0.get("lower"), r0.get("upper"), what=label))
+            key = "structural" if label.startswith("structural") else "size"
+            suffix = "ab" if (ex, im) == (ctx.a, ctx.b) else "ba"
+            ctx.metrics[f"{key}_potential_{suffix}"] = _finite(r0["potential"])
+            ctx.metrics[f"{key}_ratio_{suffix}"] = _finite(r0["ratio"])
+        paras.append(" ".join(sentences))
+        t = snap.copy()
+        t.insert(0, "measure", label)
+        rows.append(t)
+    spec = []
+    for frame in (struct, size):
+        if frame is not None and "specification" in frame.attrs:
+            spec.append(frame.attrs["specification"])
+    if spec:
+        paras.append("Specification: " + " ".join(spec))
+    band = next((f.attrs.get("band_method") for f in (struct, size) if f is not None and f.attrs.get("band_method")), None)
+    paras.append(
+        "Uncertainty: the bands are 95% intervals"
+        + (f" ({band})" if band else "")
+        + ". They reflect the statistical uncertainty of the estimated coefficients only, not errors in "
+        "the data or in the model's assumptions; treat the potential as an order of magnitude."
+    )
+    table = pd.concat(rows, ignore_index=True) if rows else None
+    if table is not None:
+        table = table[[c for c in ("measure", "direction", "year", "actual", "potential", "lower", "upper", "ratio", "untapped") if c in table]]
+    return BriefSection(
+        title="Trade potential: structural and size-based",
+        key="potential",
+        text="\n\n".join(paras),
+        frame=table,
+        sources=(_SOURCES["baci"], _SOURCES["wdi"], _SOURCES["geodist"], _SOURCES["gsdb"]),
+    )
+
+
+def _section_gap(ctx: _Context) -> BriefSection:
+    frame, text = ctx.get("gap", lambda: _adapt_gap_split(ctx))
+    chart = None
+    if frame is not None and {"label", "value"} <= set(frame.columns):
+        chart = Chart(
+            kind="bars",
+            data=frame[[c for c in ("label", "value", "group") if c in frame]],
+            title="Where the gap to size-based potential comes from",
+            xlabel="share of the gap (log points)",
+        )
+    return BriefSection(title="The gap split", key="gap", text=text, frame=frame, chart=chart)
+
+
+def _section_decomposition(ctx: _Context) -> BriefSection:
+    frame, text = ctx.get("decomposition", lambda: _adapt_decomposition(ctx))
+    chart = Chart(
+        kind="bars",
+        data=frame[[c for c in ("label", "value", "highlight") if c in frame]],
+        title=f"What shapes the cost of trade between {ctx.names[0]} and {ctx.names[1]}",
+        xlabel="effect on trade (%; negative = lowers trade)",
+        note="Each bar: how much this factor raises or lowers the pair's trade compared with a pair without it.",
+    )
+    return BriefSection(
+        title="The gap explained",
+        key="decomposition",
+        text=text,
+        frame=frame.drop(columns=["highlight"], errors="ignore"),
+        chart=chart,
+        sources=(_SOURCES["geodist"], _SOURCES["gsdb"]),
+    )
+
+
+def _section_sanctions(ctx: _Context) -> BriefSection:
+    frame, text = ctx.get("sanctions", lambda: _adapt_sanctions(ctx))
+    return BriefSection(
+        title="Sanctions", key="sanctions", text=text, frame=frame, sources=(_SOURCES["gsdb"],)
+    )
+
+
+def _section_politics(ctx: _Context) -> BriefSection:
+    align = ctx.get("politics", lambda: _adapt_politics(ctx))
+    struct, err = ctx.try_get("structural", lambda: _adapt_structural(ctx))
+    data = align.copy()
+    paras = []
+    if struct is not None and len(struct):
+        tot = struct.groupby("year")[["actual", "potential"]].sum(min_count=1)
+        ratio = (tot["actual"] / tot["potential"]).rename("ratio").reset_index()
+        data = data.merge(ratio, on="year", how="outer").sort_values("year")
+    yrs = data.dropna(subset=["agreement"])
+    if not len(yrs):
+        raise _adapt_coverage(f"no UN General Assembly votes in common for {ctx.a}–{ctx.b}")
+    last = yrs.iloc[-1]
+    paras.append(
+        f"Political alignment is measured by how often {ctx.names[0]} and {ctx.names[1]} vote the same way "
+        f"in the UN General Assembly (yes, no or abstain on the same resolution). In {int(last['year'])}, "
+        f"the latest year with votes, they agreed on {_fmt_pct(last['agreement'])} of the votes both cast"
+        + (f" (Signorino–Ritter S-score {last['s_score']:.2f}, where 1 is perfect agreement)." if pd.notna(last.get("s_score")) else ".")
+    )
+    early = yrs.iloc[0]
+    paras.append(
+        f"Agreement was {_fmt_pct(early['agreement'])} in {int(early['year'])}; the mean over "
+        f"{int(early['year'])}–{int(last['year'])} is {_fmt_pct(yrs['agreement'].mean())}."
+    )
+    if "ratio" in data and data["ratio"].notna().any():
+        both = data.dropna(subset=["agreement", "ratio"])
+        r_last = data.dropna(subset=["ratio"]).iloc[-1]
+        paras.append(
+            f"Beside it, the ratio of actual to structural-potential trade (both directions): "
+            f"{r_last['ratio']:.2f} in {int(r_last['year'])}"
+            + (" — trade at or above its structural potential." if r_last["ratio"] >= 1 else " — trade below its structural potential.")
+        )
+        if len(both) >= 5 and both["agreement"].std() > 0 and both["ratio"].std() > 0:
+            corr = float(np.corrcoef(both["agreement"], both["ratio"])[0, 1])
+            paras.append(
+                f"Over {len(both)} common years the two series have a correlation of {corr:.2f}. "
+                "This is a description, not a causal estimate: close voting does not by itself make trade grow."
+            )
+    else:
+        paras.append(
+            "The actual/potential trade ratio is not shown beside it"
+            + (f" because the potential could not be computed: {err.message}" if err else ".")
+        )
+    chart_cols = [c for c in ("year", "agreement", "ratio") if c in data]
+    chart = Chart(
+        kind="politics",
+        data=data[chart_cols].reset_index(drop=True),
+        title="Politics beside economics",
+        xlabel="year",
+        ylabel="UN vote agreement (share)",
+        note="Line: share of UN General Assembly votes in agreement. Bars: actual / structural potential trade.",
+    )
+    return BriefSection(
+        title="Politics beside economics",
+        key="politics",
+        text="\n\n".join(paras),
+        frame=data.reset_index(drop=True),
+        chart=chart,
+        sources=(_SOURCES["unga"], _SOURCES["baci"]),
+    )
+
+
+def _section_sectors(ctx: _Context) -> BriefSection:
+    frame, text, chart_frame = ctx.get("sectors", lambda: _adapt_sectors(ctx))
+    chart = None
+    if chart_frame is not None and len(chart_frame):
+        chart = Chart(
+            kind="bars",
+            data=chart_frame,
+            title="Trade by sector",
+            xlabel=UNIT,
+        )
+    return BriefSection(title="Sectors", key="sectors", text=text, frame=frame, chart=chart)
+
+
+def _section_scenarios(ctx: _Context) -> BriefSection:
+    frame, text, chart_frame = ctx.get("scenarios", lambda: _adapt_scenarios(ctx))
+    chart = Chart(
+        kind="bars",
+        data=chart_frame,
+        title="What planning could deliver: change in the pair's trade",
+        xlabel="% change",
+        note="General-equilibrium scenarios (one-sector structural gravity, σ = 7 unless stated).",
+    )
+    return BriefSection(
+        title="What planning could deliver", key="scenarios", text=text, frame=frame, chart=chart
+    )
+
+
+def _section_claims(ctx: _Context) -> BriefSection:
+    frame, text = _adapt_claims(ctx.claims)
+    return BriefSection(title="The article's claims, checked", key="claims", text=text, frame=frame)
+
+
+def _section_method(ctx: _Context) -> BriefSection:
+    text = "\n\n".join(
+        [
+            f"Units: every trade value is in {UNIT} at current prices; years are calendar years. "
+            f"Snapshot figures refer to {ctx.year}.",
+            "Trade history and peers use the IMF Direction of Trade Statistics. Where a country does not "
+            "report (Iran stopped reporting after 1999), its flows come from its partners' reports "
+            "(\"mirror\" data).",
+            "Potentials use a gravity model: trade between two countries grows with their economic size and "
+            "falls with the cost of trading (distance, borders, language, policy). The model is estimated by "
+            "Poisson pseudo-maximum likelihood (PPML), the standard method that handles zero trade flows, "
+            "on all country pairs in CEPII BACI. A potential is what the model predicts for a pair with "
+            "typical trade costs given its geography — not a forecast and not a target.",
+            "Scenarios solve a general-equilibrium model in which prices, incomes and every country's trade "
+            "adjust together, so they include diversion from and to third countries.",
+            "Limits: the data covers goods only (no services, no energy transit fees), recorded trade only "
+            "(no smuggling or barter), and the model cannot see every trade cost (payment channels, "
+            "informal barriers). Results are estimates with uncertainty, stated where computed.",
+        ]
+    )
+    return BriefSection(
+        title="Data and method",
+        key="method",
+        text=text,
+        sources=tuple(_SOURCES.values()),
+    )
+
+
+_BUILDERS: Final[dict[str, tuple[str, Callable[[_Context], BriefSection]]]] = {
+    "history": ("Trade history", _section_history),
+    "peers": ("Peers: how the pair compares", _section_peers),
+    "potential": ("Trade potential: structural and size-based", _section_potential),
+    "gap": ("The gap split", _section_gap),
+    "decomposition": ("The gap explained", _section_decomposition),
+    "sanctions": ("Sanctions", _section_sanctions),
+    "politics": ("Politics beside economics", _section_politics),
+    "sectors": ("Sectors", _section_sectors),
+    "scenarios": ("What planning could deliver", _section_scenarios),
+    "claims": ("The article's claims, checked", _section_claims),
+    "method": ("Data and method", _section_method),
+}
+
+
+def _build(key: str, ctx: _Context) -> BriefSection:
+    title, builder = _BUILDERS[key]
+    try:
+        return builder(ctx)
+    except TradegapError as exc:
+        return BriefSection.unavailable(key, title, exc)
+    except ModuleNotFoundError as exc:
+        # a tradegap component that a component itself needs is missing from this installation
+        if exc.name and exc.name.startswith("tradegap."):
+            return BriefSection.unavailable(
+                key,
+                title,
+                _ComponentMissing(
+                    f"the component {exc.name} is not available in this installation of tradegap",
+                    hint="Update tradegap; the rest of the brief does not depend on it.",
+                ),
+            )
+        raise
+
+
+def _summary(ctx: _Context, sections: dict[str, BriefSection]) -> tuple[BriefSection, str]:
+    """The headline: the answer to "could they trade more?", as far as the model shows it."""
+    m = ctx.metrics
+    paras: list[str] = []
+    if m.get("actual_total") is not None:
+        paras.append(
+            f"In {ctx.year}, {ctx.names[0]} and {ctx.names[1]} traded goods worth {_fmt_usd(m['actual_total'])} "
+            f"({ctx.dir_label(ctx.a, ctx.b)} {_fmt_usd(m.get('actual_ab'))}, "
+            f"{ctx.dir_label(ctx.b, ctx.a)} {_fmt_usd(m.get('actual_ba'))})."
+        )
+    verdicts = []
+    for key, label in (("structural", "structural potential"), ("size", "size-based potential")):
+        ratios = [m.get(f"{key}_ratio_ab"), m.get(f"{key}_ratio_ba")]
+        if all(r is None for r in ratios):
+            continue
+        parts = []
+        for r, (ex, im) in zip(ratios, ctx.directions, strict=True):
+            if r is None:
+                continue
+            where = "at or above" if r >= 1 else "below"
+            parts.append(f"{ctx.dir_label(ex, im)} is {where} it (actual/potential {r:.2f})")
+        verdicts.append(f"Against the {label}, " + "; ".join(parts) + ".")
+    if verdicts:
+        paras.extend(verdicts)
+        below = [
+            r
+            for k in ("structural", "size")
+            for r in (m.get(f"{k}_ratio_ab"), m.get(f"{k}_ratio_ba"))
+            if r is not None
+        ]
+        if below and all(r >= 1 for r in below):
+            paras.append(
+                "The model does not show untapped trade: the pair already trades at least as much as "
+                "comparable pairs. A claim of large unused capacity is not supported by these estimates."
+            )
+        elif below and all(r < 1 for r in below):
+            paras.append(
+                "Both measures put actual trade below potential; see the bands in the potential section "
+                "for how sure the model is, and the gap explanation for why."
+            )
+        else:
+            paras.append(
+                "The two measures disagree or the directions differ; read the potential section before "
+                "quoting a single number."
+            )
+    else:
+        paras.append("The trade potential could not be computed; see the potential section for the reason.")
+    unavailable = [s.title for k, s in sections.items() if not s.ok]
+    if unavailable:
+        paras.append("Not available in this brief: " + ", ".join(unavailable) + ".")
+    frame_rows = [
+        {"measure": k.replace("_", " "), "value": v}
+        for k, v in m.items()
+        if isinstance(v, (int, float)) and v is not None
+    ]
+    frame = pd.DataFrame(frame_rows, columns=["measure", "value"]) if frame_rows else None
+    section = BriefSection(title="Summary", key="summary", text="\n\n".join(paras), frame=frame)
+    return section, paras[0] if paras else ""
+
+
+def _validate_country(code: str, what: str) -> tuple[str, str]:
+    if not isinstance(code, str) or not code.strip():
+        raise InputError(f"The '{what}' parameter of pair_brief must be a country name or ISO3 code. Got {code!r} instead.")
+    try:
+        countries = _import("tradegap.countries")
+    except _ComponentMissing:
+        iso = code.strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", iso):
+            raise InputError(
+                f"The '{what}' parameter of pair_brief must be an ISO3 code. Got {code!r} instead.",
+                hint="Use three-letter ISO codes such as IRN or RUS.",
+            ) from None
+        return iso, iso
+    iso = countries.to_iso3(code)
+    try:
+        name = countries.country_name(iso)
+    except TradegapError:
+        name = iso
+    return iso, _adapt_short_name(iso, name)
+
+
+def pair_brief(
+    a: str,
+    b: str,
+    *,
+    year: int = 2019,
+    store: Any = None,
+    sections: Sequence[str] | None = None,
+    claims: Iterable[Any] | None = None,
+    extra_sections: Sequence[BriefSection] = (),
+    progress: Progress | None = None,
+) -> PairBrief:
+    """Assemble the brief for countries ``a`` and ``b``.
+
+    Parameters
+    ----------
+    a, b : str
+        Country names or ISO3 codes (e.g. ``"IRN"``, ``"Russia"``).
+    year : int, default 2019
+        Reference year of the snapshot figures (history and politics cover all years).
+    store : tradegap.store.Store, optional
+        Data store; ``None`` uses the default store, or the embedded data.
+    sections : sequence of str, optional
+        Which sections to build (see :data:`SECTIONS`); default all except ``claims``.
+        ``"summary"`` and ``"method"`` are always included.
+    claims : iterable, optional
+        An article's claim checks (objects with ``to_dict()`` or dicts); adds the
+        ``claims`` section.
+    extra_sections : sequence of BriefSection
+        Sections built elsewhere, appended before "Data and method".
+    progress : callable, optional
+        Called as ``progress(section_title, i, n)`` before each section is computed.
+
+    Returns
+    -------
+    PairBrief
+        Trade values in USD millions.
+
+    Raises
+    ------
+    UnknownCountryError
+        When a country cannot be recognised.
+    InputError
+        For a bad year, the same country twice or an unknown section name.
+    """
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
+        raise InputError(f"The 'year' parameter of pair_brief must be an int. Got {year!r} instead.")
+    year = int(year)
+    if not 1948 <= year <= 2100:
+        raise InputError(
+            f"The 'year' parameter of pair_brief must be a calendar year. Got {year} instead.",
+            hint="Trade data covers 1990–2020 for history and 2000–2020 for potentials.",
+        )
+    a_iso, a_name = _validate_country(a, "a")
+    b_iso, b_name = _validate_country(b, "b")
+    if a_iso == b_iso:
+        raise InputError(
+            f"pair_brief needs two different countries. Got {a!r} and {b!r} (both {a_iso}).",
+            hint="Name two countries, e.g. `tradegap brief IRN RUS`.",
+        )
+    claims_list = list(claims) if claims is not None else None
+    if sections is None:
+        wanted = list(DEFAULT_SECTIONS) + (["claims"] if claims_list is not None else [])
+    else:
+        wanted = list(sections)
+        unknown = [s for s in wanted if s not in SECTIONS]
+        if unknown:
+            raise InputError(
+                f"The 'sections' parameter of pair_brief must contain only {list(SECTIONS)}. Got {unknown} instead."
+            )
+        if claims_list is not None and "claims" not in wanted:
+            wanted.append("claims")
+    for extra in extra_sections:
+        if not isinstance(extra, BriefSection):
+            raise InputError(
+                f"The 'extra_sections' parameter of pair_brief must hold BriefSection objects. Got {type(extra).__name__}."
+            )
+    ctx = _Context(a_iso, b_iso, year, store, (a_name, b_name), claims_list)
+    order = [k for k in SECTIONS if k in wanted and k not in ("summary", "method")]
+    built: dict[str, BriefSection] = {}
+    n = len(order) + 2
+    for i, key in enumerate(order):
+        if progress is not None:
+            progress(_BUILDERS[key][0], i, n)
+        built[key] = _build(key, ctx)
+    if progress is not None:
+        progress("Summary", n - 2, n)
+    summary, headline = _summary(ctx, built)
+    method = _build("method", ctx)
+    if progress is not None:
+        progress("Done", n, n)
+    ordered = [summary, *built.values(), *extra_sections, method]
+    keys = [s.key for s in ordered]
+    dupes = sorted({k for k in keys if keys.count(k) > 1})
+    if dupes:
+        raise InputError(f"Brief sections must have unique keys; duplicated: {dupes}.")
+    return PairBrief(
+        a=a_iso,
+        b=b_iso,
+        names=(a_name, b_name),
+        year=year,
+        sections=tuple(ordered),
+        headline=summary.text,
+        metrics=dict(ctx.metrics),
+    )
