@@ -1,0 +1,574 @@
+"""Run tradegap's checks on an article's claims.
+
+Each claim kind has one check (:data:`tradegap.article.claims.CHECK_OF_KIND`):
+
+=========== ====================================================== =====================================
+check       data                                                   verdict rule (tolerance)
+=========== ====================================================== =====================================
+value       :func:`tradegap.measure.trade` (IMF DOTS, USD millions) claim / data − 1 within ±10 % → consistent
+growth      the same, year on year                                  within ±3 percentage points
+peer        :func:`tradegap.measure.peers` (ranks, GDP of peers)    see :func:`check_peer`
+potential   :func:`tradegap.potential.structural`                   potential > actual by more than 10 %
+scenario    :func:`tradegap.ge.pair_scenarios`                      a what-if, never a verdict
+sector      :func:`tradegap.sectors.pair_sectors`                   see :func:`check_sector`
+sanctions   :func:`tradegap.sanctions.cases` / ``indicator``        a case in force that year
+contiguity  ``Store.pairs()`` (CEPII ``contig``, ``shared_sea``)    the flag the claim implies is 1
+=========== ====================================================== =====================================
+
+Verdicts are ``consistent``, ``higher than data``, ``lower than data``
+(numbers), ``inconsistent`` (yes/no statements the data contradict) and
+``not checkable`` (with the reason: a currency without a known rate, a year
+without data, a component that raised a :class:`~tradegap.errors.TradegapError`).
+Only :class:`~tradegap.errors.TradegapError` is turned into "not checkable";
+programming errors propagate.  The article's numbers are only compared,
+never stored or used as data.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+import numpy as np
+import pandas as pd
+
+from tradegap.article.claims import Claim
+from tradegap.errors import TradegapError
+
+Verdict = Literal["consistent", "higher than data", "lower than data", "inconsistent", "not checkable"]
+VERDICTS: Final[tuple[str, ...]] = ("consistent", "higher than data", "lower than data", "inconsistent", "not checkable")
+
+#: Relative tolerance of value checks (claim vs data).
+VALUE_TOLERANCE: Final[float] = 0.10
+#: Absolute tolerance of growth checks, percentage points.
+GROWTH_TOLERANCE_PP: Final[float] = 3.0
+#: Potential must exceed actual trade by more than this share for "can be increased" to be consistent.
+POTENTIAL_MARGIN: Final[float] = 0.10
+
+DOTS_SOURCE: Final[str] = "IMF DOTS (goods, USD millions, mirror-reconciled)"
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """The answer to one claim.
+
+    Attributes
+    ----------
+    claim
+        The claim checked.
+    check
+        The check run (value, growth, peer, potential, scenario, sector, sanctions, contiguity, none).
+    pair
+        The two countries the check used (ISO3), or ``None``.
+    data
+        What the data show, in words (with numbers and units).
+    data_value
+        The main number behind ``data`` (unit in ``data_unit``), NaN if none.
+    data_unit
+        Unit of ``data_value`` (e.g. ``"USD millions"``, ``"%"``, ``"ratio"``).
+    source
+        Dataset behind the number.
+    data_year
+        Year of the data compared, or ``None``.
+    verdict
+        One of :data:`VERDICTS`.
+    tolerance
+        The tolerance or rule used, stated.
+    note
+        Why not checkable, or how the year was chosen.
+    """
+
+    claim: Claim
+    check: str
+    pair: tuple[str, str] | None
+    data: str
+    data_value: float
+    data_unit: str
+    source: str
+    data_year: int | None
+    verdict: Verdict
+    tolerance: str
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able row: the claim (quote, span, kind, parsed details) and the check."""
+        c = self.claim
+        return {
+            "claim": c.id,
+            "kind": c.kind,
+            "quote": c.quote,
+            "start": c.start,
+            "end": c.end,
+            "trigger": c.trigger,
+            "check": self.check,
+            "pair": None if self.pair is None else "–".join(self.pair),
+            "data": self.data,
+            "data_value": None if not math.isfinite(self.data_value) else float(self.data_value),
+            "data_unit": self.data_unit,
+            "source": self.source,
+            "data_year": self.data_year,
+            "verdict": self.verdict,
+            "tolerance": self.tolerance,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    """What every check needs: the main pair, the year rule and the store.
+
+    ``year`` is the year asked for (``--year``) or the article's own date year;
+    ``None`` means "the latest year with data" for each check.
+    """
+
+    main_pair: tuple[str, str] | None
+    year: int | None
+    year_note: str
+    store: Any = None
+    fx: Mapping[str, float] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)
+
+
+class _Unavailable(Exception):
+    """A component module is not installed (internal; becomes "not checkable")."""
+
+
+def _component(module: str, name: str) -> Callable[..., Any]:
+    try:
+        mod = importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            raise _Unavailable(f"{module} unavailable") from exc
+        raise
+    fn = getattr(mod, name, None)
+    if fn is None:
+        raise _Unavailable(f"{module}.{name} unavailable")
+    return fn
+
+
+def _not(claim: Claim, check: str, pair, reason: str, *, year: int | None = None, source: str = "") -> ClaimCheck:
+    return ClaimCheck(claim, check, pair, "", float("nan"), "", source, year, "not checkable", "", reason)
+
+
+def _fmt_musd(x: float) -> str:
+    if not math.isfinite(x):
+        return "n/a"
+    if abs(x) >= 1000:
+        return f"USD {x / 1000:,.2f} billion"
+    return f"USD {x:,.1f} million"
+
+
+def _name(iso3: str) -> str:
+    from tradegap.countries import country_name
+
+    try:
+        name = country_name(iso3)
+    except TradegapError:
+        return iso3
+    return {"IRN": "Iran", "RUS": "Russia", "USA": "United States", "GBR": "United Kingdom"}.get(iso3, name)
+
+
+# --------------------------------------------------------------------------- pair and year
+def claim_pair(claim: Claim, ctx: CheckContext) -> tuple[str, str] | None:
+    """The pair a claim is about: its flow direction, else the countries of its sentence, else the main pair."""
+    d = claim.details
+    if d.get("direction") == "a>b":
+        return (d["exporter"], d["importer"])
+    codes = list(claim.countries)
+    main = ctx.main_pair
+    if len(codes) >= 2:
+        if main and main[0] in codes and main[1] in codes:
+            return main
+        return (codes[0], codes[1])
+    if len(codes) == 1 and main and codes[0] in main:
+        return main
+    if len(codes) == 1 and main is None:
+        return None
+    return main
+
+
+def _pair_trade(a: str, b: str, ctx: CheckContext):
+    key = f"trade:{min(a, b)}:{max(a, b)}"
+    if key not in ctx.cache:
+        trade = _component("tradegap.measure", "trade")
+        ctx.cache[key] = trade(a, b, source="dots", store=ctx.store)
+    return ctx.cache[key]
+
+
+def latest_year(a: str, b: str, ctx: CheckContext) -> int:
+    """Latest year in which DOTS has a positive total for the pair."""
+    frame = _pair_trade(a, b, ctx).to_frame()
+    ok = frame.loc[frame["total"].notna() & (frame["total"] > 0), "year"]
+    if ok.empty:
+        from tradegap.errors import CoverageError
+
+        raise CoverageError(f"IMF DOTS has no trade between {a} and {b} in any year.", hint="Check the pair.")
+    return int(ok.max())
+
+
+def _year_for(claim: Claim, pair: tuple[str, str], ctx: CheckContext) -> tuple[int, str]:
+    """The year to compare: the claim's own year, else the article/--year, else the latest with data."""
+    y = claim.details.get("year")
+    latest = latest_year(*pair, ctx)
+    if y is not None:
+        return int(y), "year written in the claim"
+    if ctx.year is not None:
+        if ctx.year > latest:
+            return latest, f"{ctx.year_note}; data end in {latest}, so {latest} is used"
+        return ctx.year, ctx.year_note
+    return latest, f"latest year with data ({latest})"
+
+
+# --------------------------------------------------------------------------- checks
+def _verdict_ratio(claimed: float, data: float, tol: float) -> Verdict:
+    rel = claimed / data - 1.0
+    if abs(rel) <= tol:
+        return "consistent"
+    return "higher than data" if rel > 0 else "lower than data"
+
+
+def _usd_millions(claim: Claim, year: int, ctx: CheckContext) -> tuple[float | None, str]:
+    d = claim.details
+    cur = d["currency"]
+    amount = float(d["amount"])
+    if cur == "USD":
+        return amount / 1e6, ""
+    rate = ctx.fx.get(f"{cur}:{year}", ctx.fx.get(cur))
+    if rate is None:
+        return None, (
+            f"not checkable: currency {cur} (no {cur}→USD rate for {year} is known; "
+            f"pass one with --fx {cur.split('/')[0]}=RATE)"
+        )
+    return amount * float(rate) / 1e6, f"converted at {rate} USD per {cur}"
+
+
+def check_value(claim: Claim, ctx: CheckContext) -> ClaimCheck:
+    """Amount vs DOTS for the pair (or one direction) in the claim's year; ±10 %."""
+    tol = f"±{VALUE_TOLERANCE:.0%} of the data value"
+    pair = claim_pair(claim, ctx)
+    if pair is None:
+        return _not(claim, "value", None, "not checkable: the claim names only one country and no pair was found")
+    year, how = _year_for(claim, pair, ctx)
+    claimed, conv = _usd_millions(claim, year, ctx)
+    if claimed is None:
+        return ClaimCheck(claim, "value", pair, "", float("nan"), "USD millions", DOTS_SOURCE, year,
+                          "not checkable", tol, conv)
+    pt = _pair_trade(*pair, ctx)
+    a, b = pair
+    if claim.details.get("direction") == "a>b":
+        data = pt.value(a, b, year)
+        what = f"{_name(a)} → {_name(b)} exports"
+    else:
+        data = pt.value(a, b, year) + pt.value(b, a, year)
+        what = f"{_name(a)}–{_name(b)} total trade (both directions)"
+    if not math.isfinite(data) or data <= 0:
+        return ClaimCheck(claim, "value", pair, f"no DOTS value for {what} in {year}", float("nan"), "USD millions",
+                          DOTS_SOURCE, year, "not checkable", tol, f"not checkable: no data for {year}")
+    verdict = _verdict_ratio(claimed, data, VALUE_TOLERANCE)
+    text = f"{what} in {year}: {_fmt_musd(data)}; the article says {_fmt_musd(claimed)} ({claimed / data - 1:+.0%})"
+    note = "; ".join(x for x in (how, conv) if x)
+    return ClaimCheck(claim, "value", pair, text, data, "USD millions", DOTS_SOURCE, year, verdict, tol, note)
+
+
+def check_growth(claim: Claim, ctx: CheckContext) -> ClaimCheck:
+    """Growth rate vs DOTS, year on year; ±3 percentage points."""
+    tol = f"±{GROWTH_TOLERANCE_PP:g} percentage points"
+    pair = claim_pair(claim, ctx)
+    if pair is None:
+        return _not(claim, "growth", None, "not checkable: no pair for this claim")
+    year, how = _year_for(claim, pair, ctx)
+    pt = _pair_trade(*pair, ctx)
+    a, b = pair
+    if claim.details.get("direction") == "a>b":
+        now, before = pt.value(a, b, year), pt.value(a, b, year - 1)
+        what = f"{_name(a)} → {_name(b)} exports"
+    else:
+        now = pt.value(a, b, year) + pt.value(b, a, year)
+        before = pt.value(a, b, year - 1) + pt.value(b, a, year - 1)
+        what = f"{_name(a)}–{_name(b)} total trade"
+    if not (math.isfinite(now) and math.isfinite(before) and before > 0):
+        return ClaimCheck(claim, "growth", pair, "", float("nan"), "%", DOTS_SOURCE, year, "not checkable", tol,
+                          f"not checkable: no DOTS values for {year - 1} and {year}")
+    g = (now / before - 1.0) * 100.0
+    claimed = float(claim.details["growth_pct"])
+    diff = claimed - g
+    verdict: Verdict = "consistent" if abs(diff) <= GROWTH_TOLERANCE_PP else ("higher than data" if diff > 0 else "lower than data")
+    text = f"{what} changed {g:+.1f}% from {year - 1} to {year} ({_fmt_musd(before)} → {_fmt_musd(now)}); the article says {claimed:+g}%"
+    return ClaimCheck(claim, "growth", pair, text, g, "%", DOTS_SOURCE, year, verdict, tol, how)
+
+
+_POSSESSIVE = re.compile(r"(\w+)(?:'s|’s)\s+(?:total\s+|foreign\s+)?trade\s+with\b")
+
+
+def check_peer(claim: Claim, ctx: CheckContext) -> ClaimCheck:
+    """Comparison with other partners, answered with :func:`tradegap.measure.peers`.
+
+    * "largest/biggest trading partner" → rank 1; "Nth largest" → rank N;
+      "top/main/leading/major partner" → rank ≤ 5;
+    * "the same as X's trade with (some) small countries" → consistent when most
+      (≥ half) of the 10 partners of X closest in trade value to the pair have a
+      GDP smaller than the partner's.
+    """
+    pair = claim_pair(claim, ctx)
+    if pair is None:
+        return _not(claim, "peer", None, "not checkable: no pair for this claim")
+    a, b = pair
+    # which country's partners: the possessive ("Russia's trade with"), else the first of the pair
+    country = a
+    m = _POSSESSIVE.search(claim.quote)
+    if m:
+        from tradegap.countries import gazetteer
+
+        gaz = gazetteer()
+        hit = gaz.loc[gaz["surface"] == m.group(1), "iso3"]
+        if len(hit) and hit.iloc[0] in pair:
+            country = hit.iloc[0]
+    partner = b if country == a else a
+    year, how = _year_for(claim, pair, ctx)
+    peers = _component("tradegap.measure", "peers")
+    p = peers(country, partner, year=year, store=ctx.store, n=10)
+    src = f"{DOTS_SOURCE}; GDP: World Bank WDI"
+    q = claim.quote.lower()
+    rank_text = (f"{_name(partner)} was {_name(country)}'s partner no. {p.rank} of {p.n_partners} in {year} "
+                 f"({_fmt_musd(p.total)}, {p.share:.1%} of {_name(country)}'s trade)")
+    rank_claim = re.search(r"\b(largest|biggest|top|main|leading|major|(\d+)(?:st|nd|rd|th)[- ]largest)\b", q)
+    if rank_claim and "partner" in q:
+        if rank_claim.group(2):
+            want, rule = int(rank_claim.group(2)), f"rank = {rank_claim.group(2)}"
+            ok = p.rank == want
+        elif rank_claim.group(1) in ("largest", "biggest"):
+            want, rule, ok = 1, "rank = 1", p.rank == 1
+        else:
+            want, rule, ok = 5, "rank ≤ 5", p.rank <= 5
+        verdict: Verdict = "consistent" if ok else ("higher than data" if p.rank > want else "lower than data")
+        return ClaimCheck(claim, "peer", pair, rank_text, float(p.rank), "rank", src, year, verdict, rule, how)
+    table = p.table
+    peers_only = table.loc[~table["is_partner"].astype(bool)]
+    partner_row = table.loc[table["is_partner"].astype(bool)]
+    gdp_partner = float(partner_row["gdp_busd"].iloc[0]) if len(partner_row) else float("nan")
+    gdps = peers_only["gdp_busd"].astype("float64")
+    known = gdps.notna()
+    if not math.isfinite(gdp_partner) or known.sum() == 0:
+        return ClaimCheck(claim, "peer", pair, rank_text, float(p.rank), "rank", src, year, "not checkable",
+                          "", "not checkable: GDP of the peers is missing in WDI")
+    smaller = int((gdps[known] < gdp_partner).sum())
+    n = int(known.sum())
+    median = float(gdps[known].median())
+    names = ", ".join(f"{r.name} ({r.total:,.0f})" for r in peers_only.head(6).itertuples())
+    text = (f"{rank_text}. Partners of {_name(country)} with similar trade (USD millions): {names}; "
+            f"{smaller} of {n} have a smaller GDP than {_name(partner)} (median {median:,.0f} vs "
+            f"{gdp_partner:,.0f} USD billion)")
+    if "small" in q or "same" in q or "similar" in q or "comparable" in q or "par" in q:
+        verdict = "consistent" if smaller * 2 >= n else "inconsistent"
+        rule = (f"'small countries': consistent when at least half of the {n} partners closest in trade value "
+                f"have a GDP below {_name(partner)}'s")
+        return ClaimCheck(claim, "peer", pair, text, median / gdp_partner, "median peer GDP / partner GDP", src,
+                          year, verdict, rule, how)
+    return ClaimCheck(claim, "peer", pair, text, float(p.rank), "rank", src, year, "not checkable", "",
+                      "not checkable: the comparison is not one tradegap can score (shown for reference); " + how)
+
+
+def check_potential(claim: Claim, ctx: CheckContext) -> ClaimCheck:
+    """'Can be increased' vs the structural potential: consistent when potential exceeds actual by > 10 %."""
+    tol = f"potential above actual by more than {POTENTIAL_MARGIN:.0%}"
+    pair = claim_pair(claim, ctx)
+    if pair is None:
+        return _not(claim, "potential", None, "not checkable: no pair for this claim")
+    structural = _component("tradegap.potential", "structural")
+    key = f"potential:{pair[0]}:{pair[1]}"
+    if key not in ctx.cache:
+        ctx.cache[key] = structural(*pair, store=ctx.store)
+    pot = ctx.cache[key]
+    summary = _potential_summary(pot)
+    year, actual, potential, source = summary
+    if not (math.isfinite(actual) and math.isfinite(potential) and actual > 0):
+        return ClaimCheck(claim, "potential", pair, "", float("nan"), "ratio", source, year, "not checkable", tol,
+                          "not checkable: no actual/potential values for the pair")
+    ratio = potential / actual
+    verdict: Verdict = "consistent" if ratio > 1 + POTENTIAL_MARGIN else "higher than data"
+    text = (f"structural potential of {_name(pair[0])}–{_name(pair[1])} trade in {year}: {_fmt_musd(potential)} "
+            f"vs actual {_fmt_musd(actual)} (potential/actual {ratio:.2f})")
+    return ClaimCheck(claim, "potential", pair, text, ratio, "potential / actual", source, year, verdict, tol)
+
+
+def _potential_summary(pot: Any) -> tuple[int | None, float, float, str]:
+    """(year, actual, potential, source) from a :class:`tradegap.potential.Potential` (latest year)."""
+    frame = pot.to_frame()
+    cols = {c.lower(): c for c in frame.columns}
+    act = next((cols[c] for c in ("actual", "actual_total", "observed") if c in cols), None)
+    potc = next((cols[c] for c in ("potential", "potential_total", "predicted") if c in cols), None)
+    if act is None or potc is None:
+        raise KeyError(f"Potential.to_frame() has no actual/potential columns: {list(frame.columns)}")
+    if "year" in cols:
+        frame = frame.groupby(cols["year"], as_index=False)[[act, potc]].sum(min_count=1)
+        frame = frame.dropna(subset=[act, potc])
+        row = frame.iloc[-1]
+        year = int(row[cols["year"]])
+    else:
+        row, year = frame[[act, potc]].sum(min_count=1), None
+    scale = getattr(pot, "scale", "millions")
+    factor = {"thousands": 1e-3, "units": 1e-6}.get(scale, 1.0)
+    source = getattr(pot, "source", "baci")
+    return year, float(row[act]) * factor, float(row[potc]) * factor, f"tradegap.potential.structural ({source})"
+
+
+def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:
+    """A scenario hint from :func:`tradegap.ge.pair_scenarios` — a what-if, never a verdict."""
+    pair = claim_pair(claim, ctx)
+    if pair is None:
+        return _not(claim, "scenario", None, "not checkable: no pair for this claim")
+    pair_scenarios = _component("tradegap.ge", "pair_scenarios")
+    year = ctx.year
+    key = f"scen:{pair[0]}:{pair[1]}:{year}"
+    if key not in ctx.cache:
+        ctx.cache[key] = pair_scenarios(*pair, year=year if year is not None else 2019, store=ctx.store)
+    sc = ctx.cache[key]
+    frame = sc.to_frame()
+    label = frame.columns[0]
+    num = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and "pct" in c.lower()] or [
+        c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+    ]
+    parts = [f"{r[label]}: {r[num[0]]:+.1f}%" for _, r in frame.iterrows()] if num else []
+    text = "what-if for the pair's trade — " + "; ".join(parts)
+    best = float(frame[num[0]].max()) if num else float("nan")
+    return ClaimCheck(claim, "scenario", pair, text, best, "% change (largest scenario)",
+                      "tradegap.ge.pair_scenarios (structural gravity GE)", getattr(sc, "year", year),
+                      "not checkable", "", "scenario hint: what planning could deliver, not evidence for the claim")
+
+
+def check_sector(claim: Claim, ctx: CheckContext) -> ClaimCheck:
+    """Sectors named vs :func:`tradegap.sectors.pair_sectors`."""
+    pair = claim_pair(claim, ctx)
+    if pair is None:
+        return _not(claim, "sector", None, "not checkable: no pair for this claim")
+    pair_sectors = _component("tradegap.sectors", "pair_sectors")
+    sectors_mod = importlib.import_module("tradegap.sectors")
+    ps = pair_sectors(*pair, store=ctx.store)
+    return _sector_verdict(claim, pair, ps, sectors_mod)
+
+
+def _sector_verdict(claim: Claim, pair, ps: Any, sectors_mod: Any) -> ClaimCheck:
+    named = claim.details.get("sectors", ())
+    frame = ps.to_frame()
+    available = set(getattr(sectors_mod, "SECTORS", {}))
+    hit = [s for s in named if s in available]
+    missing = [s for s in named if s not in available]
+    source = f"tradegap.sectors.pair_sectors ({getattr(ps, 'source', 'sector data')})"
+    year = getattr(ps, "year", None)
+    if not hit:
+        return ClaimCheck(claim, "sector", pair, "", float("nan"), "", source, year, "not checkable", "",
+                          f"not checkable: the embedded sector data cannot isolate {', '.join(missing)} "
+                          f"(available: {', '.join(sorted(available)) or 'none'})")
+    col = "sector" if "sector" in frame.columns else frame.columns[0]
+    rows = frame.loc[frame[col].isin(hit)]
+    text = "; ".join(f"{r[col]}: " + ", ".join(f"{k}={v}" for k, v in r.items() if k != col) for _, r in rows.iterrows())
+    note = f"{', '.join(missing)} cannot be isolated in the embedded data" if missing else ""
+    return ClaimCheck(claim, "sector", pair, text, float("nan"), "", source, year, "not checkable", "", note)
+
+
+def check_sanctions(claim: Claim, ctx: CheckContext) -> ClaimCheck:
+    """Sanctions named vs GSDB cases in force (sanctions on the target, or involving the pair)."""
+    pair = claim_pair(claim, ctx)
+    cases = _component("tradegap.sanctions", "cases")
+    target = claim.details.get("target")
+    year = ctx.year if ctx.year is not None else None
+    src = "Global Sanctions Data Base v3 (GSDB), cases active 2013–2022"
+    if target is not None:
+        df = cases(target)
+        df = df.loc[df["relation"].astype(str).str.startswith("on ")]
+        who = f"sanctions on {_name(target)}"
+    elif pair is not None:
+        df = cases(*pair, scope="targets")
+        who = f"sanctions involving {_name(pair[0])} or {_name(pair[1])}"
+    else:
+        return _not(claim, "sanctions", None, "not checkable: no country for this claim")
+    if year is None:
+        year = int(min(pd.to_numeric(df["end"], errors="coerce").max(), 2022)) if len(df) else 2022
+    end = pd.to_numeric(df["end"], errors="coerce").fillna(9999)
+    active = df.loc[(pd.to_numeric(df["begin"], errors="coerce") <= year) & (end >= year)]
+    n = len(active)
+    senders = sorted({str(s) for s in active.get("sanctioning_state", pd.Series(dtype=str)).astype(str)})[:8]
+    pair_text = ""
+    if pair is not None:
+        between = cases(*pair, scope="pair")
+        between = between.loc[(pd.to_numeric(between["begin"], errors="coerce") <= year)
+                              & (pd.to_numeric(between["end"], errors="coerce").fillna(9999) >= year)]
+        pair_text = (f"; between {_name(pair[0])} and {_name(pair[1])} themselves: "
+                     f"{len(between)} case(s) in force")
+    text = f"{n} GSDB case(s) of {who} in force in {year}" + (f" (senders: {', '.join(senders)})" if senders else "") + pair_text
+    verdict: Verdict = "consistent" if n > 0 else "inconsistent"
+    return ClaimCheck(claim, "sanctions", pair, text, float(n), "cases in force", src, year, verdict,
+                      "consistent when at least one case is in force that year",
+                      ctx.year_note if ctx.year is not None else f"latest year of the GSDB subset in force ({year})")
+
+
+def check_contiguity(claim: Claim, ctx: CheckContext) -> ClaimCheck:
+    """Neighbourhood vs CEPII ``contig`` (land border) and tradegap's ``shared_sea``."""
+    pair = claim_pair(claim, ctx)
+    if pair is None:
+        return _not(claim, "contiguity", None, "not checkable: no pair for this claim")
+    from tradegap.store import Store
+
+    store = ctx.store if ctx.store is not None else Store()
+    pairs = store.pairs()
+    a, b = pair
+    row = pairs.loc[((pairs["exporter"] == a) & (pairs["importer"] == b)) | ((pairs["exporter"] == b) & (pairs["importer"] == a))]
+    src = "CEPII GeoDist (contig) + tradegap shared_sea"
+    if row.empty:
+        return ClaimCheck(claim, "contiguity", pair, "", float("nan"), "", src, None, "not checkable", "",
+                          f"not checkable: no GeoDist row for {a}–{b}")
+    contig = int(row["contig"].iloc[0]) if pd.notna(row["contig"].iloc[0]) else 0
+    sea = int(row["shared_sea"].iloc[0]) if "shared_sea" in row and pd.notna(row["shared_sea"].iloc[0]) else 0
+    text = f"land border (contig) = {contig}; shared sea = {sea}"
+    land_claim = bool(re.search(r"\bborder|land", claim.quote, re.I)) and not claim.details.get("sea")
+    if land_claim:
+        verdict: Verdict = "consistent" if contig else "inconsistent"
+        rule = "a land border claimed: contig must be 1"
+    else:
+        verdict = "consistent" if (contig or sea) else "inconsistent"
+        rule = "neighbours: contig = 1 or shared_sea = 1"
+    return ClaimCheck(claim, "contiguity", pair, text, float(contig or sea), "flag", src, None, verdict, rule)
+
+
+def check_none(claim: Claim, ctx: CheckContext) -> ClaimCheck:
+    """Claims tradegap has no check for (quantities, investment amounts)."""
+    return _not(claim, "none", claim_pair(claim, ctx), "not checkable: " + claim.details.get("reason", "no check for this kind"))
+
+
+CHECKS: Final[dict[str, Callable[[Claim, CheckContext], ClaimCheck]]] = {
+    "value": check_value,
+    "growth": check_growth,
+    "peer": check_peer,
+    "potential": check_potential,
+    "scenario": check_scenario,
+    "sector": check_sector,
+    "sanctions": check_sanctions,
+    "contiguity": check_contiguity,
+    "none": check_none,
+}
+#: Extra checks run after the main one (a potential claim also gets the scenario hint).
+FOLLOW_UPS: Final[dict[str, tuple[str, ...]]] = {"potential": ("scenario",)}
+
+_COMPONENT_OF: Final[dict[str, str]] = {
+    "value": "measure", "growth": "measure", "peer": "measure", "potential": "potential", "scenario": "ge",
+    "sector": "sectors", "sanctions": "sanctions", "contiguity": "store (pairs)", "none": "",
+}
+
+
+def run_checks(claims: list[Claim], ctx: CheckContext) -> list[ClaimCheck]:
+    """Run each claim's check (and follow-ups); component errors become "not checkable"."""
+    out: list[ClaimCheck] = []
+    for claim in claims:
+        for check in (claim.check, *FOLLOW_UPS.get(claim.check, ())):
+            try:
+                out.append(CHECKS[check](claim, ctx))
+            except _Unavailable as exc:
+                out.append(_not(claim, check, claim_pair(claim, ctx), f"not checkable: {exc}"))
+            except TradegapError as exc:
+                out.append(_not(claim, check, claim_pair(claim, ctx),
+                                f"not checkable: {_COMPONENT_OF[check]}: {exc.message}"))
+    return out
