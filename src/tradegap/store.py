@@ -855,7 +855,7 @@ class Store:
         state: dict[str, int],
         chunksize: int,
     ) -> tuple[tuple[FileIngest, ...], int, int]:
-        results: list[FileIngest] = []
+        results: list[tuple[int, FileIngest]] = []  # (file index, outcome)
         seen: dict[str, str] = {}
         next_id = int(self._scalar("SELECT coalesce(max(id), 0) + 1 FROM ingests", table="ingests"))
         self._sql(
@@ -870,12 +870,12 @@ class Store:
                 source VARCHAR, ingest_id INTEGER)""",
             table="_tg_cov",
         )
-        loaded: list[tuple[int, Path, str, str]] = []  # (id, path, sha, kind)
+        loaded: list[tuple[int, Path, str, str, int]] = []  # (id, path, sha, kind, file index)
         for i, path in enumerate(paths):
             sha = _sha256(path)
             if sha in seen:
-                results.append(FileIngest(path.name, sha, source, "", "skipped", 0,
-                                          note=f"same content as {seen[sha]} in this ingest"))
+                results.append((i, FileIngest(path.name, sha, source, "", "skipped", 0,
+                                              note=f"same content as {seen[sha]} in this ingest")))
                 state["bytes"] += sizes[i]
                 tell(i, 0, "skip")
                 continue
@@ -886,10 +886,10 @@ class Store:
             )
             if len(prior) and not replace:
                 first = prior.iloc[0]
-                results.append(FileIngest(
+                results.append((i, FileIngest(
                     path.name, sha, source, str(first["kind"]), "skipped", 0,
                     note=f"already ingested as {first['file_name']} on {pd.Timestamp(first['ingested_at']):%Y-%m-%d %H:%M}",
-                ))
+                )))
                 state["bytes"] += sizes[i]
                 tell(i, 0, "skip")
                 continue
@@ -899,7 +899,7 @@ class Store:
             kind = self._stage_file(source, path, ingest_id, mapping=mapping, chunksize=chunksize,
                                     tell=lambda rows, i=i: tell(i, rows, "read"))
             state["bytes"] += sizes[i]
-            loaded.append((ingest_id, path, sha, kind))
+            loaded.append((ingest_id, path, sha, kind, i))
             tell(i, 0, "validate")
 
         rows_added = rows_replaced = 0
@@ -908,9 +908,8 @@ class Store:
             rows_replaced = self._resolve_conflicts(source, loaded, replace=replace)
             tell(len(paths) - 1, 0, "commit")
             rows_added = self._insert_stage(source, loaded, results, rows_replaced)
-        order = {p.name: k for k, p in enumerate(paths)}
-        results.sort(key=lambda f: order.get(f.file, 0))
-        return tuple(results), rows_added, rows_replaced
+        results.sort(key=lambda pair: pair[0])
+        return tuple(f for _, f in results), rows_added, rows_replaced
 
     def _stage_file(
         self,
@@ -999,9 +998,9 @@ class Store:
         finally:
             self._con.unregister("_tg_chunk")
 
-    def _validate_stage(self, source: str, loaded: list[tuple[int, Path, str, str]]) -> None:
+    def _validate_stage(self, source: str, loaded: list[tuple[int, Path, str, str, int]]) -> None:
         """Check every staged row; raise DataFormatError naming file, row, column and value."""
-        names = {i: p.name for i, p, _, _ in loaded}
+        names = {i: p.name for i, p, *_ in loaded}
         scales = list(SCALES)
         bases = list(BASES)
         checks = [
@@ -1075,7 +1074,7 @@ class Store:
                 hint="Country codes must be ISO3 and years integers. Nothing was loaded; the store is unchanged.",
             )
 
-    def _resolve_conflicts(self, source: str, loaded: list[tuple[int, Path, str, str]], *, replace: bool) -> int:
+    def _resolve_conflicts(self, source: str, loaded: list[tuple[int, Path, str, str, int]], *, replace: bool) -> int:
         """Rows already stored with the same key: error unless ``replace``; return rows deleted."""
         conflict = self._frame(
             """SELECT f.source, f.exporter, f.importer, f.year, f.product, i.file_name, s.ingest_id,
@@ -1140,8 +1139,8 @@ class Store:
     def _insert_stage(
         self,
         source: str,
-        loaded: list[tuple[int, Path, str, str]],
-        results: list[FileIngest],
+        loaded: list[tuple[int, Path, str, str, int]],
+        results: list[tuple[int, FileIngest]],
         rows_replaced: int,
     ) -> int:
         cols = ", ".join(FLOW_COLUMNS)
@@ -1173,7 +1172,7 @@ class Store:
         ).set_index("ingest_id")
         total = 0
         now = pd.Timestamp.now(tz="UTC").tz_localize(None).to_pydatetime()
-        for k, (ingest_id, path, sha, kind) in enumerate(loaded):
+        for k, (ingest_id, path, sha, kind, idx) in enumerate(loaded):
             stats = flow_cov if kind == "flows" else cov_cov
             if ingest_id in stats.index:
                 s = stats.loc[ingest_id]
@@ -1195,5 +1194,5 @@ class Store:
             if kind == "flows":
                 total += n
             note = f"replaced {rows_replaced:,} stored rows" if rows_replaced and k == 0 else ""
-            results.append(FileIngest(path.name, sha, source, kind, "loaded", n, y0, y1, c, note))
+            results.append((idx, FileIngest(path.name, sha, source, kind, "loaded", n, y0, y1, c, note)))
         return total
