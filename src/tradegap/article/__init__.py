@@ -174,6 +174,50 @@ class ArticleReading:
             "messages": list(self.messages),
         }
 
+    def verdict_counts(self) -> dict[str, int]:
+        """How many checks got each verdict."""
+        counts = {v: 0 for v in VERDICTS}
+        for c in self.checks:
+            counts[c.verdict] += 1
+        return {k: v for k, v in counts.items() if v}
+
+    def summary(self) -> str:
+        """Plain-language summary: pair chosen (with its score), claims found, verdicts."""
+        if not self.mentions:
+            return "The article mentions no country."
+        if self.main_pair is None:
+            return f"The article mentions only {self.countries[0]}; no pair to check."
+        best = self.pairs[0]
+        text = (
+            f"The article is about {best.a}–{best.b} (score {best.score:g} = 3 × {best.same_sentence} sentences naming "
+            f"both + {min(best.mentions_a, best.mentions_b)} mentions of the less-mentioned country)"
+        )
+        if len(self.pairs) > 1:
+            text += "; other pairs: " + ", ".join(f"{p.a}–{p.b} ({p.score:g})" for p in self.pairs[1:6])
+        text += f". {len(self.claims)} claim(s) found, {len(self.checks)} check(s) run"
+        counts = self.verdict_counts()
+        if counts:
+            text += ": " + ", ".join(f"{k} {v}" for k, v in counts.items())
+        return text + f". Year: {self.year_note}."
+
+    def brief_section(self):
+        """The claim table as a :class:`tradegap.brief.BriefSection` ("What the article says vs what the data show")."""
+        from tradegap.brief import BriefSection
+
+        frame = self.to_frame()[
+            ["claim", "quote", "start", "end", "check", "data", "source", "data_year", "verdict", "tolerance", "note"]
+        ]
+        text = (
+            self.summary()
+            + "\n\nEach row quotes the article (character positions in the text read) and sets it against the data. "
+            "The article's numbers are only compared, never used as data."
+        )
+        sources = tuple(sorted({c.source for c in self.checks if c.source}))
+        return BriefSection(
+            title="What the article says vs what the data show", key="article", text=text, frame=frame,
+            sources=sources,
+        )
+
     def require_countries(self) -> None:
         """Raise :class:`~tradegap.errors.InputError` when the article mentions no country."""
         if not self.mentions:

@@ -173,20 +173,31 @@ def _name(iso3: str) -> str:
 
 
 # --------------------------------------------------------------------------- pair and year
-def claim_pair(claim: Claim, ctx: CheckContext) -> tuple[str, str] | None:
-    """The pair a claim is about: its flow direction, else the countries of its sentence, else the main pair."""
+def claim_pair(claim: Claim, ctx: CheckContext, *, strict: bool = False) -> tuple[str, str] | None:
+    """The pair a claim is about.
+
+    Its flow direction if parsed; else two countries named in its clause, else in
+    its sentence; else the main pair.  With ``strict`` (value and growth checks)
+    a claim naming only one country uses the main pair only when it says
+    "bilateral", "the two countries" …; otherwise there is no pair.
+    """
     d = claim.details
     if d.get("direction") == "a>b":
         return (d["exporter"], d["importer"])
-    codes = list(claim.countries)
     main = ctx.main_pair
-    if len(codes) >= 2:
-        if main and main[0] in codes and main[1] in codes:
+    for codes in (list(claim.clause_countries), list(claim.countries)):
+        if len(codes) >= 2:
+            if main and main[0] in codes and main[1] in codes:
+                return main
+            return (codes[0], codes[1])
+    codes = list(claim.countries)
+    if strict and not d.get("bilateral"):
+        if not codes and main is not None:
             return main
-        return (codes[0], codes[1])
+        return None
     if len(codes) == 1 and main and codes[0] in main:
         return main
-    if len(codes) == 1 and main is None:
+    if len(codes) == 1:
         return None
     return main
 
@@ -249,9 +260,14 @@ def _usd_millions(claim: Claim, year: int, ctx: CheckContext) -> tuple[float | N
 def check_value(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     """Amount vs DOTS for the pair (or one direction) in the claim's year; ±10 %."""
     tol = f"±{VALUE_TOLERANCE:.0%} of the data value"
-    pair = claim_pair(claim, ctx)
+    cur = claim.details["currency"]
+    if cur != "USD" and not any(k == cur or k.startswith(f"{cur}:") for k in ctx.fx):
+        return _not(claim, "value", claim_pair(claim, ctx), (
+            f"not checkable: currency {cur} (no {cur}→USD rate is known; tradegap ships no exchange rates — "
+            f"pass one with --fx {cur.split('/')[0]}=USD_PER_UNIT)"), source=DOTS_SOURCE)
+    pair = claim_pair(claim, ctx, strict=True)
     if pair is None:
-        return _not(claim, "value", None, "not checkable: the claim names only one country and no pair was found")
+        return _not(claim, "value", None, "not checkable: the claim names only one country of a pair")
     year, how = _year_for(claim, pair, ctx)
     claimed, conv = _usd_millions(claim, year, ctx)
     if claimed is None:
@@ -277,7 +293,7 @@ def check_value(claim: Claim, ctx: CheckContext) -> ClaimCheck:
 def check_growth(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     """Growth rate vs DOTS, year on year; ±3 percentage points."""
     tol = f"±{GROWTH_TOLERANCE_PP:g} percentage points"
-    pair = claim_pair(claim, ctx)
+    pair = claim_pair(claim, ctx, strict=True)
     if pair is None:
         return _not(claim, "growth", None, "not checkable: no pair for this claim")
     year, how = _year_for(claim, pair, ctx)
@@ -470,40 +486,66 @@ def _sector_verdict(claim: Claim, pair, ps: Any, sectors_mod: Any) -> ClaimCheck
     return ClaimCheck(claim, "sector", pair, text, float("nan"), "", source, year, "not checkable", "", note)
 
 
+def _ref_year(pair: tuple[str, str] | None, ctx: CheckContext) -> tuple[int | None, str]:
+    """The year for checks whose claim names none: ``ctx.year``, else the pair's latest DOTS year."""
+    if ctx.year is not None:
+        return ctx.year, ctx.year_note
+    if pair is None:
+        return None, "no year"
+    try:
+        y = latest_year(*pair, ctx)
+    except (TradegapError, _Unavailable):
+        return None, "no trade data to fix a year"
+    return y, f"latest year with trade data ({y})"
+
+
 def check_sanctions(claim: Claim, ctx: CheckContext) -> ClaimCheck:
-    """Sanctions named vs GSDB cases in force (sanctions on the target, or involving the pair)."""
+    """Sanctions named vs GSDB: cases in force on the target (or on either country) and the pair indicator.
+
+    Consistent when at least one case against the target (or, with no target
+    named, against either country or between them) is in force in the year.
+    """
     pair = claim_pair(claim, ctx)
     cases = _component("tradegap.sanctions", "cases")
+    indicator = _component("tradegap.sanctions", "indicator")
     target = claim.details.get("target")
-    year = ctx.year if ctx.year is not None else None
-    src = "Global Sanctions Data Base v3 (GSDB), cases active 2013–2022"
+    src = "Global Sanctions Data Base v3 (GSDB), tradegap.sanctions.cases / indicator"
+    year, how = _ref_year(pair, ctx)
+    lo, hi = 2013, 2022
+    if year is None:
+        year, how = hi, f"latest year of the GSDB subset ({hi})"
+    elif not lo <= year <= hi:
+        clamped = min(max(year, lo), hi)
+        how += f"; GSDB subset covers {lo}–{hi}, so {clamped} is used"
+        year = clamped
     if target is not None:
         df = cases(target)
         df = df.loc[df["relation"].astype(str).str.startswith("on ")]
         who = f"sanctions on {_name(target)}"
     elif pair is not None:
         df = cases(*pair, scope="targets")
-        who = f"sanctions involving {_name(pair[0])} or {_name(pair[1])}"
+        who = f"sanctions on or between {_name(pair[0])} and {_name(pair[1])}"
     else:
         return _not(claim, "sanctions", None, "not checkable: no country for this claim")
-    if year is None:
-        year = int(min(pd.to_numeric(df["end"], errors="coerce").max(), 2022)) if len(df) else 2022
     end = pd.to_numeric(df["end"], errors="coerce").fillna(9999)
     active = df.loc[(pd.to_numeric(df["begin"], errors="coerce") <= year) & (end >= year)]
     n = len(active)
-    senders = sorted({str(s) for s in active.get("sanctioning_state", pd.Series(dtype=str)).astype(str)})[:8]
-    pair_text = ""
+    senders: list[str] = []
+    for s_ in active["sanctioning_state"].astype(str):
+        for part in s_.split(","):
+            if part.strip() and part.strip() not in senders:
+                senders.append(part.strip())
+    text = f"{n} GSDB case(s) of {who} in force in {year}"
+    if senders:
+        text += f" (senders: {', '.join(senders[:8])}{', …' if len(senders) > 8 else ''})"
     if pair is not None:
-        between = cases(*pair, scope="pair")
-        between = between.loc[(pd.to_numeric(between["begin"], errors="coerce") <= year)
-                              & (pd.to_numeric(between["end"], errors="coerce").fillna(9999) >= year)]
-        pair_text = (f"; between {_name(pair[0])} and {_name(pair[1])} themselves: "
-                     f"{len(between)} case(s) in force")
-    text = f"{n} GSDB case(s) of {who} in force in {year}" + (f" (senders: {', '.join(senders)})" if senders else "") + pair_text
+        ind = indicator(years=[year])
+        row = ind.loc[(ind["exporter"] == pair[0]) & (ind["importer"] == pair[1])]
+        flag = int(row["sanction_any"].iloc[0]) if len(row) else 0
+        text += f"; sanctions indicator {pair[0]}–{pair[1]} {year}: sanction_any = {flag}"
     verdict: Verdict = "consistent" if n > 0 else "inconsistent"
     return ClaimCheck(claim, "sanctions", pair, text, float(n), "cases in force", src, year, verdict,
-                      "consistent when at least one case is in force that year",
-                      ctx.year_note if ctx.year is not None else f"latest year of the GSDB subset in force ({year})")
+                      "consistent when at least one case is in force that year", how)
 
 
 def check_contiguity(claim: Claim, ctx: CheckContext) -> ClaimCheck:

@@ -26,7 +26,7 @@ Rules (documented here, tested in ``tests/test_article_claims.py``):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
 from tradegap.article.mentions import Mention
@@ -49,10 +49,13 @@ CHECK_OF_KIND: Final[dict[str, str]] = {
 # --------------------------------------------------------------------------- vocabulary
 TRADE_CONTEXT = re.compile(
     r"\b(?:trad(?:e|es|ing|ed)|exports?|exported|exporting|imports?|imported|importing|turnover|commerce|"
-    r"commercial|shipments?|bilateral|sales|purchases|deliver(?:y|ies)|supplied|sold|bought)\b",
+    r"commercial|shipments?|shipped|bilateral|sales|purchases|deliver(?:y|ies|ed)|supplied|sold|bought|"
+    r"exporters?|importers?)\b",
     re.I,
 )
 ECONOMY_CONTEXT = re.compile(r"\b(?:econom\w*|trad(?:e|ing)|business|cooperation|industr\w*|investment)\b", re.I)
+#: Words that make a one-country sentence about the pair ("bilateral trade", "the two countries").
+BILATERAL = re.compile(r"\b(?:bilateral|mutual|two countries|two sides|both countries|between them)\b", re.I)
 NOT_TRADE_MONEY = re.compile(
     r"\b(?:invest\w*|loans?|credit(?: line)?s?|debt|budget|aid|grant|deal worth|contract|funds?|"
     r"reserves|assets|capital|spending|GDP|market cap\w*)\b",
@@ -125,10 +128,12 @@ COMPARISON = re.compile(
 POTENTIAL = re.compile(
     r"\b(?:(?:can|could|should|must|may|might) be (?:\w+ )?(?:increased|expanded|enhanced|boosted|raised|doubled|"
     r"tripled|multiplied|improved|deepened|developed)(?: \w+ly)?"
-    r"|(?:not|far from) commensurate with[^.;,]{0,60}"
+    r"|(?:not|far from) commensurate with(?: the)?(?: \w+){0,3}? (?:capacit(?:y|ies)|potential)"
+    r"|(?:not|far from) commensurate with"
     r"|(?:needs?|has) to be (?:enhanced|increased|expanded|boosted|improved)"
     r"|untapped (?:potential|capacit\w+|opportunit\w+)"
     r"|(?:great|huge|large|enormous|vast|big|considerable|significant|high|very large) (?:potential|capacit(?:y|ies))"
+    r"(?! to be\b)"
     r"|(?:below|under|short of) (?:its|their|the) potential|room (?:to grow|for growth|for expansion)"
     r"|potential (?:for|of) (?:trade|growth|expansion))",
     re.I,
@@ -154,7 +159,7 @@ SECTOR_WORDS: Final[dict[str, re.Pattern[str]]] = {
     ),
     "aerospace": re.compile(r"\b(?:aerospace\w*|aircraft|aviation|airplanes?|aeroplanes?|space industr\w*)\b", re.I),
     "energy": re.compile(
-        r"\b(?:energy|oil|petroleum|natural gas|gas|LNG|crude|nuclear power|electricity|coal|fuels?)\b", re.I
+        r"\b(?:energy|(?<!sunflower )(?<!palm )(?<!olive )(?<!vegetable )(?<!cooking )(?<!edible )oil|petroleum|natural gas|gas|LNG|crude|nuclear power|electricity|coal|fuels?)\b", re.I
     ),
     "agriculture": re.compile(
         r"\b(?:agricultur\w*|agri-?food|wheat|grains?|cereals?|foodstuffs?|food products|farm products)\b", re.I
@@ -190,6 +195,8 @@ class Claim:
         Index of the sentence.
     countries
         ISO3 codes mentioned in the sentence, in order of first mention.
+    clause_countries
+        Those mentioned inside the quoted clause.
     details
         What was parsed for the check (amount, currency, scale, year, direction,
         sectors, target …); the article's numbers live only here and are only compared.
@@ -205,6 +212,7 @@ class Claim:
     sentence: int
     countries: tuple[str, ...]
     details: dict[str, Any] = field(default_factory=dict)
+    clause_countries: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- parsing helpers
@@ -281,11 +289,23 @@ def _clause(text: str, sent: Sentence, s: int, e: int) -> tuple[int, int]:
     return sent.start + left + ltrim, sent.start + left + len(quote_r)
 
 
+_DATE_BEFORE = re.compile(
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},?\s+$|\d{1,2}\s+[A-Z][a-z]+\.?,?\s+$"
+)
+_YEAR_PREP = re.compile(r"\b(?:in|during|for|of|since|by|year|fiscal|FY|from|to|until)\s+$", re.I)
+
+
 def _year_near(text: str, pos: int) -> int | None:
-    """The year written nearest to ``pos`` (in the given text), if any."""
-    best: tuple[int, int] | None = None
+    """The year a number at ``pos`` refers to: the nearest year, preferring "in 2019"-style years.
+
+    Years that are part of a full date ("March 3, 2020", the article's dateline) are skipped.
+    """
+    best: tuple[float, int] | None = None
     for m in YEAR.finditer(text):
-        d = abs(m.start() - pos)
+        before = text[max(0, m.start() - 20) : m.start()]
+        if _DATE_BEFORE.search(before):
+            continue
+        d = abs(m.start() - pos) + (0 if _YEAR_PREP.search(before) else 60)
         if best is None or d < best[0]:
             best = (d, int(m.group("year")))
     return best[1] if best else None
@@ -345,6 +365,7 @@ def extract_claims(text: str, sentences: list[Sentence], mentions: list[Mention]
                 details = {k: d[k] for k in ("amount", "currency", "scale", "scale_word")}
                 details["year"] = _year_near(body, d["start"])
                 details.update(_direction(body, d["start"], sm, s0))
+                details["bilateral"] = bool(BILATERAL.search(body))
                 add("amount", d["start"], d["end"], details)
             elif trade or econ:
                 add("other_amount", d["start"], d["end"],
@@ -400,15 +421,25 @@ def extract_claims(text: str, sentences: list[Sentence], mentions: list[Mention]
         prev_trade = trade
     raw.sort(key=lambda r: (r[0], r[2]))
     claims: list[Claim] = []
+    seen: dict[tuple[str, int, int], int] = {}
     for s, e, kind, trigger, si, details in raw:
         sent = sentences[si]
         qs, qe = _clause(text, sent, s, e)
+        if kind not in ("amount", "growth", "other_amount", "quantity") and (kind, qs, qe) in seen:
+            i = seen[(kind, qs, qe)]  # one claim per kind and clause: merge the triggers
+            claims[i] = replace(claims[i], trigger=f"{claims[i].trigger} … {trigger}")
+            continue
+        seen[(kind, qs, qe)] = len(claims)
         codes: list[str] = []
+        inner: list[str] = []
         for m in by_sentence.get(si, []):
             if m.iso3 not in codes:
                 codes.append(m.iso3)
+            if qs <= m.start and m.end <= qe and m.iso3 not in inner:
+                inner.append(m.iso3)
         claims.append(
             Claim(id=len(claims) + 1, kind=kind, check=CHECK_OF_KIND[kind], quote=text[qs:qe], start=qs, end=qe,
-                  trigger=trigger, sentence=si, countries=tuple(codes), details=details)
+                  trigger=trigger, sentence=si, countries=tuple(codes), details=details,
+                  clause_countries=tuple(inner))
         )
     return claims

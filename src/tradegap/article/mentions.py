@@ -79,7 +79,7 @@ _FUNCTION_WORDS = frozenset(
 )
 
 _DATELINE = re.compile(
-    r"\A\s*(?P<place>[A-Z][A-Z.'\- ]{1,40}?[A-Z.])"
+    r"(?:\A|\n)[ \t]*(?P<place>[A-Z][A-Z.'\- ]{1,40}?[A-Z.])"
     r"(?:\s*,\s*[A-Za-z0-9 .,]{1,40}?)?\s*(?:\((?:[A-Za-z. ]{2,30})\))?\s*(?:[—–]|--?|:)\s+"
 )
 
@@ -187,8 +187,13 @@ def _skip(text: str, surface: str, kind: str, start: int, end: int, sent: Senten
 
 
 def find_dateline(text: str) -> tuple[str, int, int] | None:
-    """The dateline place at the start of the text, e.g. ``("TEHRAN", 0, 6)``, or ``None``."""
-    m = _DATELINE.match(text)
+    """The dateline place, e.g. ``("TEHRAN", 0, 6)``, or ``None``.
+
+    A dateline is a place in capitals, optionally a date and an agency, then a
+    dash, at the start of a line within the first 1,000 characters (web pages
+    put a headline and menus before it).
+    """
+    m = _DATELINE.search(text[:1000])
     if not m:
         return None
     place = m.group("place").strip()

@@ -1,0 +1,177 @@
+"""``tradegap read``: an article's countries, pair, claims and the data's answer.
+
+Parses options, calls :func:`tradegap.article.read_file` (and, for the main
+pair, :func:`tradegap.brief.pair_brief` with the claim table as a section) and
+renders.  No country in the article → a message on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+import typer
+
+from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
+from tradegap.cli.render import _jsonable, console, err_console, render
+from tradegap.errors import InputError, TradegapError
+
+__all__ = ["read_cmd"]
+
+READ_HELP = """Read a news article and answer it with data.
+
+Finds the countries the article mentions (names, demonyms, capitals, the
+dateline), the pair it is about (scored from same-sentence co-mentions), and
+the sentences that state or compare trade: amounts, growth, comparisons with
+other partners, sectors, sanctions, neighbours, agreements, potential. Each
+claim is checked against the data (IMF DOTS values ±10 %, peers, potential,
+sectors, sanctions, contiguity, GE scenarios) or listed as not checkable, with
+the reason. Then the pair brief follows, with the claims as a section.
+
+FILE is a .txt or .html file, or - for standard input; the encoding is detected.
+
+\b
+Examples:
+  tradegap read article.txt
+  tradegap read page.html --year 2019 --html out/brief.html
+  curl -s URL | tradegap read - --format json
+"""
+
+
+def _parse_fx(items: list[str] | None) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for item in items or []:
+        key, sep, val = item.partition("=")
+        try:
+            rate = float(val)
+        except ValueError:
+            rate = float("nan")
+        if not sep or not key.strip() or not rate > 0:
+            raise InputError(
+                f"Could not read the exchange rate {item!r}.",
+                hint="Write --fx CUR=USD_PER_UNIT or --fx CUR:YEAR=USD_PER_UNIT, e.g. --fx EUR=1.12 --fx EUR:2019=1.12.",
+            )
+        out[key.strip().upper()] = rate
+    return out
+
+
+def _brief_year(reading, year: Optional[int]) -> tuple[int, str]:
+    years = [c.data_year for c in reading.checks if c.check == "value" and c.data_year]
+    if year is not None:
+        return year, f"brief year {year} as asked"
+    if reading.year is not None:
+        return min(reading.year, 2020), f"brief year from the article date ({reading.year_note})"
+    if years:
+        return max(years), "brief year = year of the value checks"
+    return 2019, "brief year 2019 (the default; the article states no date)"
+
+
+@app.command("read", help=READ_HELP)
+def read_cmd(
+    file: str = typer.Argument(..., metavar="FILE|-", help="Article file (.txt/.html) or - for stdin."),
+    year: Optional[int] = typer.Option(
+        None, "--year", help="Year for checks (default: the article's date, else the latest year with data)."
+    ),
+    html: Optional[Path] = typer.Option(None, "--html", help="Also write the pair brief with the claims as HTML."),
+    fx: Optional[list[str]] = typer.Option(
+        None, "--fx", help="Exchange rate USD per unit for a currency, e.g. EUR=1.12 or EUR:2019=1.12 (repeatable)."
+    ),
+    brief: bool = typer.Option(True, "--brief/--no-brief", help="Build the pair brief for the main pair."),
+    fmt: OutputFormat = FORMAT_OPTION,
+    db: Optional[Path] = DB_OPTION,
+) -> None:
+    from tradegap.article import read_file
+
+    store = None
+    if db is not None:
+        from tradegap.store import Store
+
+        store = Store(db)
+    try:
+        reading = read_file(file, year=year, store=store, fx=_parse_fx(fx))
+        reading.require_countries()
+        pb = None
+        brief_note = ""
+        if (brief or html is not None) and reading.main_pair is not None:
+            from tradegap.brief import pair_brief
+
+            by, brief_note = _brief_year(reading, year)
+            pb = pair_brief(*reading.main_pair, year=by, store=store, extra_sections=[reading.brief_section()])
+            if html is not None:
+                from tradegap.report.html import write_html
+
+                write_html(pb, html)
+        elif html is not None:
+            raise InputError(
+                f"No brief to write to {html}: the article names fewer than two countries.",
+                hint="Drop --html, or give an article about a pair of countries.",
+            )
+    except TradegapError as exc:
+        err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False, markup=True, soft_wrap=True)
+        if exc.hint:
+            err_console.print(f"[yellow]Hint:[/] {exc.hint}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+    if fmt is OutputFormat.json:
+        payload = {"reading": reading.to_dict(), "brief": None if pb is None else pb.to_dict(), "brief_note": brief_note}
+        sys.stdout.write(json.dumps(_jsonable(payload), indent=2, ensure_ascii=False) + "\n")
+        return
+    if fmt is OutputFormat.csv:
+        render(reading.to_frame(), fmt)
+        return
+    art = reading.article
+    console.print(
+        f"[bold]{art.origin}[/]: {len(art.text):,} characters, {len(reading.sentences)} sentences, "
+        f"encoding {art.encoding}{', HTML reduced to text' if art.was_html else ''}.",
+        highlight=False,
+    )
+    console.print(reading.summary(), highlight=False, soft_wrap=True)
+    for msg in reading.messages:
+        console.print(f"[yellow]{msg}[/]", highlight=False)
+    mf = reading.mentions_frame()
+    if not mf.empty:
+        per = (
+            mf.groupby("iso3", sort=False)
+            .agg(mentions=("surface", "size"), forms=("surface", lambda s: ", ".join(dict.fromkeys(s))),
+                 first_at=("start", "min"))
+            .reset_index()
+            .sort_values("mentions", ascending=False, kind="stable")
+        )
+        render(per, fmt, title="Countries mentioned")
+    if reading.pairs:
+        render(reading.pairs_frame().head(6), fmt, title="Pairs (score = 3 × same-sentence + min mentions)")
+    claims = reading.to_frame()
+    if claims.empty:
+        console.print("No trade claims found in the article.")
+    else:
+        render(
+            claims[["claim", "kind", "check", "data_year", "verdict"]],
+            fmt,
+            title="What the article says vs what the data show",
+        )
+        from rich.markup import escape
+
+        for r in claims.itertuples(index=False):
+            colour = {"consistent": "green", "not checkable": "dim", "inconsistent": "red"}.get(r.verdict, "yellow")
+            console.print(
+                f"[bold]#{r.claim}[/] {r.kind} [{r.start}–{r.end}] “{escape(r.quote)}”", highlight=False, soft_wrap=True
+            )
+            line = f"   {r.check}: [{colour}]{r.verdict}[/]"
+            if r.tolerance:
+                line += f" (rule: {escape(r.tolerance)})"
+            console.print(line, highlight=False, soft_wrap=True)
+            if r.data:
+                yr = "" if r.data_year is None or r.data_year is pd.NA else f", {r.data_year}"
+                console.print(f"   data: {escape(r.data)} [{escape(r.source)}{yr}]", highlight=False, soft_wrap=True)
+            if r.note:
+                console.print(f"   note: {escape(r.note)}", highlight=False, soft_wrap=True)
+    if pb is not None:
+        console.print(f"\n[bold]{pb.title}[/] ({brief_note})", highlight=False)
+        if pb.headline:
+            console.print(pb.headline, highlight=False, soft_wrap=True)
+        render(pb, fmt)
+    if html is not None:
+        console.print(f"HTML brief: {html}", highlight=False)
