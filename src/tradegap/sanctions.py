@@ -1,0 +1,581 @@
+"""Sanctions per directed country pair and year, from the Global Sanctions Data Base (GSDB v3).
+
+The package ships the 588 GSDB cases **active at some point in 2013–2022** (one row per case,
+``sanctions_cases`` in the embedded data).  Each case names a sanctioned state and one or more
+sanctioning states; senders and targets may be blocs.  This module expands every case into the
+directed country pairs it affects, year by year, and separates the kinds of sanction.
+
+Coverage
+--------
+Only cases active in 2013–2022 are in the shipped subset, so the indicator is **complete only for
+2013–2022** (:data:`COVERAGE`).  For earlier years a case that was still active in 2013 is known
+(e.g. the UN sanctions on Iran from 2006), but cases that ended before 2013 are missing: a 0 there
+would be a guess.  :func:`indicator` therefore refuses years outside the coverage unless asked
+(``partial=True``), and :func:`attach` writes NaN (unknown) outside it by default.
+
+Blocs
+-----
+Senders and targets are expanded to member states **for the year in question**:
+
+* ``EU`` / ``EU (all member states)``: EEC/EU membership by accession year — 1958 BEL DEU FRA ITA
+  LUX NLD; 1973 DNK GBR IRL; 1981 GRC; 1986 ESP PRT; 1995 AUT FIN SWE; 2004 CYP CZE EST HUN LTU
+  LVA MLT POL SVK SVN; 2007 BGR ROU; 2013 HRV; GBR is a member until 2019 (it left on
+  31 January 2020; the transition period is not modelled, and GSDB lists the UK's own cases).
+* ``UN``: all UN member states in that year, read from the shipped UNGA roll-call data (a state is
+  a member from the first to the last year in which it voted; states voting in 2019 are carried
+  to 2022).  Expanding UN sanctions to every member follows GSDB's own reading that UN sanctions
+  bind all members; pass ``include_un=False`` to leave them out.
+* ``G7``: CAN DEU FRA GBR ITA JPN USA.
+* ``ECOWAS``, ``African Union`` (MAR from 2017, SSD from 2011), ``League of Arab States``,
+  ``SADC`` (COM from 2017), ``MERCOSUR``, ``UNASUR``, ``Pacific Islands Forum``, ``OAS``: their
+  member states (static lists in :data:`BLOCS`; the target itself is never its own sender).
+* ``Balkans`` / ``Western Balkans`` (as a target of US measures): ALB BIH MKD MNE SRB XKX.
+
+Not expanded, reported by :func:`unmapped` and in the ``unmapped`` column of :func:`cases`:
+``Commonwealth``, ``OIC``, ``OSCE``, ``Kimberly Process Participants`` (all without a trade
+measure except the Kimberley Process diamond ban on the Central African Republic), and non-state
+targets (terrorist organisations, Northern Cyprus).
+
+GSDB's historical names are read as the present-day states (South Vietnam → VNM, Yemen, North →
+YEM, Malagasy Republic → MDG, Ceylon → LKA, Transjordan → JOR, Yugoslavia → SRB).
+
+Direction of trade sanctions
+----------------------------
+``descr_trade`` says what the sender restricts: ``exp_*`` its exports to the target, ``imp_*``
+its imports from the target; ``*_compl`` a complete ban, ``*_part`` a partial one.  For a flow
+exporter → importer this module reports both
+
+* ``sanction_trade`` — 1 if any trade sanction between the two is in force that year, whoever
+  sent it and whichever direction it covers (symmetric in the pair), and
+* ``sanction_trade_flow`` — 1 only if a sanction restricts *this* flow: the exporter sanctions the
+  importer with an export measure, or the importer sanctions the exporter with an import measure;
+  ``sanction_trade_complete`` likewise for complete bans.
+
+``sanction_financial``, ``sanction_arms``, ``sanction_military``, ``sanction_travel`` and
+``sanction_other`` are symmetric in the pair; ``sanction_any`` is 1 if any type is in force.
+GSDB also records *third-party* sanctions: the US sanctions on Iran do not appear between Iran and
+Russia, but they do depress Iran's trade with everyone; see :func:`cases` with ``scope="targets"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import lru_cache
+from pathlib import Path
+from typing import Final, Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from tradegap.errors import AssumptionWarning, CoverageError, InputError
+
+#: Years for which the shipped GSDB subset is complete.
+COVERAGE: Final[tuple[int, int]] = (2013, 2022)
+
+#: EU accession year per member state (the UK left in 2020: member 1973–2019).
+EU_ACCESSION: Final[dict[str, int]] = {
+    **dict.fromkeys(["BEL", "DEU", "FRA", "ITA", "LUX", "NLD"], 1958),
+    **dict.fromkeys(["DNK", "GBR", "IRL"], 1973),
+    "GRC": 1981,
+    **dict.fromkeys(["ESP", "PRT"], 1986),
+    **dict.fromkeys(["AUT", "FIN", "SWE"], 1995),
+    **dict.fromkeys(["CYP", "CZE", "EST", "HUN", "LTU", "LVA", "MLT", "POL", "SVK", "SVN"], 2004),
+    **dict.fromkeys(["BGR", "ROU"], 2007),
+    "HRV": 2013,
+}
+#: Last year of EU membership for states that left.
+EU_EXIT: Final[dict[str, int]] = {"GBR": 2019}
+
+_AU = (
+    "DZA AGO BEN BWA BFA BDI CPV CMR CAF TCD COM COG COD CIV DJI EGY GNQ ERI SWZ ETH GAB GMB GHA "
+    "GIN GNB KEN LSO LBR LBY MDG MWI MLI MRT MUS MOZ NAM NER NGA RWA STP SEN SYC SLE SOM ZAF SDN "
+    "TZA TGO TUN UGA ZMB ZWE"
+).split()
+
+#: Static bloc memberships: bloc token → {iso3: (first_year, last_year)}.
+BLOCS: Final[dict[str, dict[str, tuple[int, int]]]] = {
+    "@G7": dict.fromkeys("CAN DEU FRA GBR ITA JPN USA".split(), (1975, 9999)),
+    "@ECOWAS": dict.fromkeys(
+        "BEN BFA CPV CIV GMB GHA GIN GNB LBR MLI NER NGA SEN SLE TGO".split(), (1975, 9999)
+    ),
+    "@AU": {**dict.fromkeys(_AU, (2002, 9999)), "SSD": (2011, 9999), "MAR": (2017, 9999)},
+    "@LAS": dict.fromkeys(
+        "DZA BHR COM DJI EGY IRQ JOR KWT LBN LBY MRT MAR OMN PSE QAT SAU SOM SDN SYR TUN ARE YEM".split(),
+        (1945, 9999),
+    ),
+    "@SADC": {
+        **dict.fromkeys(
+            "AGO BWA COD LSO MDG MWI MUS MOZ NAM SYC ZAF SWZ TZA ZMB ZWE".split(), (1992, 9999)
+        ),
+        "COM": (2017, 9999),
+    },
+    "@MERCOSUR": {**dict.fromkeys("ARG BRA PRY URY".split(), (1991, 9999)), "VEN": (2012, 2016)},
+    "@UNASUR": dict.fromkeys(
+        "ARG BOL BRA CHL COL ECU GUY PRY PER SUR URY VEN".split(), (2008, 2018)
+    ),
+    "@PIF": dict.fromkeys(
+        "AUS COK FJI FSM KIR MHL NRU NZL NIU PLW PNG WSM SLB TON TUV VUT".split(), (1971, 9999)
+    ),
+    "@OAS": dict.fromkeys(
+        (
+            "ATG ARG BHS BRB BLZ BOL BRA CAN CHL COL CRI CUB DMA DOM ECU SLV GRD GTM GUY HTI HND "
+            "JAM MEX NIC PAN PRY PER KNA LCA VCT SUR TTO USA URY VEN"
+        ).split(),
+        (1948, 9999),
+    ),
+    "@WBALKANS": dict.fromkeys("ALB BIH MKD MNE SRB XKX".split(), (1990, 9999)),
+}
+
+#: Bloc tokens the module does not expand (membership not encoded); cases naming them keep the
+#: token in the ``unmapped`` column of :func:`cases`.
+UNEXPANDED_BLOCS: Final[dict[str, str]] = {
+    "@COMMONWEALTH": "Commonwealth",
+    "@OIC": "OIC",
+    "@OSCE": "OSCE",
+    "@KPCS": "Kimberly Process Participants",
+}
+
+TYPE_COLUMNS: Final[tuple[str, ...]] = (
+    "sanction_trade",
+    "sanction_trade_flow",
+    "sanction_trade_complete",
+    "sanction_financial",
+    "sanction_arms",
+    "sanction_military",
+    "sanction_travel",
+    "sanction_other",
+    "sanction_any",
+)
+INDICATOR_COLUMNS: Final[tuple[str, ...]] = ("exporter", "importer", "year", *TYPE_COLUMNS, "n_cases")
+
+Scope = Literal["pair", "targets"]
+BeforeCoverage = Literal["nan", "known"]
+
+
+# --------------------------------------------------------------------------- data
+
+
+def _embedded_path(name: str) -> Path:
+    return Path(__file__).resolve().parent / "data" / "embedded" / f"{name}.parquet"
+
+
+@lru_cache(maxsize=1)
+def _cases_raw() -> pd.DataFrame:
+    path = _embedded_path("sanctions_cases")
+    if not path.exists():  # pragma: no cover - broken install
+        raise CoverageError(
+            f"The embedded sanctions table {path.name} is missing from the package.",
+            hint="Reinstall tradegap or rebuild it with scripts/build_policy_data.py.",
+        )
+    return pd.read_parquet(path)
+
+
+def case_table() -> pd.DataFrame:
+    """All shipped GSDB cases, one row per case.
+
+    Returns
+    -------
+    pandas.DataFrame
+        GSDB's columns (``case_id, sanctioned_state, sanctioning_state, begin, end, trade,
+        descr_trade, arms, military, financial, travel, other, target_mult, sender_mult,
+        objective, success``) plus ``sender_codes`` / ``target_codes`` (comma-separated ISO3
+        codes and bloc tokens such as ``@EU``) and ``unmapped_senders`` / ``unmapped_targets``.
+    """
+    return _cases_raw().copy()
+
+
+@lru_cache(maxsize=1)
+def _un_members() -> dict[int, frozenset[str]]:
+    from tradegap.politics import un_membership
+
+    m = un_membership()
+    out: dict[int, set[str]] = {}
+    for iso3, first, last in m.itertuples(index=False):
+        for y in range(int(first), int(last) + 1):
+            out.setdefault(y, set()).add(iso3)
+    return {y: frozenset(s) for y, s in out.items()}
+
+
+def members(token: str, year: int) -> list[str]:
+    """Member states of a bloc token (``@EU``, ``@UN``, ``@G7``…) in a year, sorted ISO3 codes.
+
+    A plain ISO3 code is returned as itself; an unexpanded bloc gives an empty list.
+    """
+    if not token.startswith("@"):
+        return [token]
+    if token == "@EU":
+        return sorted(
+            c for c, y0 in EU_ACCESSION.items() if y0 <= year <= EU_EXIT.get(c, 9999)
+        )
+    if token == "@UN":
+        un = _un_members()
+        last = max(un)
+        return sorted(un.get(min(year, last), frozenset()))
+    if token in BLOCS:
+        return sorted(c for c, (a, b) in BLOCS[token].items() if a <= year <= b)
+    return []
+
+
+def unmapped() -> pd.DataFrame:
+    """Cases with a sender or target the module cannot expand to states (never dropped silently).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``case_id, sanctioned_state, sanctioning_state, begin, end, unmapped`` — the names or
+        bloc tokens that contribute no country pair.
+    """
+    c = _cases_raw()
+    rows = []
+    for r in c.itertuples(index=False):
+        bad = [x for x in (r.unmapped_senders, r.unmapped_targets) if x]
+        toks = [UNEXPANDED_BLOCS[t] for t in f"{r.sender_codes},{r.target_codes}".split(",") if t in UNEXPANDED_BLOCS]
+        bad += toks
+        if bad:
+            rows.append((r.case_id, r.sanctioned_state, r.sanctioning_state, r.begin, r.end, "; ".join(bad)))
+    return pd.DataFrame(
+        rows, columns=["case_id", "sanctioned_state", "sanctioning_state", "begin", "end", "unmapped"]
+    )
+
+
+# --------------------------------------------------------------------------- expansion
+
+
+def _expand(codes: str, year: int, *, include_un: bool) -> list[str]:
+    out: list[str] = []
+    for tok in codes.split(","):
+        if not tok or (tok == "@UN" and not include_un):
+            continue
+        out.extend(members(tok, year))
+    return sorted(set(out))
+
+
+@lru_cache(maxsize=4)
+def _pairs(include_un: bool) -> pd.DataFrame:
+    """Sender → target pairs per case and year: one row per (case, year, sender, target)."""
+    c = _cases_raw()
+    cols: dict[str, list] = {k: [] for k in ("case_id", "year", "sender", "target")}
+    for r in c.itertuples(index=False):
+        for year in range(int(r.begin), int(r.end) + 1):
+            targets = _expand(r.target_codes, year, include_un=include_un)
+            if not targets:
+                continue
+            senders = _expand(r.sender_codes, year, include_un=include_un)
+            for t in targets:
+                s = [x for x in senders if x != t]
+                cols["case_id"].extend([r.case_id] * len(s))
+                cols["year"].extend([year] * len(s))
+                cols["sender"].extend(s)
+                cols["target"].extend([t] * len(s))
+    p = pd.DataFrame(cols)
+    p["case_id"] = p["case_id"].astype("int32")
+    p["year"] = p["year"].astype("int16")
+    flags = c.set_index("case_id")[["trade", "descr_trade", "financial", "arms", "military", "travel", "other"]]
+    p = p.join(flags, on="case_id")
+    d = p["descr_trade"].astype(str)
+    p["exp"] = ((p["trade"] == 1) & d.str.contains("exp_")).astype("int8")
+    p["imp"] = ((p["trade"] == 1) & d.str.contains("imp_")).astype("int8")
+    p["exp_compl"] = ((p["trade"] == 1) & d.str.contains("exp_compl")).astype("int8")
+    p["imp_compl"] = ((p["trade"] == 1) & d.str.contains("imp_compl")).astype("int8")
+    return p
+
+
+@lru_cache(maxsize=4)
+def _indicator_all(include_un: bool) -> pd.DataFrame:
+    p = _pairs(include_un)
+    sym = ["trade", "financial", "arms", "military", "travel", "other"]
+    # the flow sender → target is restricted by export measures; target → sender by import measures
+    fwd = pd.DataFrame(
+        {
+            "exporter": p["sender"], "importer": p["target"], "year": p["year"], "case_id": p["case_id"],
+            "flow": p["exp"], "complete": p["exp_compl"], **{k: p[k] for k in sym},
+        }
+    )
+    bwd = pd.DataFrame(
+        {
+            "exporter": p["target"], "importer": p["sender"], "year": p["year"], "case_id": p["case_id"],
+            "flow": p["imp"], "complete": p["imp_compl"], **{k: p[k] for k in sym},
+        }
+    )
+    both = pd.concat([fwd, bwd], ignore_index=True)
+    g = both.groupby(["exporter", "importer", "year"], sort=True)
+    out = g[["flow", "complete", *sym]].max()
+    out["n_cases"] = g["case_id"].nunique()
+    out = out.reset_index().rename(
+        columns={
+            "flow": "sanction_trade_flow",
+            "complete": "sanction_trade_complete",
+            **{k: f"sanction_{k}" for k in sym},
+        }
+    )
+    out["sanction_any"] = 1
+    for k in TYPE_COLUMNS:
+        out[k] = out[k].astype("int8")
+    out["n_cases"] = out["n_cases"].astype("int32")
+    out["year"] = out["year"].astype("int64")
+    out["exporter"] = out["exporter"].astype(str)
+    out["importer"] = out["importer"].astype(str)
+    return out[list(INDICATOR_COLUMNS)]
+
+
+def _check_years(years, *, partial: bool) -> list[int] | None:
+    if years is None:
+        return None
+    if isinstance(years, (int, np.integer)):
+        years = [int(years)]
+    try:
+        ys = sorted({int(y) for y in years})
+    except (TypeError, ValueError) as exc:
+        raise InputError(
+            f"The 'years' parameter must be an int or an iterable of ints. Got {years!r} instead.",
+            hint="Pass e.g. years=range(2013, 2023).",
+        ) from exc
+    outside = [y for y in ys if not COVERAGE[0] <= y <= COVERAGE[1]]
+    if outside and not partial:
+        raise CoverageError(
+            f"The shipped GSDB subset covers sanctions completely only for {COVERAGE[0]}–{COVERAGE[1]};"
+            f" years {outside} are outside it (cases that ended before {COVERAGE[0]} are missing).",
+            hint=(
+                f"Ask for years in {COVERAGE[0]}–{COVERAGE[1]}, or pass partial=True to get the cases known"
+                " to be active in earlier years (a lower bound), or use attach(), which writes NaN there."
+            ),
+        )
+    return ys
+
+
+def indicator(
+    *, years: Iterable[int] | int | None = None, include_un: bool = True, partial: bool = False
+) -> pd.DataFrame:
+    """Sanctions in force per directed pair and year (sparse: only pairs with a sanction).
+
+    Parameters
+    ----------
+    years
+        Years to return; default all of :data:`COVERAGE` (2013–2022).  Years outside the coverage
+        raise :class:`~tradegap.errors.CoverageError` unless ``partial=True``.
+    include_un
+        Expand UN sanctions to all UN member states (default) or leave them out.
+    partial
+        Allow years outside the coverage; rows there are the cases *known* to be active (a lower
+        bound: cases that ended before 2013 are missing from the shipped subset).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``exporter, importer, year`` (ISO3, ISO3, int), the int8 indicators
+        ``sanction_trade`` (a trade sanction between the two, either direction: symmetric),
+        ``sanction_trade_flow`` (a trade sanction restricts this exporter → importer flow),
+        ``sanction_trade_complete`` (a complete ban on this flow), ``sanction_financial``,
+        ``sanction_arms``, ``sanction_military``, ``sanction_travel``, ``sanction_other``,
+        ``sanction_any`` (all symmetric), and ``n_cases`` (GSDB cases behind the row).  A directed
+        pair-year *absent* from the frame has no sanction (0) within the coverage.
+
+    Examples
+    --------
+    >>> ind = indicator(years=[2015])
+    >>> ind.query("exporter == 'RUS' and importer == 'USA'")["sanction_trade"].item()
+    1
+    """
+    if not isinstance(include_un, bool) or not isinstance(partial, bool):
+        raise InputError(
+            f"The 'include_un' and 'partial' parameters of indicator must be bool. Got"
+            f" {include_un!r}, {partial!r} instead."
+        )
+    ys = _check_years(years, partial=partial)
+    out = _indicator_all(include_un)
+    if ys is None:
+        out = out[out["year"].between(*COVERAGE)]
+    else:
+        out = out[out["year"].isin(ys)]
+    return out.reset_index(drop=True).copy()
+
+
+def attach(
+    panel: pd.DataFrame,
+    *,
+    exporter: str = "exporter",
+    importer: str = "importer",
+    year: str = "year",
+    include_un: bool = True,
+    before_coverage: BeforeCoverage = "nan",
+) -> pd.DataFrame:
+    """Add the sanction indicators to a panel of directed pair-years (e.g. a gravity sample).
+
+    Parameters
+    ----------
+    panel
+        Frame with exporter, importer (ISO3) and year columns; not modified.
+    exporter, importer, year
+        Names of those columns.
+    include_un
+        See :func:`indicator`.
+    before_coverage : {"nan", "known"}
+        For years outside 2013–2022: ``"nan"`` (default) marks the indicators unknown; ``"known"``
+        writes 1 where a shipped case is known to be active and 0 elsewhere (a lower bound; an
+        :class:`~tradegap.errors.AssumptionWarning` says so).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy of ``panel`` with the columns of :data:`TYPE_COLUMNS` (float: 0/1, NaN = unknown)
+        and ``sanction_covered`` (bool: year within the coverage).
+    """
+    import warnings
+
+    allowed = list(get_args(BeforeCoverage))
+    if before_coverage not in allowed:
+        raise InputError(
+            f"The 'before_coverage' parameter of attach must be one of {allowed}. Got {before_coverage!r} instead."
+        )
+    missing = [c for c in (exporter, importer, year) if c not in panel.columns]
+    if missing:
+        raise InputError(
+            f"The panel lacks the column(s) {missing}; it has {list(panel.columns)}.",
+            hint="Name the columns with exporter=, importer=, year=.",
+        )
+    ind = _indicator_all(include_un)
+    key = pd.DataFrame(
+        {
+            "exporter": panel[exporter].astype(str).to_numpy(),
+            "importer": panel[importer].astype(str).to_numpy(),
+            "year": pd.to_numeric(panel[year]).astype("int64").to_numpy(),
+        }
+    )
+    merged = key.merge(ind, on=["exporter", "importer", "year"], how="left", validate="many_to_one")
+    covered = key["year"].between(*COVERAGE).to_numpy()
+    out = panel.copy()
+    for col in TYPE_COLUMNS:
+        v = merged[col].astype("float64").fillna(0.0).to_numpy()
+        if before_coverage == "nan":
+            v = np.where(covered, v, np.nan)
+        out[col] = v
+    out["sanction_covered"] = covered
+    if before_coverage == "known" and not covered.all():
+        warnings.warn(
+            f"{int((~covered).sum())} rows lie outside the GSDB subset's coverage {COVERAGE[0]}–{COVERAGE[1]};"
+            " their sanction indicators are a lower bound (cases that ended before 2013 are missing).",
+            AssumptionWarning,
+            stacklevel=2,
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- cases
+
+
+def _iso3(code: str) -> str:
+    try:
+        from tradegap.countries import to_iso3
+    except ImportError:  # pragma: no cover - countries module not installed yet
+        c = str(code).strip().upper()
+        if len(c) == 3 and c.isalpha():
+            return c
+        raise InputError(f"{code!r} is not an ISO3 code.", hint="Pass ISO3 codes such as 'IRN'.") from None
+    return to_iso3(code)
+
+
+def _types(r) -> str:
+    parts = []
+    if r.trade:
+        parts.append(f"trade ({r.descr_trade})" if r.descr_trade else "trade")
+    for k in ("financial", "arms", "military", "travel", "other"):
+        if getattr(r, k):
+            parts.append(k)
+    return ", ".join(parts)
+
+
+def cases(a: str, b: str | None = None, *, scope: Scope = "pair", include_un: bool = True) -> pd.DataFrame:
+    """GSDB cases between two countries (or naming one country), blocs expanded.
+
+    Parameters
+    ----------
+    a, b
+        Countries (ISO3 or names).  With ``b=None``, every case in which ``a`` is a sender or
+        target (directly or through a bloc).
+    scope : {"pair", "targets"}
+        ``"pair"``: cases in which one of the two sanctions the other (directly or through a bloc
+        such as the UN or the EU).  ``"targets"``: also every case against ``a`` or ``b`` by any
+        sender (third-party sanctions such as the US and EU sanctions on Iran, or on Russia from
+        2014), which restrict the countries' trade with the world, not with each other.
+    include_un
+        Count UN sanctions as sent by every UN member (default), or not.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per case: ``case_id, relation`` (e.g. ``"IRN sanctions RUS"``, ``"on IRN"``),
+        ``sanctioning_state, sanctioned_state`` (as written in GSDB), ``via`` (how each of the
+        two countries is involved, e.g. ``"RUS via UN; IRN direct"``), ``begin, end, types,
+        trade, descr_trade, financial, arms, military, travel, other, objective, unmapped``,
+        sorted by begin year.
+    """
+    allowed = list(get_args(Scope))
+    if scope not in allowed:
+        raise InputError(f"The 'scope' parameter of cases must be one of {allowed}. Got {scope!r} instead.")
+    a3 = _iso3(a)
+    b3 = _iso3(b) if b is not None else None
+    p = _pairs(include_un)
+    c = _cases_raw().set_index("case_id")
+    rel: dict[int, list[str]] = {}
+
+    def add(ids, label):
+        for i in np.unique(ids):
+            rel.setdefault(int(i), [])
+            if label not in rel[int(i)]:
+                rel[int(i)].append(label)
+
+    if b3 is None:
+        add(p.loc[p["sender"] == a3, "case_id"], f"{a3} sanctions")
+        add(p.loc[p["target"] == a3, "case_id"], f"on {a3}")
+    else:
+        add(p.loc[(p["sender"] == a3) & (p["target"] == b3), "case_id"], f"{a3} sanctions {b3}")
+        add(p.loc[(p["sender"] == b3) & (p["target"] == a3), "case_id"], f"{b3} sanctions {a3}")
+        if scope == "targets":
+            add(p.loc[p["target"] == a3, "case_id"], f"on {a3}")
+            add(p.loc[p["target"] == b3, "case_id"], f"on {b3}")
+    rows = []
+    names = [x for x in (a3, b3) if x]
+    for cid, labels in rel.items():
+        r = c.loc[cid]
+        via = []
+        pc = p[p["case_id"] == cid]
+        for side, codes in (("sender", r.sender_codes), ("target", r.target_codes)):
+            toks = codes.split(",")
+            for x in names:
+                if not (pc[side] == x).any():
+                    continue
+                if x in toks:
+                    via.append(f"{x} direct")
+                blocs = [
+                    t[1:] for t in toks
+                    if t.startswith("@") and any(x in members(t, y) for y in range(int(r.begin), int(r.end) + 1))
+                ]
+                if blocs:
+                    via.append(f"{x} via {'/'.join(blocs)}")
+        rows.append(
+            {
+                "case_id": cid,
+                "relation": "; ".join(labels),
+                "sanctioning_state": r.sanctioning_state,
+                "sanctioned_state": r.sanctioned_state,
+                "via": "; ".join(dict.fromkeys(via)),
+                "begin": int(r.begin),
+                "end": int(r.end),
+                "types": _types(r),
+                "trade": int(r.trade),
+                "descr_trade": r.descr_trade,
+                "financial": int(r.financial),
+                "arms": int(r.arms),
+                "military": int(r.military),
+                "travel": int(r.travel),
+                "other": int(r.other),
+                "objective": r.objective,
+                "unmapped": "; ".join(x for x in (r.unmapped_senders, r.unmapped_targets) if x),
+            }
+        )
+    cols = [
+        "case_id", "relation", "sanctioning_state", "sanctioned_state", "via", "begin", "end", "types",
+        "trade", "descr_trade", "financial", "arms", "military", "travel", "other", "objective", "unmapped",
+    ]
+    out = pd.DataFrame(rows, columns=cols)
+    return out.sort_values(["begin", "case_id"]).reset_index(drop=True)
