@@ -1,0 +1,469 @@
+"""Poisson pseudo-maximum likelihood with high-dimensional fixed effects: the numeric core.
+
+Arrays in, frozen dataclasses out.  Three pieces:
+
+* :func:`drop_singletons_and_fe_separation` — iterated removal of singleton
+  fixed-effect groups and of groups whose outcome is all zero;
+* :func:`relu_separation` / :func:`simplex_separation` — separation by the
+  regressors (Correia, Guimarães & Zylkin 2021, as in ppmlhdfe);
+* :func:`fit_poisson` — IRLS with warm-started, accelerated demeaning.
+
+Notes
+-----
+IRLS for the Poisson log link: with working outcome
+:math:`z = \\eta - o + (y - \\mu)/\\mu` and weights :math:`w\\mu`, each step is a
+weighted least-squares fit of ``z`` on the regressors and the fixed effects.
+The fixed effects are partialled out by :func:`tradegap.estimate.demean.solve_alpha`,
+which returns their coefficients; the new linear predictor is rebuilt exactly
+from ``beta`` and those coefficients, so the fitted values always equal
+``exp(offset + X beta + sum of fixed effects)`` and :meth:`fixef` reproduces
+them to rounding error.  The demeaning tolerance starts loose (1e-4) and is
+tightened as the deviance converges (as in ppmlhdfe), reaching ``fixef_tol``
+before convergence is declared.  Convergence: relative deviance change
+``|D_t - D_{t-1}| / (0.1 + |D_{t-1}|) < tol`` (the fixest/pyfixest criterion).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import gammaln
+
+from tradegap.errors import ConvergenceError, InputError
+from tradegap.estimate.demean import FixedEffects, fe_sum, residualize, solve_alpha
+
+__all__ = [
+    "PoissonFit",
+    "fit_poisson",
+    "drop_singletons_and_fe_separation",
+    "relu_separation",
+    "simplex_separation",
+    "find_collinear",
+    "poisson_deviance",
+]
+
+
+def poisson_deviance(y: np.ndarray, mu: np.ndarray, w: np.ndarray | None = None) -> float:
+    """Poisson deviance ``2 * sum w (y log(y/mu) - (y - mu))`` (``y log y = 0`` at ``y = 0``)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        term = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0) - (y - mu)
+    if w is not None:
+        term = term * w
+    return float(2.0 * np.sum(term))
+
+
+# --------------------------------------------------------------------------- separation
+
+
+def drop_singletons_and_fe_separation(
+    y: np.ndarray, codes: list[np.ndarray], *, singletons: bool = True, fe_separation: bool = True
+) -> tuple[np.ndarray, int, int]:
+    """Iteratively drop singleton groups and groups whose outcome is all zero.
+
+    Parameters
+    ----------
+    y
+        ``(n,)`` outcome.
+    codes
+        One ``(n,)`` int array of zero-based level codes per fixed-effect dimension.
+
+    Returns
+    -------
+    keep
+        ``(n,)`` bool mask of the rows kept.
+    n_singleton, n_separated
+        Rows dropped as singletons and as separated by a fixed effect.
+    """
+    n = y.shape[0]
+    keep = np.ones(n, dtype=bool)
+    n_single = n_sep = 0
+    pos = y > 0
+    changed = True
+    while changed:
+        changed = False
+        for c in codes:
+            idx = np.flatnonzero(keep)
+            cc = c[idx]
+            m = int(cc.max()) + 1 if cc.size else 0
+            if singletons:
+                cnt = np.bincount(cc, minlength=m)
+                bad = cnt[cc] == 1
+                if bad.any():
+                    keep[idx[bad]] = False
+                    n_single += int(bad.sum())
+                    changed = True
+                    idx = idx[~bad]
+                    cc = cc[~bad]
+            if fe_separation and cc.size:
+                npos = np.bincount(cc, weights=pos[idx].astype(np.float64), minlength=m)
+                bad = npos[cc] == 0
+                if bad.any():
+                    keep[idx[bad]] = False
+                    n_sep += int(bad.sum())
+                    changed = True
+    return keep, n_single, n_sep
+
+
+def _wls_fitted(u, X, fe, w, alpha0, tol):
+    """Fitted values of a weighted LS of ``u`` on ``X`` and the fixed effects."""
+    cols = np.column_stack([u, X]) if X.shape[1] else u[:, None]
+    if fe is not None and fe.n_dims:
+        alpha, _, _ = solve_alpha(cols, fe, w, tol=tol, maxiter=100_000, alpha0=alpha0)
+        R = residualize(cols, fe, alpha)
+    else:
+        alpha = None
+        R = cols
+    ut, Xt = R[:, 0], R[:, 1:]
+    if Xt.shape[1]:
+        sw = np.sqrt(w)
+        beta = np.linalg.lstsq(Xt * sw[:, None], ut * sw, rcond=None)[0]
+        resid = ut - Xt @ beta
+    else:
+        resid = ut
+    return u - resid, alpha
+
+
+def relu_separation(
+    y: np.ndarray,
+    X: np.ndarray,
+    fe: FixedEffects | None,
+    *,
+    tol: float = 1e-4,
+    maxiter: int = 100,
+) -> np.ndarray:
+    """Observations separated by the regressors and fixed effects (ReLU method).
+
+    The iterative rectifier of Correia, Guimarães & Zylkin (2021), as in
+    ppmlhdfe and pyfixest's ``"ir"`` check: regress ``u`` (1 on zero
+    outcomes) on the regressors and fixed effects with a huge weight on the
+    positive outcomes, rectify the fit at zero, repeat; rows with a positive
+    fit at convergence are separated.
+
+    Returns
+    -------
+    np.ndarray
+        ``(n,)`` bool mask of separated rows (all with ``y == 0``).
+    """
+    boundary = y == 0
+    if not boundary.any() or (X.shape[1] == 0 and (fe is None or fe.n_dims == 0)):
+        return np.zeros(y.shape[0], dtype=bool)
+    interior = ~boundary
+    K = interior.sum() / tol**2
+    w = np.where(interior, K, 1.0)
+    u = boundary.astype(np.float64)
+    alpha = None
+    for _ in range(maxiter):
+        uhat, alpha = _wls_fitted(u, X, fe, w, alpha, 1e-12)
+        within = (uhat > -0.1 * tol) & (uhat < tol)
+        uhat = np.where(interior | within, 0.0, uhat)
+        if (uhat >= 0).all():
+            return uhat > 0
+        u = np.where(boundary, np.maximum(uhat, 0.0), 0.0)
+    raise ConvergenceError(
+        f"The ReLU separation check did not converge in {maxiter} iterations.",
+        hint="Pass separation=('fe', 'simplex') to skip it, or check the regressors for near-separation.",
+    )
+
+
+def simplex_separation(y: np.ndarray, X: np.ndarray, *, tol: float = 1e-9) -> np.ndarray:
+    """Observations separated by the regressors alone (linear-programming check).
+
+    Looks for a direction ``g`` with ``X_i g = 0`` on every positive outcome and
+    ``X_i g >= 0`` on every zero outcome, strictly positive on some; those rows
+    are separated.  Only a rank-deficient ``X`` on the positive outcomes can
+    separate, so the LP (scipy HiGHS) runs only in that case.
+
+    Returns
+    -------
+    np.ndarray
+        ``(n,)`` bool mask of separated rows.
+    """
+    n, k = X.shape
+    out = np.zeros(n, dtype=bool)
+    boundary = y == 0
+    if k == 0 or not boundary.any():
+        return out
+    Xi = X[~boundary]
+    scale = np.sqrt(np.maximum((X**2).mean(axis=0), 1e-300))
+    Xs = Xi / scale
+    _, s, vt = np.linalg.svd(Xs.T @ Xs)
+    null = vt[s <= max(s.max(), 1.0) * 1e-10].T if s.size else np.empty((k, 0))
+    if null.shape[1] == 0:
+        return out
+    Z = (X[boundary] / scale) @ null  # (n0, m)
+    from scipy.optimize import linprog
+
+    n0, m = Z.shape
+    # variables: t (m, free in [-1, 1]), s (n0, in [0, 1]); maximise sum s s.t. s - Z t <= 0, -Z t <= 0
+    c = np.concatenate([np.zeros(m), -np.ones(n0)])
+    A = np.block([[-Z, np.eye(n0)], [-Z, np.zeros((n0, n0))]])
+    b = np.zeros(2 * n0)
+    bounds = [(-1.0, 1.0)] * m + [(0.0, 1.0)] * n0
+    res = linprog(c, A_ub=A, b_ub=b, bounds=bounds, method="highs")
+    if res.status != 0 or -res.fun <= tol:
+        return out
+    zt = Z @ res.x[:m]
+    sep_b = zt > tol * max(1.0, np.abs(zt).max())
+    out[np.flatnonzero(boundary)[sep_b]] = True
+    return out
+
+
+# --------------------------------------------------------------------------- collinearity
+
+
+def find_collinear(
+    X: np.ndarray, fe: FixedEffects | None, w: np.ndarray, *, collin_tol: float = 1e-9
+) -> np.ndarray:
+    """Regressors collinear with the fixed effects or with earlier regressors.
+
+    Each column is demeaned (weights ``w``); a column whose remaining weighted
+    sum of squares, after projecting out the fixed effects and the earlier kept
+    columns, is below ``collin_tol`` times its original sum of squares is
+    dropped (a sequential Cholesky, as fixest does).
+
+    Returns
+    -------
+    np.ndarray
+        ``(k,)`` bool mask, True for the columns to drop.
+    """
+    k = X.shape[1]
+    drop = np.zeros(k, dtype=bool)
+    if k == 0:
+        return drop
+    orig = np.einsum("ij,i,ij->j", X, w, X)
+    if fe is not None and fe.n_dims:
+        alpha, _, _ = solve_alpha(X, fe, w, tol=1e-12, maxiter=100_000)
+        Xt = residualize(X, fe, alpha)
+    else:
+        Xt = X
+    H = (Xt * w[:, None]).T @ Xt
+    L = np.zeros((k, k))
+    kept: list[int] = []
+    for j in range(k):
+        if orig[j] <= 0:
+            drop[j] = True
+            continue
+        v = H[j, j]
+        lj = np.zeros(k)
+        for i in kept:
+            lj[i] = (H[j, i] - L[i, :] @ lj) / L[i, i]
+        v = H[j, j] - lj @ lj
+        if v <= collin_tol * orig[j]:
+            drop[j] = True
+            continue
+        lj[j] = np.sqrt(v)
+        L[j, :] = lj
+        kept.append(j)
+    return drop
+
+
+# --------------------------------------------------------------------------- IRLS
+
+
+@dataclass(frozen=True, slots=True)
+class PoissonFit:
+    """Output of :func:`fit_poisson` (estimation sample only).
+
+    Attributes
+    ----------
+    beta
+        ``(k,)`` coefficients.
+    eta, mu
+        ``(n,)`` linear predictor and fitted values ``exp(eta)``.
+    fe_coef
+        ``(G,)`` fixed-effect coefficients (concatenated by dimension).
+    Xt
+        ``(n, k)`` regressors demeaned with the final IRLS weights.
+    resid_w
+        ``(n,)`` demeaned working residual of the final step.
+    irls_w
+        ``(n,)`` final IRLS weights ``w * mu``.
+    hessian
+        ``(k, k)`` ``Xt' diag(irls_w) Xt``.
+    iterations, deviance, converged, loglik, loglik_null
+        IRLS diagnostics.
+    """
+
+    beta: np.ndarray
+    eta: np.ndarray
+    mu: np.ndarray
+    fe_coef: np.ndarray
+    Xt: np.ndarray
+    resid_w: np.ndarray
+    irls_w: np.ndarray
+    hessian: np.ndarray
+    iterations: int
+    deviance: float
+    converged: bool
+    loglik: float
+    loglik_null: float
+    demean_sweeps: int
+
+
+def fit_poisson(
+    y: np.ndarray,
+    X: np.ndarray,
+    fe: FixedEffects | None,
+    *,
+    weights: np.ndarray | None = None,
+    offset: np.ndarray | None = None,
+    tol: float = 1e-10,
+    maxiter: int = 100,
+    fixef_tol: float = 1e-10,
+    fixef_maxiter: int = 100_000,
+) -> PoissonFit:
+    """Fit a Poisson model with fixed effects by IRLS.
+
+    Parameters
+    ----------
+    y
+        ``(n,)`` non-negative outcome (separated rows already removed).
+    X
+        ``(n, k)`` regressors (no column collinear with the fixed effects).
+    fe
+        Coded fixed effects, or ``None``.
+    weights
+        ``(n,)`` non-negative observation weights (default ones).
+    offset
+        ``(n,)`` offset added to the linear predictor (default zeros).
+    tol
+        Convergence tolerance on the relative deviance change.
+    maxiter
+        Maximum IRLS iterations.
+    fixef_tol, fixef_maxiter
+        Final tolerance and sweep limit of the demeaning.
+
+    Raises
+    ------
+    ConvergenceError
+        If IRLS or the demeaning does not converge.
+    """
+    n, k = X.shape
+    w_u = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    off = np.zeros(n) if offset is None else np.asarray(offset, dtype=np.float64)
+    has_fe = fe is not None and fe.n_dims > 0
+    G = fe.n_coef if has_fe else 0
+    ybar = float(np.average(y, weights=w_u))
+    mu = (y + ybar) / 2.0
+    eta = np.log(mu)
+    last = poisson_deviance(y, mu, w_u)
+    alpha = np.zeros((G, 1 + k))
+    inner = max(fixef_tol, 1e-4)
+    total_sweeps = 0
+    converged = False
+    beta = np.zeros(k)
+    fe_coef = np.zeros(G)
+    Xt = X
+    resid = np.zeros(n)
+    W = w_u * mu
+    H = np.zeros((k, k))
+    dev = last
+    it = 0
+    for it in range(1, maxiter + 1):
+        z = eta - off + (y - mu) / mu
+        W = w_u * mu
+        cols = np.empty((n, 1 + k))
+        cols[:, 0] = z
+        cols[:, 1:] = X
+        if has_fe:
+            alpha, sweeps, ok = solve_alpha(cols, fe, W, tol=inner, maxiter=fixef_maxiter, alpha0=alpha)
+            total_sweeps += sweeps
+            if not ok and inner <= fixef_tol:
+                raise ConvergenceError(
+                    f"The fixed-effect demeaning did not converge in {fixef_maxiter} sweeps "
+                    f"(IRLS iteration {it}, tolerance {inner:g}).",
+                    hint="Increase fixef_maxiter, loosen fixef_tol, or check for weakly connected "
+                    "fixed-effect groups.",
+                )
+            R = residualize(cols, fe, alpha)
+        else:
+            R = cols
+        zt = R[:, 0]
+        Xt = R[:, 1:]
+        if k:
+            XtW = Xt * W[:, None]
+            H = XtW.T @ Xt
+            try:
+                beta_new = np.linalg.solve(H, XtW.T @ zt)
+            except np.linalg.LinAlgError as exc:
+                raise ConvergenceError(
+                    f"The weighted cross-product of the regressors became singular at IRLS iteration {it}.",
+                    hint="Check the regressors for near-collinearity or separation.",
+                ) from exc
+        else:
+            beta_new = np.zeros(0)
+        resid = zt - Xt @ beta_new if k else zt
+        a_new = alpha[:, 0] - alpha[:, 1:] @ beta_new if has_fe else np.zeros(0)
+        eta_new = off + (X @ beta_new if k else 0.0) + (fe_sum(fe, a_new) if has_fe else 0.0)
+        with np.errstate(over="ignore"):
+            mu_new = np.exp(eta_new)
+        dev = poisson_deviance(y, mu_new, w_u)
+        halvings = 0
+        while not (np.isfinite(dev) and np.all(np.isfinite(mu_new)) and np.all(mu_new > 0)) and halvings < 30:
+            halvings += 1
+            beta_new = (beta_new + beta) / 2
+            a_new = (a_new + fe_coef) / 2 if has_fe else a_new
+            eta_new = off + (X @ beta_new if k else 0.0) + (fe_sum(fe, a_new) if has_fe else 0.0)
+            with np.errstate(over="ignore"):
+                mu_new = np.exp(eta_new)
+            dev = poisson_deviance(y, mu_new, w_u)
+        if not np.isfinite(dev):
+            raise ConvergenceError(
+                f"IRLS produced non-finite fitted values at iteration {it}.",
+                hint="Rescale the regressors, check for separation (separation=('fe','simplex','relu')) "
+                "or provide an offset on a sensible scale.",
+            )
+        beta, fe_coef, eta, mu = beta_new, a_new, eta_new, mu_new
+        crit = abs(dev - last) / (0.1 + abs(last))
+        last = dev
+        if crit < tol:
+            if inner <= fixef_tol:
+                converged = True
+                break
+            inner = fixef_tol
+        else:
+            inner = max(fixef_tol, min(inner, 0.1 * crit))
+    if not converged:
+        raise ConvergenceError(
+            f"IRLS did not converge in {maxiter} iterations (last relative deviance change "
+            f"{crit:.3g}, tolerance {tol:g}).",
+            hint="Increase maxiter, loosen tol, rescale the regressors, or keep the separation checks on "
+            "(separation=('fe','simplex','relu')).",
+        )
+    ll = float(np.sum(w_u * (y * eta - mu - gammaln(y + 1))))
+    ll0 = float(np.sum(w_u * (y * np.log(ybar) - ybar - gammaln(y + 1))))
+    return PoissonFit(
+        beta=beta,
+        eta=eta,
+        mu=mu,
+        fe_coef=fe_coef,
+        Xt=Xt,
+        resid_w=resid,
+        irls_w=W,
+        hessian=H,
+        iterations=it,
+        deviance=dev,
+        converged=converged,
+        loglik=ll,
+        loglik_null=ll0,
+        demean_sweeps=total_sweeps,
+    )
+
+
+def validate_outcome(y: np.ndarray, name: str) -> None:
+    """Raise :class:`InputError` for infinite or negative outcomes, or an all-zero outcome."""
+    bad = ~np.isfinite(y) & ~np.isnan(y)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise InputError(
+            f"The outcome {name!r} has {int(bad.sum())} infinite value(s) (first at row {i}: {y[i]}).",
+            hint="Replace or drop them; PPML needs finite, non-negative flows.",
+        )
+    neg = y < 0
+    if neg.any():
+        i = int(np.flatnonzero(neg)[0])
+        raise InputError(
+            f"The outcome {name!r} has {int(neg.sum())} negative value(s) (first at row {i}: {y[i]}).",
+            hint="PPML needs non-negative flows; check the sign or units of the column.",
+        )
