@@ -37,7 +37,10 @@ __all__ = [
     "BriefSection",
     "Chart",
     "PairBrief",
+    "PairPotential",
     "pair_brief",
+    "pair_potential",
+    "ratio_sentence",
 ]
 
 ChartKind = Literal["history", "bars", "politics"]
@@ -531,73 +534,75 @@ def _add_direction(ctx: _Context, df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _adapt_history(ctx: _Context) -> pd.DataFrame:
+    """``tradegap.measure.trade`` → ``year, exporter, importer, direction, value, basis`` (USD millions)."""
     res = _fn("tradegap.measure", "trade")(ctx.a, ctx.b, store=ctx.store)
-    df = res.to_frame()
-    if {"exporter", "importer", "value"} <= set(df.columns):
-        long = df[["year", "exporter", "importer", "value"]].copy()
-        scale = df["scale"].iloc[0] if "scale" in df and len(df) else getattr(res, "scale", "millions")
-        long = _to_millions(long, ["value"], scale)
-    else:
-        raise InputError(
-            f"tradegap.measure.trade returned columns {list(df.columns)}; the brief expects "
-            "exporter, importer, year, value."
-        )
-    long = long[long["exporter"].isin([ctx.a, ctx.b]) & long["importer"].isin([ctx.a, ctx.b])]
-    long = long[long["exporter"] != long["importer"]]
-    if not len(long) or long["value"].notna().sum() == 0:
-        raise _adapt_coverage(f"no trade recorded between {ctx.a} and {ctx.b} in the data")
+    long = res.flows[["year", "exporter", "importer", "value", "basis"]].copy()
+    long = _to_millions(long, ["value"], getattr(res, "scale", "millions"))
     long["year"] = long["year"].astype(int)
     long = _add_direction(ctx, long)
-    for attr in ("basis", "source"):
-        if attr in df:
-            long.attrs[attr] = sorted(set(map(str, df[attr].dropna())))
+    long.attrs["basis"] = sorted({str(b) for b in long["basis"].dropna() if str(b) != "missing"})
+    long.attrs["source"] = getattr(res, "source", "dots")
     return long.reset_index(drop=True)
 
 
 def _adapt_history_note(hist: pd.DataFrame) -> str:
-    basis = hist.attrs.get("basis")
-    if basis:
-        from tradegap.data.schema import BASES
+    basis = [b for part in hist.attrs.get("basis", []) for b in part.split("+")]
+    if not basis:
+        return ""
+    from tradegap.data.schema import BASES
 
-        desc = "; ".join(BASES.get(b, b) for b in basis)
-        return f"How the values were reported: {desc}."
-    return ""
+    desc = "; ".join(f"{BASES.get(b, b)}" for b in dict.fromkeys(basis))
+    missing = hist[hist["value"].isna()]
+    note = f"How the values were reported: {desc}."
+    if len(missing):
+        note += f" {len(missing)} direction-year(s) have no value in the data and are left blank, not zero."
+    return note
 
 
 def _adapt_peers(ctx: _Context) -> tuple[pd.DataFrame, str]:
+    """``tradegap.measure.peers(b, a)``: where ``a`` ranks among ``b``'s partners, and who trades as much."""
     res = _fn("tradegap.measure", "peers")(ctx.b, ctx.a, year=ctx.year, store=ctx.store, n=10)
-    df = res.to_frame().copy()
-    if "partner" not in df or "value" not in df:
-        raise InputError(
-            f"tradegap.measure.peers returned columns {list(df.columns)}; the brief expects partner and value."
+    t = res.to_frame()
+    df = pd.DataFrame(
+        {
+            "rank": t["rank"],
+            "partner": t["iso3"],
+            "label": [_adapt_short_name(i, n) for i, n in zip(t["iso3"], t["name"], strict=True)],
+            "value": t["total"],
+            "exports": t["exports"],
+            "imports": t["imports"],
+            "gdp_busd": t.get("gdp_busd", np.nan),
+            "population_m": t.get("population_m", np.nan),
+            "highlight": t["is_partner"].astype(bool),
+        }
+    )
+    df = _to_millions(df, ["value", "exports", "imports"], getattr(res, "scale", "millions"))
+    df = df.rename(columns={"value": "value"}).reset_index(drop=True)
+    paras = [res.headline]
+    others = df[~df["highlight"]]
+    me = df[df["highlight"]]
+    if len(others):
+        paras.append(
+            f"The table lists {ctx.names[1]}'s partners whose trade with it is closest in value to its trade with "
+            f"{ctx.names[0]} (total = {ctx.names[1]}'s exports plus imports, {UNIT})."
         )
-    scale = df["scale"].iloc[0] if "scale" in df and len(df) else getattr(res, "scale", "millions")
-    df = _to_millions(df, ["value"], scale)
-    df["highlight"] = df["partner"] == ctx.a
-    names = {}
-    try:
-        countries = _import("tradegap.countries")
-        for p in df["partner"]:
-            try:
-                names[p] = _adapt_short_name(p, countries.country_name(p))
-            except TradegapError:
-                names[p] = p
-    except TradegapError:
-        pass
-    df["label"] = [names.get(p, p) for p in df["partner"]]
-    df = df.sort_values("value", ascending=False).reset_index(drop=True)
-    pair = df[df["highlight"]]
-    text = getattr(res, "text", None) or ""
-    if not text:
-        if len(pair):
-            rank = int(pair.index[0]) + 1
-            text = (
-                f"{ctx.names[1]}'s goods trade with {ctx.names[0]} in {ctx.year} "
-                f"({_fmt_usd(pair['value'].iloc[0])}) ranks {rank} of {len(df)} among the partners shown."
+        gdp_me = float(me["gdp_busd"].iloc[0]) if len(me) and pd.notna(me["gdp_busd"].iloc[0]) else None
+        gdp_others = others["gdp_busd"].dropna()
+        if gdp_me is not None and len(gdp_others):
+            med = float(gdp_others.median())
+            smaller = int((gdp_others < gdp_me).sum())
+            paras.append(
+                f"{ctx.names[0]}'s GDP in {ctx.year} was USD {gdp_me:,.0f} billion; the median GDP of these "
+                f"comparable partners was USD {med:,.0f} billion, and {smaller} of {len(gdp_others)} have a "
+                f"smaller economy than {ctx.names[0]}. "
+                + (
+                    f"So {ctx.names[1]} trades about as much with {ctx.names[0]} as with economies "
+                    "typically smaller than it."
+                    if med < gdp_me
+                    else f"These partners are not smaller economies than {ctx.names[0]}."
+                )
             )
-        else:
-            text = f"{ctx.names[1]}'s largest trading partners in {ctx.year}."
-    return df, text
+    return df, "\n\n".join(paras)
 
 
 def _adapt_potential(ctx: _Context, fn_name: str) -> pd.DataFrame:
@@ -617,11 +622,24 @@ def _adapt_potential(ctx: _Context, fn_name: str) -> pd.DataFrame:
     df = _add_direction(ctx, df)
     spec = getattr(res, "specification", None)
     if spec is not None:
-        df.attrs["specification"] = spec if isinstance(spec, str) else str(_jsonable(spec))
+        df.attrs["specification_raw"] = _jsonable(spec)
+        df.attrs["specification"] = spec if isinstance(spec, str) else _spec_text(spec)
     band = getattr(res, "band_method", None)
     if band:
         df.attrs["band_method"] = str(band)
     return df
+
+
+def _spec_text(spec: Any) -> str:
+    """A specification object/dict in one line of prose."""
+    if hasattr(spec, "describe"):
+        return str(spec.describe())
+    if hasattr(spec, "text"):
+        return str(spec.text)
+    d = _jsonable(spec)
+    if isinstance(d, dict):
+        return "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in d.items() if v not in (None, "", [], {}))
+    return str(d)
 
 
 def _adapt_structural(ctx: _Context) -> pd.DataFrame:
@@ -658,8 +676,8 @@ def _adapt_gap_split(ctx: _Context) -> tuple[pd.DataFrame, str]:
             continue
         pair_part = math.log(actual / sp)
         world_part = math.log(sp / zp)
-        rows.append({"direction": d, "label": f"{d}: with each other", "group": "the pair trades little with each other", "value": pair_part})
-        rows.append({"direction": d, "label": f"{d}: with the world", "group": "each country trades little with the world", "value": world_part})
+        rows.append({"direction": d, "part": "the pair trades little with each other", "log_points": pair_part})
+        rows.append({"direction": d, "part": "each country trades little with the world", "log_points": world_part})
         def say(x: float) -> str:
             return f"{abs(1 - math.exp(x)):.0%} {'below' if x < 0 else 'above'}"
         paras.append(
@@ -676,7 +694,9 @@ def _adapt_gap_split(ctx: _Context) -> tuple[pd.DataFrame, str]:
         "how far the pair's trade is from normal given each country's total trade, and how far each "
         "country's total trade is from what its size predicts.",
     )
-    return pd.DataFrame(rows), "\n\n".join(paras)
+    out = pd.DataFrame(rows)
+    out["percent"] = 100 * np.expm1(out["log_points"])
+    return out, "\n\n".join(paras)
 
 
 def _adapt_decomposition(ctx: _Context) -> tuple[pd.DataFrame, str]:
@@ -695,31 +715,68 @@ def _adapt_decomposition(ctx: _Context) -> tuple[pd.DataFrame, str]:
 
 
 def _adapt_sanctions(ctx: _Context) -> tuple[pd.DataFrame, str]:
-    cases = _fn("tradegap.sanctions", "cases")(ctx.a, ctx.b)
-    ind = _fn("tradegap.sanctions", "indicator")(years=[ctx.year])
-    pair = ind[
-        ind["exporter"].isin([ctx.a, ctx.b]) & ind["importer"].isin([ctx.a, ctx.b]) & (ind["exporter"] != ind["importer"])
-    ]
-    kinds = [c for c in ("sanction_trade", "sanction_financial", "sanction_arms") if c in pair]
-    active = [k.replace("sanction_", "") for k in kinds if len(pair) and pair[k].max() > 0]
-    if active:
-        text = f"In {ctx.year}, sanctions in force between {ctx.names[0]} and {ctx.names[1]}: {', '.join(active)}."
+    """GSDB cases between the two and on each of them, with what is in force in the brief's year."""
+    cases = _fn("tradegap.sanctions", "cases")(ctx.a, ctx.b, scope="targets")
+    y = ctx.year
+    cases = cases.copy()
+    cases["in_force"] = (cases["begin"] <= y) & (cases["end"] >= y)
+    pair_labels = (f"{ctx.a} sanctions {ctx.b}", f"{ctx.b} sanctions {ctx.a}")
+    is_pair = cases["relation"].map(lambda r: any(p in str(r) for p in pair_labels))
+    paras = []
+    active_pair = cases[is_pair & cases["in_force"]]
+    ever_pair = cases[is_pair]
+    if len(active_pair):
+        kinds = sorted({k for t in active_pair["types"] for k in str(t).replace("(", ",").split(",") if k.strip() and ")" not in k})
+        paras.append(
+            f"In {y}, {len(active_pair)} sanction case(s) between {ctx.names[0]} and {ctx.names[1]} were in force "
+            f"({', '.join(k.strip() for k in kinds)})."
+        )
     else:
-        text = f"No sanctions between {ctx.names[0]} and {ctx.names[1]} were in force in {ctx.year} in the Global Sanctions Data Base."
-    if len(cases):
-        text += f" The database lists {len(cases)} case(s) involving the pair (table)."
-    return cases, text
+        paras.append(f"No sanctions between {ctx.names[0]} and {ctx.names[1]} were in force in {y}.")
+    if len(ever_pair) and not len(active_pair):
+        spans = ", ".join(f"{int(r.begin)}–{int(r.end)}" for r in ever_pair.itertuples())
+        paras[-1] += (
+            f" Earlier, {len(ever_pair)} case(s) applied between them ({spans}): UN Security Council "
+            "sanctions, which bind every UN member, so they count as sanctions between the two."
+            if (ever_pair["sanctioning_state"].astype(str) == "UN").all()
+            else f" Earlier, {len(ever_pair)} case(s) applied between them ({spans})."
+        )
+    for iso, name in zip((ctx.a, ctx.b), ctx.names, strict=True):
+        on = cases[cases["relation"].str.contains(f"on {iso}", regex=False) & cases["in_force"]]
+        if len(on):
+            senders = list(dict.fromkeys(x.strip() for v in on["sanctioning_state"] for x in str(v).split(",") if x.strip()))
+            trade = int(on["trade"].astype(bool).sum()) if "trade" in on else 0
+            fin = int(on["financial"].astype(bool).sum()) if "financial" in on else 0
+            paras.append(
+                f"Third-party sanctions on {name} in force in {y}: {len(on)} case(s) ({trade} restricting trade, "
+                f"{fin} financial), by {', '.join(senders[:8])}{' and others' if len(senders) > 8 else ''}. "
+                f"These restrict {name}'s trade with the world, not with its partner directly; in the brief they "
+                "show up in the size-based gap."
+            )
+    paras.append(
+        "Source: Global Sanctions Data Base v3; senders such as the EU or the UN are expanded to their member "
+        "states year by year."
+    )
+    cols = [c for c in ("case_id", "relation", "sanctioning_state", "sanctioned_state", "begin", "end", "types", "in_force") if c in cases]
+    table = cases.sort_values(["in_force", "begin"], ascending=[False, True])[cols].reset_index(drop=True)
+    return table, "\n\n".join(paras)
 
 
 def _adapt_politics(ctx: _Context) -> pd.DataFrame:
+    """``tradegap.politics.alignment`` → ``year, agreement, s_score, n_common, rank, n_partners``."""
     res = _fn("tradegap.politics", "alignment")(ctx.a, ctx.b)
-    df = res.to_frame().copy()
-    if "agreement" not in df:
-        raise InputError(f"tradegap.politics.alignment returned columns {list(df.columns)}; the brief expects agreement.")
-    if "s_score" not in df:
-        df["s_score"] = np.nan
-    df["year"] = df["year"].astype(int)
-    return df[["year", "agreement", "s_score"]].sort_values("year").reset_index(drop=True)
+    df = res.to_frame()
+    out = pd.DataFrame(
+        {
+            "year": df["year"].astype(int),
+            "agreement": df["agree"].astype("float64"),
+            "s_score": df["s_score"].astype("float64"),
+            "n_common": df["n_common"],
+            "rank": df.get("rank"),
+            "n_partners": df.get("n_partners"),
+        }
+    )
+    return out.sort_values("year").reset_index(drop=True)
 
 
 def _adapt_sectors(ctx: _Context) -> tuple[pd.DataFrame, str, pd.DataFrame | None]:
@@ -821,11 +878,11 @@ def _section_history(ctx: _Context) -> BriefSection:
     if pot is not None and len(pot):
         p = pot[["year", "direction", "potential", "lower", "upper"]]
         chart_data = chart_data.merge(p, on=["year", "direction"], how="outer")
-        chart_note += " Shaded: structural potential with its 95% band."
+        chart_note += " Dashed: structural potential, shaded: its 95% band."
     if size is not None and len(size):
         s = size[["year", "direction", "potential"]].rename(columns={"potential": "size_potential"})
         chart_data = chart_data.merge(s, on=["year", "direction"], how="outer")
-        chart_note += " Dashed: size-based potential."
+        chart_note += " Dotted: size-based potential."
     chart = Chart(
         kind="history",
         data=chart_data.sort_values(["direction", "year"]).reset_index(drop=True),
@@ -943,12 +1000,15 @@ def _section_potential(ctx: _Context) -> BriefSection:
 def _section_gap(ctx: _Context) -> BriefSection:
     frame, text = ctx.get("gap", lambda: _adapt_gap_split(ctx))
     chart = None
-    if frame is not None and {"label", "value"} <= set(frame.columns):
+    if {"direction", "part", "log_points"} <= set(frame.columns):
         chart = Chart(
             kind="bars",
-            data=frame[[c for c in ("label", "value", "group") if c in frame]],
-            title="Where the gap to size-based potential comes from",
-            xlabel="share of the gap (log points)",
+            data=frame.rename(columns={"direction": "label", "part": "group", "log_points": "value"})[
+                ["label", "value", "group"]
+            ],
+            title="Where the gap to the size-based potential comes from",
+            xlabel="log points (negative = below potential; the two parts add up)",
+            note="A log point of −0.69 means half of the potential; −1.0 about a third.",
         )
     return BriefSection(title="The gap split", key="gap", text=text, frame=frame, chart=chart)
 
@@ -979,10 +1039,13 @@ def _section_sanctions(ctx: _Context) -> BriefSection:
     )
 
 
+_POLITICS_FROM: Final[int] = 1990
+
+
 def _section_politics(ctx: _Context) -> BriefSection:
     align = ctx.get("politics", lambda: _adapt_politics(ctx))
     struct, err = ctx.try_get("structural", lambda: _adapt_structural(ctx))
-    data = align.copy()
+    data = align[align["year"] >= _POLITICS_FROM].copy()
     paras = []
     if struct is not None and len(struct):
         tot = struct.groupby("year")[["actual", "potential"]].sum(min_count=1)
@@ -995,9 +1058,15 @@ def _section_politics(ctx: _Context) -> BriefSection:
     paras.append(
         f"Political alignment is measured by how often {ctx.names[0]} and {ctx.names[1]} vote the same way "
         f"in the UN General Assembly (yes, no or abstain on the same resolution). In {int(last['year'])}, "
-        f"the latest year with votes, they agreed on {_fmt_pct(last['agreement'])} of the votes both cast"
-        + (f" (Signorino–Ritter S-score {last['s_score']:.2f}, where 1 is perfect agreement)." if pd.notna(last.get("s_score")) else ".")
+        f"the latest year with votes, their agreement index was {_fmt_pct(last['agreement'])} over the votes both "
+        "cast (an abstention against a yes or a no counts as half agreement)"
+        + (f"; Signorino–Ritter S-score {last['s_score']:.2f}, where 1 is identical voting." if pd.notna(last.get("s_score")) else ".")
     )
+    if pd.notna(last.get("rank")) and pd.notna(last.get("n_partners")):
+        paras[-1] += (
+            f" Ranked by agreement with {ctx.names[0]} that year, {ctx.names[1]} came {int(last['rank'])} of "
+            f"{int(last['n_partners'])} states (1 = the state voting most like {ctx.names[0]})."
+        )
     early = yrs.iloc[0]
     paras.append(
         f"Agreement was {_fmt_pct(early['agreement'])} in {int(early['year'])}; the mean over "
@@ -1035,7 +1104,7 @@ def _section_politics(ctx: _Context) -> BriefSection:
         title="Politics beside economics",
         key="politics",
         text="\n\n".join(paras),
-        frame=data.reset_index(drop=True),
+        frame=data[[c for c in ("year", "agreement", "s_score", "rank", "n_partners", "ratio") if c in data]].reset_index(drop=True),
         chart=chart,
         sources=(_SOURCES["unga"], _SOURCES["baci"]),
     )
@@ -1320,4 +1389,147 @@ def pair_brief(
         sections=tuple(ordered),
         headline=summary.text,
         metrics=dict(ctx.metrics),
+    )
+
+
+# ----------------------------------------------------------------------------------------------
+# The potential of one pair, both measures side by side (``tradegap potential A B``)
+# ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PairPotential:
+    """Actual trade against the structural and the size-based potential for one pair and year.
+
+    Attributes
+    ----------
+    a, b : str
+        ISO3 codes; ``year`` the year compared.
+    table : pandas.DataFrame
+        One row per measure and direction: ``measure, exporter, importer, actual, potential,
+        lower, upper, ratio, untapped`` (USD millions; ``ratio`` = actual / potential; the
+        band is the potential's 95% interval).
+    specification : dict
+        Per measure, the specification reported by :mod:`tradegap.potential` (regressors,
+        fixed effects, normalization, band method, sample).
+    errors : dict
+        Per measure that could not be computed, the reason.
+    sentences : tuple of str
+        Plain-language comparison, one sentence per measure and direction.
+    """
+
+    a: str
+    b: str
+    year: int
+    table: pd.DataFrame
+    specification: dict[str, Any]
+    errors: dict[str, str]
+    sentences: tuple[str, ...]
+    unit: str = UNIT
+
+    def to_frame(self) -> pd.DataFrame:
+        """The comparison table (see :attr:`table`)."""
+        return self.table.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able: per direction the actual value and each potential with band and ratio."""
+        directions = []
+        for ex, im in ((self.a, self.b), (self.b, self.a)):
+            rows = self.table[(self.table["exporter"] == ex) & (self.table["importer"] == im)]
+            entry: dict[str, Any] = {"exporter": ex, "importer": im, "actual": None}
+            for r in rows.itertuples(index=False):
+                entry["actual"] = _jsonable(r.actual)
+                entry[str(r.measure)] = {
+                    k: _jsonable(getattr(r, k)) for k in ("potential", "lower", "upper", "ratio", "untapped")
+                }
+            directions.append(entry)
+        return {
+            "a": self.a,
+            "b": self.b,
+            "year": self.year,
+            "unit": self.unit,
+            "directions": directions,
+            "specification": _jsonable(self.specification),
+            "errors": dict(self.errors),
+            "text": list(self.sentences),
+        }
+
+
+def pair_potential(a: str, b: str, *, year: int = 2019, store: Any = None) -> PairPotential:
+    """Actual trade, structural and size-based potential for one pair and year, both directions.
+
+    Parameters
+    ----------
+    a, b : str
+        Country names or ISO3 codes.
+    year : int, default 2019
+    store : tradegap.store.Store, optional
+
+    Returns
+    -------
+    PairPotential
+        Values in USD millions.
+
+    Raises
+    ------
+    CoverageError
+        When neither potential can be computed for the pair and year (the message says why
+        and which years are available).
+    """
+    if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
+        raise InputError(f"The 'year' parameter of pair_potential must be an int. Got {year!r} instead.")
+    year = int(year)
+    a_iso, a_name = _validate_country(a, "a")
+    b_iso, b_name = _validate_country(b, "b")
+    if a_iso == b_iso:
+        raise InputError(
+            f"pair_potential needs two different countries. Got {a!r} and {b!r} (both {a_iso}).",
+            hint="Name two countries, e.g. `tradegap potential IRN RUS`.",
+        )
+    ctx = _Context(a_iso, b_iso, year, store, (a_name, b_name), None)
+    rows, spec, errors, sentences = [], {}, {}, []
+    first_error: TradegapError | None = None
+    for measure, fn, label in (
+        ("structural", _adapt_structural, "structural potential"),
+        ("size_based", _adapt_size_based, "size-based potential"),
+    ):
+        try:
+            frame = fn(ctx)
+        except TradegapError as exc:
+            errors[measure] = exc.message + (f" (Hint: {exc.hint})" if exc.hint else "")
+            first_error = first_error or exc
+            continue
+        spec[measure] = frame.attrs.get("specification_raw", frame.attrs.get("specification"))
+        snap = frame[frame["year"] == year]
+        if not len(snap):
+            years = _adapt_year_span(frame["year"].unique())
+            errors[measure] = f"no {label} for {year}; estimated years: {years}"
+            first_error = first_error or _adapt_coverage(
+                f"no {label} for {a_iso}–{b_iso} in {year}", hint=f"Choose a year in {years}."
+            )
+            continue
+        for ex, im in ctx.directions:
+            r = snap[(snap["exporter"] == ex) & (snap["importer"] == im)]
+            if not len(r):
+                continue
+            r0 = r.iloc[0]
+            rows.append(
+                {
+                    "measure": measure,
+                    "exporter": ex,
+                    "importer": im,
+                    **{k: _finite(r0.get(k)) for k in ("actual", "potential", "lower", "upper", "ratio", "untapped")},
+                }
+            )
+            sentences.append(
+                ratio_sentence(ctx.dir_label(ex, im), r0["actual"], r0["potential"], r0.get("lower"), r0.get("upper"), what=label)
+            )
+    if not rows:
+        assert first_error is not None  # internal invariant: no rows means every measure failed
+        raise first_error
+    table = pd.DataFrame(
+        rows, columns=["measure", "exporter", "importer", "actual", "potential", "lower", "upper", "ratio", "untapped"]
+    ).astype({c: "float64" for c in ("actual", "potential", "lower", "upper", "ratio", "untapped")})
+    return PairPotential(
+        a=a_iso, b=b_iso, year=year, table=table, specification=spec, errors=errors, sentences=tuple(sentences)
     )

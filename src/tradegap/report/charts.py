@@ -79,6 +79,7 @@ def _svg(fig: Figure, prefix: str) -> str:
     plt.close(fig)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, flags=re.S)
     # unique ids per chart: several SVGs share one HTML document
     svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", svg)
@@ -109,15 +110,14 @@ def _draw_history(chart: Chart) -> Figure:
             continue
         if {"lower", "upper"} <= set(sub.columns) and sub[["lower", "upper"]].notna().any().any():
             band = sub.dropna(subset=["lower", "upper"])
-            ax.fill_between(band["year"], band["lower"], band["upper"], color=PALETTE["band"], alpha=0.35,
+            ax.fill_between(band["year"], band["lower"], band["upper"], color=color, alpha=0.15,
                             linewidth=0, label="95% band")
         if "potential" in sub and sub["potential"].notna().any():
             p = sub.dropna(subset=["potential"])
-            ax.plot(p["year"], p["potential"], color=PALETTE["a"] if k else PALETTE["b"], lw=1.6, ls="--",
-                    label="structural potential")
+            ax.plot(p["year"], p["potential"], color=color, lw=1.6, ls="--", label="structural potential")
         if "size_potential" in sub and sub["size_potential"].notna().any():
             p = sub.dropna(subset=["size_potential"])
-            ax.plot(p["year"], p["size_potential"], color=PALETTE["muted"], lw=1.4, ls=":",
+            ax.plot(p["year"], p["size_potential"], color=PALETTE["muted"], lw=1.5, ls=":",
                     label="size-based potential")
         a = sub.dropna(subset=["actual"])
         ax.plot(a["year"], a["actual"], color=color, lw=2.2, marker="o", ms=2.8, label="actual")
@@ -193,7 +193,7 @@ def _draw_grouped(chart: Chart, df: pd.DataFrame) -> Figure:
     ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
     if chart.xlabel:
         ax.set_xlabel(chart.xlabel)
-    ax.legend(loc="lower right" if (df["value"] >= 0).all() else "best")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16 if chart.xlabel else -0.08), ncols=min(g, 3))
     fig.tight_layout()
     return fig
 
@@ -226,7 +226,7 @@ def _draw_politics(chart: Chart) -> Figure:
     if ax2 is not None:
         h2, l2 = ax2.get_legend_handles_labels()
         handles, labels = handles + h2, labels + l2
-    ax.legend(handles, labels, loc="lower left", ncols=3)
+    ax.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=3)
     fig.tight_layout()
     return fig
 

@@ -1,0 +1,238 @@
+"""Potential commands: ``brief``, ``potential`` and ``untapped``.
+
+Each command parses its options, calls :mod:`tradegap.brief` /
+:mod:`tradegap.potential` and renders the result; a
+:class:`~tradegap.errors.TradegapError` becomes ``Error: ...`` / ``Hint: ...``
+on stderr with exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.rule import Rule
+
+from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
+from tradegap.cli.render import _jsonable, console, err_console, frame_table, render
+from tradegap.errors import InputError, TradegapError
+
+__all__ = ["brief_cmd", "potential_cmd", "print_brief", "untapped_cmd"]
+
+_MAX_ROWS = 20
+
+
+@contextlib.contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn a TradegapError into ``Error: ...`` / ``Hint: ...`` on stderr and exit code 2."""
+    try:
+        yield
+    except TradegapError as exc:
+        err_console.print(f"[bold red]Error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
+        if exc.hint:
+            err_console.print(f"[yellow]Hint:[/] {escape(exc.hint)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _store(db: Optional[Path]):
+    if db is None:
+        return None
+    from tradegap.store import Store
+
+    return Store(db)
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator:
+    """A transient progress bar on stderr; yields a ``progress(title, i, n)`` callback."""
+    if not enabled:
+        yield None
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("Starting", total=1)
+
+        def tick(title: str, i: int, n: int) -> None:
+            bar.update(task, description=title, completed=i, total=n)
+
+        yield tick
+
+
+def print_brief(brief) -> None:  # noqa: ANN001 - tradegap.brief.PairBrief
+    """Print a :class:`~tradegap.brief.PairBrief` on the terminal: rich tables per section and the text."""
+    console.print(Rule(f"[bold]{escape(brief.title)}[/]", style="blue"))
+    console.print(f"All trade values in {brief.unit} (current prices).", style="dim", highlight=False)
+    for s in brief.sections:
+        style = "bold" if s.ok else "bold yellow"
+        console.print()
+        console.print(Rule(f"[{style}]{escape(s.title)}[/]", align="left", style="grey50"))
+        for para in (p.strip() for p in s.text.split("\n\n")):
+            if para:
+                console.print(escape(para), style=None if s.ok else "yellow", highlight=False, soft_wrap=False)
+                console.print()
+        if s.frame is not None and len(s.frame.columns) and len(s.frame):
+            frame = s.frame
+            caption = None
+            if len(frame) > _MAX_ROWS:
+                caption = f"first {_MAX_ROWS} of {len(frame)} rows; --format json or --html for all"
+                frame = frame.head(_MAX_ROWS)
+            console.print(frame_table(frame, caption=caption))
+        if s.sources:
+            console.print("Sources: " + "; ".join(s.sources), style="dim", highlight=False)
+
+
+BRIEF_HELP = """The pair brief: could two countries trade more, why don't they, what would change it?
+
+Assembles trade history in both directions (IMF DOTS), where the pair ranks among
+comparable partners, the structural and the size-based trade potential with
+uncertainty bands, the gap explained (distance, shared sea, language, sanctions),
+sanctions in force, UN General Assembly alignment beside the actual/potential
+ratio, sectors and the "what planning could deliver" scenarios (FTA, sanctions
+lifted, trade costs −20 %). A section whose data is missing shows why instead.
+
+All values in USD millions. --html writes one self-contained file (charts included,
+no network needed to view it).
+
+\b
+Examples:
+  tradegap brief IRN RUS
+  tradegap brief Iran Russia --year 2019 --html out/iran-russia-brief.html
+  tradegap brief IRN RUS --format json > brief.json
+"""
+
+
+@app.command("brief", help=BRIEF_HELP)
+def brief_cmd(
+    a: str = typer.Argument(..., help="First country: name or code (IRN, Iran)."),
+    b: str = typer.Argument(..., help="Second country: name or code (RUS, Russia)."),
+    year: int = typer.Option(2019, "--year", help="Reference year of the snapshot figures."),
+    html: Optional[Path] = typer.Option(None, "--html", help="Also write the brief as one self-contained HTML file."),
+    db: Optional[Path] = DB_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    from tradegap.brief import pair_brief
+
+    if fmt is OutputFormat.csv:
+        with _user_errors():
+            raise InputError(
+                "The brief has no CSV form (it is several tables and text).",
+                hint="Use --format table or --format json, or `tradegap potential A B --format csv`.",
+            )
+    with _user_errors():
+        store = _store(db)
+        try:
+            with _progress(fmt is OutputFormat.table and err_console.is_terminal) as tick:
+                result = pair_brief(a, b, year=year, store=store, progress=tick)
+            path = None
+            if html is not None:
+                from tradegap.report.html import write_html
+
+                path = write_html(result, html)
+        finally:
+            if store is not None:
+                store.close()
+    if fmt is OutputFormat.json:
+        payload = result.to_dict()
+        if path is not None:
+            payload["html"] = str(path)
+        sys.stdout.write(json.dumps(_jsonable(payload), indent=2, ensure_ascii=False) + "\n")
+    else:
+        print_brief(result)
+        if path is not None:
+            console.print(f"\nHTML brief written to [bold]{escape(str(path))}[/]", highlight=False)
+
+
+POTENTIAL_HELP = """Actual trade against the structural and the size-based potential, both directions.
+
+The structural potential takes each country's total trade as given: is this
+pair's share of each country's trade normal for its geography? The size-based
+potential asks how much they would trade if each traded like a typical economy
+of its size (GDP). Both come with 95% bands and the specification used
+(including how the fixed effects are normalized). Values in USD millions.
+
+\b
+Examples:
+  tradegap potential IRN RUS --year 2019
+  tradegap potential IRN RUS --year 2019 --format json
+"""
+
+
+@app.command("potential", help=POTENTIAL_HELP)
+def potential_cmd(
+    a: str = typer.Argument(..., help="First country: name or code (IRN, Iran)."),
+    b: str = typer.Argument(..., help="Second country: name or code (RUS, Russia)."),
+    year: int = typer.Option(2019, "--year", help="Year of the comparison."),
+    db: Optional[Path] = DB_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    from tradegap.brief import pair_potential
+
+    with _user_errors():
+        store = _store(db)
+        try:
+            result = pair_potential(a, b, year=year, store=store)
+        finally:
+            if store is not None:
+                store.close()
+    if fmt is OutputFormat.table:
+        for line in result.sentences:
+            console.print(escape(line), highlight=False)
+        console.print()
+    render(
+        result,
+        fmt,
+        title=f"Actual and potential trade, {result.a}–{result.b}, {year} (USD millions)",
+        caption="ratio = actual / potential; band = 95% interval of the potential",
+    )
+
+
+UNTAPPED_HELP = """A country's partners ranked by untapped trade (potential minus actual).
+
+For every partner of COUNTRY: actual trade, structural potential and the
+untapped value in USD millions, largest first. Partners already at or above
+their potential have no untapped value.
+
+\b
+Examples:
+  tradegap untapped RUS
+  tradegap untapped Iran --top 10 --year 2018 --format csv
+"""
+
+
+@app.command("untapped", help=UNTAPPED_HELP)
+def untapped_cmd(
+    country: str = typer.Argument(..., help="The country (e.g. RUS, Russia)."),
+    top: int = typer.Option(20, "--top", min=1, help="How many partners to list."),
+    year: int = typer.Option(2019, "--year", help="Year of the comparison."),
+    db: Optional[Path] = DB_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    from tradegap.potential import untapped
+
+    with _user_errors():
+        store = _store(db)
+        try:
+            result = untapped(country, year=year, top=top, store=store)
+        finally:
+            if store is not None:
+                store.close()
+    render(
+        result,
+        fmt,
+        title=f"Largest untapped trade, {country} {year} (USD millions)",
+        caption="untapped = potential - actual (structural potential)",
+    )
