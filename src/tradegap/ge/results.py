@@ -10,7 +10,7 @@ the inward multilateral resistance, :math:`Y_i / P_i` (the Guide's definition).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -67,6 +67,18 @@ class PairOutcome:
     ratio_before: float | None
     ratio_after: float | None
     unit: str
+    potential_source: str = "model baseline (gravity-predicted) trade"
+
+    def with_potential(self, potential: float, source: str) -> "PairOutcome":
+        """The same outcome measured against another potential (e.g. tradegap.potential's)."""
+        ok = potential is not None and potential > 0
+        return replace(
+            self,
+            potential=float(potential),
+            potential_source=source,
+            ratio_before=None if self.actual is None or not ok else self.actual / potential,
+            ratio_after=None if self.actual_after is None or not ok else self.actual_after / potential,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able dict."""
@@ -114,6 +126,38 @@ class GEResult:
     diagnostics: Diagnostics
     assumptions: tuple[str, ...] = field(default_factory=tuple)
     pair: PairOutcome | None = None
+    direction: str = "counterfactual_vs_baseline"
+
+    def inverted(self) -> "GEResult":
+        """The same result with % changes of the baseline relative to the counterfactual.
+
+        The Guide reports e.g. the effects *of NAFTA* (baseline with NAFTA vs the
+        counterfactual without it): ``100 * (baseline / counterfactual - 1)``.
+        """
+
+        def inv(v):
+            return 100.0 / (1.0 + v / 100.0) - 100.0
+
+        countries = self.countries.copy()
+        for c in countries.columns:
+            if c.endswith("_pct"):
+                countries[c] = inv(countries[c])
+        pairs = self.pairs.copy()
+        for c in ("trade_change_pct", "cond_trade_change_pct", "cost_change_pct"):
+            pairs[c] = inv(pairs[c])
+        pair = self.pair
+        if pair is not None:
+            pair = replace(pair, trade_change_pct=float(inv(pair.trade_change_pct)))
+        new_dir = (
+            "baseline_vs_counterfactual" if self.direction == "counterfactual_vs_baseline" else "counterfactual_vs_baseline"
+        )
+        note = (
+            "Changes reported as baseline relative to counterfactual: 100*(baseline/counterfactual - 1)."
+            if new_dir == "baseline_vs_counterfactual"
+            else "Changes reported as counterfactual relative to baseline."
+        )
+        return replace(self, countries=countries, pairs=pairs, pair=pair, direction=new_dir,
+                       assumptions=self.assumptions + (note,))
 
     def country(self, iso3: str) -> pd.Series:
         """The row of one country."""
@@ -145,6 +189,7 @@ class GEResult:
             "reference": self.reference,
             "convention": self.convention,
             "deficits": self.deficits,
+            "direction": self.direction,
             "unit": self.unit,
             "assumptions": list(self.assumptions),
             "countries": self.countries.to_dict(orient="records"),

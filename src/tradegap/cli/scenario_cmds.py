@@ -1,0 +1,219 @@
+"""``tradegap scenario``: general-equilibrium scenarios (FTA, sanctions lifted, cost cuts, files).
+
+Commands only parse, call :mod:`tradegap.ge` and render.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Optional
+
+import pandas as pd
+import typer
+
+from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
+from tradegap.cli.render import console, err_console, render
+from tradegap.errors import DataFormatError, InputError, TradegapError
+
+scenario_app = typer.Typer(
+    name="scenario",
+    help="General-equilibrium scenarios (structural gravity, endowment economies): FTA, sanctions lifted, "
+    "trade-cost changes, or any TOML scenario file.",
+    no_args_is_help=True,
+)
+app.add_typer(scenario_app, name="scenario")
+
+YEAR_OPTION = typer.Option(2019, "--year", "-y", help="Baseline year (shipped BACI totals: 2000-2019).")
+SIGMA_OPTION = typer.Option(7.0, "--sigma", help="Elasticity of substitution (> 1); the Advanced Guide uses 7.")
+KEY_COLUMNS = ["country", "exports_change_pct", "imports_change_pct", "real_gdp_change_pct", "imr_change_pct",
+               "omr_change_pct", "factory_price_change_pct"]
+
+
+@contextlib.contextmanager
+def _user_errors() -> Iterator[None]:
+    try:
+        yield
+    except TradegapError as exc:
+        err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False, markup=True, soft_wrap=True)
+        if exc.hint:
+            err_console.print(f"[yellow]Hint:[/] {exc.hint}", highlight=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _store(db: Optional[Path]):
+    if db is None:
+        return None
+    from tradegap.store import Store
+
+    return Store(db)
+
+
+class _CountryView:
+    """Render adapter: the table shows the key columns of the countries most affected."""
+
+    def __init__(self, result, top: int | None, caption: str | None = None):
+        self.result = result
+        self.top = top
+
+    def to_frame(self) -> pd.DataFrame:
+        f = self.result.to_frame()
+        cols = [c for c in KEY_COLUMNS if c in f.columns] + [c for c in f.columns if c.endswith(("_lo", "_hi"))]
+        f = f[cols]
+        if self.top:
+            first = []
+            pair = getattr(self.result, "pair", None) or getattr(getattr(self.result, "result", None), "pair", None)
+            if pair is not None:
+                first = [pair.a, pair.b]
+            rest = f.loc[~f["country"].isin(first)].reindex(
+                f.loc[~f["country"].isin(first), "real_gdp_change_pct"].abs().sort_values(ascending=False).index
+            )
+            f = pd.concat([f.loc[f["country"].isin(first)], rest.head(self.top)])
+        return f.reset_index(drop=True)
+
+    def to_dict(self):
+        return self.result.to_dict()
+
+
+def _show(result, fmt: OutputFormat, top: int | None) -> None:
+    fmt = OutputFormat(fmt)
+    if fmt is OutputFormat.table:
+        r = getattr(result, "result", result)
+        caption = "% changes, full endowment GE (exports/imports: international)."
+        if r.pair is not None and r.pair.trade_change_pct is not None:
+            p = r.pair
+            caption += f" {p.a}-{p.b} trade {p.trade_change_pct:+.1f}%"
+            if p.ratio_after is not None:
+                caption += f"; actual/potential {p.ratio_before:.2f} → {p.ratio_after:.2f}"
+            caption += "."
+        render(_CountryView(result, top), fmt, title=r.name, caption=caption)
+        for note in r.assumptions:
+            console.print(f"[dim]• {note}[/]", highlight=False, soft_wrap=True)
+    else:
+        render(_CountryView(result, None), fmt)
+
+
+def _parse_percent(text: str) -> float:
+    t = text.strip().rstrip("%").strip()
+    try:
+        return float(t)
+    except ValueError:
+        raise InputError(f"Could not read the change {text!r} as a percentage.", hint="Write e.g. --change -20%.") from None
+
+
+TOP_OPTION = typer.Option(15, "--top", help="Table only: show the pair plus this many most-affected countries.")
+
+
+@scenario_app.command("fta")
+def fta_cmd(
+    a: str = typer.Argument(..., help="First country (ISO3)."),
+    b: str = typer.Argument(..., help="Second country (ISO3)."),
+    members: Optional[str] = typer.Option(None, "--members", help="Partners joining B, e.g. EAEU or ARM,BLR."),
+    year: int = YEAR_OPTION,
+    sigma: float = SIGMA_OPTION,
+    top: int = TOP_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+    db: Optional[Path] = DB_OPTION,
+) -> None:
+    """A free-trade agreement between A and B (RTA effect 0.557 from the Advanced Guide)."""
+    from tradegap.ge.pair import run_fta
+
+    with _user_errors():
+        res = run_fta(a, b, year=year, members=members, store=_store(db), sigma=sigma)
+        _show(res, fmt, top)
+
+
+@scenario_app.command("sanctions-lifted")
+def sanctions_cmd(
+    country: str = typer.Argument(..., help="The sanctioned country (ISO3)."),
+    by: Optional[str] = typer.Option(None, "--by", help="Only sanctions by these senders, e.g. USA,EU."),
+    year: int = YEAR_OPTION,
+    sigma: float = SIGMA_OPTION,
+    top: int = TOP_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+    db: Optional[Path] = DB_OPTION,
+) -> None:
+    """Lift the GSDB trade sanctions in force on COUNTRY (effect estimated by PPML)."""
+    from tradegap.ge.pair import run_sanctions_lifted
+
+    with _user_errors():
+        res = run_sanctions_lifted(country, year=year, by=by, store=_store(db), sigma=sigma)
+        _show(res, fmt, top)
+
+
+@scenario_app.command("cost")
+def cost_cmd(
+    a: str = typer.Argument(..., help="First country (ISO3)."),
+    b: str = typer.Argument(..., help="Second country (ISO3)."),
+    change: str = typer.Option("-20%", "--change", help="Change of the iceberg trade cost, e.g. -20%."),
+    year: int = YEAR_OPTION,
+    sigma: float = SIGMA_OPTION,
+    top: int = TOP_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+    db: Optional[Path] = DB_OPTION,
+) -> None:
+    """Change the bilateral trade cost between A and B (both directions) by a percentage."""
+    from tradegap.ge.pair import run_cost
+
+    with _user_errors():
+        res = run_cost(a, b, year=year, percent=_parse_percent(change), store=_store(db), sigma=sigma)
+        _show(res, fmt, top)
+
+
+def _read_data(path: Path) -> pd.DataFrame:
+    if not path.exists():
+        raise InputError(f"The scenario's data file {str(path)!r} does not exist.",
+                         hint="[data] file is relative to the scenario file.")
+    name = path.name.lower()
+    try:
+        if name.endswith(".parquet"):
+            return pd.read_parquet(path)
+        if name.endswith((".csv", ".csv.gz")):
+            return pd.read_csv(path)
+        if name.endswith(".dta"):
+            return pd.read_stata(path)
+    except Exception as exc:  # noqa: BLE001 - any reader failure becomes a DataFormatError
+        raise DataFormatError(f"Could not read {str(path)!r}: {exc}.") from None
+    raise DataFormatError(f"Unsupported data file type {str(path)!r}.", hint="Use .parquet, .csv(.gz) or .dta.")
+
+
+@scenario_app.command("run")
+def run_cmd(
+    file: Path = typer.Argument(..., help="Scenario file (TOML); see `tradegap.ge.scenario`."),
+    sigma: Optional[float] = typer.Option(None, "--sigma", help="Override the file's sigma."),
+    trials: Optional[int] = typer.Option(None, "--trials", help="Monte Carlo trials (overrides [monte_carlo])."),
+    top: int = TOP_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+    db: Optional[Path] = DB_OPTION,
+) -> None:
+    """Run a TOML scenario file: its data, estimation or fixed coefficients, and changes."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from tradegap.ge.scenario import run_scenario
+
+    with _user_errors():
+        if not file.exists():
+            raise InputError(f"Scenario file {str(file)!r} does not exist.")
+        try:
+            d = tomllib.loads(file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"{str(file)!r} is not valid TOML: {exc}.") from None
+        if sigma is not None:
+            d["sigma"] = sigma
+        if trials is not None:
+            d.setdefault("monte_carlo", {})["trials"] = trials
+        data_spec = d.get("data", {})
+        if "file" in data_spec:
+            data = _read_data((file.parent / data_spec["file"]).resolve())
+        else:
+            raise InputError("The scenario has no [data] file.", hint='Add [data] file = "data/....parquet".')
+        if "monte_carlo" in d:
+            with Progress(TextColumn("Monte Carlo"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                          TimeElapsedColumn(), console=err_console, transient=True) as prog:
+                task = prog.add_task("mc", total=int(d["monte_carlo"].get("trials", 100)))
+                res = run_scenario(d, data, progress=lambda done, total: prog.update(task, completed=done))
+        else:
+            res = run_scenario(d, data)
+        _show(res, fmt, top)

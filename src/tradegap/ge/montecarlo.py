@@ -1,0 +1,174 @@
+"""Monte Carlo over the sampling distribution of the trade-cost coefficients.
+
+As gegravity's ``MonteCarloGE``: coefficients are drawn from the multivariate normal
+:math:`N(\\hat\\beta, \\hat V)` (diagonal from the standard errors when no covariance is
+known), the scenario is re-solved for every draw, and per-country results are summarised
+by their median and a central band (default 90%).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Literal, Sequence
+
+import numpy as np
+import pandas as pd
+
+from tradegap.errors import ConvergenceError, InputError
+from tradegap.ge.model import Baseline, CostStructure
+from tradegap.ge.results import build_result
+from tradegap.ge.solve import solve
+
+BAND_COLUMNS: tuple[str, ...] = ("exports_change_pct", "imports_change_pct", "real_gdp_change_pct")
+
+
+@dataclass(frozen=True)
+class MonteCarloResult:
+    """Monte Carlo summary.
+
+    Attributes
+    ----------
+    draws
+        Coefficient draws, one row per trial (columns = cost variables).
+    bands
+        Per country: for each of :data:`BAND_COLUMNS`, ``<col>_lo``, ``<col>_median``,
+        ``<col>_hi`` (quantiles ``(1-level)/2``, 0.5, ``(1+level)/2``) and ``<col>_sd``.
+    trials
+        Trials requested; ``failed`` how many did not converge (left out of the bands).
+    level
+        Coverage of the band.
+    """
+
+    draws: pd.DataFrame
+    bands: pd.DataFrame
+    trials: int
+    failed: int
+    level: float
+
+    def to_frame(self) -> pd.DataFrame:
+        """The bands frame."""
+        return self.bands.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able dict."""
+        return {
+            "trials": self.trials,
+            "failed": self.failed,
+            "level": self.level,
+            "bands": self.bands.to_dict(orient="records"),
+        }
+
+
+def draw_coefficients(costs: CostStructure, trials: int, seed: int = 0) -> np.ndarray:
+    """Draws of the coefficients, shape (trials, K)."""
+    k = len(costs.variables)
+    if k == 0:
+        raise InputError("Monte Carlo needs estimated cost coefficients; this baseline has none.")
+    if costs.vcov is not None:
+        V = np.asarray(costs.vcov, dtype=float)
+    elif costs.se is not None:
+        V = np.diag(np.nan_to_num(np.asarray(costs.se, dtype=float)) ** 2)
+    else:
+        raise InputError(
+            "Monte Carlo needs standard errors or a covariance of the coefficients.",
+            hint="Estimate the coefficients, or give 'se' with each fixed coefficient.",
+        )
+    if not np.any(np.diag(V) > 0):
+        raise InputError("Monte Carlo: every coefficient has zero variance; nothing to draw.")
+    rng = np.random.default_rng(seed)
+    return rng.multivariate_normal(costs.coef, V, size=trials, method="eigh")
+
+
+def monte_carlo(
+    baseline: Baseline,
+    changes: Sequence[Any] | CostStructure,
+    *,
+    trials: int = 100,
+    seed: int = 0,
+    level: float = 0.9,
+    convention: str = "exact",
+    deficits: str = "multiplicative",
+    redraw: Literal["shock", "all"] = "shock",
+    progress: Callable[[int, int], None] | None = None,
+) -> MonteCarloResult:
+    """Re-solve a scenario for coefficient draws and summarise the spread.
+
+    Parameters
+    ----------
+    baseline
+        The calibrated baseline (with coefficient standard errors or covariance).
+    changes
+        The scenario's changes (:class:`tradegap.ge.scenario.Change`) or the
+        counterfactual :class:`CostStructure`.
+    trials, seed
+        Number of draws and the random seed (reproducible).
+    level
+        Central coverage of the band (0 < level < 1).
+    convention, deficits
+        As in :func:`tradegap.ge.simulate`.
+    redraw
+        ``"shock"`` (default): the baseline trade costs stay at their calibrated values
+        and only the change :math:`\\Delta \\ln t^{1-\\sigma}` is redrawn; ``"all"``: the
+        baseline is rebuilt from each draw too (as gegravity does).
+    progress
+        Callback ``progress(done, total)``.
+
+    Returns
+    -------
+    MonteCarloResult
+    """
+    if not isinstance(trials, int) or trials < 2:
+        raise InputError(f"The 'trials' parameter must be an integer >= 2. Got {trials!r} instead.")
+    if not 0 < level < 1:
+        raise InputError(f"The 'level' parameter must be between 0 and 1. Got {level!r} instead.")
+    if redraw not in ("shock", "all"):
+        raise InputError(f"The 'redraw' parameter must be one of ['shock', 'all']. Got {redraw!r} instead.")
+    if isinstance(changes, CostStructure):
+        new = changes
+    else:
+        from tradegap.ge.scenario import apply_changes
+
+        new = apply_changes(baseline, changes)
+    draws = draw_coefficients(baseline.costs, trials, seed)
+    base_log = baseline.costs.log_costs()
+    rows = []
+    failed = 0
+    for k, b in enumerate(draws):
+        if redraw == "shock":
+            t0 = np.exp(base_log)
+            t1 = np.exp(base_log + new.log_costs(b) - baseline.costs.log_costs(b))
+        else:
+            t0 = baseline.costs.trade_costs(b)
+            t1 = new.trade_costs(b)
+        try:
+            sol = solve(baseline, t1, convention=convention, deficits=deficits, baseline_costs=t0)  # type: ignore[arg-type]
+        except ConvergenceError:
+            failed += 1
+            continue
+        r = build_result(baseline, sol, convention=convention, deficits=deficits)
+        f = r.countries[["country", *BAND_COLUMNS]].copy()
+        f["trial"] = k
+        rows.append(f)
+        if progress is not None:
+            progress(k + 1, trials)
+    if not rows:
+        raise ConvergenceError(
+            f"None of the {trials} Monte Carlo trials converged.",
+            hint="Check the coefficients' standard errors (implausibly large?) and the scenario.",
+        )
+    allr = pd.concat(rows, ignore_index=True)
+    lo, hi = (1 - level) / 2, (1 + level) / 2
+    g = allr.groupby("country", sort=True)
+    out = pd.DataFrame({"country": sorted(allr["country"].unique())})
+    for col in BAND_COLUMNS:
+        out[f"{col}_lo"] = g[col].quantile(lo).to_numpy()
+        out[f"{col}_median"] = g[col].median().to_numpy()
+        out[f"{col}_hi"] = g[col].quantile(hi).to_numpy()
+        out[f"{col}_sd"] = g[col].std().to_numpy()
+    return MonteCarloResult(
+        draws=pd.DataFrame(draws, columns=list(baseline.costs.variables)),
+        bands=out,
+        trials=trials,
+        failed=failed,
+        level=level,
+    )

@@ -1,0 +1,781 @@
+"""Declarative GE scenarios: a TOML spec → baseline → trade-cost change → results.
+
+A scenario file (parsed with :mod:`tomllib`; the CLI reads the files, this module
+never does)::
+
+    name = "Removing NAFTA"
+    year = 2006                 # the baseline year
+    sigma = 7                   # elasticity of substitution (> 1)
+    reference = "DEU"           # inward multilateral resistance normalised to 1
+    convention = "exact"        # or "gegravity"
+    deficits = "multiplicative" # or "additive"
+    direction = "counterfactual_vs_baseline"   # or "baseline_vs_counterfactual"
+    costs = "variables"         # t from the cost variables (+ pair FE); or "calibrated"
+    pair = ["CAN", "USA"]       # optional focal pair
+
+    [data]                      # a long bilateral table (domestic flows included)
+    file = "data/nafta.parquet" # relative to the scenario file
+    exporter = "exporter"; importer = "importer"; year = "year"; trade = "trade"
+    # output = "Y"; expenditure = "E"   (else Y, E are sums of trade incl. domestic)
+
+    [estimation]                # optional: PPML by tradegap.estimate.fepois
+    method = "pair_fe"          # the Guide's two-stage pair-FE procedure, or "gravity"
+    variables = ["rta"]
+    years = [1986, 1990, 1994, 1998, 2002, 2006]
+    fill = ["ln_dist", "cntg", "lang", "clny"]
+
+    [coefficients]              # fixed coefficients (literature), instead of or beside estimation
+    rta = { coef = 0.557, se = 0.04, source = "Yotov et al. (2016), ch. 2" }
+
+    [[change]]                  # one or more changes, applied in order
+    type = "set"                # "set" a variable, "scale" trade costs by %, "remove_border"
+    variable = "rta"
+    value = 0
+    among = ["CAN", "MEX", "USA"]   # or between = [[...],[...]], pairs = [[a,b],...],
+                                    # exporters/importers = [...], international = true
+
+``scale`` multiplies the iceberg trade-cost factor :math:`t_{ij}` by ``1 + percent/100``,
+i.e. :math:`t_{ij}^{1-\\sigma}` by :math:`(1 + p/100)^{1-\\sigma}`.
+Country groups usable in selections: :data:`GROUPS` (EAEU, EU, NAFTA, ...).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Literal, Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from tradegap.errors import InputError, UnknownCountryError
+from tradegap.ge.api import simulate
+from tradegap.ge.model import (
+    DEFICITS,
+    Baseline,
+    CostStructure,
+    baseline_from_frame,
+    calibrated_residual,
+    check_literal,
+    check_sigma,
+)
+from tradegap.ge.results import GEResult
+from tradegap.ge.solve import CONVENTIONS
+
+#: Country groups for pair selections (current membership; EU = EU27 after Brexit).
+GROUPS: dict[str, tuple[str, ...]] = {
+    "EAEU": ("ARM", "BLR", "KAZ", "KGZ", "RUS"),
+    "EU": (
+        "AUT", "BEL", "BGR", "CYP", "CZE", "DEU", "DNK", "ESP", "EST", "FIN", "FRA", "GRC", "HRV", "HUN",
+        "IRL", "ITA", "LTU", "LUX", "LVA", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "SWE",
+    ),
+    "NAFTA": ("CAN", "MEX", "USA"),
+    "USMCA": ("CAN", "MEX", "USA"),
+    "GCC": ("ARE", "BHR", "KWT", "OMN", "QAT", "SAU"),
+    "ASEAN": ("BRN", "IDN", "KHM", "LAO", "MMR", "MYS", "PHL", "SGP", "THA", "VNM"),
+    "MERCOSUR": ("ARG", "BRA", "PRY", "URY"),
+    "SCO": ("CHN", "IND", "IRN", "KAZ", "KGZ", "PAK", "RUS", "TJK", "UZB"),
+    "BRICS": ("BRA", "RUS", "IND", "CHN", "ZAF"),
+}
+#: Historical aliases (codes used by some datasets).
+_ALIASES = {"ROM": "ROU"}
+
+ChangeType = Literal["set", "scale", "remove_border"]
+CHANGE_TYPES: tuple[str, ...] = ("set", "scale", "remove_border")
+DIRECTIONS: tuple[str, ...] = ("counterfactual_vs_baseline", "baseline_vs_counterfactual")
+COSTS: tuple[str, ...] = ("variables", "calibrated")
+METHODS: tuple[str, ...] = ("pair_fe", "gravity")
+
+_TOP_KEYS = {
+    "name", "description", "year", "sigma", "reference", "convention", "deficits", "direction", "costs",
+    "pair", "data", "estimation", "coefficients", "change", "monte_carlo",
+}
+_SELECT_KEYS = ("among", "between", "pairs", "exporters", "importers", "international")
+
+
+@dataclass(frozen=True)
+class PairSelection:
+    """A set of directed pairs (exporter, importer), i ≠ j unless listed explicitly."""
+
+    among: tuple[str, ...] | None = None
+    between: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    pairs: tuple[tuple[str, str], ...] | None = None
+    exporters: tuple[str, ...] | None = None
+    importers: tuple[str, ...] | None = None
+    international: bool = False
+
+    def describe(self) -> str:
+        """Human-readable description."""
+        if self.among is not None:
+            return "all pairs among " + ", ".join(self.among)
+        if self.between is not None:
+            return f"both directions between {', '.join(self.between[0])} and {', '.join(self.between[1])}"
+        if self.pairs is not None:
+            return "pairs " + ", ".join(f"{a}→{b}" for a, b in self.pairs)
+        if self.international:
+            return "all international pairs"
+        ex = ", ".join(self.exporters) if self.exporters else "any exporter"
+        im = ", ".join(self.importers) if self.importers else "any importer"
+        return f"from {ex} to {im}"
+
+    def mask(self, baseline: Baseline, notes: list[str] | None = None) -> np.ndarray:
+        """Boolean (N, N) mask of the selected directed pairs in ``baseline``'s order."""
+        n = baseline.n
+        off = ~np.eye(n, dtype=bool)
+
+        def idx(codes: Sequence[str]) -> np.ndarray:
+            return np.array(sorted(set(expand(codes, baseline, notes))), dtype=int)
+
+        m = np.zeros((n, n), dtype=bool)
+        if self.international:
+            return off.copy()
+        if self.among is not None:
+            ii = idx(self.among)
+            m[np.ix_(ii, ii)] = True
+            return m & off
+        if self.between is not None:
+            a, b = idx(self.between[0]), idx(self.between[1])
+            m[np.ix_(a, b)] = True
+            m[np.ix_(b, a)] = True
+            return m & off
+        if self.pairs is not None:
+            for a, b in self.pairs:
+                m[baseline.position(_canon(a)), baseline.position(_canon(b))] = True
+            return m
+        rows = idx(self.exporters) if self.exporters else np.arange(n)
+        cols = idx(self.importers) if self.importers else np.arange(n)
+        m[np.ix_(rows, cols)] = True
+        return m & off
+
+
+def _canon(code: str) -> str:
+    c = str(code).strip().upper()
+    return _ALIASES.get(c, c)
+
+
+def expand(codes: Sequence[str], baseline: Baseline, notes: list[str] | None = None) -> list[int]:
+    """Positions of countries/groups in the baseline.
+
+    A named country missing from the model raises :class:`UnknownCountryError`; members
+    of a group that are missing are skipped (and noted).
+    """
+    out: list[int] = []
+    for code in codes:
+        c = _canon(code)
+        if c in GROUPS:
+            members = GROUPS[c]
+            present = [m for m in members if m in baseline.countries]
+            absent = [m for m in members if m not in baseline.countries]
+            if not present:
+                raise UnknownCountryError(
+                    f"No member of group {c} ({', '.join(members)}) is in the GE model.",
+                    hint="Use countries present in the baseline data.",
+                )
+            if absent and notes is not None:
+                notes.append(f"Group {c}: members not in the data and left out: {', '.join(absent)}.")
+            out.extend(baseline.position(m) for m in present)
+        else:
+            if c not in baseline.countries:
+                hint = f"Known groups: {', '.join(GROUPS)}. Countries in the model: " + ", ".join(
+                    baseline.countries[:30]
+                ) + (" ..." if baseline.n > 30 else "")
+                try:
+                    from tradegap.countries import to_iso3
+
+                    iso = to_iso3(code)
+                    if iso in baseline.countries:
+                        out.append(baseline.position(iso))
+                        continue
+                    hint = f"{code!r} is {iso}, which has no data in this model. " + hint
+                except Exception:  # noqa: BLE001 - country lookup is only a helper for the message
+                    pass
+                raise UnknownCountryError(f"Country {code!r} is not in the GE model.", hint=hint)
+            out.append(baseline.position(c))
+    return out
+
+
+@dataclass(frozen=True)
+class Change:
+    """One trade-cost change of a scenario."""
+
+    type: ChangeType
+    select: PairSelection
+    variable: str | None = None
+    value: float | None = None
+    percent: float | None = None
+
+    def describe(self) -> str:
+        """Human-readable description."""
+        if self.type == "set":
+            return f"set {self.variable} = {self.value:g} for {self.select.describe()}"
+        if self.type == "scale":
+            return f"trade costs t_ij {self.percent:+g}% for {self.select.describe()}"
+        return f"remove border ({self.variable} = 0) for {self.select.describe()}"
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Where the bilateral data come from and its column names."""
+
+    file: str | None = None
+    source: str | None = None
+    exporter: str = "exporter"
+    importer: str = "importer"
+    year: str = "year"
+    trade: str = "trade"
+    output: str | None = None
+    expenditure: str | None = None
+
+
+@dataclass(frozen=True)
+class EstimationSpec:
+    """PPML estimation of the cost coefficients (tradegap.estimate.fepois)."""
+
+    method: Literal["pair_fe", "gravity"]
+    variables: tuple[str, ...]
+    years: tuple[int, ...] | None = None
+    fill: tuple[str, ...] = ()
+    vcov: str = "hc1"
+
+
+@dataclass(frozen=True)
+class FixedCoef:
+    """A coefficient taken as given (e.g. from the literature)."""
+
+    coef: float
+    se: float | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class MonteCarloSpec:
+    """Monte Carlo settings."""
+
+    trials: int = 100
+    seed: int = 0
+    level: float = 0.9
+
+
+@dataclass(frozen=True)
+class ScenarioSpec:
+    """A parsed, validated scenario (see the module docstring for the TOML layout)."""
+
+    name: str
+    changes: tuple[Change, ...]
+    year: int | None = None
+    sigma: float = 7.0
+    reference: str | None = None
+    convention: str = "exact"
+    deficits: str = "multiplicative"
+    direction: str = "counterfactual_vs_baseline"
+    costs: str = "variables"
+    pair: tuple[str, str] | None = None
+    description: str = ""
+    data: DataSpec = field(default_factory=DataSpec)
+    estimation: EstimationSpec | None = None
+    coefficients: Mapping[str, FixedCoef] = field(default_factory=dict)
+    monte_carlo: MonteCarloSpec | None = None
+
+
+def _strs(value: Any, what: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [s for s in value.replace(";", ",").split(",") if s.strip()]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise InputError(f"{what} must be a list of country codes; got {value!r}.")
+    return tuple(v.strip() for v in value)
+
+
+def _selection(d: Mapping[str, Any], where: str) -> PairSelection:
+    given = [k for k in _SELECT_KEYS if k in d]
+    if not given:
+        raise InputError(
+            f"{where}: say which pairs change.",
+            hint="Add one of among = [...], between = [[...], [...]], pairs = [[exp, imp], ...], "
+            "exporters/importers = [...], international = true.",
+        )
+    if len(set(given) - {"exporters", "importers"}) > 1 or (
+        {"exporters", "importers"} & set(given) and len(set(given) - {"exporters", "importers"})
+    ):
+        raise InputError(f"{where}: give only one pair selection; got {given}.")
+    if "among" in d:
+        return PairSelection(among=_strs(d["among"], f"{where}.among"))
+    if "between" in d:
+        b = d["between"]
+        if not isinstance(b, (list, tuple)) or len(b) != 2:
+            raise InputError(f"{where}.between must be two lists, e.g. [[\"IRN\"], [\"EAEU\"]]; got {b!r}.")
+        return PairSelection(between=(_strs(b[0], f"{where}.between[0]"), _strs(b[1], f"{where}.between[1]")))
+    if "pairs" in d:
+        p = d["pairs"]
+        if not isinstance(p, (list, tuple)) or not all(isinstance(x, (list, tuple)) and len(x) == 2 for x in p):
+            raise InputError(f"{where}.pairs must be a list of [exporter, importer]; got {p!r}.")
+        return PairSelection(pairs=tuple((str(a), str(b)) for a, b in p))
+    if "international" in d:
+        if d["international"] is not True:
+            raise InputError(f"{where}.international must be true if given.")
+        return PairSelection(international=True)
+    return PairSelection(
+        exporters=_strs(d["exporters"], f"{where}.exporters") if "exporters" in d else None,
+        importers=_strs(d["importers"], f"{where}.importers") if "importers" in d else None,
+    )
+
+
+def _unknown_keys(d: Mapping[str, Any], allowed: set[str], where: str) -> None:
+    extra = sorted(set(d) - allowed)
+    if extra:
+        raise InputError(f"Unknown key(s) {extra} in {where}.", hint=f"Allowed: {sorted(allowed)}.")
+
+
+def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:
+    """Parse and validate a scenario from TOML text or a dict.
+
+    Raises
+    ------
+    InputError
+        Invalid TOML, unknown keys, invalid options (σ ≤ 1, unknown convention, ...).
+    """
+    if isinstance(spec, str):
+        try:
+            d = tomllib.loads(spec)
+        except tomllib.TOMLDecodeError as exc:
+            raise InputError(f"The scenario is not valid TOML: {exc}.") from None
+    else:
+        d = dict(spec)
+    _unknown_keys(d, _TOP_KEYS, "the scenario")
+    sigma = check_sigma(d.get("sigma", 7.0))
+    convention = check_literal("convention", d.get("convention", "exact"), CONVENTIONS, "scenario")
+    deficits = check_literal("deficits", d.get("deficits", "multiplicative"), DEFICITS, "scenario")
+    direction = check_literal("direction", d.get("direction", DIRECTIONS[0]), DIRECTIONS, "scenario")
+    costs = check_literal("costs", d.get("costs", "variables"), COSTS, "scenario")
+    raw_changes = d.get("change", [])
+    if isinstance(raw_changes, dict):
+        raw_changes = [raw_changes]
+    if not raw_changes:
+        raise InputError("The scenario has no [[change]].", hint="Add at least one [[change]] table.")
+    changes = []
+    for k, c in enumerate(raw_changes, 1):
+        where = f"change #{k}"
+        _unknown_keys(c, {"type", "variable", "value", "percent", *_SELECT_KEYS}, where)
+        typ = check_literal("type", c.get("type", ""), CHANGE_TYPES, where)
+        sel = _selection(c, where) if typ != "remove_border" or any(s in c for s in _SELECT_KEYS) else \
+            PairSelection(international=True)
+        if typ == "set":
+            if "variable" not in c or "value" not in c:
+                raise InputError(f"{where}: type 'set' needs 'variable' and 'value'.")
+            changes.append(Change("set", sel, variable=str(c["variable"]), value=float(c["value"])))
+        elif typ == "scale":
+            if "percent" not in c:
+                raise InputError(f"{where}: type 'scale' needs 'percent' (e.g. percent = -20).")
+            p = float(str(c["percent"]).rstrip("%"))
+            if p <= -100:
+                raise InputError(f"{where}: a trade-cost change of {p}% would make costs non-positive.")
+            changes.append(Change("scale", sel, percent=p))
+        else:
+            if "variable" not in c:
+                raise InputError(f"{where}: type 'remove_border' needs the border 'variable'.")
+            changes.append(Change("remove_border", sel, variable=str(c["variable"]), value=0.0))
+    data = DataSpec()
+    if "data" in d:
+        _unknown_keys(d["data"], set(DataSpec.__dataclass_fields__), "[data]")
+        data = DataSpec(**d["data"])
+    est = None
+    if "estimation" in d:
+        e = d["estimation"]
+        _unknown_keys(e, {"method", "variables", "years", "fill", "vcov"}, "[estimation]")
+        method = check_literal("method", e.get("method", "gravity"), METHODS, "[estimation]")
+        variables = tuple(e.get("variables", ()))
+        if not variables:
+            raise InputError("[estimation] needs 'variables' (the trade-cost regressors).")
+        est = EstimationSpec(
+            method=method,  # type: ignore[arg-type]
+            variables=variables,
+            years=tuple(int(y) for y in e["years"]) if "years" in e else None,
+            fill=tuple(e.get("fill", ())),
+            vcov=str(e.get("vcov", "hc1")),
+        )
+    coefs: dict[str, FixedCoef] = {}
+    for k, v in d.get("coefficients", {}).items():
+        if isinstance(v, (int, float)):
+            coefs[k] = FixedCoef(float(v))
+        elif isinstance(v, dict):
+            _unknown_keys(v, {"coef", "se", "source"}, f"[coefficients].{k}")
+            if "coef" not in v:
+                raise InputError(f"[coefficients].{k} needs 'coef'.")
+            coefs[k] = FixedCoef(float(v["coef"]), None if v.get("se") is None else float(v["se"]), v.get("source"))
+        else:
+            raise InputError(f"[coefficients].{k} must be a number or a table {{coef, se, source}}; got {v!r}.")
+    if est is None and not coefs and costs == "variables":
+        raise InputError(
+            "The scenario gives neither [estimation] nor [coefficients]: trade costs cannot be built.",
+            hint="Estimate the cost coefficients ([estimation]) or fix them ([coefficients]).",
+        )
+    mc = None
+    if "monte_carlo" in d:
+        _unknown_keys(d["monte_carlo"], {"trials", "seed", "level"}, "[monte_carlo]")
+        mc = MonteCarloSpec(**d["monte_carlo"])
+    pair = None
+    if "pair" in d:
+        p = _strs(d["pair"], "pair")
+        if len(p) != 2:
+            raise InputError(f"'pair' must be two country codes; got {d['pair']!r}.")
+        pair = (_canon(p[0]), _canon(p[1]))
+    return ScenarioSpec(
+        name=str(d.get("name", "scenario")),
+        description=str(d.get("description", "")),
+        changes=tuple(changes),
+        year=None if d.get("year") is None else int(d["year"]),
+        sigma=sigma,
+        reference=None if d.get("reference") is None else _canon(d["reference"]),
+        convention=convention,
+        deficits=deficits,
+        direction=direction,
+        costs=costs,
+        pair=pair,
+        data=data,
+        estimation=est,
+        coefficients=coefs,
+        monte_carlo=mc,
+    )
+
+
+# --------------------------------------------------------------------------- baseline from data
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """How the baseline's trade costs were obtained (estimation summary)."""
+
+    baseline: Baseline
+    coefficients: pd.DataFrame  # variable, coef, se, source
+    nobs: int | None
+    notes: tuple[str, ...]
+
+
+def _square_frame(df: pd.DataFrame, ds: DataSpec) -> pd.DataFrame:
+    """Keep exporter × importer rows of countries that appear on both sides."""
+    ex = set(df[ds.exporter].astype(str))
+    im = set(df[ds.importer].astype(str))
+    both = ex & im
+    out = df.loc[df[ds.exporter].astype(str).isin(both) & df[ds.importer].astype(str).isin(both)].copy()
+    return out
+
+
+def _estimate_pair_fe(panel: pd.DataFrame, cross: pd.DataFrame, est: EstimationSpec, ds: DataSpec):
+    """The Guide's two-stage procedure; returns (log pair term for `cross` rows, fit, notes)."""
+    from tradegap.estimate import fepois
+
+    ex, im, yr, tr = ds.exporter, ds.importer, ds.year, ds.trade
+    p = panel.copy()
+    dom = p[ex].astype(str) == p[im].astype(str)
+    p["_pair"] = np.where(dom, "DOMESTIC", p[ex].astype(str) + "^" + p[im].astype(str))
+    rhs = " + ".join(est.variables)
+    fit = fepois(f"{tr} ~ {rhs} | {ex}^{yr} + {im}^{yr} + _pair", p, vcov=est.vcov)
+    fe = fit.fixef()["_pair"]
+    c = cross.copy()
+    cdom = c[ex].astype(str) == c[im].astype(str)
+    c["_pair"] = np.where(cdom, "DOMESTIC", c[ex].astype(str) + "^" + c[im].astype(str))
+    pair_fe = c["_pair"].map(fe).to_numpy(float)
+    notes = [
+        f"Stage 1: PPML of {tr} on {', '.join(est.variables)} with {ex}-year, {im}-year and pair fixed effects "
+        f"(one shared fixed effect for all domestic pairs), years {sorted(set(p[yr].astype(int)))}, "
+        f"N = {fit.nobs}."
+    ]
+    missing = np.isnan(pair_fe)
+    if missing.any():
+        if not est.fill:
+            raise InputError(
+                f"{int(missing.sum())} pairs have no identified pair fixed effect (no trade in any year) and "
+                "[estimation].fill is empty.",
+                hint='Give fill = ["ln_dist", "cntg", "lang", "clny"] to predict them from gravity variables.',
+            )
+        ok = ~missing & ~cdom.to_numpy()
+        s2 = c.loc[ok].copy()
+        s2["_tij"] = np.exp(pair_fe[ok])
+        fit2 = fepois(f"_tij ~ {' + '.join(est.fill)} | {ex} + {im}", s2, vcov="hc1")
+        pred = fit2.predict(c.loc[missing])
+        if np.isnan(pred).any():
+            raise InputError("Some unidentified pair fixed effects could not be predicted (country without data).")
+        pair_fe[missing] = np.log(pred)
+        notes.append(
+            f"Stage 2: {int(missing.sum())} unidentified pair fixed effects filled with the fitted values of a "
+            f"PPML of exp(pair FE) on {', '.join(est.fill)} with exporter and importer fixed effects "
+            f"(N = {fit2.nobs})."
+        )
+    return pair_fe, fit, notes
+
+
+def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:
+    """Build the scenario's baseline from a bilateral frame (estimating coefficients if asked).
+
+    Parameters
+    ----------
+    spec
+        The parsed scenario.
+    data
+        Long bilateral table with the columns named in ``spec.data`` (domestic flows
+        included); a panel when ``[estimation] years`` are given.
+
+    Returns
+    -------
+    Calibration
+    """
+    ds = spec.data
+    for col in (ds.exporter, ds.importer, ds.trade):
+        if col not in data.columns:
+            raise InputError(f"The scenario data have no column {col!r}.", hint=f"Columns: {list(data.columns)}")
+    df = data.copy()
+    df[ds.exporter] = df[ds.exporter].astype(str).map(_canon)
+    df[ds.importer] = df[ds.importer].astype(str).map(_canon)
+    has_year = ds.year in df.columns
+    year = spec.year
+    if year is None and has_year:
+        year = int(pd.to_numeric(df[ds.year]).max())
+    if has_year:
+        cross = df.loc[pd.to_numeric(df[ds.year]) == year].copy()
+        if cross.empty:
+            raise InputError(f"The scenario data have no rows for year {year}.")
+    else:
+        cross = df.copy()
+    cross = _square_frame(cross, ds).sort_values([ds.exporter, ds.importer]).reset_index(drop=True)
+    notes: list[str] = []
+    est = spec.estimation
+    table = []
+    nobs = None
+    cost_vars: list[str] = []
+    coefs: dict[str, float] = {}
+    ses: dict[str, float] = {}
+    vc = None
+    residual = None
+    if est is not None:
+        for v in est.variables + est.fill:
+            if v not in df.columns:
+                raise InputError(
+                    f"The model has no variable {v!r}: it is not a column of the scenario data.",
+                    hint=f"Columns: {list(df.columns)}",
+                )
+        if est.method == "pair_fe":
+            if not has_year:
+                raise InputError("method = 'pair_fe' needs a panel with a year column.")
+            panel = df if est.years is None else df.loc[pd.to_numeric(df[ds.year]).isin(est.years)]
+            pair_fe, fit, n = _estimate_pair_fe(panel, cross, est, ds)
+            residual = pair_fe
+        else:
+            from tradegap.estimate import fepois
+
+            if est.years is not None and has_year:
+                sample = df.loc[pd.to_numeric(df[ds.year]).isin(est.years)]
+                fes = f"{ds.exporter}^{ds.year} + {ds.importer}^{ds.year}"
+            else:
+                sample = cross
+                fes = f"{ds.exporter} + {ds.importer}"
+            fit = fepois(f"{ds.trade} ~ {' + '.join(est.variables)} | {fes}", sample, vcov=est.vcov)
+            n = [f"PPML of {ds.trade} on {', '.join(est.variables)} with {fes.replace('^', '×')} fixed effects, "
+                 f"N = {fit.nobs}."]
+        notes += n
+        nobs = int(fit.nobs)
+        for v in est.variables:
+            if v not in fit.coef.index:
+                raise InputError(f"Variable {v!r} was dropped from the PPML fit (collinear with fixed effects).")
+            coefs[v] = float(fit.coef[v])
+            ses[v] = float(fit.se[v])
+            table.append({"variable": v, "coef": coefs[v], "se": ses[v], "source": "estimated (PPML, tradegap.estimate)"})
+        cost_vars += list(est.variables)
+        vc = fit.vcov.loc[list(est.variables), list(est.variables)]
+    for v, fc in spec.coefficients.items():
+        if v not in df.columns:
+            raise InputError(
+                f"The model has no variable {v!r}: it is not a column of the scenario data.",
+                hint=f"Columns: {list(df.columns)}",
+            )
+        if v in coefs:
+            notes.append(f"Coefficient of {v} fixed at {fc.coef:g} instead of the estimate {coefs[v]:.4f}.")
+        else:
+            cost_vars.append(v)
+        coefs[v] = fc.coef
+        if fc.se is not None:
+            ses[v] = fc.se
+        table.append({"variable": v, "coef": fc.coef, "se": fc.se, "source": fc.source or "fixed (scenario file)"})
+    if vc is not None:
+        vcov = pd.DataFrame(np.diag([ses.get(v, 0.0) ** 2 for v in cost_vars]), index=cost_vars, columns=cost_vars)
+        common = [v for v in vc.index if v in cost_vars and spec.coefficients.get(v) is None]
+        vcov.loc[common, common] = vc.loc[common, common].to_numpy()
+    else:
+        vcov = pd.DataFrame(np.diag([ses.get(v, 0.0) ** 2 for v in cost_vars]), index=cost_vars, columns=cost_vars)
+    cross_b = cross.copy()
+    if residual is not None:
+        cross_b["_residual"] = residual
+    output, expend = ds.output, ds.expenditure
+    if output and expend:
+        for col in (output, expend):
+            if col not in cross_b.columns:
+                raise InputError(f"The scenario data have no column {col!r}.")
+    b = baseline_from_frame(
+        cross_b,
+        sigma=spec.sigma,
+        reference=spec.reference or _default_reference(cross_b, ds),
+        cost_variables=cost_vars,
+        coefficients=coefs,
+        std_errors={v: ses.get(v, 0.0) for v in cost_vars},
+        vcov=vcov,
+        residual="_residual" if residual is not None else None,
+        exporter=ds.exporter,
+        importer=ds.importer,
+        trade=ds.trade,
+        output=output,
+        expenditure=expend,
+        year=None,
+    )
+    if spec.costs == "calibrated":
+        if b.observed is None or np.isnan(b.observed).any():
+            raise InputError("costs = 'calibrated' needs observed trade for every pair (domestic included).")
+        r = calibrated_residual(b.observed, b.output, b.expenditure) - (
+            np.tensordot(b.costs.coef, b.costs.x, axes=(0, 0)) if cost_vars else 0.0
+        )
+        b = b.with_costs(replace(b.costs, residual=r))
+        notes.append(
+            "Baseline trade costs calibrated to reproduce observed flows exactly "
+            "(t^(1-sigma) = X_ij Y / (Y_i E_j)); cost variables only shift them in the counterfactual."
+        )
+    b = replace(b, year=year, notes=tuple(b.notes) + tuple(notes))
+    coef_frame = pd.DataFrame(table, columns=["variable", "coef", "se", "source"])
+    return Calibration(baseline=b, coefficients=coef_frame, nobs=nobs, notes=tuple(notes))
+
+
+def _default_reference(df: pd.DataFrame, ds: DataSpec) -> str:
+    countries = sorted(set(df[ds.exporter]))
+    return "DEU" if "DEU" in countries else countries[0]
+
+
+def apply_changes(baseline: Baseline, changes: Sequence[Change], notes: list[str] | None = None) -> CostStructure:
+    """The counterfactual cost structure after the scenario's changes.
+
+    Raises
+    ------
+    InputError
+        A change names a variable the model does not have.
+    UnknownCountryError
+        A change names a country that is not in the model.
+    """
+    costs = baseline.costs
+    for ch in changes:
+        mask = ch.select.mask(baseline, notes)
+        if not mask.any():
+            raise InputError(f"The change '{ch.describe()}' selects no pair.")
+        if ch.type in ("set", "remove_border"):
+            k = costs.index(str(ch.variable))
+            x = costs.x[k].copy()
+            x[mask] = ch.value
+            costs = costs.with_x(k, x)
+        else:
+            r = costs.residual.copy()
+            r[mask] += (1.0 - baseline.sigma) * np.log1p(ch.percent / 100.0)
+            costs = replace(costs, residual=r)
+    return costs
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    """A scenario's GE result with its calibration (and Monte Carlo bands if asked)."""
+
+    spec: ScenarioSpec
+    result: GEResult
+    coefficients: pd.DataFrame
+    bands: pd.DataFrame | None = None
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per-country % changes (with Monte Carlo bands if computed)."""
+        f = self.result.to_frame()
+        if self.bands is not None:
+            f = f.merge(self.bands, on="country", how="left")
+        return f
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able dict."""
+        d = self.result.to_dict()
+        d["description"] = self.spec.description
+        d["direction"] = self.spec.direction
+        d["changes"] = [c.describe() for c in self.spec.changes]
+        d["coefficients"] = self.coefficients.to_dict(orient="records")
+        if self.bands is not None:
+            d["monte_carlo"] = self.bands.to_dict(orient="records")
+        return d
+
+
+def run_scenario(
+    spec: ScenarioSpec | str | Mapping[str, Any],
+    data: pd.DataFrame | None = None,
+    *,
+    calibration: Calibration | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScenarioResult:
+    """Run a scenario on its data.
+
+    Parameters
+    ----------
+    spec
+        A :class:`ScenarioSpec`, TOML text or dict.
+    data
+        The bilateral frame named by ``[data]`` (read by the caller).
+    calibration
+        A ready baseline (skips :func:`calibrate`).
+    progress
+        Callback ``progress(done, total)`` for Monte Carlo trials.
+
+    Returns
+    -------
+    ScenarioResult
+    """
+    if not isinstance(spec, ScenarioSpec):
+        spec = parse_scenario(spec)
+    if calibration is None:
+        if data is None:
+            raise InputError("run_scenario needs the scenario's data (or a calibration).")
+        calibration = calibrate(spec, data)
+    b = calibration.baseline
+    notes: list[str] = []
+    if spec.pair is not None:
+        for c in spec.pair:
+            b.position(c)
+    new = apply_changes(b, spec.changes, notes)
+    notes += [f"Change: {c.describe()}." for c in spec.changes]
+    res = simulate(
+        b,
+        new,
+        name=spec.name,
+        convention=spec.convention,  # type: ignore[arg-type]
+        deficits=spec.deficits,  # type: ignore[arg-type]
+        pair=spec.pair,
+        assumptions=tuple(notes),
+    )
+    bands = None
+    if spec.monte_carlo is not None:
+        from tradegap.ge.montecarlo import monte_carlo
+
+        mc = monte_carlo(
+            b,
+            spec.changes,
+            trials=spec.monte_carlo.trials,
+            seed=spec.monte_carlo.seed,
+            level=spec.monte_carlo.level,
+            convention=spec.convention,
+            deficits=spec.deficits,
+            progress=progress,
+        )
+        bands = mc.bands
+    if spec.direction == "baseline_vs_counterfactual":
+        res = res.inverted()
+        if bands is not None:
+            bands = _invert_bands(bands)
+    return ScenarioResult(spec=spec, result=res, coefficients=calibration.coefficients, bands=bands)
+
+
+def _invert_bands(bands: pd.DataFrame) -> pd.DataFrame:
+    out = bands.copy()
+    for col in out.columns:
+        if col.endswith("_pct_lo") or col.endswith("_pct_hi") or col.endswith("_pct_median"):
+            out[col] = 100.0 / (1.0 + out[col] / 100.0) - 100.0
+    # lower and upper swap under the decreasing transformation
+    for lo in [c for c in out.columns if c.endswith("_pct_lo")]:
+        hi = lo[:-3] + "_hi"
+        if hi in out.columns:
+            out[lo], out[hi] = out[hi].copy(), out[lo].copy()
+    return out
