@@ -106,10 +106,23 @@ def names() -> list[str]:
 
 @lru_cache(maxsize=32)
 def _read(name: str) -> pd.DataFrame:
-    frame = pd.read_parquet(DIR / f"{name}.parquet")
-    for col in frame.columns:
-        if isinstance(frame[col].dtype, pd.CategoricalDtype):
-            frame[col] = frame[col].astype(str)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(DIR / f"{name}.parquet")
+    columns = {}
+    for col in table.column_names:
+        arr = table.column(col)
+        if pa.types.is_dictionary(arr.type):  # codes are stored dictionary-encoded
+            arr = arr.cast(arr.type.value_type)
+        columns[col] = arr
+    meta = table.schema.pandas_metadata or {}
+    frame = pa.table(columns).to_pandas(ignore_metadata=True)
+    # restore nullable integer columns (e.g. landlocked_o) that pandas wrote as such
+    for field in meta.get("columns", []):
+        name_, dtype = field.get("name"), field.get("numpy_type")
+        if name_ in frame.columns and dtype in ("Int8", "Int16", "Int32", "Int64"):
+            frame[name_] = frame[name_].astype(dtype)
     return frame
 
 
