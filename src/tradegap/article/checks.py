@@ -372,16 +372,17 @@ def check_peer(claim: Claim, ctx: CheckContext) -> ClaimCheck:
         return ClaimCheck(claim, "peer", pair, rank_text, float(p.rank), "rank", src, year, "not checkable",
                           "", "not checkable: GDP of the peers is missing in WDI")
     smaller = int((gdps[known] < gdp_partner).sum())
+    half = int((gdps[known] < gdp_partner / 2).sum())
     n = int(known.sum())
     median = float(gdps[known].median())
     names = ", ".join(f"{r.name} ({r.total:,.0f})" for r in peers_only.head(6).itertuples())
     text = (f"{rank_text}. Partners of {_name(country)} with similar trade (USD millions): {names}; "
-            f"{smaller} of {n} have a smaller GDP than {_name(partner)} (median {median:,.0f} vs "
-            f"{gdp_partner:,.0f} USD billion)")
+            f"{smaller} of {n} have a smaller GDP than {_name(partner)}, {half} less than half of it "
+            f"(median GDP {median:,.0f} vs {gdp_partner:,.0f} USD billion)")
     if "small" in q or "same" in q or "similar" in q or "comparable" in q or "par" in q:
-        verdict = "consistent" if smaller * 2 >= n else "inconsistent"
-        rule = (f"'small countries': consistent when at least half of the {n} partners closest in trade value "
-                f"have a GDP below {_name(partner)}'s")
+        verdict = "consistent" if median < gdp_partner else "inconsistent"
+        rule = (f"'small countries': consistent when the median GDP of the {n} partners of {_name(country)} "
+                f"closest in trade value is below {_name(partner)}'s GDP")
         return ClaimCheck(claim, "peer", pair, text, median / gdp_partner, "median peer GDP / partner GDP", src,
                           year, verdict, rule, how)
     return ClaimCheck(claim, "peer", pair, text, float(p.rank), "rank", src, year, "not checkable", "",
@@ -456,34 +457,100 @@ def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:
                       "not checkable", "", "scenario hint: what planning could deliver, not evidence for the claim")
 
 
+#: The article's sector words → tradegap.sectors codes, per scheme (first found is used).
+SECTOR_CODES: Final[dict[str, dict[str, tuple[str, ...]]]] = {
+    "aerospace": {"high_tech": ("ht_aerospace",)},
+    "advanced_technology": {"high_tech": ("ht_aerospace", "ht_computers", "ht_electronics", "ht_pharmacy",
+                                          "ht_instruments", "ht_electrical", "ht_chemistry", "ht_machinery",
+                                          "ht_armament")},
+    "energy": {"sitc_section": ("sitc3",), "hs_section": ("hs05",)},
+    "agriculture": {"sitc_section": ("sitc0", "sitc1", "sitc4"), "hs_section": ("hs01", "hs02", "hs03", "hs04")},
+    "chemicals": {"sitc_section": ("sitc5",), "hs_section": ("hs06",)},
+    "machinery": {"sitc_section": ("sitc7",), "hs_section": ("hs16",)},
+    "vehicles": {"hs_section": ("hs17",)},
+    "metals": {"hs_section": ("hs15",)},
+    "arms": {"high_tech": ("ht_armament",), "hs_section": ("hs19",)},
+}
+#: The SITC section that contains a sector that SITC sections cannot isolate (shown as context only).
+SITC_PROXY: Final[dict[str, str]] = {
+    "aerospace": "sitc7", "advanced_technology": "sitc7", "vehicles": "sitc7", "metals": "sitc6", "arms": "sitc9",
+}
+_UNDER = re.compile(
+    r"\b(?:not commensurate|below|low|weak|insufficient|modest|small|limited|lag\w*|needs? to be (?:enhanced|increased"
+    r"|expanded)|untapped|potential)\b", re.I,
+)
+_OVER = re.compile(r"\b(?:dominat\w*|main|largest|biggest|most|bulk|key|leading|major)\b", re.I)
+
+
 def check_sector(claim: Claim, ctx: CheckContext) -> ClaimCheck:
-    """Sectors named vs :func:`tradegap.sectors.pair_sectors`."""
+    """Sectors named vs :func:`tradegap.sectors.pair_sectors` (embedded UNCTADstat SITC sections).
+
+    A sector the data can isolate is compared by its share in the pair's trade
+    against its share in world trade: a claim of under-trade ("not commensurate",
+    "needs to be enhanced") is consistent when the pair's share is more than 10 %
+    below the world's; a claim of dominance ("dominates", "main") when it is more
+    than 10 % above.  Sectors the data cannot isolate (aerospace, advanced
+    technologies in SITC sections) are "not checkable", with the reason, and the
+    SITC section that contains them is shown as context.
+    """
     pair = claim_pair(claim, ctx)
     if pair is None:
         return _not(claim, "sector", None, "not checkable: no pair for this claim")
     pair_sectors = _component("tradegap.sectors", "pair_sectors")
-    sectors_mod = importlib.import_module("tradegap.sectors")
-    ps = pair_sectors(*pair, store=ctx.store)
-    return _sector_verdict(claim, pair, ps, sectors_mod)
-
-
-def _sector_verdict(claim: Claim, pair, ps: Any, sectors_mod: Any) -> ClaimCheck:
-    named = claim.details.get("sectors", ())
-    frame = ps.to_frame()
-    available = set(getattr(sectors_mod, "SECTORS", {}))
-    hit = [s for s in named if s in available]
-    missing = [s for s in named if s not in available]
-    source = f"tradegap.sectors.pair_sectors ({getattr(ps, 'source', 'sector data')})"
-    year = getattr(ps, "year", None)
-    if not hit:
-        return ClaimCheck(claim, "sector", pair, "", float("nan"), "", source, year, "not checkable", "",
-                          f"not checkable: the embedded sector data cannot isolate {', '.join(missing)} "
-                          f"(available: {', '.join(sorted(available)) or 'none'})")
-    col = "sector" if "sector" in frame.columns else frame.columns[0]
-    rows = frame.loc[frame[col].isin(hit)]
-    text = "; ".join(f"{r[col]}: " + ", ".join(f"{k}={v}" for k, v in r.items() if k != col) for _, r in rows.iterrows())
-    note = f"{', '.join(missing)} cannot be isolated in the embedded data" if missing else ""
-    return ClaimCheck(claim, "sector", pair, text, float("nan"), "", source, year, "not checkable", "", note)
+    key = f"sectors:{pair[0]}:{pair[1]}"
+    if key not in ctx.cache:
+        ctx.cache[key] = pair_sectors(*pair, fit=False)
+    ps = ctx.cache[key]
+    table = ps.table.set_index("sector")
+    scheme = ps.scheme
+    named = tuple(claim.details.get("sectors", ()))
+    src = f"tradegap.sectors.pair_sectors ({ps.source}, {ps.scheme}, {ps.year})"
+    tol = "pair share of the sector vs world share, ±10 %"
+    mapped = {n: [c for c in SECTOR_CODES.get(n, {}).get(scheme, ()) if c in table.index] for n in named}
+    missing = [n for n, codes in mapped.items() if not codes]
+    found = {n: codes for n, codes in mapped.items() if codes}
+    parts: list[str] = []
+    ratios: list[float] = []
+    for n, codes in found.items():
+        pair_share = float(table.loc[codes, "pair_composition"].sum())
+        world_share = float(table.loc[codes, "world_composition"].sum())
+        ratio = pair_share / world_share if world_share > 0 else float("nan")
+        ratios.append(ratio)
+        parts.append(f"{n.replace('_', ' ')} ({'+'.join(codes)}): {pair_share:.1%} of the pair's trade vs "
+                     f"{world_share:.1%} of world trade")
+    proxies: dict[str, list[str]] = {}
+    for n in missing:
+        proxy = SITC_PROXY.get(n)
+        if proxy and proxy in table.index:
+            proxies.setdefault(proxy, []).append(n.replace("_", " "))
+    for proxy, names in proxies.items():
+        r = table.loc[proxy]
+        parts.append(f"{' and '.join(names)} cannot be isolated; the section containing "
+                     f"{'them' if len(names) > 1 else 'it'}, {proxy} {r['name']}, is "
+                     f"{float(r['pair_composition']):.1%} of the pair's trade vs "
+                     f"{float(r['world_composition']):.1%} of world trade")
+    text = f"{ps.year}: " + "; ".join(parts) if parts else ""
+    reason = ""
+    if missing:
+        why = next((n_ for n_ in ps.notes if "cannot be isolated" in n_), "")
+        reason = (f"{', '.join(m.replace('_', ' ') for m in missing)} cannot be isolated in the "
+                  f"{ps.scheme} data ({ps.source} {ps.year})" + (f": {why}" if why else ""))
+    if not found:
+        return ClaimCheck(claim, "sector", pair, text, float("nan"), "", src, ps.year, "not checkable", tol,
+                          f"not checkable: {reason}")
+    ratio = float(np.nanmin(ratios)) if ratios else float("nan")
+    under, over = bool(_UNDER.search(claim.quote)), bool(_OVER.search(claim.quote))
+    if under and not over:
+        verdict: Verdict = "consistent" if ratio < 1 - 0.10 else "inconsistent"
+    elif over and not under:
+        ratio = float(np.nanmax(ratios))
+        verdict = "consistent" if ratio > 1 + 0.10 else "inconsistent"
+    else:
+        verdict = "not checkable"
+        reason = "; ".join(x for x in (reason, "the sentence names the sector without saying whether trade in it is high or low") if x)
+    return ClaimCheck(claim, "sector", pair, text, ratio, "pair share / world share", src, ps.year, verdict, tol,
+                      (f"partly checked: {reason}" if reason and verdict != "not checkable" else
+                       (f"not checkable: {reason}" if verdict == "not checkable" else "")))
 
 
 def _ref_year(pair: tuple[str, str] | None, ctx: CheckContext) -> tuple[int | None, str]:
@@ -506,8 +573,21 @@ def check_sanctions(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     named, against either country or between them) is in force in the year.
     """
     pair = claim_pair(claim, ctx)
-    cases = _component("tradegap.sanctions", "cases")
-    indicator = _component("tradegap.sanctions", "indicator")
+    _cases = _component("tradegap.sanctions", "cases")
+    _indicator = _component("tradegap.sanctions", "indicator")
+
+    def cases(*args: Any, **kwargs: Any) -> pd.DataFrame:
+        key = f"cases:{args}:{sorted(kwargs.items())}"
+        if key not in ctx.cache:
+            ctx.cache[key] = _cases(*args, **kwargs)
+        return ctx.cache[key]
+
+    def indicator(*, years: list[int]) -> pd.DataFrame:
+        key = f"indicator:{years}"
+        if key not in ctx.cache:
+            ctx.cache[key] = _indicator(years=years)
+        return ctx.cache[key]
+
     target = claim.details.get("target")
     src = "Global Sanctions Data Base v3 (GSDB), tradegap.sanctions.cases / indicator"
     year, how = _ref_year(pair, ctx)

@@ -1,0 +1,76 @@
+"""`tradegap read`: help, exit codes, table/json/csv output, stdin, HTML input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tradegap.cli import load_commands
+from tradegap.cli.app import app
+
+ARTICLES = Path(__file__).parent / "data" / "articles"
+SEED = ARTICLES / "iran-russia-ties-2022.txt"
+
+
+@pytest.fixture(scope="module")
+def runner() -> CliRunner:
+    load_commands()
+    return CliRunner()
+
+
+def test_read_help(runner):
+    res = runner.invoke(app, ["read", "--help"])
+    assert res.exit_code == 0
+    for opt in ("--year", "--html", "--format", "--fx", "--no-brief"):
+        assert opt in res.output
+
+
+def test_read_no_country_exits_2_with_message(runner):
+    res = runner.invoke(app, ["read", str(ARTICLES / "no-country.txt")])
+    assert res.exit_code == 2
+    assert "No country is mentioned" in res.output
+    assert "Hint:" in res.output
+
+
+def test_read_missing_file_exits_2(runner, tmp_path):
+    res = runner.invoke(app, ["read", str(tmp_path / "missing.txt")])
+    assert res.exit_code == 2 and "does not exist" in res.output
+
+
+def test_read_bad_fx_exits_2(runner):
+    res = runner.invoke(app, ["read", str(SEED), "--no-brief", "--fx", "EUR"])
+    assert res.exit_code == 2 and "--fx" in res.output
+
+
+def test_read_seed_table(runner):
+    res = runner.invoke(app, ["read", str(SEED), "--no-brief"], terminal_width=200)
+    assert res.exit_code == 0, res.output
+    assert "IRN–RUS" in res.output
+    assert "What the article says vs what the data show" in res.output
+    assert "this index can be increased considerably" in res.output
+    assert "[1139–1179]" in res.output  # quoted with its character span
+
+
+def test_read_seed_json_from_stdin(runner):
+    res = runner.invoke(app, ["read", "-", "--no-brief", "--format", "json"], input=SEED.read_bytes())
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    reading = out["reading"]
+    assert reading["origin"] == "<stdin>"
+    assert reading["main_pair"] == ["IRN", "RUS"]
+    assert reading["pair_score_rule"].startswith("score = 3")
+    kinds = {c["kind"] for c in reading["claims"]}
+    assert {"comparison", "sector", "sanctions", "contiguity", "potential"} <= kinds
+    assert all(set(c) >= {"quote", "start", "end", "check", "verdict", "tolerance"} for c in reading["checks"])
+    assert out["brief"] is None
+
+
+def test_read_html_csv(runner):
+    res = runner.invoke(app, ["read", str(ARTICLES / "caspian-neighbours.html"), "--no-brief", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    header = res.output.splitlines()[0]
+    assert header.startswith("claim,kind,quote,start,end,check")
+    assert "2 trillion rials" in res.output or "not checkable: currency IRR" in res.output
