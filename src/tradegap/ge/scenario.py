@@ -236,6 +236,7 @@ class EstimationSpec:
     years: tuple[int, ...] | None = None
     fill: tuple[str, ...] = ()
     vcov: str = "hc1"
+    pairs: Literal["directed", "symmetric"] = "directed"
 
 
 @dataclass(frozen=True)
@@ -380,7 +381,8 @@ def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:
     est = None
     if "estimation" in d:
         e = d["estimation"]
-        _unknown_keys(e, {"method", "variables", "years", "fill", "vcov"}, "[estimation]")
+        _unknown_keys(e, {"method", "variables", "years", "fill", "vcov", "pairs"}, "[estimation]")
+        pairs_kind = check_literal("pairs", e.get("pairs", "directed"), ("directed", "symmetric"), "[estimation]")
         method = check_literal("method", e.get("method", "gravity"), METHODS, "[estimation]")
         variables = tuple(e.get("variables", ()))
         if not variables:
@@ -391,6 +393,7 @@ def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:
             years=tuple(int(y) for y in e["years"]) if "years" in e else None,
             fill=tuple(e.get("fill", ())),
             vcov=str(e.get("vcov", "hc1")),
+            pairs=pairs_kind,  # type: ignore[arg-type]
         )
     coefs: dict[str, FixedCoef] = {}
     for k, v in d.get("coefficients", {}).items():
@@ -464,18 +467,24 @@ def _estimate_pair_fe(panel: pd.DataFrame, cross: pd.DataFrame, est: EstimationS
     from tradegap.estimate import fepois
 
     ex, im, yr, tr = ds.exporter, ds.importer, ds.year, ds.trade
+    def pair_label(frame: pd.DataFrame) -> np.ndarray:
+        a, b = frame[ex].astype(str).to_numpy(), frame[im].astype(str).to_numpy()
+        if est.pairs == "symmetric":
+            a, b = np.minimum(a, b), np.maximum(a, b)
+        lab = np.char.add(np.char.add(a.astype(str), "^"), b.astype(str))
+        return np.where(frame[ex].astype(str).to_numpy() == frame[im].astype(str).to_numpy(), "DOMESTIC", lab)
+
     p = panel.copy()
-    dom = p[ex].astype(str) == p[im].astype(str)
-    p["_pair"] = np.where(dom, "DOMESTIC", p[ex].astype(str) + "^" + p[im].astype(str))
+    p["_pair"] = pair_label(p)
     rhs = " + ".join(est.variables)
     fit = fepois(f"{tr} ~ {rhs} | {ex}^{yr} + {im}^{yr} + _pair", p, vcov=est.vcov)
     fe = fit.fixef()["_pair"]
     c = cross.copy()
     cdom = c[ex].astype(str) == c[im].astype(str)
-    c["_pair"] = np.where(cdom, "DOMESTIC", c[ex].astype(str) + "^" + c[im].astype(str))
-    pair_fe = c["_pair"].map(fe).to_numpy(float)
+    c["_pair"] = pair_label(c)
+    pair_fe = np.array(c["_pair"].map(fe).to_numpy(float), dtype=float, copy=True)
     notes = [
-        f"Stage 1: PPML of {tr} on {', '.join(est.variables)} with {ex}-year, {im}-year and pair fixed effects "
+        f"Stage 1: PPML of {tr} on {', '.join(est.variables)} with {ex}-year, {im}-year and {est.pairs} pair fixed effects "
         f"(one shared fixed effect for all domestic pairs), years {sorted(set(p[yr].astype(int)))}, "
         f"N = {fit.nobs}."
     ]
