@@ -447,11 +447,20 @@ def _baci_country_codes(path: Path, country_codes: str | Path | None) -> dict[st
         )
     cc = pd.read_csv(cc_path, sep=sep, dtype=str, keep_default_na=False, encoding_errors="replace")
     out: dict[str, str | None] = {}
-    for code, iso in zip(cc[code_col].str.strip(), cc[iso_col].str.strip(), strict=True):
+    name_col = next((c for c in ("country_name", "country_name_full",
+                                 "country_name_abbreviation") if c in cols), None)
+    names = cc[name_col].str.strip() if name_col else pd.Series("", index=cc.index)
+    for code, iso, name in zip(cc[code_col].str.strip(), cc[iso_col].str.strip(), names,
+                               strict=True):
         key = str(int(float(code))) if re.fullmatch(r"\d+(\.0+)?", code or "") else code
         try:
+            if not re.fullmatch(r"[A-Za-z]{3}", iso or ""):  # "NA", "N/A", "": no country
+                raise UnknownCountryError(iso)
             out[key] = countries.to_iso3(iso)
         except UnknownCountryError:
+            if name and countries.is_aggregate(name):
+                out[key] = None
+                continue
             try:
                 out[key] = countries.to_iso3(key, source="baci")
             except UnknownCountryError:
@@ -653,7 +662,10 @@ _IMF_INDICATORS = {"TXG_FOB_USD": "export", "TMG_CIF_USD": "import"}
 
 
 def _iter_imf(path: Path, chunksize: int, sep: str | None, cif_fob: float | None = None,
-              **_: Any) -> Iterator[pd.DataFrame]:
+              scale: str = "units", **_: Any) -> Iterator[pd.DataFrame]:
+    if scale not in SCALES:
+        raise InputError(f"The 'scale' parameter must be one of {list(SCALES)}. Got {scale!r} "
+                         "instead.", hint="IMF bulk files hold US dollars (scale='units').")
     req = ["Country Name", "Country Code", "Counterpart Country Name",
            "Counterpart Country Code", "Indicator Code"]
     sep, cols = _check_header(path, "IMF DOTS bulk", req, sep)
@@ -670,7 +682,7 @@ def _iter_imf(path: Path, chunksize: int, sep: str | None, cif_fob: float | None
                                 chunksize=chunksize, layout="IMF DOTS bulk"):
         lines_all = line + np.arange(len(ch))
         ind = ch["Indicator Code"].astype("string").str.strip()
-        keep = ind.isin(list(_IMF_INDICATORS)).to_numpy()
+        keep = np.array(ind.isin(list(_IMF_INDICATORS)), dtype=bool)
         if "Attribute" in ch:
             keep &= ch["Attribute"].astype("string").str.strip().fillna("Value").eq("Value").to_numpy()
         ch = ch[keep]
@@ -702,7 +714,7 @@ def _iter_imf(path: Path, chunksize: int, sep: str | None, cif_fob: float | None
             "value": val, "product": "", "_line": rowline,
         }))
     rep = _collect_reports(parts, path)
-    yield from _yield_reconciled(rep, chunksize, unit="USD", scale="units", source="dots",
+    yield from _yield_reconciled(rep, chunksize, unit="USD", scale=scale, source="dots",
                                  cif_fob=cif_fob)
 
 
@@ -721,7 +733,7 @@ def _iter_comtrade(path: Path, chunksize: int, sep: str | None, cif_fob: float |
                                 dtype=dict.fromkeys(req + filters, str), chunksize=chunksize,
                                 layout="UN Comtrade bulk"):
         flow = ch["flowCode"].astype("string").str.strip().str.upper()
-        keep = flow.isin(["M", "X"]).to_numpy()  # re-exports/imports (RX/RM) are not used
+        keep = np.array(flow.isin(["M", "X"]), dtype=bool)  # re-exports/imports (RX/RM) are not used
         if "partner2ISO" in ch:
             keep &= ch["partner2ISO"].astype("string").str.strip().fillna("W00").isin(
                 ["W00", "0", ""]).to_numpy()
@@ -911,9 +923,14 @@ def _generic_frames(path: Path, needed: list[str], sep: str | None,
 
 
 def _iter_generic(path: Path, chunksize: int, sep: str | None, mapping: Mapping[str, str] | None = None,
-                  unit: str = "USD", scale: str = "units", source: str = "csv",
+                  unit: str = "USD", scale: str = "units", dataset: str = "csv",
                   basis: str = "reported", country_source: countries.Source = "",
-                  **_: Any) -> Iterator[pd.DataFrame]:
+                  **unknown: Any) -> Iterator[pd.DataFrame]:
+    if unknown:
+        raise InputError(
+            f"Unknown option(s) {sorted(unknown)} for a generic file; it accepts mapping, unit, "
+            "scale, dataset, basis, country_source, sep.")
+    source = dataset
     if not mapping:
         raise InputError(
             f"{path}: a generic file needs a column mapping.",
@@ -995,7 +1012,7 @@ def read_generic(
         The canonical flow table.
     """
     parts = list(_iter_generic(Path(path), DEFAULT_CHUNKSIZE, sep, mapping=mapping, unit=unit,
-                               scale=scale, source=source, basis=basis,
+                               scale=scale, dataset=source, basis=basis,
                                country_source=country_source))
     return _concat(parts)
 
@@ -1056,9 +1073,9 @@ def iter_chunks(
     sep : str, optional
         Override the layout's delimiter.
     **options
-        Layout options: ``mapping``, ``unit``, ``scale``, ``source``, ``basis``,
-        ``country_source`` (generic); ``cif_fob`` (dots, imf, comtrade);
-        ``country_codes`` (baci); ``flow`` (gravity, default
+        Layout options: ``mapping``, ``unit``, ``scale``, ``dataset`` (the id written
+        to the ``source`` column), ``basis``, ``country_source`` (generic); ``cif_fob`` (dots, imf, comtrade);
+        ``scale`` (imf); ``country_codes`` (baci); ``flow`` (gravity, default
         ``"tradeflow_baci"``); ``year`` (unctad); ``geo`` (geodist).
 
     Yields
@@ -1079,10 +1096,10 @@ def iter_chunks(
     p = Path(path)
     kind = _resolve_source(source, p)
     if kind == "generic":
-        options.setdefault("source", source if source != "generic" else "csv")
+        options.setdefault("dataset", source if source != "generic" else "csv")
         return _iter_generic(p, chunksize, sep, **options)
     allowed = {
-        "dots": {"cif_fob"}, "imf": {"cif_fob"}, "comtrade": {"cif_fob"},
+        "dots": {"cif_fob"}, "imf": {"cif_fob", "scale"}, "comtrade": {"cif_fob"},
         "baci": {"country_codes"}, "baci_totals": set(), "gravity": {"flow"},
         "unctad": {"year"}, "wdi": set(), "geodist": {"geo"},
     }[kind]
