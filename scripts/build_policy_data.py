@@ -12,7 +12,7 @@ Writes, into ``src/tradegap/data/embedded/``:
   ``unmapped_targets`` (never dropped silently).
 * ``unga_votes.parquet`` (rcid, iso3 as dictionary, vote int8: 1 yes, 2 abstain, 3 no) and
   ``unga_rollcalls.parquet`` (rcid, session, year, date, importantvote, unres, short, issues).
-* ``sitc_2015.parquet`` — UNCTADstat bilateral trade by SITC section (0–9), 2015, thousand USD,
+* ``flows_sitc.parquet`` (source ``"sitc"``) — UNCTADstat bilateral trade by SITC section (0–9), 2015, thousand USD,
   canonical flow columns; country names mapped to ISO3, unmatched names reported on stderr.
 
 The script is the only place that reads the raw files; the package reads the Parquet files.
@@ -343,7 +343,7 @@ def build_sitc(raw: Path) -> pd.DataFrame:
     out = out.groupby(["exporter", "importer", "year", "product"], as_index=False)["value"].sum()
     out["unit"] = "USD"
     out["scale"] = "thousands"
-    out["source"] = "unctad_sitc"
+    out["source"] = "sitc"
     out["basis"] = "reported"
     for c in ("exporter", "importer", "product", "unit", "scale", "source", "basis"):
         out[c] = pd.Categorical(out[c].astype(str))
@@ -364,7 +364,7 @@ def main(argv: list[str]) -> None:
         votes.to_parquet(OUT / "unga_votes.parquet", **kw)
         rc.to_parquet(OUT / "unga_rollcalls.parquet", **kw)
     if "sitc" in only:
-        build_sitc(raw).to_parquet(OUT / "sitc_2015.parquet", **kw)
+        build_sitc(raw).to_parquet(OUT / "flows_sitc.parquet", **kw)
     for f in sorted(OUT.glob("*.parquet")):
         print(f"{f.name}: {f.stat().st_size / 1e6:.2f} MB", file=sys.stderr)
 

@@ -1,0 +1,778 @@
+"""Sectors: definitions, product → sector aggregation, and per-sector gravity for a pair.
+
+Three sector schemes (:data:`SCHEMES`), all in :data:`SECTORS`:
+
+``hs_section``
+    The 21 sections of the Harmonized System, by HS chapter (``"hs01"`` live animals and animal
+    products = chapters 01–05, …, ``"hs17"`` vehicles, aircraft, vessels = 86–89, ``"hs19"`` arms
+    and ammunition = 93, …).  Needs product-level flows classified in HS (e.g. BACI HS6 ingested
+    with ``tradegap ingest``).
+``high_tech``
+    Nine high-technology groups after Eurostat's product approach (aerospace, computers–office
+    machines, electronics–telecommunications, pharmacy, scientific instruments, electrical
+    machinery, chemistry, non-electrical machinery, armament).  Eurostat defines them on SITC
+    Rev.4 5-digit subgroups; tradegap encodes each group as HS headings (for HS data) and as the
+    SITC Rev.4 groups that contain them (for SITC data) — an approximation at that level of
+    detail, stated in each :class:`Sector`'s ``note``.  Aerospace is HS chapter 88 (aircraft,
+    spacecraft) plus aircraft engines (HS 8407.10, 8411) and SITC 792 + 714.  Products outside the
+    nine groups are not high-tech and are left out of this scheme's aggregation.
+``sitc_section``
+    The 10 sections of SITC (0 food … 9 not classified), the detail of the UNCTADstat table the
+    package ships for 2015 (``flows_sitc``).  **Aerospace cannot be isolated there**: SITC 792
+    (aircraft) lies inside section 7 "machinery and transport equipment", together with cars,
+    computers and power plants.  :func:`pair_sectors` says so in its notes and points to ingesting
+    BACI HS6 for the ``high_tech`` scheme.
+
+Per-sector gravity
+------------------
+For each sector (and year) :func:`fit_sectors` estimates a PPML cross-section over every ordered
+pair of countries in the data (absent flows are zeros)::
+
+    value ~ ln_dist + contig + shared_sea + comlang_off + colony | exporter + importer
+
+with :func:`tradegap.estimate.fepois` (robust HC1 errors); ``contig`` is CEPII's land border and
+``shared_sea`` tradegap's enclosed-sea neighbour flag (Iran and Russia across the Caspian).  The
+fitted value of a pair is its "normal" trade in that sector given both countries' total sales and
+purchases in it (the exporter and importer effects) and the pair's geography; actual / fitted < 1
+means the pair trades less than comparable pairs.  Sectors are independent fits, so the batch runs
+in parallel with Dask (``scheduler=``: ``"threads"``, ``"processes"``, ``"synchronous"`` or a
+``dask.distributed.Client``); ``scheduler=None`` runs the same function serially.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Final, Literal, get_args
+
+import numpy as np
+import pandas as pd
+
+from tradegap.errors import CoverageError, InputError
+
+Scheme = Literal["hs_section", "high_tech", "sitc_section"]
+Classification = Literal["hs", "sitc"]
+SCHEMES: Final[tuple[str, ...]] = get_args(Scheme)
+
+#: Regressors of the per-sector gravity cross-section (beside exporter and importer effects).
+GRAVITY_TERMS: Final[tuple[str, ...]] = ("ln_dist", "contig", "shared_sea", "comlang_off", "colony")
+GRAVITY_FORMULA: Final[str] = "value ~ " + " + ".join(GRAVITY_TERMS) + " | exporter + importer"
+
+
+@dataclass(frozen=True)
+class Sector:
+    """One sector of a scheme.
+
+    Attributes
+    ----------
+    code : str
+        Identifier, e.g. ``"hs17"``, ``"ht_aerospace"``, ``"sitc7"``.
+    name : str
+        Human-readable name.
+    scheme : str
+        One of :data:`SCHEMES`.
+    hs : tuple of str
+        HS code prefixes (2-digit chapters, 4-digit headings or 6-digit subheadings) in the sector.
+    sitc : tuple of str
+        SITC (Rev.4) code prefixes (1-digit sections, 3-digit groups, …) in the sector.
+    note : str
+        What the definition covers and how exact it is.
+    """
+
+    code: str
+    name: str
+    scheme: str
+    hs: tuple[str, ...] = ()
+    sitc: tuple[str, ...] = ()
+    note: str = ""
+
+
+def _chapters(a: int, b: int) -> tuple[str, ...]:
+    return tuple(f"{c:02d}" for c in range(a, b + 1))
+
+
+_HS_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("hs01", "Live animals; animal products", _chapters(1, 5)),
+    ("hs02", "Vegetable products", _chapters(6, 14)),
+    ("hs03", "Animal or vegetable fats and oils", ("15",)),
+    ("hs04", "Prepared foodstuffs, beverages, tobacco", _chapters(16, 24)),
+    ("hs05", "Mineral products (incl. fuels)", _chapters(25, 27)),
+    ("hs06", "Chemical products (incl. pharmaceuticals)", _chapters(28, 38)),
+    ("hs07", "Plastics and rubber", _chapters(39, 40)),
+    ("hs08", "Hides, skins, leather, travel goods", _chapters(41, 43)),
+    ("hs09", "Wood and articles of wood", _chapters(44, 46)),
+    ("hs10", "Pulp, paper, printed matter", _chapters(47, 49)),
+    ("hs11", "Textiles and clothing", _chapters(50, 63)),
+    ("hs12", "Footwear, headgear", _chapters(64, 67)),
+    ("hs13", "Stone, ceramic, glass", _chapters(68, 70)),
+    ("hs14", "Pearls, precious stones and metals", ("71",)),
+    ("hs15", "Base metals and articles", _chapters(72, 83)),
+    ("hs16", "Machinery, electrical equipment", _chapters(84, 85)),
+    ("hs17", "Vehicles, aircraft, vessels", _chapters(86, 89)),
+    ("hs18", "Optical, medical, precision instruments; clocks; musical instruments", _chapters(90, 92)),
+    ("hs19", "Arms and ammunition", ("93",)),
+    ("hs20", "Miscellaneous manufactured articles", _chapters(94, 96)),
+    ("hs21", "Works of art, antiques", ("97",)),
+)
+
+_HT_NOTE = (
+    "Eurostat high-tech group (product approach, SITC Rev.4 5-digit); tradegap uses the HS headings "
+    "and SITC Rev.4 3-digit groups listed, an approximation at that level of detail."
+)
+_HIGH_TECH: tuple[tuple[str, str, tuple[str, ...], tuple[str, ...]], ...] = (
+    ("ht_aerospace", "Aerospace", ("88", "840710", "8411", "901420"), ("792", "714")),
+    ("ht_computers", "Computers and office machines", ("8471", "847330"), ("751", "752")),
+    (
+        "ht_electronics",
+        "Electronics and telecommunications",
+        ("8517", "8525", "8526", "8527", "8528", "8529", "8540", "8541", "8542"),
+        ("763", "764", "776"),
+    ),
+    ("ht_pharmacy", "Pharmaceuticals", ("3001", "3002", "3003", "3004", "3006"), ("541", "542")),
+    (
+        "ht_instruments",
+        "Scientific instruments",
+        ("9011", "9012", "9013", "9014", "9015", "9018", "9022", "9024", "9025", "9026", "9027", "9030", "9031"),
+        ("774", "871", "872", "874", "881"),
+    ),
+    ("ht_electrical", "Electrical machinery", ("8532", "8533", "8543"), ("778",)),
+    ("ht_chemistry", "Chemistry", ("2844", "2845", "2933", "2934", "2937", "2941"), ("522", "525", "531", "574", "591")),
+    (
+        "ht_machinery",
+        "Non-electrical machinery",
+        ("8401", "8456", "8457", "8458", "8459", "8486", "847950"),
+        ("718", "728", "731", "733", "735"),
+    ),
+    ("ht_armament", "Armament", ("93",), ("891",)),
+)
+
+_SITC_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("0", "Food and live animals"),
+    ("1", "Beverages and tobacco"),
+    ("2", "Crude materials, inedible, except fuels"),
+    ("3", "Mineral fuels, lubricants and related materials"),
+    ("4", "Animal and vegetable oils, fats and waxes"),
+    ("5", "Chemicals and related products"),
+    ("6", "Manufactured goods classified chiefly by material"),
+    ("7", "Machinery and transport equipment"),
+    ("8", "Miscellaneous manufactured articles"),
+    ("9", "Commodities and transactions not classified elsewhere"),
+)
+
+
+def _build_sectors() -> dict[str, Sector]:
+    out: dict[str, Sector] = {}
+    for code, name, chapters in _HS_SECTIONS:
+        out[code] = Sector(code, name, "hs_section", hs=chapters, note=f"HS chapters {chapters[0]}–{chapters[-1]}")
+    for code, name, hs, sitc in _HIGH_TECH:
+        out[code] = Sector(code, name, "high_tech", hs=hs, sitc=sitc, note=_HT_NOTE)
+    for digit, name in _SITC_SECTIONS:
+        note = f"SITC section {digit}"
+        if digit == "7":
+            note += (
+                "; contains aerospace (SITC 792, 714) together with cars, computers, telecom equipment and"
+                " power machinery: aerospace cannot be isolated at this level"
+            )
+        out[f"sitc{digit}"] = Sector(f"sitc{digit}", name, "sitc_section", sitc=(digit,), note=note)
+    return out
+
+
+#: Every sector of every scheme, keyed by code.
+SECTORS: Final[dict[str, Sector]] = _build_sectors()
+
+
+def sectors(scheme: Scheme) -> list[Sector]:
+    """The sectors of one scheme, in order."""
+    _check_option("scheme", scheme, SCHEMES)
+    return [s for s in SECTORS.values() if s.scheme == scheme]
+
+
+def sector_table(scheme: Scheme | None = None) -> pd.DataFrame:
+    """Sector definitions as a frame: ``code, name, scheme, hs, sitc, note`` (codes comma-joined)."""
+    rows = [s for s in SECTORS.values() if scheme is None or s.scheme == scheme]
+    if scheme is not None:
+        _check_option("scheme", scheme, SCHEMES)
+    return pd.DataFrame(
+        [(s.code, s.name, s.scheme, ",".join(s.hs), ",".join(s.sitc), s.note) for s in rows],
+        columns=["code", "name", "scheme", "hs", "sitc", "note"],
+    )
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _check_option(name: str, value: Any, allowed: Iterable[Any], where: str = "sectors") -> None:
+    allowed = list(allowed)
+    if value not in allowed:
+        raise InputError(f"The '{name}' parameter of {where} must be one of {allowed}. Got {value!r} instead.")
+
+
+def _normalize_codes(codes: pd.Series, classification: Classification) -> pd.Series:
+    """Product codes as strings of digits; HS codes with an odd length get their leading zero back."""
+    s = codes.astype(str).str.strip().str.replace(".", "", regex=False)
+    if classification == "hs":
+        odd = s.str.len() % 2 == 1
+        s = s.where(~odd, "0" + s)
+    return s
+
+
+def classify(
+    codes: Iterable[str] | pd.Series, *, scheme: Scheme, classification: Classification = "hs"
+) -> pd.Series:
+    """Sector code of each product code (longest matching prefix); NaN where none matches.
+
+    Parameters
+    ----------
+    codes
+        Product codes, e.g. HS6 ``"880240"`` (integers such as ``880240`` or ``10121`` are
+        accepted: HS codes of odd length get their leading zero back) or SITC ``"7"`` / ``"792"``.
+    scheme
+        One of :data:`SCHEMES`.
+    classification : {"hs", "sitc"}
+        Nomenclature of ``codes``.
+
+    Returns
+    -------
+    pandas.Series
+        Same length as ``codes``: sector codes (str) or NaN.
+
+    Raises
+    ------
+    CoverageError
+        If the scheme cannot be built from that nomenclature (HS sections from SITC codes, SITC
+        sections from HS codes).
+    """
+    _check_option("scheme", scheme, SCHEMES, "classify")
+    _check_option("classification", classification, get_args(Classification), "classify")
+    if scheme == "hs_section" and classification == "sitc":
+        raise CoverageError(
+            "HS sections cannot be built from SITC product codes.",
+            hint="Use scheme='sitc_section' (or 'high_tech') for SITC data, or ingest HS data such as BACI HS6.",
+        )
+    if scheme == "sitc_section" and classification == "hs":
+        raise CoverageError(
+            "SITC sections cannot be built from HS product codes here (no HS→SITC concordance is shipped).",
+            hint="Use scheme='hs_section' or 'high_tech' for HS data.",
+        )
+    s = _normalize_codes(pd.Series(codes) if not isinstance(codes, pd.Series) else codes, classification)
+    prefixes: list[tuple[str, str]] = []
+    for sec in sectors(scheme):
+        for p in sec.hs if classification == "hs" else sec.sitc:
+            prefixes.append((p, sec.code))
+    out = pd.Series(np.nan, index=s.index, dtype=object)
+    # longest prefix wins: assign shorter prefixes first, then overwrite with longer ones
+    for p, code in sorted(prefixes, key=lambda t: len(t[0])):
+        out[s.str.startswith(p).to_numpy()] = code
+    return out
+
+
+def aggregate(
+    flows: pd.DataFrame,
+    *,
+    scheme: Scheme,
+    classification: Classification = "hs",
+    product: str = "product",
+    value: str = "value",
+) -> pd.DataFrame:
+    """Aggregate a product-level flow table into the sectors of a scheme.
+
+    Parameters
+    ----------
+    flows
+        Rows ``exporter, importer, year, <product>, <value>`` (e.g. BACI HS6 in canonical columns);
+        ``unit`` and ``scale`` columns, if present, must be constant and are carried over.
+    scheme, classification
+        See :func:`classify`.
+    product, value
+        Column names of the product code and the trade value.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``exporter, importer, year, sector, value`` summed over the products of each sector
+        (products in no sector of the scheme are left out; for ``high_tech`` these are the non
+        high-tech goods), plus ``unit``/``scale`` when given.
+    """
+    need = ["exporter", "importer", "year", product, value]
+    missing = [c for c in need if c not in flows.columns]
+    if missing:
+        raise InputError(
+            f"The flow table lacks the column(s) {missing}; it has {list(flows.columns)}.",
+            hint="Pass product= and value= to name the columns.",
+        )
+    sec = classify(flows[product], scheme=scheme, classification=classification)
+    keep = sec.notna().to_numpy()
+    f = pd.DataFrame(
+        {
+            "exporter": flows["exporter"].astype(str).to_numpy()[keep],
+            "importer": flows["importer"].astype(str).to_numpy()[keep],
+            "year": flows["year"].astype("int64").to_numpy()[keep],
+            "sector": sec.to_numpy()[keep].astype(str),
+            "value": flows[value].astype("float64").to_numpy()[keep],
+        }
+    )
+    out = f.groupby(["exporter", "importer", "year", "sector"], as_index=False, sort=True)["value"].sum()
+    for c in ("unit", "scale"):
+        if c in flows.columns:
+            vals = pd.unique(flows[c].astype(str))
+            if len(vals) > 1:
+                raise InputError(f"The flow table mixes {c}s {list(vals)}.", hint="Rescale to one unit/scale first.")
+            out[c] = vals[0] if len(vals) else ""
+    return out
+
+
+# --------------------------------------------------------------------------- gravity
+
+
+@dataclass(frozen=True)
+class SectorFit:
+    """One per-sector PPML cross-section.
+
+    Attributes
+    ----------
+    sector : str
+    year : int
+    coef, se : dict
+        Estimates and HC1 standard errors of :data:`GRAVITY_TERMS` (dropped terms absent).
+    nobs : int
+        Observations used (after separation/singleton drops).
+    fitted : pandas.DataFrame
+        ``exporter, importer, actual, fitted`` for every pair of the estimation grid (fitted NaN
+        where the row was dropped).
+    converged : bool
+    """
+
+    sector: str
+    year: int
+    coef: dict[str, float]
+    se: dict[str, float]
+    nobs: int
+    fitted: pd.DataFrame = field(repr=False)
+    converged: bool = True
+
+
+def gravity_grid(sector_flows: pd.DataFrame, pairs: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Square estimation grid of one sector-year: every ordered pair of countries in the data.
+
+    Parameters
+    ----------
+    sector_flows
+        ``exporter, importer, value`` of one sector and year.
+    pairs
+        Pair covariates (:data:`~tradegap.data.schema.PAIR_COLUMNS`).
+
+    Returns
+    -------
+    (pandas.DataFrame, list of str)
+        The grid ``exporter, importer, value`` (0 where no flow is recorded) with the columns of
+        :data:`GRAVITY_TERMS`; and the countries dropped because the pair covariates lack them.
+    """
+    ctry = sorted(set(sector_flows["exporter"].astype(str)) | set(sector_flows["importer"].astype(str)))
+    known = set(pairs["exporter"].astype(str)) & set(pairs["importer"].astype(str))
+    dropped = [c for c in ctry if c not in known]
+    ctry = [c for c in ctry if c in known]
+    e, i = np.meshgrid(np.array(ctry, dtype=object), np.array(ctry, dtype=object), indexing="ij")
+    grid = pd.DataFrame({"exporter": e.ravel(), "importer": i.ravel()})
+    grid = grid[grid["exporter"] != grid["importer"]]
+    sf = sector_flows[["exporter", "importer", "value"]].astype({"exporter": str, "importer": str})
+    sf = sf.groupby(["exporter", "importer"], as_index=False)["value"].sum()
+    grid = grid.merge(sf, on=["exporter", "importer"], how="left")
+    grid["value"] = grid["value"].fillna(0.0)
+    pc = pairs[["exporter", "importer", "dist", "contig", "shared_sea", "comlang_off", "colony"]].astype(
+        {"exporter": str, "importer": str}
+    )
+    grid = grid.merge(pc, on=["exporter", "importer"], how="inner")
+    grid["ln_dist"] = np.log(grid["dist"].astype("float64"))
+    for c in ("contig", "shared_sea", "comlang_off", "colony"):
+        grid[c] = grid[c].astype("float64")
+    grid = grid.drop(columns="dist").sort_values(["exporter", "importer"]).reset_index(drop=True)
+    return grid, dropped
+
+
+def _fit_one(sector: str, year: int, grid: pd.DataFrame) -> SectorFit:
+    """PPML of one sector-year grid (pure: frame in, result out; safe to run in a worker)."""
+    import warnings
+
+    from tradegap.estimate import fepois
+    from tradegap.errors import CollinearityWarning, DroppedObservationsWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DroppedObservationsWarning)
+        warnings.simplefilter("ignore", CollinearityWarning)
+        res = fepois(GRAVITY_FORMULA, grid, vcov="hc1")
+    fitted = pd.DataFrame(
+        {
+            "exporter": grid["exporter"].to_numpy(),
+            "importer": grid["importer"].to_numpy(),
+            "actual": grid["value"].to_numpy(),
+            "fitted": np.asarray(res.fitted, dtype=float),
+        }
+    )
+    return SectorFit(
+        sector=sector,
+        year=int(year),
+        coef={k: float(v) for k, v in res.coef.items()},
+        se={k: float(v) for k, v in res.se.items()},
+        nobs=int(res.nobs),
+        fitted=fitted,
+        converged=bool(res.converged),
+    )
+
+
+def fit_sectors(
+    sector_flows: pd.DataFrame,
+    pairs: pd.DataFrame,
+    *,
+    scheduler: str | Any | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[tuple[str, int], SectorFit]:
+    """Per-sector, per-year gravity PPML cross-sections, serially or in parallel with Dask.
+
+    Parameters
+    ----------
+    sector_flows
+        ``exporter, importer, year, sector, value`` (e.g. from :func:`aggregate`).
+    pairs
+        Pair covariates (:data:`~tradegap.data.schema.PAIR_COLUMNS`).
+    scheduler
+        ``None`` (default): a plain loop in this process.  ``"threads"``, ``"processes"`` or
+        ``"synchronous"``: Dask's local schedulers (one task per sector-year).  A
+        ``dask.distributed.Client`` (anything with a ``get`` method): run on that cluster.
+    progress
+        Called as ``progress(done, total)`` after each fit on the serial path (and once at the end
+        on the Dask path).
+
+    Returns
+    -------
+    dict
+        ``{(sector, year): SectorFit}``, identical whichever scheduler ran it.
+    """
+    need = ["exporter", "importer", "year", "sector", "value"]
+    missing = [c for c in need if c not in sector_flows.columns]
+    if missing:
+        raise InputError(
+            f"The sector flow table lacks the column(s) {missing}; it has {list(sector_flows.columns)}.",
+            hint="Build it with tradegap.sectors.aggregate().",
+        )
+    tasks = []
+    for (sec, year), g in sector_flows.groupby(["sector", "year"], sort=True):
+        grid, _ = gravity_grid(g, pairs)
+        if grid["value"].sum() > 0:
+            tasks.append((str(sec), int(year), grid))
+    total = len(tasks)
+    if scheduler is None:
+        out = {}
+        for k, (sec, year, grid) in enumerate(tasks, 1):
+            out[(sec, year)] = _fit_one(sec, year, grid)
+            if progress is not None:
+                progress(k, total)
+        return out
+    import dask
+
+    if isinstance(scheduler, str):
+        _check_option("scheduler", scheduler, ("threads", "processes", "synchronous"), "fit_sectors")
+        kw: dict[str, Any] = {"scheduler": scheduler}
+    elif hasattr(scheduler, "get"):
+        kw = {"scheduler": scheduler.get}
+    else:
+        raise InputError(
+            "The 'scheduler' parameter of fit_sectors must be None, 'threads', 'processes', 'synchronous' or a"
+            f" dask.distributed.Client. Got {type(scheduler).__name__} instead."
+        )
+    delayed = [dask.delayed(_fit_one, pure=True)(sec, year, grid) for sec, year, grid in tasks]
+    results = dask.compute(*delayed, **kw)
+    if progress is not None:
+        progress(total, total)
+    return {(r.sector, r.year): r for r in results}
+
+
+# --------------------------------------------------------------------------- pair view
+
+
+@dataclass(frozen=True)
+class PairSectors:
+    """A pair's trade by sector, against world patterns and a per-sector gravity benchmark.
+
+    Attributes
+    ----------
+    a, b : str
+        ISO3 codes.
+    year : int
+    scheme : str
+    source : str
+        Flow dataset id (``"sitc"``: UNCTADstat SITC sections, embedded).
+    unit, scale : str
+        Units of every value column (e.g. ``"USD"``, ``"thousands"``).
+    table : pandas.DataFrame
+        One row per sector: ``sector, name, a_to_b, b_to_a, total`` (actual flows),
+        ``pair_composition`` (sector's share of the pair's two-way trade), ``world_composition``
+        (sector's share of world trade), ``a_share_world_exports`` / ``b_share_world_exports``
+        (each country's share of world exports of the sector), ``a_share_in_b_imports`` /
+        ``b_share_in_a_imports`` (each country's share in the other's imports of the sector: compare
+        with its share of world exports), ``predicted_a_to_b``, ``predicted_b_to_a`` (gravity
+        fitted values), ``ratio_a_to_b``, ``ratio_b_to_a`` (actual / predicted).
+    coefficients : pandas.DataFrame
+        Per sector: the gravity estimates (``sector, term, estimate, std_error``) and ``nobs``.
+    notes : tuple of str
+        Data limits (e.g. that aerospace cannot be isolated in SITC sections), countries dropped.
+    """
+
+    a: str
+    b: str
+    year: int
+    scheme: str
+    source: str
+    unit: str
+    scale: str
+    table: pd.DataFrame = field(repr=False)
+    coefficients: pd.DataFrame = field(repr=False)
+    notes: tuple[str, ...] = ()
+    formula: str = GRAVITY_FORMULA
+
+    def to_frame(self) -> pd.DataFrame:
+        """The per-sector table (a copy) with ``a``, ``b`` and ``year`` columns first."""
+        t = self.table.copy()
+        t.insert(0, "year", self.year)
+        t.insert(0, "b", self.b)
+        t.insert(0, "a", self.a)
+        return t
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able dict: pair, year, units, method, notes, per-sector records (NaN → None)."""
+
+        def clean(recs):
+            out = []
+            for r in recs:
+                out.append(
+                    {
+                        k: (None if isinstance(v, float) and not np.isfinite(v) else (v.item() if hasattr(v, "item") else v))
+                        for k, v in r.items()
+                    }
+                )
+            return out
+
+        return {
+            "a": self.a,
+            "b": self.b,
+            "year": self.year,
+            "scheme": self.scheme,
+            "source": self.source,
+            "unit": self.unit,
+            "scale": self.scale,
+            "method": f"PPML cross-section per sector: {self.formula}",
+            "notes": list(self.notes),
+            "sectors": clean(self.table.to_dict(orient="records")),
+            "coefficients": clean(self.coefficients.to_dict(orient="records")),
+        }
+
+
+@lru_cache(maxsize=1)
+def _embedded_sitc() -> pd.DataFrame:
+    path = Path(__file__).resolve().parent / "data" / "embedded" / "flows_sitc.parquet"
+    if not path.exists():  # pragma: no cover - broken install
+        raise CoverageError(
+            f"The embedded table {path.name} is missing.", hint="Rebuild it with scripts/build_policy_data.py."
+        )
+    return pd.read_parquet(path)
+
+
+def _code(c: str) -> str:
+    from tradegap.countries import to_iso3
+
+    return to_iso3(c)
+
+
+def _flows_for(store, source: str, year: int | None) -> pd.DataFrame:
+    if store is None:
+        if source != "sitc":
+            raise CoverageError(
+                f"Without a store only the embedded SITC sections 2015 (source 'sitc') are available; got {source!r}.",
+                hint="Pass store=Store(path) after `tradegap ingest` of product-level data (e.g. BACI HS6).",
+            )
+        f = _embedded_sitc()
+        if year is not None and year not in set(f["year"].astype(int)):
+            raise CoverageError(
+                f"The embedded SITC sections cover 2015 only; got year {year}.",
+                hint="Use year=2015, or ingest product-level flows for other years.",
+            )
+        return f
+    years = None if year is None else [year]
+    return store.flows(source=source, years=years)
+
+
+def pair_sectors(
+    a: str,
+    b: str,
+    *,
+    year: int | None = None,
+    store=None,
+    source: str = "sitc",
+    scheme: Scheme | None = None,
+    classification: Classification | None = None,
+    fit: bool = True,
+    scheduler: str | Any | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> PairSectors:
+    """The pair's trade by sector, each sector against world patterns and a gravity benchmark.
+
+    Parameters
+    ----------
+    a, b
+        Countries (ISO3 or names).
+    year
+        Year; default the latest in the data (2015 for the embedded SITC sections).
+    store
+        A :class:`tradegap.store.Store` holding product-level flows (``product`` column) under
+        ``source``; default ``None`` uses the embedded UNCTADstat SITC sections 2015.
+    source
+        Flow dataset id: ``"sitc"`` (embedded) or an ingested product-level source (e.g. ``"baci"``
+        with HS6 products).
+    scheme
+        Sector scheme; default ``"sitc_section"`` for SITC data and ``"hs_section"`` for HS data.
+    classification : {"hs", "sitc"}
+        Nomenclature of the products; default ``"sitc"`` for source ``"sitc"``, else ``"hs"``.
+    fit
+        Estimate the per-sector gravity benchmark (default); ``False`` gives only the descriptive
+        columns (predicted and ratio columns NaN).
+    scheduler, progress
+        Passed to :func:`fit_sectors` (Dask scheduler or ``None`` for a serial loop).
+
+    Returns
+    -------
+    PairSectors
+    """
+    a3, b3 = _code(a), _code(b)
+    if a3 == b3:
+        raise InputError(f"pair_sectors needs two different countries. Got {a3!r} twice.")
+    classification = classification or ("sitc" if source == "sitc" else "hs")
+    _check_option("classification", classification, get_args(Classification), "pair_sectors")
+    scheme = scheme or ("sitc_section" if classification == "sitc" else "hs_section")
+    _check_option("scheme", scheme, SCHEMES, "pair_sectors")
+    notes: list[str] = []
+    if classification == "sitc" and scheme != "high_tech":
+        notes.append(
+            "Aerospace and the other advanced-technology groups cannot be isolated in SITC sections: aircraft"
+            " (SITC 792) sit inside section 7 'machinery and transport equipment' with cars, computers and power"
+            " machinery. Ingest product-level data such as CEPII BACI HS6 (`tradegap ingest`) and use"
+            " scheme='high_tech' (aerospace = HS 88 + aircraft engines)."
+        )
+    raw = _flows_for(store, source, year)
+    if "product" not in raw.columns or (raw["product"].astype(str) == "").all():
+        raise CoverageError(
+            f"Source {source!r} has no product-level rows (empty 'product' column).",
+            hint="Ingest product-level flows (e.g. BACI HS6) or use the embedded source 'sitc'.",
+        )
+    raw = raw[raw["product"].astype(str) != ""]
+    if year is None:
+        year = int(raw["year"].max())
+    raw = raw[raw["year"].astype(int) == year]
+    if raw.empty:
+        raise CoverageError(f"Source {source!r} has no product-level flows in {year}.", hint="Pick another year.")
+    if classification == "sitc" and scheme == "sitc_section":
+        sf = raw.assign(sector="sitc" + raw["product"].astype(str).str[0])
+        sf = sf.groupby(["exporter", "importer", "year", "sector"], as_index=False, observed=True)["value"].sum()
+        sf = sf.astype({"exporter": str, "importer": str, "sector": str, "year": "int64"})
+    else:
+        sf = aggregate(raw, scheme=scheme, classification=classification)
+    if scheme == "high_tech" and classification == "sitc":
+        lengths = raw["product"].astype(str).str.len()
+        if (lengths < 3).all():
+            raise CoverageError(
+                "The high-tech groups need SITC groups (3 digits) or finer; this source has SITC sections only.",
+                hint="Ingest product-level data such as BACI HS6 and use scheme='high_tech'.",
+            )
+    unit = str(raw["unit"].iloc[0]) if "unit" in raw.columns else ""
+    scale = str(raw["scale"].iloc[0]) if "scale" in raw.columns else ""
+    present = set(sf["exporter"]) | set(sf["importer"])
+    for c in (a3, b3):
+        if c not in present:
+            raise CoverageError(
+                f"{c} has no sectoral trade in source {source!r}, {year}.",
+                hint="Check the country code, or use a source that covers it.",
+            )
+    table = _describe(sf, a3, b3, scheme)
+    coef_rows = []
+    if fit:
+        pairs = store.pairs() if store is not None else _pairs_embedded()
+        fits = fit_sectors(sf, pairs, scheduler=scheduler, progress=progress)
+        _, dropped = gravity_grid(sf, pairs)
+        if dropped:
+            notes.append(
+                f"{len(dropped)} countries without CEPII pair covariates are left out of the gravity fits: "
+                + ", ".join(dropped)
+                + "."
+            )
+        pred_ab, pred_ba = {}, {}
+        for (sec, _y), ft in fits.items():
+            fr = ft.fitted
+            ab = fr[(fr["exporter"] == a3) & (fr["importer"] == b3)]["fitted"]
+            ba = fr[(fr["exporter"] == b3) & (fr["importer"] == a3)]["fitted"]
+            pred_ab[sec] = float(ab.iloc[0]) if len(ab) else np.nan
+            pred_ba[sec] = float(ba.iloc[0]) if len(ba) else np.nan
+            for term in ft.coef:
+                coef_rows.append((sec, term, ft.coef[term], ft.se.get(term, np.nan), ft.nobs))
+        table["predicted_a_to_b"] = table["sector"].map(pred_ab).astype(float)
+        table["predicted_b_to_a"] = table["sector"].map(pred_ba).astype(float)
+        if table["predicted_a_to_b"].isna().any() or table["predicted_b_to_a"].isna().any():
+            notes.append(
+                "Some sectors have no gravity prediction for the pair (separated or dropped rows, or a sector "
+                "with no trade): predicted and ratio are empty there."
+            )
+    else:
+        table["predicted_a_to_b"] = np.nan
+        table["predicted_b_to_a"] = np.nan
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["ratio_a_to_b"] = table["a_to_b"] / table["predicted_a_to_b"]
+        table["ratio_b_to_a"] = table["b_to_a"] / table["predicted_b_to_a"]
+    coefs = pd.DataFrame(coef_rows, columns=["sector", "term", "estimate", "std_error", "nobs"])
+    return PairSectors(a3, b3, int(year), scheme, source, unit, scale, table, coefs, tuple(notes))
+
+
+@lru_cache(maxsize=1)
+def _pairs_embedded() -> pd.DataFrame:
+    from tradegap.data.embedded import load
+
+    return load("pairs")
+
+
+def _describe(sf: pd.DataFrame, a: str, b: str, scheme: str) -> pd.DataFrame:
+    """Descriptive per-sector columns of :class:`PairSectors` from ``exporter, importer, sector, value``."""
+    names = {s.code: s.name for s in sectors(scheme)}
+    order = [s.code for s in sectors(scheme)]
+    by = sf.groupby("sector")["value"]
+    world = by.sum()
+    exp_ = sf.groupby(["exporter", "sector"])["value"].sum()
+    imp_ = sf.groupby(["importer", "sector"])["value"].sum()
+
+    def flow(e, i):
+        f = sf[(sf["exporter"] == e) & (sf["importer"] == i)].groupby("sector")["value"].sum()
+        return f
+
+    ab, ba = flow(a, b), flow(b, a)
+    secs = [s for s in order if s in world.index]
+    t = pd.DataFrame({"sector": secs})
+    t["name"] = t["sector"].map(names)
+    t["a_to_b"] = t["sector"].map(ab).fillna(0.0).astype(float)
+    t["b_to_a"] = t["sector"].map(ba).fillna(0.0).astype(float)
+    t["total"] = t["a_to_b"] + t["b_to_a"]
+    tot = t["total"].sum()
+    t["pair_composition"] = t["total"] / tot if tot > 0 else np.nan
+    t["world_composition"] = t["sector"].map(world) / world.sum()
+
+    def share(series, country):
+        try:
+            s = series.xs(country, level=0)
+        except KeyError:
+            s = pd.Series(dtype=float)
+        return t["sector"].map(s).fillna(0.0) / t["sector"].map(world)
+
+    t["a_share_world_exports"] = share(exp_, a)
+    t["b_share_world_exports"] = share(exp_, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        imp_b = t["sector"].map(imp_.xs(b, level=0) if b in imp_.index.get_level_values(0) else pd.Series(dtype=float))
+        imp_a = t["sector"].map(imp_.xs(a, level=0) if a in imp_.index.get_level_values(0) else pd.Series(dtype=float))
+        t["a_share_in_b_imports"] = t["a_to_b"] / imp_b
+        t["b_share_in_a_imports"] = t["b_to_a"] / imp_a
+    return t.reset_index(drop=True)
