@@ -780,19 +780,126 @@ def _adapt_politics(ctx: _Context) -> pd.DataFrame:
 
 
 def _adapt_sectors(ctx: _Context) -> tuple[pd.DataFrame, str, pd.DataFrame | None]:
+    """``tradegap.sectors.pair_sectors`` → per-sector table (USD millions), text, composition bars."""
     res = _fn("tradegap.sectors", "pair_sectors")(ctx.a, ctx.b, store=ctx.store)
-    df = res.to_frame().copy()
-    text = getattr(res, "text", None) or f"Trade between {ctx.names[0]} and {ctx.names[1]} by sector."
-    return df, text, None
+    t = res.table
+    scale = getattr(res, "scale", "millions") or "millions"
+    ab, ba = f"{ctx.a}→{ctx.b}", f"{ctx.b}→{ctx.a}"
+    df = pd.DataFrame(
+        {
+            "sector": t["name"].astype(str) if "name" in t else t["sector"].astype(str),
+            ab: t["a_to_b"].astype("float64"),
+            ba: t["b_to_a"].astype("float64"),
+            "pair_share_%": 100 * t["pair_composition"].astype("float64"),
+            "world_share_%": 100 * t["world_composition"].astype("float64"),
+            f"predicted {ab}": t["predicted_a_to_b"].astype("float64"),
+            f"predicted {ba}": t["predicted_b_to_a"].astype("float64"),
+            f"ratio {ab}": t["ratio_a_to_b"].astype("float64"),
+            f"ratio {ba}": t["ratio_b_to_a"].astype("float64"),
+        }
+    )
+    df = _to_millions(df, [ab, ba, f"predicted {ab}", f"predicted {ba}"], scale)
+    year = int(getattr(res, "year", ctx.year))
+    paras = []
+    src = "UNCTADstat bilateral trade by SITC section" if getattr(res, "source", "") == "sitc" else f"source {res.source!r}"
+    paras.append(
+        f"Trade by sector, {year} ({src}; {UNIT})."
+        + (
+            f" Sector data are only available for {year}, not for the brief's year {ctx.year}."
+            if year != ctx.year
+            else ""
+        )
+    )
+    total = df[ab].fillna(0) + df[ba].fillna(0)
+    top = df.assign(total=total).sort_values("total", ascending=False).head(3)
+    if total.sum() > 0:
+        paras.append(
+            "The largest sectors in the pair's trade: "
+            + "; ".join(f"{r['sector']} ({r['pair_share_%']:.0f}% of the pair's trade, "
+                        f"{r['world_share_%']:.0f}% of world trade)" for r in top.to_dict(orient="records"))
+            + "."
+        )
+    for col, lab in ((f"ratio {ab}", ctx.dir_label(ctx.a, ctx.b)), (f"ratio {ba}", ctx.dir_label(ctx.b, ctx.a))):
+        r = df[["sector", col]].dropna()
+        r = r[np.isfinite(r[col])]
+        low = r[r[col] < 0.5]["sector"].tolist()
+        high = r[r[col] >= 1.0]["sector"].tolist()
+        if len(r):
+            paras.append(
+                f"{lab}: compared with a gravity benchmark per sector (what a typical pair with the same "
+                f"geography and sizes trades), trade is less than half the benchmark in {len(low)} of {len(r)} sectors"
+                + (f" ({'; '.join(low[:5])}{'; …' if len(low) > 5 else ''})" if low else "")
+                + (f", and at or above it in {'; '.join(high[:5])}" if high else "")
+                + "."
+            )
+    paras.extend(str(n) for n in getattr(res, "notes", ()))
+    chart = pd.concat(
+        [
+            pd.DataFrame({"label": df["sector"], "value": df["pair_share_%"], "group": "share of the pair's trade (%)"}),
+            pd.DataFrame({"label": df["sector"], "value": df["world_share_%"], "group": "share of world trade (%)"}),
+        ],
+        ignore_index=True,
+    )
+    return df, "\n\n".join(paras), chart
+
+
+def _pct(x: Any, digits: int = 1) -> str:
+    f = _finite(x)
+    return "n/a" if f is None else f"{f:+.{digits}f}%"
 
 
 def _adapt_scenarios(ctx: _Context) -> tuple[pd.DataFrame, str, pd.DataFrame]:
-    res = _fn("tradegap.ge", "pair_scenarios")(ctx.a, ctx.b, year=ctx.year, store=ctx.store)
-    df = res.to_frame().copy()
-    text = getattr(res, "text", None) or "Three standard scenarios for the pair, side by side."
-    num = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
-    chart = pd.DataFrame({"label": df[df.columns[0]].astype(str), "value": df[num[0]]})
-    return df, text, chart
+    """``tradegap.ge.pair_scenarios`` → summary table, text and the pair-trade bars."""
+    struct, _ = ctx.try_get("structural", lambda: _adapt_structural(ctx))
+    potential = None
+    if struct is not None:
+        snap = struct[struct["year"] == ctx.year]
+        if len(snap) == 2 and snap["potential"].notna().all():
+            potential = float(snap["potential"].sum())
+    kwargs: dict[str, Any] = {"year": ctx.year, "store": ctx.store}
+    if potential is not None:
+        kwargs["potential"] = potential
+    res = _fn("tradegap.ge", "pair_scenarios")(ctx.a, ctx.b, **kwargs)
+    df = res.to_frame()
+    a, b = ctx.a, ctx.b
+    paras = [
+        "Three standard planning scenarios, each solved in a general-equilibrium model of world trade "
+        f"(one sector, trade elasticity σ = {getattr(res, 'sigma', 7.0):g}): prices, incomes and every country's "
+        "trade adjust, so gains include trade diverted from third countries. They describe the long-run effect "
+        "of each change on its own, under the model's assumptions — not a forecast."
+    ]
+    for r in df.itertuples(index=False):
+        d = r._asdict()
+        line = (
+            f"{d.get('description', d.get('scenario'))}: trade between the two {_pct(d.get('pair_trade_change_pct'))}; "
+            f"{ctx.names[0]}'s total exports {_pct(d.get(f'{a}_exports_change_pct'), 2)}, "
+            f"{ctx.names[1]}'s {_pct(d.get(f'{b}_exports_change_pct'), 2)}; real GDP "
+            f"{_pct(d.get(f'{a}_real_gdp_change_pct'), 2)} and {_pct(d.get(f'{b}_real_gdp_change_pct'), 2)}."
+        )
+        before, after = _finite(d.get("actual_potential_before")), _finite(d.get("actual_potential_after"))
+        if potential is not None and before is not None and after is not None:
+            line += f" Actual/potential ratio {before:.2f} before, {after:.2f} after."
+        paras.append(line)
+    assumptions = [str(x) for x in getattr(res, "assumptions", ())]
+    if assumptions:
+        paras.append("Assumptions: " + " ".join(x if x.endswith(".") else x + "." for x in assumptions))
+    table = df.copy()
+    rename = {
+        "pair_trade_change_pct": "pair_trade_%",
+        f"{a}_exports_change_pct": f"{a}_exports_%",
+        f"{b}_exports_change_pct": f"{b}_exports_%",
+        f"{a}_real_gdp_change_pct": f"{a}_real_GDP_%",
+        f"{b}_real_gdp_change_pct": f"{b}_real_GDP_%",
+        "world_real_gdp_change_pct": "world_real_GDP_%",
+        "actual_potential_before": "ratio_before",
+        "actual_potential_after": "ratio_after",
+    }
+    table = table.rename(columns=rename).drop(columns=["scenario"], errors="ignore")
+    if potential is None:
+        table = table.drop(columns=["ratio_before", "ratio_after"], errors="ignore")
+    label = df["description"] if "description" in df else df["scenario"]
+    chart = pd.DataFrame({"label": label.astype(str), "value": df["pair_trade_change_pct"].astype("float64")})
+    return table, "\n\n".join(paras), chart
 
 
 def _adapt_claims(claims: list[Any] | None) -> tuple[pd.DataFrame, str]:
@@ -915,7 +1022,7 @@ def _section_peers(ctx: _Context) -> BriefSection:
         title="Peers: how the pair compares",
         key="peers",
         text=text,
-        frame=frame.drop(columns=["highlight", "label"], errors="ignore"),
+        frame=frame.drop(columns=["highlight", "label"], errors="ignore").rename(columns={"value": "total"}),
         chart=chart,
         sources=(_SOURCES["dots"],),
     )
@@ -1117,8 +1224,8 @@ def _section_sectors(ctx: _Context) -> BriefSection:
         chart = Chart(
             kind="bars",
             data=chart_frame,
-            title="Trade by sector",
-            xlabel=UNIT,
+            title="What the pair trades, compared with world trade",
+            xlabel="% of trade",
         )
     return BriefSection(title="Sectors", key="sectors", text=text, frame=frame, chart=chart)
 
@@ -1128,8 +1235,8 @@ def _section_scenarios(ctx: _Context) -> BriefSection:
     chart = Chart(
         kind="bars",
         data=chart_frame,
-        title="What planning could deliver: change in the pair's trade",
-        xlabel="% change",
+        title="What planning could deliver: change in trade between the two",
+        xlabel="% change in the pair's trade (both directions)",
         note="General-equilibrium scenarios (one-sector structural gravity, σ = 7 unless stated).",
     )
     return BriefSection(

@@ -193,7 +193,7 @@ def _draw_grouped(chart: Chart, df: pd.DataFrame) -> Figure:
     ax.xaxis.set_major_formatter(FuncFormatter(_thousands))
     if chart.xlabel:
         ax.set_xlabel(chart.xlabel)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16 if chart.xlabel else -0.08), ncols=min(g, 3))
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=min(g, 3))
     fig.tight_layout()
     return fig
 
