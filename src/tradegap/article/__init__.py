@@ -31,7 +31,7 @@ parsed only to be compared with the data, and never stored.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -236,7 +236,7 @@ def read_article(
     store: Any = None,
     fx: Mapping[str, float] | None = None,
     html: bool | None = None,
-    checks: bool = True,
+    checks: bool | Iterable[str] = True,
     origin: str = "<text>",
 ) -> ArticleReading:
     """Read an article: countries, main pair, claims, and the data's answer to each claim.
@@ -257,7 +257,9 @@ def read_article(
     html
         Force/forbid HTML reduction (default: sniffed).
     checks
-        Run the checks (default) or only extract.
+        ``True`` runs every check (default), ``False`` only extracts, a list of
+        check names (e.g. ``["value", "peer"]``) runs those and lists the others as
+        "not checkable: check not run".
     origin
         Name used in messages.
 
@@ -290,9 +292,9 @@ def read_article(
         if y is None:
             note = "the article states no date: each check uses the latest year with data"
     done: list[ClaimCheck] = []
-    if checks and mentions:
+    if checks is not False and mentions:
         ctx = CheckContext(main_pair=main, year=y, year_note=note, store=store, fx=fx)
-        done = run_checks(claims, ctx)
+        done = run_checks(claims, ctx, only=None if checks is True else list(checks))
     return ArticleReading(
         article=art, sentences=tuple(sentences), mentions=tuple(mentions), pairs=tuple(pairs), main_pair=main,
         claims=tuple(claims), checks=tuple(done), year=y, year_note=note, messages=tuple(messages),

@@ -29,7 +29,7 @@ from __future__ import annotations
 import importlib
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -400,8 +400,8 @@ def check_potential(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     if key not in ctx.cache:
         ctx.cache[key] = structural(*pair, store=ctx.store)
     pot = ctx.cache[key]
-    summary = _potential_summary(pot)
-    year, actual, potential, source = summary
+    ref, how = _ref_year(pair, ctx)
+    year, actual, potential, source = _potential_summary(pot, ref)
     if not (math.isfinite(actual) and math.isfinite(potential) and actual > 0):
         return ClaimCheck(claim, "potential", pair, "", float("nan"), "ratio", source, year, "not checkable", tol,
                           "not checkable: no actual/potential values for the pair")
@@ -409,28 +409,35 @@ def check_potential(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     verdict: Verdict = "consistent" if ratio > 1 + POTENTIAL_MARGIN else "higher than data"
     text = (f"structural potential of {_name(pair[0])}–{_name(pair[1])} trade in {year}: {_fmt_musd(potential)} "
             f"vs actual {_fmt_musd(actual)} (potential/actual {ratio:.2f})")
-    return ClaimCheck(claim, "potential", pair, text, ratio, "potential / actual", source, year, verdict, tol)
+    note = how if year == ref else f"{how}; latest year with a potential estimate: {year}"
+    return ClaimCheck(claim, "potential", pair, text, ratio, "potential / actual", source, year, verdict, tol, note)
 
 
-def _potential_summary(pot: Any) -> tuple[int | None, float, float, str]:
-    """(year, actual, potential, source) from a :class:`tradegap.potential.Potential` (latest year)."""
+def _potential_summary(pot: Any, year: int | None) -> tuple[int | None, float, float, str]:
+    """(year, actual, potential, source) from a :class:`tradegap.potential.Potential`, USD millions.
+
+    Both directions are summed; the year is ``year`` when the frame has it, else its
+    latest year with both actual and potential.
+    """
     frame = pot.to_frame()
-    cols = {c.lower(): c for c in frame.columns}
-    act = next((cols[c] for c in ("actual", "actual_total", "observed") if c in cols), None)
-    potc = next((cols[c] for c in ("potential", "potential_total", "predicted") if c in cols), None)
-    if act is None or potc is None:
-        raise KeyError(f"Potential.to_frame() has no actual/potential columns: {list(frame.columns)}")
-    if "year" in cols:
-        frame = frame.groupby(cols["year"], as_index=False)[[act, potc]].sum(min_count=1)
-        frame = frame.dropna(subset=[act, potc])
-        row = frame.iloc[-1]
-        year = int(row[cols["year"]])
-    else:
-        row, year = frame[[act, potc]].sum(min_count=1), None
-    scale = getattr(pot, "scale", "millions")
-    factor = {"thousands": 1e-3, "units": 1e-6}.get(scale, 1.0)
+    for col in ("year", "actual", "potential"):
+        if col not in frame.columns:
+            raise KeyError(f"Potential.to_frame() has no {col!r} column: {list(frame.columns)}")
+    scale = str(frame["scale"].iloc[0]) if "scale" in frame.columns and len(frame) else getattr(pot, "scale", "millions")
+    factor = {"thousands": 1e-3, "units": 1e-6, "millions": 1.0}.get(scale, 1.0)
+    by_year = frame.groupby("year", as_index=False)[["actual", "potential"]].sum(min_count=1)
+    by_year = by_year.dropna(subset=["actual", "potential"])
+    if by_year.empty:
+        return None, float("nan"), float("nan"), "tradegap.potential.structural"
+    rows = by_year.loc[by_year["year"] == year] if year is not None else by_year.iloc[0:0]
+    row = rows.iloc[-1] if len(rows) else by_year.iloc[-1]
     source = getattr(pot, "source", "baci")
-    return year, float(row[act]) * factor, float(row[potc]) * factor, f"tradegap.potential.structural ({source})"
+    return (int(row["year"]), float(row["actual"]) * factor, float(row["potential"]) * factor,
+            f"tradegap.potential.structural ({source})")
+
+
+#: Last complete year of the BACI totals behind the GE baseline (2020 is incomplete in the shipped data).
+GE_LAST_YEAR: Final[int] = 2019
 
 
 def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:
@@ -438,23 +445,31 @@ def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     pair = claim_pair(claim, ctx)
     if pair is None:
         return _not(claim, "scenario", None, "not checkable: no pair for this claim")
-    pair_scenarios = _component("tradegap.ge", "pair_scenarios")
-    year = ctx.year
+    try:
+        pair_scenarios = _component("tradegap.ge", "pair_scenarios")
+    except _Unavailable:
+        pair_scenarios = _component("tradegap.ge.pair", "pair_scenarios")
+    year, how = _ref_year(pair, ctx)
+    if year is None or year > GE_LAST_YEAR:
+        how = f"{how}; the GE baseline uses {GE_LAST_YEAR}, the last complete year of BACI totals"
+        year = GE_LAST_YEAR
     key = f"scen:{pair[0]}:{pair[1]}:{year}"
     if key not in ctx.cache:
-        ctx.cache[key] = pair_scenarios(*pair, year=year if year is not None else 2019, store=ctx.store)
+        ctx.cache[key] = pair_scenarios(*pair, year=year, store=ctx.store)
     sc = ctx.cache[key]
     frame = sc.to_frame()
-    label = frame.columns[0]
-    num = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c]) and "pct" in c.lower()] or [
-        c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
-    ]
-    parts = [f"{r[label]}: {r[num[0]]:+.1f}%" for _, r in frame.iterrows()] if num else []
-    text = "what-if for the pair's trade — " + "; ".join(parts)
-    best = float(frame[num[0]].max()) if num else float("nan")
-    return ClaimCheck(claim, "scenario", pair, text, best, "% change (largest scenario)",
-                      "tradegap.ge.pair_scenarios (structural gravity GE)", getattr(sc, "year", year),
-                      "not checkable", "", "scenario hint: what planning could deliver, not evidence for the claim")
+    parts = []
+    for r in frame.itertuples(index=False):
+        v = r.pair_trade_change_pct
+        if v is not None and math.isfinite(float(v)):
+            parts.append(f"{r.description}: pair trade {float(v):+.0f}%")
+    text = f"what-if for {_name(pair[0])}–{_name(pair[1])} trade, {year} baseline — " + "; ".join(parts)
+    values = pd.to_numeric(frame["pair_trade_change_pct"], errors="coerce")
+    best = float(values.max()) if values.notna().any() else float("nan")
+    return ClaimCheck(claim, "scenario", pair, text, best, "% change of pair trade (largest scenario)",
+                      f"tradegap.ge.pair_scenarios (structural gravity GE, σ = {sc.sigma:g})", year,
+                      "not checkable", "",
+                      f"scenario hint: what policy could deliver, not evidence for the claim; {how}")
 
 
 #: The article's sector words → tradegap.sectors codes, per scheme (first found is used).
@@ -681,11 +696,31 @@ _COMPONENT_OF: Final[dict[str, str]] = {
 }
 
 
-def run_checks(claims: list[Claim], ctx: CheckContext) -> list[ClaimCheck]:
-    """Run each claim's check (and follow-ups); component errors become "not checkable"."""
+def run_checks(claims: list[Claim], ctx: CheckContext, *, only: Iterable[str] | None = None) -> list[ClaimCheck]:
+    """Run each claim's check (and follow-ups); component errors become "not checkable".
+
+    Parameters
+    ----------
+    claims
+        The claims.
+    ctx
+        Main pair, year rule, store.
+    only
+        Names of the checks to run (see :data:`CHECKS`); the others are listed as
+        "not checkable: check not run".  Default: all.
+    """
+    wanted = set(CHECKS) if only is None else set(only)
+    unknown = sorted(wanted - set(CHECKS))
+    if unknown:
+        from tradegap.errors import InputError
+
+        raise InputError(f"The 'checks' parameter must name checks among {sorted(CHECKS)}. Got {unknown} instead.")
     out: list[ClaimCheck] = []
     for claim in claims:
         for check in (claim.check, *FOLLOW_UPS.get(claim.check, ())):
+            if check not in wanted:
+                out.append(_not(claim, check, claim_pair(claim, ctx), "not checkable: check not run (skipped)"))
+                continue
             try:
                 out.append(CHECKS[check](claim, ctx))
             except _Unavailable as exc:
