@@ -42,13 +42,14 @@ Country groups usable in selections: :data:`GROUPS` (EAEU, EU, NAFTA, ...).
 from __future__ import annotations
 
 import tomllib
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Literal, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from tradegap.errors import InputError, UnknownCountryError
+from tradegap.errors import DroppedObservationsWarning, InputError, UnknownCountryError
 from tradegap.ge.api import simulate
 from tradegap.ge.model import (
     DEFICITS,
@@ -477,7 +478,10 @@ def _estimate_pair_fe(panel: pd.DataFrame, cross: pd.DataFrame, est: EstimationS
     p = panel.copy()
     p["_pair"] = pair_label(p)
     rhs = " + ".join(est.variables)
-    fit = fepois(f"{tr} ~ {rhs} | {ex}^{yr} + {im}^{yr} + _pair", p, vcov=est.vcov)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", DroppedObservationsWarning)
+        fit = fepois(f"{tr} ~ {rhs} | {ex}^{yr} + {im}^{yr} + _pair", p, vcov=est.vcov)
+    dropped_notes = [f"Stage 1: {w.message}" for w in caught if issubclass(w.category, DroppedObservationsWarning)]
     fe = fit.fixef()["_pair"]
     c = cross.copy()
     cdom = c[ex].astype(str) == c[im].astype(str)
@@ -487,7 +491,7 @@ def _estimate_pair_fe(panel: pd.DataFrame, cross: pd.DataFrame, est: EstimationS
         f"Stage 1: PPML of {tr} on {', '.join(est.variables)} with {ex}-year, {im}-year and {est.pairs} pair fixed effects "
         f"(one shared fixed effect for all domestic pairs), years {sorted(set(p[yr].astype(int)))}, "
         f"N = {fit.nobs}."
-    ]
+    ] + dropped_notes
     missing = np.isnan(pair_fe)
     if missing.any():
         if not est.fill:
