@@ -72,6 +72,8 @@ from typing import Any, Final, Literal, get_args
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from tradegap import countries
 from tradegap.data.reconcile import reconcile
@@ -274,6 +276,22 @@ def _value_error(path, first_line, pos, col, raw, what, hint) -> None:
     )
 
 
+def _as_key(v: Any) -> str:
+    if isinstance(v, (float, np.floating)) and float(v).is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def _take_str(labels: list[str], idx: np.ndarray) -> pd.Series:
+    """``labels[idx]`` as a pandas ``str`` Series (built in Arrow, no Python objects per row)."""
+    arr = pa.array(labels, type=pa.string()).take(pa.array(idx, type=pa.int64()))
+    return pd.Series(pd.array(arr, dtype="str"))
+
+
+def _const_str(value: str, n: int) -> pd.Series:
+    return _take_str([value], np.zeros(n, dtype=np.int64))
+
+
 def _map_countries(
     chunk: pd.DataFrame,
     cols: list[str],
@@ -283,42 +301,52 @@ def _map_countries(
     source: countries.Source = "",
     extra: Mapping[str, str | None] | None = None,
 ) -> tuple[dict[str, pd.Series], np.ndarray]:
-    """Map country columns to ISO3; return ``({col: iso3}, keep_mask)`` (aggregates dropped).
+    """Map country columns to ISO3; return ``({col: iso3 str Series}, keep_mask)``.
 
-    Raises one UnknownCountryError listing all unknown values with their first line.
+    Aggregates are dropped (``keep`` False).  Each distinct value is looked up
+    once (``pd.factorize``).  Raises one UnknownCountryError listing every
+    unknown value with the first line where it occurs.
     """
     keep = np.ones(len(chunk), dtype=bool)
     mapped: dict[str, pd.Series] = {}
     unknown: dict[str, tuple[int, str]] = {}
     extra = extra or {}
     for col in cols:
-        s = chunk[col].astype("string").str.strip().fillna("")
-        uniq = pd.unique(s)
-        table: dict[str, str | None] = {}
-        for v in uniq:
+        idx, uniq = pd.factorize(chunk[col], use_na_sentinel=True)
+        labels: list[str] = []
+        status = np.zeros(len(uniq) + 1, dtype=np.int8)  # 0 ok, 1 dropped, 2 unknown
+        for u, raw in enumerate(uniq):
+            v = _as_key(raw)
             if v in extra:
-                table[v] = extra[v]
-                continue
-            try:
-                table[v] = countries.to_iso3(v, source=source)
-            except UnknownCountryError:
-                if v != "" and countries.is_aggregate(v):
-                    table[v] = None  # aggregate → dropped
-                else:
-                    table[v] = "?"
-        codes = pd.Series(s.to_numpy(dtype=object), index=chunk.index, dtype=object).map(table)
-        bad = (codes == "?").to_numpy(dtype=bool)
-        if bad.any():
-            for i in np.flatnonzero(bad):
-                v = s.iloc[i]
-                unknown.setdefault(v, (first_line + int(i), col))
-        keep &= codes.notna().to_numpy()
-        mapped[col] = codes
+                hit = extra[v]
+            else:
+                try:
+                    hit = countries.to_iso3(v, source=source)
+                except UnknownCountryError:
+                    hit = None if (v and countries.is_aggregate(v)) else "?"
+            if hit is None:
+                status[u] = 1
+            elif hit == "?" or not v:
+                status[u] = 2
+            labels.append(hit if hit not in (None, "?") else "")
+        labels.append("")  # NA sentinel (-1) → last label
+        status[-1] = 2
+        idx = np.where(idx < 0, len(uniq), idx)
+        st = status[idx]
+        if (st == 2).any():
+            for i in np.flatnonzero(st == 2):
+                u = idx[i]
+                v = _as_key(uniq[u]) if u < len(uniq) else ""
+                if v not in unknown:
+                    unknown[v] = (first_line + int(i), col)
+        keep &= st == 0
+        mapped[col] = _take_str(labels, idx)
     if unknown:
         listed = []
         for v, (line, col) in unknown.items():
-            sug = countries._suggest(v)
-            listed.append(f"{v!r} (line {line}, column {col!r}"
+            sug = countries._suggest(v) if v else []
+            shown = repr(v) if v else "an empty cell"
+            listed.append(f"{shown} (line {line}, column {col!r}"
                           + (f"; did you mean {', '.join(sug)}?" if sug else "") + ")")
         raise UnknownCountryError(
             f"{path}: {len(unknown)} unknown country name(s)/code(s): " + "; ".join(listed),
@@ -337,18 +365,19 @@ class _DupTracker:
         self.hashes: list[np.ndarray] = []
         self.lines: list[np.ndarray] = []
 
-    def add(self, keys: pd.DataFrame, lines: np.ndarray) -> None:
+    def add(self, keys: pd.DataFrame, lines: np.ndarray, labels=None) -> None:
         h = pd.util.hash_pandas_object(keys, index=False).to_numpy()
         self.hashes.append(h)
         self.lines.append(lines.astype(np.int64))
         dup = pd.Series(h).duplicated(keep=False).to_numpy()
         if dup.any():
-            self._raise(keys, h, lines, dup)
+            self._raise(keys, h, lines, dup, labels)
 
-    def _raise(self, keys, h, lines, dup) -> None:
+    def _raise(self, keys, h, lines, dup, labels=None) -> None:
         first = int(np.flatnonzero(dup)[0])
         same = np.flatnonzero(h == h[first])
-        key = ", ".join(f"{k}={keys.iloc[first][k]!r}" for k in keys.columns)
+        shown = labels(first) if labels is not None else {c: keys.iloc[first][c] for c in keys.columns}
+        key = ", ".join(f"{k}={v!r}" for k, v in shown.items())
         raise DataFormatError(
             f"{self.path}: duplicate rows: lines {', '.join(str(int(lines[i])) for i in same[:5])} "
             f"have the same key ({key}).",
@@ -374,22 +403,29 @@ class _DupTracker:
 
 
 def _flows(exporter, importer, year, product, value, *, unit, scale, source, basis) -> pd.DataFrame:
+    """Assemble a canonical flow frame (code columns as pandas ``str``)."""
+    value = np.asarray(value, dtype=np.float64)
     n = len(value)
+
+    def as_str(x) -> pd.Series:
+        if isinstance(x, pd.Series) and x.dtype == "str":
+            return x.reset_index(drop=True)
+        return pd.Series(pd.array(np.asarray(x, dtype=object).astype(str), dtype="str"))
+
     return pd.DataFrame(
         {
-            "exporter": np.asarray(exporter, dtype=object),
-            "importer": np.asarray(importer, dtype=object),
+            "exporter": as_str(exporter),
+            "importer": as_str(importer),
             "year": np.asarray(year, dtype=np.int64),
-            "product": np.asarray(product, dtype=object) if product is not None else np.full(n, "", dtype=object),
-            "value": np.asarray(value, dtype=np.float64),
-            "unit": unit,
-            "scale": scale,
-            "source": source,
-            "basis": basis,
+            "product": _const_str("", n) if product is None else as_str(product),
+            "value": value,
+            "unit": _const_str(unit, n),
+            "scale": _const_str(scale, n),
+            "source": _const_str(source, n),
+            "basis": _const_str(basis, n),
         },
         columns=list(FLOW_COLUMNS),
-    ).astype({"exporter": "str", "importer": "str", "product": "str", "unit": "str",
-              "scale": "str", "source": "str", "basis": "str"})
+    )
 
 
 def _years(chunk, col, *, path, first_line) -> np.ndarray:
@@ -413,8 +449,7 @@ def _iter_baci_totals(path: Path, chunksize: int, sep: str | None, **_: Any) -> 
     req = ["year", "exporter", "importer", "value"]
     sep, _cols = _check_header(path, "BACI totals", req, sep)
     dups = _DupTracker(path, ["exporter", "importer", "year"])
-    for line, ch in _csv_chunks(path, sep=sep, usecols=req, dtype={"exporter": str, "importer": str,
-                                                                      "value": str, "year": str},
+    for line, ch in _csv_chunks(path, sep=sep, usecols=req, dtype={"exporter": str, "importer": str},
                                 chunksize=chunksize, layout="BACI totals"):
         year = _years(ch, "year", path=path, first_line=line)
         val = _numeric(ch, "value", path=path, first_line=line)
@@ -474,21 +509,35 @@ def _iter_baci(path: Path, chunksize: int, sep: str | None, country_codes=None,
     sep, _cols = _check_header(path, "CEPII BACI", req, sep)
     codes = _baci_country_codes(path, country_codes)
     dups = _DupTracker(path, ["t", "i", "j", "k"])
-    for line, ch in _csv_chunks(path, sep=sep, usecols=req,
-                                dtype={"t": str, "i": str, "j": str, "k": str, "v": str},
+    # numbers are parsed by the C parser (fast path); a column that does not parse as
+    # numbers comes back as text and is diagnosed row by row in _numeric/_map_countries
+    for line, ch in _csv_chunks(path, sep=sep, usecols=req, dtype=None,
                                 chunksize=chunksize, layout="CEPII BACI"):
         year = _years(ch, "t", path=path, first_line=line)
         val = _numeric(ch, "v", path=path, first_line=line)
-        for c in ("i", "j"):
-            ch[c] = ch[c].str.strip().str.replace(r"\.0+$", "", regex=True)
         m, keep = _map_countries(ch, ["i", "j"], path=path, first_line=line, source="baci",
                                  extra=codes)
-        k = ch["k"].astype("string").str.strip().fillna("")
-        k = k.where(k.str.len() != 5, "0" + k)  # HS codes read as numbers lose the leading 0
-        dups.add(pd.DataFrame({"i": ch["i"], "j": ch["j"], "t": year, "k": k}),
-                 line + np.arange(len(ch)))
-        yield _flows(m["i"][keep], m["j"][keep], year[keep], k[keep].to_numpy(), val[keep],
-                     unit="USD", scale="thousands", source="baci", basis="reconciled")
+        if pd.api.types.is_integer_dtype(ch["k"]):  # HS6 codes parsed as numbers: pad to 6
+            kkey = ch["k"].to_numpy()
+            k = pc.utf8_lpad(pc.cast(pa.array(kkey), pa.string()), 6, "0")
+        else:
+            k = pc.utf8_trim_whitespace(pa.array(ch["k"].astype(str).to_numpy(), type=pa.string()))
+            k = pc.if_else(pc.equal(pc.utf8_length(k), 5),
+                           pc.binary_join_element_wise("0", k, ""), k)
+            kkey = pd.factorize(pd.Series(pd.array(k, dtype="str")))[0]
+        k = pd.Series(pd.array(k, dtype="str"))
+        ikey = pd.factorize(m["i"])[0] if not pd.api.types.is_integer_dtype(ch["i"]) else ch["i"]
+        jkey = pd.factorize(m["j"])[0] if not pd.api.types.is_integer_dtype(ch["j"]) else ch["j"]
+        dups.add(pd.DataFrame({"i": np.asarray(ikey), "j": np.asarray(jkey), "t": year,
+                               "k": np.asarray(kkey)}), line + np.arange(len(ch)),
+                 labels=lambda r: {"t": year[r], "i": m["i"].iloc[r], "j": m["j"].iloc[r],
+                                   "k": k.iloc[r]})
+        if keep.all():
+            yield _flows(m["i"], m["j"], year, k, val, unit="USD", scale="thousands",
+                         source="baci", basis="reconciled")
+        else:
+            yield _flows(m["i"][keep], m["j"][keep], year[keep], k[keep], val[keep],
+                         unit="USD", scale="thousands", source="baci", basis="reconciled")
     dups.finish()
 
 
@@ -509,11 +558,11 @@ def _iter_gravity(path: Path, chunksize: int, sep: str | None, flow: str = "trad
     dups = _DupTracker(path, ["iso3_o", "iso3_d", "year"])
     dropped = 0
     for line, ch in _csv_chunks(path, sep=sep, usecols=req + extra_cols,
-                                dtype=dict.fromkeys(req + extra_cols, str),
+                                dtype={"iso3_o": str, "iso3_d": str},
                                 chunksize=chunksize, layout="CEPII Gravity"):
         live = np.ones(len(ch), dtype=bool)
         for c in extra_cols:
-            live &= ch[c].astype("string").str.strip().fillna("1").isin(["1", "1.0"]).to_numpy()
+            live &= pd.to_numeric(ch[c], errors="coerce").fillna(1).eq(1).to_numpy()
         ch = ch[live]
         line_of = line + np.flatnonzero(live)
         ch.index = pd.RangeIndex(len(ch))
