@@ -192,11 +192,15 @@ def _csv_chunks(
     layout: str,
 ) -> Iterator[tuple[int, pd.DataFrame]]:
     """Yield ``(first_line, chunk)``; ``first_line`` is the 1-based file line of the chunk's row 0."""
+    header = _split_header(_first_line(path), sep)
+    # With a column subset, pandas' C parser ignores surplus fields in a row; read every
+    # column of narrow layouts so that a malformed row is reported, subset wide ones.
+    narrow = len(header) <= 16
     try:
         reader = pd.read_csv(
             path,
             sep=sep,
-            usecols=lambda c: c.strip().lstrip("\ufeff") in usecols,
+            usecols=None if narrow else (lambda c: c.strip().lstrip("\ufeff") in usecols),
             dtype=dtype,
             chunksize=chunksize,
             keep_default_na=False,
@@ -208,8 +212,20 @@ def _csv_chunks(
         line = 2
         for chunk in reader:
             chunk.columns = [c.strip().lstrip("\ufeff") for c in chunk.columns]
+            if narrow:
+                chunk = chunk.loc[:, [c for c in chunk.columns if c in usecols]]
             yield line, chunk
             line += len(chunk)
+        if line == 2:
+            raise DataFormatError(
+                f"{path}: the file has a header (line 1) but no data rows.",
+                hint="Download or export the file again; it holds no records.",
+            )
+    except pd.errors.EmptyDataError as exc:
+        raise DataFormatError(
+            f"{path}: the file is empty.",
+            hint="Download the file again; an interrupted download leaves an empty file.",
+        ) from exc
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
         where = f"line {m.group(1)}" if m else "a line"
@@ -269,9 +285,11 @@ def _numeric(
 
 def _value_error(path, first_line, pos, col, raw, what, hint) -> None:
     i = int(pos[0])
+    shown = raw.iloc[i]
+    shown = shown.item() if isinstance(shown, np.generic) else shown
     more = f" ({len(pos) - 1} more row(s) in this chunk)" if len(pos) > 1 else ""
     raise DataFormatError(
-        f"{path}: line {first_line + i}, column {col!r}: value {raw.iloc[i]!r} {what}{more}.",
+        f"{path}: line {first_line + i}, column {col!r}: value {shown!r} {what}{more}.",
         hint=hint,
     )
 
