@@ -880,6 +880,11 @@ def _adapt_scenarios(ctx: _Context) -> tuple[pd.DataFrame, str, pd.DataFrame]:
         if potential is not None and before is not None and after is not None:
             line += f" Actual/potential ratio {before:.2f} before, {after:.2f} after."
         paras.append(line)
+    if (df["pair_trade_change_pct"].astype("float64") < 0).any():
+        paras.append(
+            "A negative change for the pair means the scenario makes other partners relatively more attractive "
+            "(for example, lifting sanctions with third countries), so some of the pair's trade is diverted to them."
+        )
     assumptions = [str(x) for x in getattr(res, "assumptions", ())]
     if assumptions:
         paras.append("Assumptions: " + " ".join(x if x.endswith(".") else x + "." for x in assumptions))

@@ -72,6 +72,34 @@ def _progress(enabled: bool) -> Iterator:
         yield tick
 
 
+def _chunks(frame, width: int | None = None):
+    """Split a wide frame into column groups that fit the terminal (first column repeated); trim long text."""
+    frame = frame.copy()
+    for c in frame.columns:
+        if frame[c].dtype == object or str(frame[c].dtype).startswith("str"):
+            frame[c] = frame[c].map(lambda v: v if not isinstance(v, str) or len(v) <= 34 else v[:33] + "…")
+    width = width or max(console.width, 60)
+    cols = list(frame.columns)
+    first, rest = cols[0], cols[1:]
+    key_w = min(int(frame[first].astype(str).str.len().max() if len(frame) else 8), 34) + 3
+
+    def col_w(c) -> int:
+        vals = frame[c].astype(str).str.len().max() if len(frame) else 4
+        return max(min(len(str(c)), 16), min(int(vals), 14)) + 3
+
+    groups, cur, used = [], [], key_w
+    for c in rest:
+        w = col_w(c)
+        if cur and used + w > width:
+            groups.append(cur)
+            cur, used = [], key_w
+        cur.append(c)
+        used += w
+    if cur or not groups:
+        groups.append(cur)
+    return [frame[[first, *g]] for g in groups]
+
+
 def print_brief(brief) -> None:  # noqa: ANN001 - tradegap.brief.PairBrief
     """Print a :class:`~tradegap.brief.PairBrief` on the terminal: rich tables per section and the text."""
     console.print(Rule(f"[bold]{escape(brief.title)}[/]", style="blue"))
@@ -90,7 +118,8 @@ def print_brief(brief) -> None:  # noqa: ANN001 - tradegap.brief.PairBrief
             if len(frame) > _MAX_ROWS:
                 caption = f"first {_MAX_ROWS} of {len(frame)} rows; --format json or --html for all"
                 frame = frame.head(_MAX_ROWS)
-            console.print(frame_table(frame, caption=caption))
+            for chunk in _chunks(frame):
+                console.print(frame_table(chunk, caption=caption))
         if s.sources:
             console.print("Sources: " + "; ".join(s.sources), style="dim", highlight=False)
 
