@@ -606,10 +606,17 @@ def _adapt_peers(ctx: _Context) -> tuple[pd.DataFrame, str]:
 
 
 def _adapt_potential(ctx: _Context, fn_name: str) -> pd.DataFrame:
+    """``tradegap.potential.<fn_name>(a, b)`` → ``year, exporter, importer, direction, actual, potential,
+    lower, upper, ratio, untapped`` (USD millions) for the pair's two directions; the specification
+    and band method travel in ``attrs``."""
     fn = _fn("tradegap.potential", fn_name)
     res = fn(ctx.a, ctx.b, store=ctx.store)
     df = res.to_frame().copy()
-    scale = df["scale"].iloc[0] if "scale" in df and len(df) else getattr(res, "scale", "millions")
+    df = df.rename(columns={"potential_lo": "lower", "potential_hi": "upper"})
+    pair = df["exporter"].isin([ctx.a, ctx.b]) & df["importer"].isin([ctx.a, ctx.b]) & (df["exporter"] != df["importer"])
+    df = df[pair].copy()
+    spec = getattr(res, "specification", None) or getattr(res, "spec", None)
+    scale = getattr(spec, "scale", None) or getattr(res, "scale", None) or "millions"
     df = _to_millions(df, ["actual", "potential", "lower", "upper", "untapped"], scale)
     for c in ("lower", "upper"):
         if c not in df:
@@ -620,14 +627,22 @@ def _adapt_potential(ctx: _Context, fn_name: str) -> pd.DataFrame:
         df["untapped"] = df["potential"] - df["actual"]
     df["year"] = df["year"].astype(int)
     df = _add_direction(ctx, df)
-    spec = getattr(res, "specification", None)
     if spec is not None:
-        df.attrs["specification_raw"] = _jsonable(spec)
+        df.attrs["specification_raw"] = _jsonable(spec.to_dict() if hasattr(spec, "to_dict") else spec)
         df.attrs["specification"] = spec if isinstance(spec, str) else _spec_text(spec)
+        band = getattr(spec, "band_method", None)
+        if band:
+            level = getattr(spec, "band_level", None)
+            df.attrs["band_method"] = str(band) + (f", level {level:.0%}" if isinstance(level, float) else "")
+        if getattr(spec, "international_only", False):
+            df.attrs["international_only"] = True
     band = getattr(res, "band_method", None)
     if band:
         df.attrs["band_method"] = str(band)
-    return df
+    cols = ["year", "exporter", "importer", "direction", "actual", "potential", "lower", "upper", "ratio", "untapped"]
+    out = df[cols].sort_values(["exporter", "year"]).reset_index(drop=True)
+    out.attrs.update(df.attrs)
+    return out
 
 
 def _spec_text(spec: Any) -> str:
@@ -636,7 +651,25 @@ def _spec_text(spec: Any) -> str:
         return str(spec.describe())
     if hasattr(spec, "text"):
         return str(spec.text)
-    d = _jsonable(spec)
+    d = _jsonable(spec.to_dict() if hasattr(spec, "to_dict") else spec)
+    if isinstance(d, dict) and ("stage1_formula" in d or "stage2_formula" in d):
+        parts = []
+        if d.get("stage1_formula"):
+            parts.append(f"stage 1 {d['stage1_formula']}" + (f" (N = {d['nobs_stage1']:,})" if d.get("nobs_stage1") else ""))
+        if d.get("stage2_formula"):
+            parts.append(f"stage 2 {d['stage2_formula']}" + (f" (N = {d['nobs_stage2']:,} pairs)" if d.get("nobs_stage2") else ""))
+        if d.get("stage2_method"):
+            parts.append(str(d["stage2_method"]))
+        if d.get("normalization"):
+            parts.append(f"normalization: {d['normalization']}")
+        if d.get("international_only"):
+            parts.append(
+                "international flows only (the data has no domestic trade), so the potential redistributes "
+                "each country's international trade across its partners"
+            )
+        if d.get("years"):
+            parts.append(f"years {_adapt_year_span(d['years'])}")
+        return "; ".join(parts) + "."
     if isinstance(d, dict):
         return "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in d.items() if v not in (None, "", [], {}))
     return str(d)
@@ -1027,7 +1060,9 @@ def _section_peers(ctx: _Context) -> BriefSection:
         title="Peers: how the pair compares",
         key="peers",
         text=text,
-        frame=frame.drop(columns=["highlight", "label"], errors="ignore").rename(columns={"value": "total"}),
+        frame=frame.drop(columns=["highlight", "label"], errors="ignore").rename(
+            columns={"value": "total", "gdp_busd": "GDP_USD_bn", "population_m": "population_millions"}
+        ),
         chart=chart,
         sources=(_SOURCES["dots"],),
     )
