@@ -169,6 +169,8 @@ def fepois(
     _check_option("missing", missing, ("raise", "drop"))
     cfg = _make_config(tol, maxiter, fixef_tol, fixef_maxiter, separation, drop_singletons, collin_tol)
     clusters = tuple(_resolve_cluster(c, data) for c in spec.clusters)
+    if clusters:
+        spec = VcovSpec("crv1", clusters)
     extra = [c for c in (weights, offset) if c is not None]
     for c in clusters:
         extra.extend(c.split("^"))

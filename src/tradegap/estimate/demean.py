@@ -27,6 +27,8 @@ import numba as nb
 import numpy as np
 import pandas as pd
 
+_METHOD = "it"
+
 __all__ = ["FixedEffects", "DemeanResult", "demean", "residualize", "factorize_fe"]
 
 
@@ -37,7 +39,7 @@ class FixedEffects:
     Attributes
     ----------
     gidx
-        ``(n, Q)`` int64 C-contiguous array; ``gidx[i, q]`` is the position of
+        ``(n, Q)`` int32 C-contiguous array; ``gidx[i, q]`` is the position of
         row ``i``'s level of dimension ``q`` in the concatenated coefficient
         vector (``starts[q] + code``).
     starts
@@ -83,7 +85,7 @@ def from_codes(
     """Build :class:`FixedEffects` from per-dimension codes, dropping unused levels."""
     n = len(codes[0]) if codes else 0
     Q = len(codes)
-    gidx = np.empty((n, Q), dtype=np.int64)
+    gidx = np.empty((n, Q), dtype=np.int32)
     starts = np.zeros(Q + 1, dtype=np.int64)
     new_levels = []
     for q, (c, lev) in enumerate(zip(codes, levels)):
@@ -215,6 +217,136 @@ def _solve(gidx, starts, w, sw, wx, alpha, tol, maxiter):  # pragma: no cover - 
 
 
 @nb.njit(cache=True)
+def _matvec(gidx, w, P, out):  # pragma: no cover - compiled
+    """``out = D' W D P`` for coefficient blocks ``P`` of shape ``(G, p)``."""
+    n, Q = gidx.shape
+    G, p = P.shape
+    for g in range(G):
+        for j in range(p):
+            out[g, j] = 0.0
+    s = np.empty(p)
+    for i in range(n):
+        wi = w[i]
+        for j in range(p):
+            s[j] = 0.0
+        for q in range(Q):
+            g = gidx[i, q]
+            for j in range(p):
+                s[j] += P[g, j]
+        for q in range(Q):
+            g = gidx[i, q]
+            for j in range(p):
+                out[g, j] += wi * s[j]
+
+
+@nb.njit(cache=True)
+def _precond(gidx, starts, w, sw, R, Z, acc):  # pragma: no cover - compiled
+    """``Z = M^-1 R`` with M the symmetric block Gauss–Seidel splitting of ``D' W D``."""
+    n, Q = gidx.shape
+    G, p = R.shape
+    # forward: (Dg + L) Y = R, Y stored in Z
+    for q in range(Q):
+        s0 = starts[q]
+        s1 = starts[q + 1]
+        for g in range(s0, s1):
+            for j in range(p):
+                acc[g, j] = 0.0
+        if q > 0:
+            for i in range(n):
+                gq = gidx[i, q]
+                wi = w[i]
+                for j in range(p):
+                    t = 0.0
+                    for q2 in range(q):
+                        t += Z[gidx[i, q2], j]
+                    acc[gq, j] += wi * t
+        for g in range(s0, s1):
+            inv = 1.0 / sw[g]
+            for j in range(p):
+                Z[g, j] = (R[g, j] - acc[g, j]) * inv
+    # backward: (Dg + U) Z = Dg Y  ->  Z_q = Y_q - (sum_{q2>q} A_{q,q2} Z_q2) / sw
+    for q in range(Q - 2, -1, -1):
+        s0 = starts[q]
+        s1 = starts[q + 1]
+        for g in range(s0, s1):
+            for j in range(p):
+                acc[g, j] = 0.0
+        for i in range(n):
+            gq = gidx[i, q]
+            wi = w[i]
+            for j in range(p):
+                t = 0.0
+                for q2 in range(q + 1, Q):
+                    t += Z[gidx[i, q2], j]
+                acc[gq, j] += wi * t
+        for g in range(s0, s1):
+            inv = 1.0 / sw[g]
+            for j in range(p):
+                Z[g, j] -= acc[g, j] * inv
+
+
+@nb.njit(cache=True)
+def _solve_cg(gidx, starts, w, sw, wx, alpha, tol, maxiter):  # pragma: no cover - compiled
+    """Preconditioned conjugate gradient on ``D'WD alpha = D'W x`` (symmetric Gauss–Seidel preconditioner).
+
+    Stops when the preconditioned residual (the change a symmetric sweep would
+    make) is below ``tol`` for every coefficient, absolutely or relative to
+    ``0.1 + |alpha|``.  Counts one symmetric sweep as two iterations.
+    """
+    G, p = alpha.shape
+    X = alpha.copy()
+    R = np.empty((G, p))
+    Z = np.empty((G, p))
+    P = np.empty((G, p))
+    AP = np.empty((G, p))
+    acc = np.empty((G, p))
+    _matvec(gidx, w, X, AP)
+    for g in range(G):
+        for j in range(p):
+            R[g, j] = wx[g, j] - AP[g, j]
+    _precond(gidx, starts, w, sw, R, Z, acc)
+    rz = np.zeros(p)
+    for g in range(G):
+        for j in range(p):
+            P[g, j] = Z[g, j]
+            rz[j] += R[g, j] * Z[g, j]
+    it = 0
+    while it < maxiter:
+        # convergence: size of the preconditioned residual
+        done = True
+        for g in range(G):
+            for j in range(p):
+                d = abs(Z[g, j])
+                if d > tol and d / (0.1 + abs(X[g, j])) > tol:
+                    done = False
+                    break
+            if not done:
+                break
+        if done:
+            return X, it, True
+        _matvec(gidx, w, P, AP)
+        for j in range(p):
+            pap = 0.0
+            for g in range(G):
+                pap += P[g, j] * AP[g, j]
+            a = rz[j] / pap if pap > 0.0 else 0.0
+            for g in range(G):
+                X[g, j] += a * P[g, j]
+                R[g, j] -= a * AP[g, j]
+        _precond(gidx, starts, w, sw, R, Z, acc)
+        for j in range(p):
+            rz_new = 0.0
+            for g in range(G):
+                rz_new += R[g, j] * Z[g, j]
+            b = rz_new / rz[j] if rz[j] > 0.0 else 0.0
+            rz[j] = rz_new
+            for g in range(G):
+                P[g, j] = Z[g, j] + b * P[g, j]
+        it += 2
+    return X, it, False
+
+
+@nb.njit(cache=True)
 def _residualize(gidx, X, alpha):  # pragma: no cover - compiled
     n, Q = gidx.shape
     p = X.shape[1]
@@ -273,6 +405,7 @@ def solve_alpha(
     tol: float = 1e-10,
     maxiter: int = 10_000,
     alpha0: np.ndarray | None = None,
+    method: str | None = None,
 ) -> tuple[np.ndarray, int, bool]:
     """Fixed-effect coefficients of the weighted projection of ``X`` on the dummies.
 
@@ -286,7 +419,11 @@ def solve_alpha(
     a0 = np.zeros((G, p)) if alpha0 is None else np.ascontiguousarray(alpha0, dtype=np.float64)
     if p == 0 or G == 0:
         return a0, 0, True
-    alpha, it, ok = _solve(fe.gidx, fe.starts, w, sw, wx, a0, float(tol), int(maxiter))
+    method = method or _METHOD
+    if method == "cg" and fe.n_dims > 1:
+        alpha, it, ok = _solve_cg(fe.gidx, fe.starts, w, sw, wx, a0, float(tol), int(maxiter))
+    else:
+        alpha, it, ok = _solve(fe.gidx, fe.starts, w, sw, wx, a0, float(tol), int(maxiter))
     return alpha, int(it), bool(ok)
 
 

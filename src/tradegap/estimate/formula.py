@@ -198,22 +198,21 @@ def fe_column(term: str, data: pd.DataFrame) -> tuple[np.ndarray, pd.Index, np.n
     combined[missing] = -1
     codes, uniq = pd.factorize(combined, sort=False)
     codes = codes.astype(np.int64)
-    valid = uniq >= 0
-    labels_list = []
     radices = [max(len(u), 1) for u in comp_uniques]
-    for val in uniq:
-        if val < 0:
-            labels_list.append(None)
-            continue
-        idx = []
-        for r in reversed(radices):
-            idx.append(int(val % r))
-            val //= r
-        idx.reverse()
-        labels_list.append("^".join(_label(u[k]) for u, k in zip(comp_uniques, idx)))
-    labels = pd.Index(labels_list, dtype=object)
-    if not valid.all():  # remap so that -1 stays the missing code
-        codes = np.where(missing, -1, codes)
+    rem = np.where(uniq < 0, 0, uniq)
+    idx = []
+    for r in reversed(radices):
+        idx.append(rem % r)
+        rem = rem // r
+    idx.reverse()
+    labels_arr = None
+    for u, k in zip(comp_uniques, idx):
+        lab = np.array([_label(v) for v in u] or [""], dtype=object)[k]
+        labels_arr = lab if labels_arr is None else labels_arr + "^" + lab
+    labels_arr = np.asarray(labels_arr, dtype=object)
+    labels_arr[uniq < 0] = None
+    labels = pd.Index(labels_arr, dtype=object)
+    codes = np.where(missing, -1, codes)
     return codes, labels, missing
 
 

@@ -312,6 +312,7 @@ def fit_poisson(
     maxiter: int = 100,
     fixef_tol: float = 1e-10,
     fixef_maxiter: int = 100_000,
+    start: str = "group",
 ) -> PoissonFit:
     """Fit a Poisson model with fixed effects by IRLS.
 
@@ -345,7 +346,7 @@ def fit_poisson(
     has_fe = fe is not None and fe.n_dims > 0
     G = fe.n_coef if has_fe else 0
     ybar = float(np.average(y, weights=w_u))
-    mu = (y + ybar) / 2.0
+    mu = _initial_mu(y, w_u, fe, ybar, start)
     eta = np.log(mu)
     last = poisson_deviance(y, mu, w_u)
     alpha = np.zeros((G, 1 + k))
@@ -449,6 +450,17 @@ def fit_poisson(
         loglik_null=ll0,
         demean_sweeps=total_sweeps,
     )
+
+
+def _initial_mu(y, w, fe, ybar, start):
+    """Starting values: halfway between y and a mean (overall, or of the finest fixed effect)."""
+    if start == "mean" or fe is None or fe.n_dims == 0:
+        return (y + ybar) / 2.0
+    q = int(np.argmax(fe.n_levels))
+    c = fe.codes(q)
+    gm = np.bincount(c, weights=w * y) / np.bincount(c, weights=w)
+    m = gm[c]
+    return np.where(m > 0, (y + m) / 2.0, (y + ybar) / 2.0)
 
 
 def validate_outcome(y: np.ndarray, name: str) -> None:
