@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from tradegap.potential.two_stage import Specification, Stage1Fit, TwoStageResult, fit_stage1, project, two_stage
+from tradegap.potential.core import Specification, Stage1Fit, TwoStageResult, fit_stage1, project, two_stage
 
 __all__ = ["Specification", "Stage1Fit", "TwoStageResult", "fit_stage1", "project", "two_stage"]

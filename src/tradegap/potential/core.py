@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from tradegap.errors import AssumptionWarning, CoverageError, DroppedObservationsWarning, InputError
-from tradegap.potential._fe import poisson_fe
+from tradegap.potential._fe import poisson_fe, sinkhorn2
 
 Mode = Literal["auto", "panel", "cross_section"]
 Stage2Method = Literal["ppml"]
@@ -474,7 +474,7 @@ def _stage1(df: pd.DataFrame, policy: tuple[str, ...]) -> Stage1Fit:
             f"({int(df['year'].iloc[0])}).",
             hint="Pass mode='cross_section' for a single year.",
         )
-    res = _fepois(formula, df, vcov="hc1")
+    res = _fepois(formula, df, vcov="hc1", separation=("fe",))
     coef = pd.Series(res.coef, dtype=float) if policy else pd.Series(dtype=float)
     se = pd.Series(res.se, dtype=float) if policy else pd.Series(dtype=float)
     dropped_terms = [p for p in policy if p not in coef.index or not np.isfinite(coef.get(p, np.nan))]
@@ -569,7 +569,7 @@ def _project(
     data["exporter"] = ex
     data["importer"] = im
     formula = f"y ~ {' + '.join(cols)} | exporter + importer" if cols else "y ~ 1 | exporter + importer"
-    res = _fepois(formula, data, vcov="hc1", offset="ln_offset")
+    res = _fepois(formula, data, vcov="hc1", offset="ln_offset", separation=("fe",))
     coef = pd.Series(res.coef, dtype=float).reindex(cols)
     se = pd.Series(res.se, dtype=float).reindex(cols)
     vcov = pd.DataFrame(res.vcov).reindex(index=cols, columns=cols)
@@ -599,11 +599,20 @@ def _project(
         except np.linalg.LinAlgError:  # pragma: no cover - defensive
             draws = np.tile(b, (n_draws, 1))
         sims = np.empty((n_draws, len(y)), dtype=np.float32)
+        keep = np.isfinite(a)[cx] & np.isfinite(d)[cm]
+        ka, ga = np.unique(cx[keep], return_inverse=True)  # compact codes over rows with identified effects
+        kd, gd = np.unique(cm[keep], return_inverse=True)
+        yk, Zk, offk = y[keep], Z[keep], offset[keep]
+        ya = np.bincount(ga, yk, minlength=len(ka))
+        yd = np.bincount(gd, yk, minlength=len(kd))
+        ea0, ed0 = np.exp(a[ka] - a[ka].max()), np.exp(d[kd] - d[kd].max())
+        sims[:] = np.nan
         for r in range(n_draws):
-            s = poisson_fe(y, offset + Z @ draws[r], [cx, cm], n_groups=[len(ux), len(um)],
-                           init=[a, d], tol=1e-8)
-            ar, dr = s.effects
-            sims[r] = ar[cx] + dr[cm] + Z @ draws[r]
+            lin = offk + Zk @ draws[r]
+            ref = float(np.max(lin))
+            kern = np.exp(lin - ref)
+            ea, ed = sinkhorn2(ya, yd, kern, ga, gd, ea0, ed0, tol=1e-9)
+            sims[r, keep] = np.log(ea)[ga] + np.log(ed)[gd] - ref + Zk @ draws[r]
         q = (1 - level) / 2
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
