@@ -112,12 +112,21 @@ def small_sitc() -> pd.DataFrame:
 
 def test_dask_batch_equals_serial(small_sitc: pd.DataFrame) -> None:
     pairs = embedded.load("pairs")
+    # a second year: sector 7 again with every value doubled (PPML: same slopes, FE absorb the scale)
+    later = small_sitc[small_sitc["sector"] == "sitc7"].assign(year=2016, value=lambda d: 2 * d["value"])
+    panel = pd.concat([small_sitc, later], ignore_index=True)
     calls = []
-    serial = sectors.fit_sectors(small_sitc, pairs, progress=lambda d, t: calls.append((d, t)))
-    assert calls == [(1, 2), (2, 2)]
+    serial = sectors.fit_sectors(panel, pairs, progress=lambda d, t: calls.append((d, t)))
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+    assert serial.keys() == {("sitc5", 2015), ("sitc7", 2015), ("sitc7", 2016)}
+    for term, est in serial[("sitc7", 2015)].coef.items():
+        assert serial[("sitc7", 2016)].coef[term] == pytest.approx(est, rel=1e-7, abs=1e-9)
+    np.testing.assert_allclose(
+        serial[("sitc7", 2016)].fitted["fitted"], 2 * serial[("sitc7", 2015)].fitted["fitted"], rtol=1e-7
+    )
     for sched in ("threads", "synchronous"):
-        par = sectors.fit_sectors(small_sitc, pairs, scheduler=sched)
-        assert par.keys() == serial.keys() == {("sitc5", 2015), ("sitc7", 2015)}
+        par = sectors.fit_sectors(panel, pairs, scheduler=sched)
+        assert par.keys() == serial.keys()
         for k in serial:
             assert par[k].coef == serial[k].coef and par[k].nobs == serial[k].nobs
             pd.testing.assert_frame_equal(par[k].fitted, serial[k].fitted)

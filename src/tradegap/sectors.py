@@ -26,7 +26,7 @@ Three sector schemes (:data:`SCHEMES`), all in :data:`SECTORS`:
 Per-sector gravity
 ------------------
 For each sector (and year) :func:`fit_sectors` estimates a PPML cross-section over every ordered
-pair of countries in the data (absent flows are zeros)::
+pair of the countries that trade in any sector that year (absent flows are zeros)::
 
     value ~ ln_dist + contig + shared_sea + comlang_off + colony | exporter + importer
 
@@ -353,6 +353,34 @@ class SectorFit:
     converged: bool = True
 
 
+def _base_grid(countries: Iterable[str], pairs: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+    """Every ordered pair (i ≠ j) of ``countries`` with the gravity covariates; countries the pair
+    table lacks are returned separately."""
+    ctry = sorted(set(map(str, countries)))
+    pc = pairs[["exporter", "importer", "dist", "contig", "shared_sea", "comlang_off", "colony"]].astype(
+        {"exporter": str, "importer": str}
+    )
+    known = set(pc["exporter"].unique()) & set(pc["importer"].unique())
+    dropped = [c for c in ctry if c not in known]
+    keep = set(ctry) - set(dropped)
+    base = pc[pc["exporter"].isin(keep) & pc["importer"].isin(keep) & (pc["exporter"] != pc["importer"])]
+    base = base.drop_duplicates(["exporter", "importer"]).sort_values(["exporter", "importer"]).reset_index(drop=True)
+    out = pd.DataFrame({"exporter": base["exporter"].to_numpy(), "importer": base["importer"].to_numpy()})
+    out["ln_dist"] = np.log(base["dist"].astype("float64").to_numpy())
+    for c in ("contig", "shared_sea", "comlang_off", "colony"):
+        out[c] = base[c].astype("float64").to_numpy()
+    return out, dropped
+
+
+def _with_values(base: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
+    """``base`` plus a ``value`` column: the flows summed per pair, 0 where none is recorded."""
+    v = flows.groupby([flows["exporter"].astype(str), flows["importer"].astype(str)])["value"].sum()
+    idx = pd.MultiIndex.from_arrays([base["exporter"], base["importer"]])
+    out = base.copy()
+    out.insert(2, "value", v.reindex(idx).fillna(0.0).to_numpy(dtype="float64"))
+    return out
+
+
 def gravity_grid(sector_flows: pd.DataFrame, pairs: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     """Square estimation grid of one sector-year: every ordered pair of countries in the data.
 
@@ -367,28 +395,12 @@ def gravity_grid(sector_flows: pd.DataFrame, pairs: pd.DataFrame) -> tuple[pd.Da
     -------
     (pandas.DataFrame, list of str)
         The grid ``exporter, importer, value`` (0 where no flow is recorded) with the columns of
-        :data:`GRAVITY_TERMS`; and the countries dropped because the pair covariates lack them.
+        :data:`GRAVITY_TERMS`, sorted by exporter and importer; and the countries dropped because
+        the pair covariates lack them.
     """
-    ctry = sorted(set(sector_flows["exporter"].astype(str)) | set(sector_flows["importer"].astype(str)))
-    known = set(pairs["exporter"].astype(str)) & set(pairs["importer"].astype(str))
-    dropped = [c for c in ctry if c not in known]
-    ctry = [c for c in ctry if c in known]
-    e, i = np.meshgrid(np.array(ctry, dtype=object), np.array(ctry, dtype=object), indexing="ij")
-    grid = pd.DataFrame({"exporter": e.ravel(), "importer": i.ravel()})
-    grid = grid[grid["exporter"] != grid["importer"]]
-    sf = sector_flows[["exporter", "importer", "value"]].astype({"exporter": str, "importer": str})
-    sf = sf.groupby(["exporter", "importer"], as_index=False)["value"].sum()
-    grid = grid.merge(sf, on=["exporter", "importer"], how="left")
-    grid["value"] = grid["value"].fillna(0.0)
-    pc = pairs[["exporter", "importer", "dist", "contig", "shared_sea", "comlang_off", "colony"]].astype(
-        {"exporter": str, "importer": str}
-    )
-    grid = grid.merge(pc, on=["exporter", "importer"], how="inner")
-    grid["ln_dist"] = np.log(grid["dist"].astype("float64"))
-    for c in ("contig", "shared_sea", "comlang_off", "colony"):
-        grid[c] = grid[c].astype("float64")
-    grid = grid.drop(columns="dist").sort_values(["exporter", "importer"]).reset_index(drop=True)
-    return grid, dropped
+    ctry = set(sector_flows["exporter"].astype(str).unique()) | set(sector_flows["importer"].astype(str).unique())
+    base, dropped = _base_grid(ctry, pairs)
+    return _with_values(base, sector_flows), dropped
 
 
 def _fit_one(sector: str, year: int, grid: pd.DataFrame) -> SectorFit:
@@ -457,10 +469,15 @@ def fit_sectors(
             hint="Build it with tradegap.sectors.aggregate().",
         )
     tasks = []
-    for (sec, year), g in sector_flows.groupby(["sector", "year"], sort=True):
-        grid, _ = gravity_grid(g, pairs)
-        if grid["value"].sum() > 0:
-            tasks.append((str(sec), int(year), grid))
+    for year, gy in sector_flows.groupby("year", sort=True):
+        # one grid per year: all countries trading in any sector that year (a zero in one sector
+        # for a country that trades in others is a real zero)
+        ctry = set(gy["exporter"].astype(str).unique()) | set(gy["importer"].astype(str).unique())
+        base, _ = _base_grid(ctry, pairs)
+        for sec, g in gy.groupby("sector", sort=True):
+            grid = _with_values(base, g)
+            if grid["value"].sum() > 0:
+                tasks.append((str(sec), int(year), grid))
     total = len(tasks)
     if scheduler is None:
         out = {}
@@ -592,7 +609,7 @@ def _flows_for(store, source: str, year: int | None) -> pd.DataFrame:
                 hint="Pass store=Store(path) after `tradegap ingest` of product-level data (e.g. BACI HS6).",
             )
         f = _embedded_sitc()
-        if year is not None and year not in set(f["year"].astype(int)):
+        if year is not None and year not in set(f["year"].astype(int).unique().tolist()):
             raise CoverageError(
                 f"The embedded SITC sections cover 2015 only; got year {year}.",
                 hint="Use year=2015, or ingest product-level flows for other years.",
@@ -685,7 +702,7 @@ def pair_sectors(
             )
     unit = str(raw["unit"].iloc[0]) if "unit" in raw.columns else ""
     scale = str(raw["scale"].iloc[0]) if "scale" in raw.columns else ""
-    present = set(sf["exporter"]) | set(sf["importer"])
+    present = set(sf["exporter"].unique()) | set(sf["importer"].unique())
     for c in (a3, b3):
         if c not in present:
             raise CoverageError(
@@ -696,8 +713,14 @@ def pair_sectors(
     coef_rows = []
     if fit:
         pairs = store.pairs() if store is not None else _pairs_embedded()
-        fits = fit_sectors(sf, pairs, scheduler=scheduler, progress=progress)
-        _, dropped = gravity_grid(sf, pairs)
+        if store is None:  # the embedded data never change: fit once per process
+            key = (source, int(year), scheme, classification)
+            if key not in _EMBEDDED_FITS:
+                _EMBEDDED_FITS[key] = fit_sectors(sf, pairs, scheduler=scheduler, progress=progress)
+            fits = _EMBEDDED_FITS[key]
+        else:
+            fits = fit_sectors(sf, pairs, scheduler=scheduler, progress=progress)
+        _, dropped = _base_grid(set(sf["exporter"].unique()) | set(sf["importer"].unique()), pairs)
         if dropped:
             notes.append(
                 f"{len(dropped)} countries without CEPII pair covariates are left out of the gravity fits: "
@@ -728,6 +751,10 @@ def pair_sectors(
         table["ratio_b_to_a"] = table["b_to_a"] / table["predicted_b_to_a"]
     coefs = pd.DataFrame(coef_rows, columns=["sector", "term", "estimate", "std_error", "nobs"])
     return PairSectors(a3, b3, int(year), scheme, source, unit, scale, table, coefs, tuple(notes))
+
+
+#: Per-process cache of the gravity fits on the embedded data (the data never change).
+_EMBEDDED_FITS: dict[tuple[str, int, str, str], dict[tuple[str, int], SectorFit]] = {}
 
 
 @lru_cache(maxsize=1)
