@@ -244,12 +244,33 @@ def test_section_and_chart_validation():
     assert s.status == "unavailable" and "Hint: use 2018" in s.text
 
 
-def test_brief_on_embedded_data():
-    """IRN–RUS on the shipped data: every component that is installed gives its section."""
-    br = B.pair_brief("IRN", "RUS", year=2019)
+#: Sections quick enough for the default suite on the embedded data (sectors and GE take ~30 s each).
+FAST_SECTIONS = ["history", "peers", "sanctions", "politics"]
+
+
+def _assert_installed_sections_ok(br):
     missing = [s.key for s in br.sections if not s.ok and "not available in this installation" in s.text]
     if missing:
         pytest.skip(f"components not installed yet: {missing}")
     failed = [(s.key, s.text) for s in br.sections if not s.ok]
     assert not failed, failed
     json.dumps(br.to_dict(), allow_nan=False)
+
+
+def test_brief_on_embedded_data_fast_sections():
+    """IRN–RUS on the shipped data: DOTS history (Russia → Iran 1,196.9 in 2019), peers, sanctions, UNGA."""
+    br = B.pair_brief("IRN", "RUS", year=2019, sections=FAST_SECTIONS)
+    _assert_installed_sections_ok(br)
+    hist = br.section("history").frame.set_index("year")
+    assert hist.loc[2019, "Russia → Iran"] == pytest.approx(1196.9, rel=1e-3)
+    assert br.metrics["actual_ba"] == pytest.approx(1196.9, rel=1e-3)
+    assert "Iran" in br.section("peers").text and br.section("peers").chart.data["highlight"].sum() == 1
+    pol = br.section("politics").frame
+    assert pol["year"].min() == 1990 and pol["agreement"].between(0, 1).all()
+
+
+@pytest.mark.slow
+def test_brief_on_embedded_data_all_sections():
+    """The full ``make demo`` brief: every section computed from the shipped data."""
+    br = B.pair_brief("IRN", "RUS", year=2019)
+    _assert_installed_sections_ok(br)

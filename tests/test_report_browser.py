@@ -84,8 +84,15 @@ def test_synthetic_brief_renders_offline(browser, monkeypatch, tmp_path):
     page.close()
 
 
-def test_embedded_iran_russia_brief_renders_offline(browser, tmp_path):
-    br = B.pair_brief("IRN", "RUS", year=2019)
+@pytest.mark.parametrize(
+    "sections",
+    [
+        pytest.param(["history", "peers", "sanctions", "politics"], id="fast-sections"),
+        pytest.param(None, id="all-sections", marks=pytest.mark.slow),
+    ],
+)
+def test_embedded_iran_russia_brief_renders_offline(browser, tmp_path, sections):
+    br = B.pair_brief("IRN", "RUS", year=2019, sections=sections)
     path = write_html(br, tmp_path / "iran-russia.html")
     shot = Path(os.environ.get("TRADEGAP_SCREENSHOT_DIR", tmp_path)) / "brief-iran-russia.png"
     page, external = _open(browser, path, shot)
