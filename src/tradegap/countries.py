@@ -503,11 +503,18 @@ class _Index:
     """Lookup tables built once (see :func:`_index`)."""
 
     def __init__(self) -> None:
-        self.names: dict[str, str] = {}  # key → iso3 (names and alpha codes)
+        self.names: dict[str, str] = {}  # key → iso3 (names and aliases)
+        self.codes: dict[str, str] = {}  # upper-case alpha-2/alpha-3 code → iso3
         self.display: dict[str, str] = {}  # key → a readable surface form (for suggestions)
         self.iso_numeric: dict[int, str] = {}
         self.country_name: dict[str, str] = {}
         self.aggregates: set[str] = {_key(n) for n in _AGGREGATE_NAMES}
+
+        def add_code(code: str, iso3: str, *, override: bool = False) -> None:
+            code = code.upper()
+            if override or code not in self.codes:
+                self.codes[code] = iso3
+            self.display.setdefault(_key(code), code)
 
         def add(surface: str, iso3: str, *, override: bool = False) -> None:
             k = _key(surface)
@@ -520,23 +527,24 @@ class _Index:
 
         for c in pycountry.countries:
             self.country_name[c.alpha_3] = getattr(c, "common_name", None) or c.name
-            for s in (c.alpha_3, c.alpha_2, c.name, getattr(c, "official_name", None),
-                      getattr(c, "common_name", None)):
+            add_code(c.alpha_3, c.alpha_3)
+            add_code(c.alpha_2, c.alpha_3)
+            for s in (c.name, getattr(c, "official_name", None), getattr(c, "common_name", None)):
                 if s:
                     add(s, c.alpha_3)
             self.iso_numeric[int(c.numeric)] = c.alpha_3
         for code, (name, *aliases) in HISTORICAL.items():
             self.country_name[code] = name
-            add(code, code, override=True)
+            add_code(code, code, override=True)
             for s in (name, *aliases):
                 add(s, code, override=True)
         for code, (name, *aliases) in _EXTRA_ENTITIES.items():
             self.country_name[code] = name
-            add(code, code)
+            add_code(code, code)
             for s in (name, *aliases):
                 add(s, code)
         for old, new in _LEGACY_CODES.items():
-            add(old, new)
+            add_code(old, new)
         for table in (_COMMON_NAMES, _SOURCE_ALIASES):
             for iso3, surfaces in table.items():
                 for s in surfaces:
@@ -591,6 +599,10 @@ def _resolve(value: str, source: str) -> str | None:
         return idx.iso_numeric.get(num)
     if source == "cepii" and text.upper() in _CEPII_CODES:
         return _CEPII_CODES[text.upper()]
+    if re.fullmatch(r"[A-Za-z]{2,3}", text):
+        hit = idx.codes.get(text.upper())
+        if hit is not None:
+            return hit
     k = _key(text)
     if k in idx.aggregates:
         return None
@@ -630,7 +642,9 @@ def is_aggregate(name: str) -> bool:
         return False
     if k in _index().aggregates:
         return True
-    if _index().names.get(k) is not None:
+    if _index().names.get(k) is not None or (
+        re.fullmatch(r"[A-Za-z]{2,3}", text) and text.upper() in _index().codes
+    ):
         return False
     return bool(_AGGREGATE_PATTERN.search(text))
 
@@ -644,12 +658,15 @@ def _suggest(value: str, n: int = 3) -> list[str]:
     idx = _index()
     k = _key(value)
     short = len(value.strip()) <= 3
-    pool = [key for key, disp in idx.display.items()
-            if short or not (disp.isupper() and len(disp) <= 3)]
+    lookup = dict(idx.names)
+    if short:
+        lookup.update({_key(c): iso for c, iso in idx.codes.items()})
+    pool = [key for key in lookup
+            if short or not (idx.display.get(key, "").isupper() and len(idx.display.get(key, "")) <= 3)]
     keys = difflib.get_close_matches(k, pool, n=n * 3, cutoff=0.6)
     out: list[str] = []
     for key in keys:
-        iso3 = idx.names[key]
+        iso3 = lookup[key]
         label = f"{idx.display[key]} ({iso3})"
         if label not in out:
             out.append(label)
