@@ -134,7 +134,7 @@ def test_below_potential_reports_untapped(fakes):
     br = B.pair_brief("IRN", "RUS", year=2019)
     pot = br.section("potential").text
     assert "untapped" in pot
-    assert "below potential" in br.headline
+    assert "below potential, beyond the model's uncertainty bands" in br.headline
     assert br.metrics["structural_ratio_ab"] == pytest.approx(0.3)
 
 
@@ -154,6 +154,8 @@ def test_gap_inside_band_is_not_claimed(monkeypatch):
     pot = br.section("potential").text
     assert "inside the model's uncertainty band" in pot
     assert "leaving about" not in pot
+    assert "within the model's uncertainty" in br.headline
+    assert "beyond the model's uncertainty" not in br.headline
 
 
 def test_one_failing_component_shows_its_message(monkeypatch):

@@ -331,6 +331,12 @@ def _fmt_usd(millions: float | None) -> str:
     return f"USD {v:,.1f} million"
 
 
+def _ordinal(n: int) -> str:
+    n = int(n)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _fmt_pct(share: float | None, digits: int = 0) -> str:
     if share is None or not np.isfinite(share):
         return "n/a"
@@ -579,6 +585,8 @@ def _adapt_peers(ctx: _Context) -> tuple[pd.DataFrame, str]:
     df = _to_millions(df, ["value", "exports", "imports"], getattr(res, "scale", "millions"))
     df = df.rename(columns={"value": "value"}).reset_index(drop=True)
     paras = [res.headline]
+    ctx.metrics["peers_rank"] = int(getattr(res, "rank", 0)) or None
+    ctx.metrics["peers_n_partners"] = int(getattr(res, "n_partners", 0)) or None
     others = df[~df["highlight"]]
     me = df[df["highlight"]]
     if len(others):
@@ -1115,6 +1123,10 @@ def _section_potential(ctx: _Context) -> BriefSection:
             suffix = "ab" if (ex, im) == (ctx.a, ctx.b) else "ba"
             ctx.metrics[f"{key}_potential_{suffix}"] = _finite(r0["potential"])
             ctx.metrics[f"{key}_ratio_{suffix}"] = _finite(r0["ratio"])
+            lo, hi, act = _finite(r0.get("lower")), _finite(r0.get("upper")), _finite(r0["actual"])
+            ctx.metrics[f"{key}_inband_{suffix}"] = bool(
+                lo is not None and hi is not None and act is not None and lo <= act <= hi
+            )
         paras.append(" ".join(sentences))
         t = snap.copy()
         t.insert(0, "measure", label)
@@ -1362,40 +1374,57 @@ def _summary(ctx: _Context, sections: dict[str, BriefSection]) -> tuple[BriefSec
             f"({ctx.dir_label(ctx.a, ctx.b)} {_fmt_usd(m.get('actual_ab'))}, "
             f"{ctx.dir_label(ctx.b, ctx.a)} {_fmt_usd(m.get('actual_ba'))})."
         )
+    if m.get("peers_rank") and m.get("peers_n_partners"):
+        peers = sections.get("peers")
+        names = []
+        if peers is not None and peers.ok and peers.chart is not None:
+            d = peers.chart.data
+            names = [str(x) for x in d.loc[~d["highlight"].astype(bool), "label"].head(3)]
+        paras.append(
+            f"{ctx.names[0]} was {ctx.names[1]}'s {_ordinal(m['peers_rank'])} largest trading partner of "
+            f"{m['peers_n_partners']}"
+            + (f"; {ctx.names[1]} trades about as much with {', '.join(names)}." if names else ".")
+        )
     verdicts = []
+    statuses: list[str] = []
     for key, label in (("structural", "structural potential"), ("size", "size-based potential")):
         ratios = [m.get(f"{key}_ratio_ab"), m.get(f"{key}_ratio_ba")]
         if all(r is None for r in ratios):
             continue
         parts = []
-        for r, (ex, im) in zip(ratios, ctx.directions, strict=True):
+        for r, sfx, (ex, im) in zip(ratios, ("ab", "ba"), ctx.directions, strict=True):
             if r is None:
                 continue
-            where = "at or above" if r >= 1 else "below"
-            parts.append(f"{ctx.dir_label(ex, im)} is {where} it (actual/potential {r:.2f})")
+            if r >= 1:
+                where, st = "at or above it", "above"
+            elif m.get(f"{key}_inband_{sfx}"):
+                where, st = "below it but within the model's uncertainty band", "unsure"
+            else:
+                where, st = "below it", "below"
+            statuses.append(st)
+            parts.append(f"{ctx.dir_label(ex, im)} is {where} (actual/potential {r:.2f})")
         verdicts.append(f"Against the {label}, " + "; ".join(parts) + ".")
     if verdicts:
         paras.extend(verdicts)
-        below = [
-            r
-            for k in ("structural", "size")
-            for r in (m.get(f"{k}_ratio_ab"), m.get(f"{k}_ratio_ba"))
-            if r is not None
-        ]
-        if below and all(r >= 1 for r in below):
+        if all(st == "above" for st in statuses):
             paras.append(
                 "The model does not show untapped trade: the pair already trades at least as much as "
                 "comparable pairs. A claim of large unused capacity is not supported by these estimates."
             )
-        elif below and all(r < 1 for r in below):
+        elif all(st == "below" for st in statuses):
             paras.append(
-                "Both measures put actual trade below potential; see the bands in the potential section "
-                "for how sure the model is, and the gap explanation for why."
+                "Both measures put actual trade below potential, beyond the model's uncertainty bands; the "
+                "gap explanation and the gap split below say why."
+            )
+        elif "above" not in statuses and "below" in statuses:
+            paras.append(
+                "Trade is below potential, but part of the gap lies within the model's uncertainty; quote "
+                "the bands, not only the central numbers."
             )
         else:
             paras.append(
-                "The two measures disagree or the directions differ; read the potential section before "
-                "quoting a single number."
+                "The two measures or the two directions disagree (trade is above potential in some and below "
+                "in others); read the potential section before quoting a single number."
             )
     else:
         paras.append("The trade potential could not be computed; see the potential section for the reason.")
@@ -1405,7 +1434,7 @@ def _summary(ctx: _Context, sections: dict[str, BriefSection]) -> tuple[BriefSec
     frame_rows = [
         {"measure": k.replace("_", " "), "value": v}
         for k, v in m.items()
-        if isinstance(v, (int, float)) and v is not None
+        if isinstance(v, (int, float)) and not isinstance(v, bool)
     ]
     frame = pd.DataFrame(frame_rows, columns=["measure", "value"]) if frame_rows else None
     section = BriefSection(title="Summary", key="summary", text="\n\n".join(paras), frame=frame)
