@@ -119,6 +119,7 @@ def test_ussr_continuity_is_explicit() -> None:
     with pytest.raises(CoverageError, match="1992–2019"):
         politics.alignment("USA", "RUS", years=[1980], continuity="strict")
     assert politics.alignment("USA", "RUS", years=[2000]).notes == ()
+    assert politics.alignment("USA", "USSR", years=[1980]).b == "RUS"  # successor series
     with pytest.raises(InputError, match="continuity"):
         politics.alignment("USA", "RUS", continuity="soviet")
 

@@ -132,6 +132,42 @@ def test_dask_batch_equals_serial(small_sitc: pd.DataFrame) -> None:
             pd.testing.assert_frame_equal(par[k].fitted, serial[k].fitted)
     with pytest.raises(InputError, match="scheduler"):
         sectors.fit_sectors(small_sitc, pairs, scheduler="cluster")
+    with pytest.raises(InputError, match="scheduler"):
+        sectors.fit_sectors(small_sitc, pairs, scheduler=4)
+
+
+class _ClientLike:
+    """Stands in for a dask.distributed.Client: anything exposing a ``get`` scheduler function."""
+
+    def __init__(self) -> None:
+        import dask
+
+        self.calls = 0
+        self._get = dask.get
+
+    def get(self, *args, **kwargs):
+        self.calls += 1
+        return self._get(*args, **kwargs)
+
+
+def test_client_scheduler_is_used(small_sitc: pd.DataFrame) -> None:
+    pairs = embedded.load("pairs")
+    one = small_sitc[small_sitc["sector"] == "sitc5"]
+    client = _ClientLike()
+    got = sectors.fit_sectors(one, pairs, scheduler=client)
+    assert client.calls == 1
+    ref = sectors.fit_sectors(one, pairs)
+    assert got[("sitc5", 2015)].coef == ref[("sitc5", 2015)].coef
+
+
+@pytest.mark.slow
+def test_processes_scheduler_equals_serial(small_sitc: pd.DataFrame) -> None:
+    pairs = embedded.load("pairs")
+    serial = sectors.fit_sectors(small_sitc, pairs)
+    par = sectors.fit_sectors(small_sitc, pairs, scheduler="processes")
+    for k in serial:
+        assert par[k].coef == serial[k].coef
+        pd.testing.assert_frame_equal(par[k].fitted, serial[k].fitted)
 
 
 def test_sector_gravity_matches_pyfixest(small_sitc: pd.DataFrame) -> None:

@@ -388,12 +388,14 @@ def alignment(
         If the pair shares no vote in the requested years (e.g. a year after 2019), naming the
         years available.
     """
+    cont = _continuity(continuity)
     a3, b3 = _code(a), _code(b)
+    if cont == "successor":  # "USSR" → SUN → RUS: the series of the successor state
+        a3, b3 = SUCCESSORS.get(a3, a3), SUCCESSORS.get(b3, b3)
     if a3 == b3:
         raise InputError(f"alignment needs two different countries. Got {a3!r} twice.")
     ys = _years(years)
     iss = _issues(issues)
-    cont = _continuity(continuity)
     stats = _year_votes(iss, cont)
     rows = []
     for year, st in stats.items():
