@@ -13,6 +13,8 @@ from tradegap.cli.app import app
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
 SEED = ARTICLES / "iran-russia-ties-2022.txt"
+#: The GE scenario and potential checks take tens of seconds; the CLI tests skip them (see the slow test).
+FAST = ["--no-brief", "--skip", "scenario,potential"]
 
 
 @pytest.fixture(scope="module")
@@ -41,12 +43,12 @@ def test_read_missing_file_exits_2(runner, tmp_path):
 
 
 def test_read_bad_fx_exits_2(runner):
-    res = runner.invoke(app, ["read", str(SEED), "--no-brief", "--fx", "EUR"])
+    res = runner.invoke(app, ["read", str(SEED), *FAST, "--fx", "EUR"])
     assert res.exit_code == 2 and "--fx" in res.output
 
 
 def test_read_seed_table(runner):
-    res = runner.invoke(app, ["read", str(SEED), "--no-brief"], terminal_width=200)
+    res = runner.invoke(app, ["read", str(SEED), *FAST], terminal_width=200)
     assert res.exit_code == 0, res.output
     assert "IRN–RUS" in res.output
     assert "What the article says vs what the data show" in res.output
@@ -55,7 +57,7 @@ def test_read_seed_table(runner):
 
 
 def test_read_seed_json_from_stdin(runner):
-    res = runner.invoke(app, ["read", "-", "--no-brief", "--format", "json"], input=SEED.read_bytes())
+    res = runner.invoke(app, ["read", "-", *FAST, "--format", "json"], input=SEED.read_bytes())
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     reading = out["reading"]
@@ -69,8 +71,24 @@ def test_read_seed_json_from_stdin(runner):
 
 
 def test_read_html_csv(runner):
-    res = runner.invoke(app, ["read", str(ARTICLES / "caspian-neighbours.html"), "--no-brief", "--format", "csv"])
+    res = runner.invoke(app, ["read", str(ARTICLES / "caspian-neighbours.html"), *FAST, "--format", "csv"])
     assert res.exit_code == 0, res.output
     header = res.output.splitlines()[0]
     assert header.startswith("claim,kind,quote,start,end,check")
     assert "2 trillion rials" in res.output or "not checkable: currency IRR" in res.output
+
+
+def test_read_unknown_skip_exits_2(runner):
+    res = runner.invoke(app, ["read", str(SEED), "--no-brief", "--skip", "nope"])
+    assert res.exit_code == 2 and "--skip" in res.output
+
+
+@pytest.mark.slow
+def test_read_seed_with_brief_and_html(runner, tmp_path):
+    out = tmp_path / "brief.html"
+    res = runner.invoke(app, ["read", str(SEED), "--html", str(out)], terminal_width=200)
+    assert res.exit_code == 0, res.output
+    assert "Iran – Russia: trade potential brief" in res.output
+    html = out.read_text(encoding="utf-8")
+    assert "What the article says vs what the data show" in html
+    assert "this index can be increased considerably" in html

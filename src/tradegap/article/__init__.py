@@ -134,7 +134,7 @@ class ArticleReading:
         """One row per candidate pair: a, b, same_sentence, mentions_a, mentions_b, score, main."""
         rows = [
             {"a": p.a, "b": p.b, "same_sentence": p.same_sentence, "mentions_a": p.mentions_a,
-             "mentions_b": p.mentions_b, "score": p.score, "main": (p.a, p.b) == self.main_pair}
+             "mentions_b": p.mentions_b, "score": int(p.score), "main": (p.a, p.b) == self.main_pair}
             for p in self.pairs
         ]
         return pd.DataFrame(rows, columns=["a", "b", "same_sentence", "mentions_a", "mentions_b", "score", "main"])

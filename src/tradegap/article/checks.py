@@ -687,7 +687,8 @@ CHECKS: Final[dict[str, Callable[[Claim, CheckContext], ClaimCheck]]] = {
     "contiguity": check_contiguity,
     "none": check_none,
 }
-#: Extra checks run after the main one (a potential claim also gets the scenario hint).
+#: Extra checks run after the main one: a potential claim saying trade can grow
+#: ("can be increased", "needs to be enhanced") also gets the GE scenario hint.
 FOLLOW_UPS: Final[dict[str, tuple[str, ...]]] = {"potential": ("scenario",)}
 
 _COMPONENT_OF: Final[dict[str, str]] = {
@@ -717,7 +718,8 @@ def run_checks(claims: list[Claim], ctx: CheckContext, *, only: Iterable[str] | 
         raise InputError(f"The 'checks' parameter must name checks among {sorted(CHECKS)}. Got {unknown} instead.")
     out: list[ClaimCheck] = []
     for claim in claims:
-        for check in (claim.check, *FOLLOW_UPS.get(claim.check, ())):
+        follow = FOLLOW_UPS.get(claim.check, ()) if claim.details.get("increase", True) else ()
+        for check in (claim.check, *follow):
             if check not in wanted:
                 out.append(_not(claim, check, claim_pair(claim, ctx), "not checkable: check not run (skipped)"))
                 continue

@@ -138,6 +138,12 @@ POTENTIAL = re.compile(
     r"|potential (?:for|of) (?:trade|growth|expansion))",
     re.I,
 )
+#: Potential statements that say trade can or should grow (these also get the GE scenario hint).
+INCREASE = re.compile(
+    r"\b(?:increased|expanded|enhanced|boosted|raised|doubled|tripled|multiplied|improved|deepened|developed|"
+    r"grow|growth|expansion)\b",
+    re.I,
+)
 SANCTIONS = re.compile(r"\b(?:sanction\w*|embargo\w*|restrictive measures|blacklist\w*|export controls)\b", re.I)
 SANCTION_TARGET = re.compile(r"\b(?:sanction\w*|embargo\w*)\s+(?:imposed\s+)?(?:on|against|targeting)\s+$", re.I)
 CONTIGUITY = re.compile(
@@ -392,7 +398,7 @@ def extract_claims(text: str, sentences: list[Sentence], mentions: list[Mention]
                 add("comparison", c.start(), c.end(), {})
         if econ or prev_trade:
             for p in POTENTIAL.finditer(body):
-                add("potential", p.start(), p.end(), {})
+                add("potential", p.start(), p.end(), {"increase": bool(INCREASE.search(p.group()))})
         if econ:
             found: dict[str, tuple[int, int]] = {}
             for key, rx in SECTOR_WORDS.items():
@@ -427,7 +433,10 @@ def extract_claims(text: str, sentences: list[Sentence], mentions: list[Mention]
         qs, qe = _clause(text, sent, s, e)
         if kind not in ("amount", "growth", "other_amount", "quantity") and (kind, qs, qe) in seen:
             i = seen[(kind, qs, qe)]  # one claim per kind and clause: merge the triggers
-            claims[i] = replace(claims[i], trigger=f"{claims[i].trigger} … {trigger}")
+            merged = dict(claims[i].details)
+            if details.get("increase"):
+                merged["increase"] = True
+            claims[i] = replace(claims[i], trigger=f"{claims[i].trigger} … {trigger}", details=merged)
             continue
         seen[(kind, qs, qe)] = len(claims)
         codes: list[str] = []

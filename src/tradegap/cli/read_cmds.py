@@ -66,7 +66,10 @@ def _brief_year(reading, year: Optional[int]) -> tuple[int, str]:
         return min(reading.year, 2020), f"brief year from the article date ({reading.year_note})"
     if years:
         return max(years), "brief year = year of the value checks"
-    return 2019, "brief year 2019 (the default; the article states no date)"
+    return 2019, (
+        "brief year 2019: the article states no date, and 2019 is the last year complete in every dataset "
+        "the brief uses (BACI 2020 lacks some pairs)"
+    )
 
 
 @app.command("read", help=READ_HELP)
@@ -80,6 +83,9 @@ def read_cmd(
         None, "--fx", help="Exchange rate USD per unit for a currency, e.g. EUR=1.12 or EUR:2019=1.12 (repeatable)."
     ),
     brief: bool = typer.Option(True, "--brief/--no-brief", help="Build the pair brief for the main pair."),
+    skip: Optional[list[str]] = typer.Option(
+        None, "--skip", help="Checks not to run, e.g. --skip scenario --skip potential (the slow ones)."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
     db: Optional[Path] = DB_OPTION,
 ) -> None:
@@ -91,7 +97,17 @@ def read_cmd(
 
         store = Store(db)
     try:
-        reading = read_file(file, year=year, store=store, fx=_parse_fx(fx))
+        from tradegap.article.checks import CHECKS
+
+        skipped = {x.strip() for item in skip or [] for x in item.split(",") if x.strip()}
+        unknown = sorted(skipped - set(CHECKS))
+        if unknown:
+            raise InputError(
+                f"The '--skip' option must name checks among {sorted(CHECKS)}. Got {unknown} instead.",
+                hint="E.g. --skip scenario --skip potential.",
+            )
+        run = True if not skipped else [c for c in CHECKS if c not in skipped]
+        reading = read_file(file, year=year, store=store, fx=_parse_fx(fx), checks=run)
         reading.require_countries()
         pb = None
         brief_note = ""
