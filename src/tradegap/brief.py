@@ -419,6 +419,8 @@ class _Context:
         self.a, self.b, self.year, self.store, self.names, self.claims = a, b, year, store, names, claims
         self._cache: dict[str, tuple[bool, Any]] = {}
         self.metrics: dict[str, Any] = {}
+        #: Extra component outputs (frames) keyed by component, e.g. ``extra["size_based"]["gap_split"]``.
+        self.extra: dict[str, dict[str, Any]] = {}
 
     def get(self, name: str, fn: Callable[[], Any]) -> Any:
         """``fn()`` computed once; a TradegapError is cached and re-raised on each use."""
@@ -619,6 +621,7 @@ def _adapt_potential(ctx: _Context, fn_name: str) -> pd.DataFrame:
     and band method travel in ``attrs``."""
     fn = _fn("tradegap.potential", fn_name)
     res = fn(ctx.a, ctx.b, store=ctx.store)
+    extra: dict[str, Any] = ctx.extra.setdefault(fn_name, {})
     df = res.to_frame().copy()
     df = df.rename(columns={"potential_lo": "lower", "potential_hi": "upper"})
     pair = df["exporter"].isin([ctx.a, ctx.b]) & df["importer"].isin([ctx.a, ctx.b]) & (df["exporter"] != df["importer"])
@@ -635,18 +638,35 @@ def _adapt_potential(ctx: _Context, fn_name: str) -> pd.DataFrame:
         df["untapped"] = df["potential"] - df["actual"]
     df["year"] = df["year"].astype(int)
     df = _add_direction(ctx, df)
+    if "variant" in df and df["variant"].nunique() > 1:
+        # several variants (e.g. size-based with / without sanctions terms): the first is the headline one
+        variants = list(dict.fromkeys(df["variant"].astype(str)))
+        df.attrs["variants"] = variants
+        extra["variant_rows"] = _add_direction(ctx, df[df["variant"].astype(str) != variants[0]])
+        df = df[df["variant"].astype(str) == variants[0]].copy()
+        df.attrs["variant"] = variants[0]
     if spec is not None:
-        df.attrs["specification_raw"] = _jsonable(spec.to_dict() if hasattr(spec, "to_dict") else spec)
-        df.attrs["specification"] = spec if isinstance(spec, str) else _spec_text(spec)
-        band = getattr(spec, "band_method", None)
+        spec_d = spec if isinstance(spec, (dict, str)) else (spec.to_dict() if hasattr(spec, "to_dict") else spec)
+        df.attrs["specification_raw"] = _jsonable(spec_d)
+        df.attrs["specification"] = spec_d if isinstance(spec_d, str) else _spec_text(spec_d)
+        get = spec_d.get if isinstance(spec_d, dict) else (lambda k, d=None: getattr(spec, k, d))
+        band = get("band_method")
         if band:
-            level = getattr(spec, "band_level", None)
-            df.attrs["band_method"] = str(band) + (f", level {level:.0%}" if isinstance(level, float) else "")
-        if getattr(spec, "international_only", False):
+            level = get("band_level")
+            df.attrs["band_method"] = str(band) + (f", level {float(level):.0%}" if isinstance(level, (int, float)) else "")
+        if get("international_only"):
             df.attrs["international_only"] = True
-    band = getattr(res, "band_method", None)
-    if band:
-        df.attrs["band_method"] = str(band)
+    for attr in ("meaning", "summary"):
+        v = getattr(res, attr, None)
+        if isinstance(v, str) and v:
+            df.attrs[attr] = v
+    df.attrs["notes"] = [str(n) for n in getattr(res, "notes", ())]
+    gs = getattr(res, "gap_split", None)
+    if isinstance(gs, pd.DataFrame) and len(gs):
+        extra["gap_split"] = gs
+    coefs = getattr(res, "coefficients", None)
+    if isinstance(coefs, pd.DataFrame):
+        extra["coefficients"] = coefs
     cols = ["year", "exporter", "importer", "direction", "actual", "potential", "lower", "upper", "ratio", "untapped"]
     out = df[cols].sort_values(["exporter", "year"]).reset_index(drop=True)
     out.attrs.update(df.attrs)
@@ -710,13 +730,24 @@ def _adapt_gap_split(ctx: _Context) -> tuple[pd.DataFrame, str]:
             f"size-based years: {_adapt_year_span(size['year'].unique())}.",
         )
     rows, paras = [], []
+    given = ctx.extra.get("size_based", {}).get("gap_split")
+    if isinstance(given, pd.DataFrame) and {"world_part", "pair_part"} <= set(given.columns):
+        g = _add_direction(ctx, given[given["year"].astype(int) == ctx.year])
+        if "variant" in g and z.attrs.get("variant") is not None:
+            g = g[g["variant"].astype(str) == str(size.attrs.get("variant"))]
+        g = g.drop_duplicates("direction").set_index("direction")
+    else:
+        g = None
     for d in common:
         actual = float(s.loc[d, "actual"])
         sp, zp = float(s.loc[d, "potential"]), float(z.loc[d, "potential"])
         if actual <= 0 or sp <= 0 or zp <= 0:
             continue
-        pair_part = math.log(actual / sp)
-        world_part = math.log(sp / zp)
+        if g is not None and d in g.index and np.isfinite(g.loc[d, "pair_part"]) and np.isfinite(g.loc[d, "world_part"]):
+            pair_part, world_part = float(g.loc[d, "pair_part"]), float(g.loc[d, "world_part"])
+        else:
+            pair_part = math.log(actual / sp)
+            world_part = math.log(sp / zp)
         rows.append({"direction": d, "part": "the pair trades little with each other", "log_points": pair_part})
         rows.append({"direction": d, "part": "each country trades little with the world", "log_points": world_part})
         def say(x: float) -> str:
@@ -741,18 +772,68 @@ def _adapt_gap_split(ctx: _Context) -> tuple[pd.DataFrame, str]:
 
 
 def _adapt_decomposition(ctx: _Context) -> tuple[pd.DataFrame, str]:
+    """``tradegap.potential.decompose`` → factor table (``label, value`` = % effect on trade) and text."""
     res = _fn("tradegap.potential", "decompose")(ctx.a, ctx.b, year=ctx.year, store=ctx.store)
-    df = res.to_frame().copy()
-    if "label" not in df:
-        df["label"] = df[df.columns[0]].astype(str)
-    if "value" not in df:
-        num = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])]
-        df["value"] = df[num[0]]
-    df["highlight"] = False
-    text = getattr(res, "text", None) or (
-        f"The pair's normal trade cost, factor by factor, for {ctx.names[0]} and {ctx.names[1]}."
-    )
-    return df, text
+    t = _add_direction(ctx, res.to_frame())
+    t["pct_of_trade"] = t["pct_of_trade"].astype("float64")
+    t["log_points"] = t["log_points"].astype("float64")
+    dirs = list(dict.fromkeys(t["direction"]))
+    piv = t.pivot_table(index="label", columns="direction", values="log_points", aggfunc="first")
+    symmetric = len(dirs) == 2 and np.allclose(piv[dirs[0]].fillna(0), piv[dirs[1]].fillna(0), atol=1e-9)
+    order = list(dict.fromkeys(t["label"]))
+    if symmetric or len(dirs) == 1:
+        one = t[t["direction"] == dirs[0]].copy()
+        frame = one[["label", "value", "reference_value", "coefficient", "log_points", "pct_of_trade"]].copy()
+        frame["highlight"] = one["factor"].astype(str).eq("pair_residual").to_numpy()
+        frame["value"] = one["pct_of_trade"].to_numpy()
+        frame = frame.rename(columns={"value": "value"})
+        frame.insert(1, "factor_value", one["value"].to_numpy())
+    else:
+        frame = t[["label", "direction", "value", "reference_value", "coefficient", "log_points", "pct_of_trade"]].copy()
+        frame = frame.rename(columns={"value": "factor_value"})
+        frame["group"] = frame["direction"]
+        frame["value"] = frame["pct_of_trade"]
+        frame["highlight"] = t["factor"].astype(str).eq("pair_residual").to_numpy()
+    frame["label"] = pd.Categorical(frame["label"], categories=order, ordered=True)
+    frame = frame.sort_values("label").reset_index(drop=True)
+    frame["label"] = frame["label"].astype(str)
+    paras = [
+        "What makes trade between the two costlier or cheaper than for a reference pair: each factor's effect on "
+        "the pair's trade, estimated from how much that factor matters for all country pairs. "
+        f"Reference: {res.reference}."
+    ]
+    base = t[t["direction"] == dirs[0]]
+    obs = base[base["factor"].astype(str) != "pair_residual"].sort_values("log_points")
+    neg = obs[obs["log_points"] < -0.05]
+    pos = obs[obs["log_points"] > 0.05]
+    if len(neg):
+        paras.append(
+            "Factors that lower their trade: "
+            + "; ".join(f"{r.label} ({r.pct_of_trade:+.0f}%)" for r in neg.itertuples())
+            + "."
+        )
+    if len(pos):
+        paras.append(
+            "Factors that raise it: " + "; ".join(f"{r.label} ({r.pct_of_trade:+.0f}%)" for r in pos[::-1].itertuples()) + "."
+        )
+    resid = t[t["factor"].astype(str) == "pair_residual"]
+    for r in resid.itertuples():
+        lp = float(r.log_points)
+        if not np.isfinite(lp):
+            continue
+        if lp < 0:
+            paras.append(
+                f"{r.direction}: beyond these observable costs, the pair's own effect is {r.pct_of_trade:+.0f}% "
+                "relative to a normal pair with the same geography — something the model does not observe "
+                "(payment channels, sanctions not captured, tastes, politics of trade) holds its trade back."
+            )
+        else:
+            paras.append(
+                f"{r.direction}: beyond these observable costs, the pair's own effect is {r.pct_of_trade:+.0f}% — "
+                "it trades more than a normal pair with the same geography."
+            )
+    paras.extend(str(n) for n in getattr(res, "notes", ()))
+    return frame, "\n\n".join(paras)
 
 
 def _adapt_sanctions(ctx: _Context) -> tuple[pd.DataFrame, str]:
@@ -1131,12 +1212,25 @@ def _section_potential(ctx: _Context) -> BriefSection:
         t = snap.copy()
         t.insert(0, "measure", label)
         rows.append(t)
-    spec = []
-    for frame in (struct, size):
-        if frame is not None and "specification" in frame.attrs:
-            spec.append(frame.attrs["specification"])
-    if spec:
-        paras.append("Specification: " + " ".join(spec))
+    if size is not None and size.attrs.get("variants"):
+        variants = size.attrs["variants"]
+        paras.append(
+            f"The size-based potential shown is the variant \"{variants[0]}\"; the table also gives "
+            + ", ".join(f"\"{v}\"" for v in variants[1:])
+            + " for comparison."
+        )
+        other = ctx.extra.get("size_based", {}).get("variant_rows")
+        if isinstance(other, pd.DataFrame) and len(other):
+            o = other[other["year"].astype(int) == ctx.year].copy()
+            if len(o):
+                o.insert(0, "measure", [f"size-based ({v})" for v in o["variant"].astype(str)])
+                rows.append(o)
+    for label, frame in (("Structural", struct), ("Size-based", size)):
+        if frame is not None and frame.attrs.get("specification"):
+            paras.append(f"{label} specification: {frame.attrs['specification']}")
+        if frame is not None:
+            for note in frame.attrs.get("notes", []):
+                paras.append(str(note))
     band = next((f.attrs.get("band_method") for f in (struct, size) if f is not None and f.attrs.get("band_method")), None)
     paras.append(
         "Uncertainty: the bands are 95% intervals"
@@ -1176,7 +1270,7 @@ def _section_decomposition(ctx: _Context) -> BriefSection:
     frame, text = ctx.get("decomposition", lambda: _adapt_decomposition(ctx))
     chart = Chart(
         kind="bars",
-        data=frame[[c for c in ("label", "value", "highlight") if c in frame]],
+        data=frame[[c for c in ("label", "value", "highlight", "group") if c in frame]],
         title=f"What shapes the cost of trade between {ctx.names[0]} and {ctx.names[1]}",
         xlabel="effect on trade (%; negative = lowers trade)",
         note="Each bar: how much this factor raises or lowers the pair's trade compared with a pair without it.",
@@ -1185,7 +1279,9 @@ def _section_decomposition(ctx: _Context) -> BriefSection:
         title="The gap explained",
         key="decomposition",
         text=text,
-        frame=frame.drop(columns=["highlight"], errors="ignore"),
+        frame=frame.drop(
+            columns=["highlight", "group", *(["value"] if "pct_of_trade" in frame else [])], errors="ignore"
+        ),
         chart=chart,
         sources=(_SOURCES["geodist"], _SOURCES["gsdb"]),
     )
