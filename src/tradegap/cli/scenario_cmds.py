@@ -207,8 +207,11 @@ def run_cmd(
         data_spec = d.get("data", {})
         if "file" in data_spec:
             data = _read_data((file.parent / data_spec["file"]).resolve())
+        elif "source" in data_spec:
+            data = None  # the shipped data (e.g. source = "baci"), read by the library
         else:
-            raise InputError("The scenario has no [data] file.", hint='Add [data] file = "data/....parquet".')
+            raise InputError("The scenario has no [data] file or source.",
+                             hint='Add [data] file = "data/....parquet" or source = "baci".')
         if "monte_carlo" in d:
             with Progress(TextColumn("Monte Carlo"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           TimeElapsedColumn(), console=err_console, transient=True) as prog:

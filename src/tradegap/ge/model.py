@@ -411,3 +411,74 @@ def calibrated_residual(observed: np.ndarray, output: np.ndarray, expenditure: n
     """
     with np.errstate(divide="ignore"):
         return np.log(observed) + np.log(output.sum()) - np.log(output)[:, None] - np.log(expenditure)[None, :]
+
+
+def baseline_from_fit(
+    fit,
+    data: pd.DataFrame,
+    *,
+    sigma: float,
+    reference: str,
+    cost_variables: Sequence[str],
+    pair_fe: str | None = None,
+    year: int | None = None,
+    exporter: str = "exporter",
+    importer: str = "importer",
+    trade: str = "trade",
+    year_column: str = "year",
+    unit: str = "USD millions",
+) -> Baseline:
+    """A baseline from a PPML fit (:func:`tradegap.estimate.fepois`): its coefficients and pair FE.
+
+    :math:`\\ln t_{ij}^{1-\\sigma} = \\sum_k \\hat\\beta_k x_{k,ij} (+ \\hat\\mu_{ij})` where
+    :math:`\\hat\\mu` are the fit's pair fixed effects (term ``pair_fe``, e.g.
+    ``"exporter^importer"``, labels ``"A^B"``); output and expenditure are the sums of
+    ``trade`` (domestic flows included) in ``year``. The exporter and importer fixed effects
+    are not needed: the multilateral resistances they identify are re-solved from Y and E
+    (the same by PPML's adding-up property).
+
+    Raises
+    ------
+    InputError
+        A cost variable is not in the fit, or a pair has no estimated pair fixed effect.
+    """
+    coef = fit.coef
+    missing = [v for v in cost_variables if v not in coef.index]
+    if missing:
+        raise InputError(f"The PPML fit has no coefficient for {missing}.", hint=f"Fitted: {list(coef.index)}")
+    df = data
+    if year is not None:
+        df = df.loc[pd.to_numeric(df[year_column], errors="coerce") == int(year)]
+    df = df.copy()
+    residual = None
+    if pair_fe is not None:
+        fes = fit.fixef()
+        if pair_fe not in fes:
+            raise InputError(f"The PPML fit has no fixed effect {pair_fe!r}.", hint=f"Fixed effects: {list(fes)}")
+        cols = pair_fe.split("^")
+        labels = df[cols[0]].astype(str)
+        for c in cols[1:]:
+            labels = labels + "^" + df[c].astype(str)
+        df["_pair_fe"] = labels.map(fes[pair_fe]).to_numpy(float)
+        if df["_pair_fe"].isna().any():
+            bad = df.loc[df["_pair_fe"].isna(), [exporter, importer]].head(5).to_numpy().tolist()
+            raise InputError(
+                f"{int(df['_pair_fe'].isna().sum())} pairs have no estimated pair fixed effect, e.g. {bad}.",
+                hint="Fill them from a gravity regression (see the scenario option [estimation] fill).",
+            )
+        residual = "_pair_fe"
+    return baseline_from_frame(
+        df,
+        sigma=sigma,
+        reference=reference,
+        cost_variables=list(cost_variables),
+        coefficients={v: float(coef[v]) for v in cost_variables},
+        std_errors={v: float(fit.se[v]) for v in cost_variables},
+        vcov=fit.vcov,
+        residual=residual,
+        exporter=exporter,
+        importer=importer,
+        trade=trade,
+        unit=unit,
+        year=None,
+    )

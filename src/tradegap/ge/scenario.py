@@ -739,9 +739,12 @@ def run_scenario(
     """
     if not isinstance(spec, ScenarioSpec):
         spec = parse_scenario(spec)
+    if calibration is None and data is None and spec.data.source is not None:
+        calibration = _world_calibration(spec)
     if calibration is None:
         if data is None:
-            raise InputError("run_scenario needs the scenario's data (or a calibration).")
+            raise InputError("run_scenario needs the scenario's data (or a calibration).",
+                             hint='Give [data] file = "..." or source = "baci" (the shipped BACI totals).')
         calibration = calibrate(spec, data)
     b = calibration.baseline
     notes: list[str] = []
@@ -779,6 +782,29 @@ def run_scenario(
         if bands is not None:
             bands = _invert_bands(bands)
     return ScenarioResult(spec=spec, result=res, coefficients=calibration.coefficients, bands=bands)
+
+
+def _world_calibration(spec: ScenarioSpec) -> Calibration:
+    """Calibration from tradegap's shipped data ([data] source = "baci")."""
+    from tradegap.ge.pair import world_baseline
+
+    if spec.data.source != "baci":
+        raise InputError(f"[data] source must be 'baci' (the shipped BACI totals); got {spec.data.source!r}.")
+    if spec.year is None:
+        raise InputError("[data] source = 'baci' needs the scenario's 'year'.")
+    w = world_baseline(spec.year, sigma=spec.sigma, reference=spec.reference or "DEU", sanctions=True)
+    b = w.baseline
+    coef = w.coefficients
+    for v, fc in spec.coefficients.items():
+        k = b.costs.index(v)
+        c = b.costs.coef.copy()
+        c[k] = fc.coef
+        # keep the calibrated baseline: shift the residual by the change of the coefficient's contribution
+        r = b.costs.residual - (fc.coef - b.costs.coef[k]) * b.costs.x[k]
+        b = b.with_costs(replace(b.costs, coef=c, residual=r))
+        coef = coef.copy()
+        coef.loc[coef["variable"] == v, ["coef", "se", "source"]] = [fc.coef, fc.se, fc.source or "fixed (scenario file)"]
+    return Calibration(baseline=b, coefficients=coef, nobs=None, notes=w.assumptions)
 
 
 def _invert_bands(bands: pd.DataFrame) -> pd.DataFrame:
