@@ -265,3 +265,10 @@ def test_article_year_rules():
     assert article_year("MOSCOW, March 3, 2020 — x")[0] == 2020
     assert article_year("Published 2019-05-02. Trade")[0] == 2019
     assert article_year("TEHRAN — According to the Russian state TV")[0] is None
+
+
+def test_encoding_detected_without_declaration():
+    text = "Iran\u2013Russia trade: caf\u00e9 owners in Tehran say exports to Moscow rose 5% in 2019, \u201cnotably\u201d wheat."
+    art = prepare(text.encode("cp1252"))
+    assert art.text == text
+    assert art.encoding != "utf-8"

@@ -170,3 +170,27 @@ def test_seed_potential_and_scenarios_full():
     sc = _check(r, "scenario", "this index can be increased considerably")
     assert sc.verdict == "not checkable" and "scenario hint" in sc.note
     assert "FTA" in sc.data
+
+
+def test_share_rank_and_relative_year_claims():
+    text = (
+        "TEHRAN, May 5, 2020 — Russia accounted for 2% of Iran's trade last year, officials said. "
+        "Iran is Russia's largest trading partner. Russia is Iran's 4th-largest trading partner. "
+        "Bilateral trade reached $1.6 billion last year."
+    )
+    r = read_article(text, checks=["value", "peer"])
+    share = _check(r, "peer", "2% of Iran's trade")
+    assert share.claim.kind == "share" and share.data_year == 2019  # "last year" in an article dated 2020
+    assert share.verdict == "consistent" and "percentage points" in share.tolerance
+    largest = _check(r, "peer", "Russia's largest trading partner")
+    assert largest.verdict == "higher than data" and "Russia's partner no." in largest.data
+    assert _check(r, "peer", "4th-largest").verdict == "consistent"
+    value = _check(r, "value", "$1.6 billion")
+    assert value.data_year == 2019 and value.verdict == "consistent"
+
+
+def test_last_year_without_article_date_is_not_checkable():
+    r = read_article("Trade between Iran and Russia reached $1.6 billion last year.", checks=["value"])
+    assert r.checks[0].verdict == "not checkable" and "no date" in r.checks[0].note
+    r = read_article("Trade between Iran and Russia reached $1.6 billion last year.", checks=["value"], year=2020)
+    assert r.checks[0].data_year == 2019

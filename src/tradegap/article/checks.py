@@ -46,6 +46,8 @@ VERDICTS: Final[tuple[str, ...]] = ("consistent", "higher than data", "lower tha
 VALUE_TOLERANCE: Final[float] = 0.10
 #: Absolute tolerance of growth checks, percentage points.
 GROWTH_TOLERANCE_PP: Final[float] = 3.0
+#: Absolute tolerance of share checks ("5% of Iran's trade"), percentage points.
+SHARE_TOLERANCE_PP: Final[float] = 1.0
 #: Potential must exceed actual trade by more than this share for "can be increased" to be consistent.
 POTENTIAL_MARGIN: Final[float] = 0.10
 
@@ -221,12 +223,32 @@ def latest_year(a: str, b: str, ctx: CheckContext) -> int:
     return int(ok.max())
 
 
+class _NotCheckable(Exception):
+    """A claim that cannot be checked, with the reason (internal; becomes "not checkable: reason")."""
+
+
 def _year_for(claim: Claim, pair: tuple[str, str], ctx: CheckContext) -> tuple[int, str]:
-    """The year to compare: the claim's own year, else the article/--year, else the latest with data."""
+    """The year to compare.
+
+    The claim's own year; else "last year"/"this year" relative to the article's
+    date (or ``--year``); else the article's date year or ``--year``; else the
+    latest year with data.  A year after the data's end falls back to the last
+    year with data, stated in the note.
+    """
     y = claim.details.get("year")
+    rel = claim.details.get("relative_year")
     latest = latest_year(*pair, ctx)
     if y is not None:
         return int(y), "year written in the claim"
+    if rel is not None:
+        if ctx.year is None:
+            raise _NotCheckable(
+                f"the claim says {'last' if rel else 'this'} year, but the article states no date (give --year)"
+            )
+        y = ctx.year + rel
+        if y > latest:
+            raise _NotCheckable(f"the claim refers to {y}; the data end in {latest}")
+        return y, f"{'last' if rel else 'this'} year relative to {ctx.year} ({ctx.year_note})"
     if ctx.year is not None:
         if ctx.year > latest:
             return latest, f"{ctx.year_note}; data end in {latest}, so {latest} is used"
@@ -317,7 +339,10 @@ def check_growth(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     return ClaimCheck(claim, "growth", pair, text, g, "%", DOTS_SOURCE, year, verdict, tol, how)
 
 
-_POSSESSIVE = re.compile(r"(\w+)(?:'s|’s)\s+(?:total\s+|foreign\s+)?trade\s+with\b")
+_POSSESSIVE = re.compile(
+    r"(\w+)(?:'s|’s)\s+(?:(?:total|foreign|overall)\s+trade\s+with\b|trade\s+with\b|"
+    r"(?:\w+[- ])?(?:largest|biggest|top|main|leading|major|\w+)?\s*trad(?:e|ing)\s+partners?\b)"
+)
 
 
 def check_peer(claim: Claim, ctx: CheckContext) -> ClaimCheck:
@@ -351,6 +376,27 @@ def check_peer(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     q = claim.quote.lower()
     rank_text = (f"{_name(partner)} was {_name(country)}'s partner no. {p.rank} of {p.n_partners} in {year} "
                  f"({_fmt_musd(p.total)}, {p.share:.1%} of {_name(country)}'s trade)")
+    if claim.kind == "share":
+        tol = f"±{SHARE_TOLERANCE_PP:g} percentage points"
+        of = str(claim.details.get("of", ""))
+        from tradegap.countries import gazetteer
+
+        gaz = gazetteer()
+        hit = gaz.loc[gaz["surface"] == of, "iso3"]
+        of3 = str(hit.iloc[0]) if len(hit) else ""
+        if of3 not in pair:
+            raise _NotCheckable(f"the share is of {of!r}'s trade, not of a country of the pair {pair[0]}–{pair[1]}")
+        if of3 != country:
+            p = peers(of3, a if of3 == b else b, year=year, store=ctx.store, n=10)
+            country, partner = of3, (a if of3 == b else b)
+        data_pct = p.share * 100.0
+        claimed = float(claim.details["share_pct"])
+        diff = claimed - data_pct
+        verdict_s: Verdict = "consistent" if abs(diff) <= SHARE_TOLERANCE_PP else (
+            "higher than data" if diff > 0 else "lower than data")
+        text = (f"{_name(partner)}'s share of {_name(country)}'s goods trade in {year}: {data_pct:.1f}% "
+                f"(rank {p.rank} of {p.n_partners}); the article says {claimed:g}%")
+        return ClaimCheck(claim, "peer", pair, text, data_pct, "%", src, year, verdict_s, tol, how)
     rank_claim = re.search(r"\b(largest|biggest|top|main|leading|major|(\d+)(?:st|nd|rd|th)[- ]largest)\b", q)
     if rank_claim and "partner" in q:
         if rank_claim.group(2):
@@ -726,6 +772,8 @@ def run_checks(claims: list[Claim], ctx: CheckContext, *, only: Iterable[str] | 
             try:
                 out.append(CHECKS[check](claim, ctx))
             except _Unavailable as exc:
+                out.append(_not(claim, check, claim_pair(claim, ctx), f"not checkable: {exc}"))
+            except _NotCheckable as exc:
                 out.append(_not(claim, check, claim_pair(claim, ctx), f"not checkable: {exc}"))
             except TradegapError as exc:
                 out.append(_not(claim, check, claim_pair(claim, ctx),

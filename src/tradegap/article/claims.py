@@ -37,6 +37,7 @@ CHECK_OF_KIND: Final[dict[str, str]] = {
     "amount": "value",
     "growth": "growth",
     "comparison": "peer",
+    "share": "peer",
     "potential": "potential",
     "sector": "sector",
     "sanctions": "sanctions",
@@ -116,6 +117,11 @@ DOWN_WORDS = re.compile(
 )
 MULTIPLE = re.compile(r"\b(?P<word>doubled|tripled|trebled|halved)\b", re.I)
 YEAR = re.compile(r"(?<![\d,.$€£])(?P<year>19[6-9]\d|20[0-4]\d)(?![\d%])")
+#: "5% of Iran's trade", "12 percent of Russia’s total imports": a partner's share of a country's trade.
+SHARE = re.compile(
+    rf"(?P<num>{_NUM})\s?(?:%|per\s?cent\b|percent\b)\s+of\s+(?:the\s+)?(?P<of>[A-Z][\w]+)(?:'s|’s)\s+"
+    r"(?:total\s+|foreign\s+|overall\s+)?(?:trade|exports|imports|trade turnover)\b"
+)
 COMPARISON = re.compile(
     r"\b(?:the same as|similar to|comparable (?:to|with)|on a par with|(?:less|more|lower|higher|smaller|bigger|"
     r"larger|greater) than|compared (?:to|with)|as (?:much|little|large|small) as|equal to|equivalent to)\b"
@@ -187,7 +193,7 @@ class Claim:
     id
         1-based number in text order.
     kind
-        What it states: amount, growth, comparison, potential, sector, sanctions,
+        What it states: amount, growth, share, comparison, potential, sector, sanctions,
         contiguity, agreement, quantity or other_amount.
     check
         The check that answers it (:data:`CHECK_OF_KIND`).
@@ -301,6 +307,18 @@ _DATE_BEFORE = re.compile(
 _YEAR_PREP = re.compile(r"\b(?:in|during|for|of|since|by|year|fiscal|FY|from|to|until)\s+$", re.I)
 
 
+_RELATIVE_YEAR = re.compile(r"\b(?P<which>last|previous|past|this|current)\s+year\b|\ba year (?:earlier|ago)\b", re.I)
+
+
+def _relative_year(text: str) -> int | None:
+    """``-1`` for "last year"/"a year earlier", ``0`` for "this year", else ``None``."""
+    m = _RELATIVE_YEAR.search(text)
+    if not m:
+        return None
+    which = (m.group("which") or "last").lower()
+    return 0 if which in ("this", "current") else -1
+
+
 def _year_near(text: str, pos: int) -> int | None:
     """The year a number at ``pos`` refers to: the nearest year, preferring "in 2019"-style years.
 
@@ -370,6 +388,7 @@ def extract_claims(text: str, sentences: list[Sentence], mentions: list[Mention]
             if trade and not NOT_TRADE_MONEY.search(body[max(0, d["start"] - 60) : d["end"] + 40]):
                 details = {k: d[k] for k in ("amount", "currency", "scale", "scale_word")}
                 details["year"] = _year_near(body, d["start"])
+                details["relative_year"] = _relative_year(body)
                 details.update(_direction(body, d["start"], sm, s0))
                 details["bilateral"] = bool(BILATERAL.search(body))
                 add("amount", d["start"], d["end"], details)
@@ -381,6 +400,8 @@ def extract_claims(text: str, sentences: list[Sentence], mentions: list[Mention]
                 add("quantity", q.start(), q.end(), {"unit": q.group("unit"), "reason": "a quantity, not a value"})
         if trade:
             for p in PERCENT.finditer(body):
+                if SHARE.match(body, p.start()):
+                    continue  # a share ("5% of Iran's trade"), not a growth rate
                 window = body[max(0, p.start() - 50) : p.start()]
                 ups, downs = list(UP_WORDS.finditer(window)), list(DOWN_WORDS.finditer(window))
                 if not ups and not downs:
@@ -390,10 +411,16 @@ def extract_claims(text: str, sentences: list[Sentence], mentions: list[Mention]
                 sign = 1.0 if last_up > last_down else -1.0
                 add("growth", p.start(), p.end(),
                     {"growth_pct": sign * parse_number(p.group("num")), "year": _year_near(body, p.start()),
+                     "relative_year": _relative_year(body),
                      **_direction(body, p.start(), sm, s0)})
             for mm in MULTIPLE.finditer(body):
                 factor = {"doubled": 100.0, "tripled": 200.0, "trebled": 200.0, "halved": -50.0}[mm.group("word").lower()]
                 add("growth", mm.start(), mm.end(), {"growth_pct": factor, "year": _year_near(body, mm.start()), "direction": "total"})
+            shares = list(SHARE.finditer(body))
+            for sh in shares:
+                add("share", sh.start(), sh.end(), {"share_pct": parse_number(sh.group("num")), "of": sh.group("of"),
+                                                    "year": _year_near(body, sh.start()),
+                                                    "relative_year": _relative_year(body)})
             for c in COMPARISON.finditer(body):
                 add("comparison", c.start(), c.end(), {})
         if econ or prev_trade:
@@ -431,7 +458,7 @@ def extract_claims(text: str, sentences: list[Sentence], mentions: list[Mention]
     for s, e, kind, trigger, si, details in raw:
         sent = sentences[si]
         qs, qe = _clause(text, sent, s, e)
-        if kind not in ("amount", "growth", "other_amount", "quantity") and (kind, qs, qe) in seen:
+        if kind not in ("amount", "growth", "share", "other_amount", "quantity") and (kind, qs, qe) in seen:
             i = seen[(kind, qs, qe)]  # one claim per kind and clause: merge the triggers
             merged = dict(claims[i].details)
             if details.get("increase"):

@@ -47,10 +47,13 @@ class ArticleText:
 
 
 # --------------------------------------------------------------------------- encoding
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
 def decode(data: bytes, *, origin: str = "<bytes>") -> tuple[str, str]:
     """Decode article bytes, detecting the encoding.
 
-    A byte-order mark or valid UTF-8 wins; otherwise ``charset_normalizer``
+    A byte-order mark or valid UTF-8 wins; then an HTML ``<meta charset>``
+    declaration (if the bytes decode with it); otherwise ``charset_normalizer``
     picks the most plausible encoding.
 
     Returns
@@ -70,6 +73,16 @@ def decode(data: bytes, *, origin: str = "<bytes>") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    declared = _META_CHARSET.search(data[:4096])
+    if declared:
+        import codecs
+
+        name = declared.group(1).decode("ascii", errors="ignore")
+        try:
+            codec = codecs.lookup(name)
+            return data.decode(codec.name), codec.name
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong declaration: detect instead
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
