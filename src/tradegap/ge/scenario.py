@@ -676,8 +676,13 @@ def apply_changes(baseline: Baseline, changes: Sequence[Change], notes: list[str
         if ch.type in ("set", "remove_border"):
             k = costs.index(str(ch.variable))
             x = costs.x[k].copy()
+            changed = int(np.count_nonzero(x[mask] != ch.value))
             x[mask] = ch.value
             costs = costs.with_x(k, x)
+            if notes is not None:
+                notes.append(f"'{ch.describe()}' changed {changed} of the {int(mask.sum())} selected directed pairs"
+                             + (" (nothing to change: the scenario equals the baseline there)" if changed == 0 else "")
+                             + ".")
         else:
             r = costs.residual.copy()
             r[mask] += (1.0 - baseline.sigma) * np.log1p(ch.percent / 100.0)
