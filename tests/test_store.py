@@ -156,14 +156,14 @@ def test_failing_ingest_leaves_store_unchanged(reader, tmp_db, tmp_path, bad_row
         with pytest.raises(DataFormatError) as info:
             s.ingest("mysrc", [other, bad], chunksize=10)
         msg = str(info.value)
-        assert "bad.csv" in msg and f"'{column}'" in msg and words in msg and "row 51" in msg
+        assert "bad.csv" in msg and f"'{column}'" in msg and words in msg and "record 51" in msg
         assert "Hint:" in msg and "unchanged" in msg
     assert snapshot(tmp_db) == before
 
 
 def test_duplicate_rows_rejected(reader, tmp_db, tmp_path):
     f = write_flows(tmp_path / "dup.csv", [*SMALL, ("FRA", "DEU", 2019, 1.0), ("RUS", "IRN", 2019, 2.0)])
-    with Store(tmp_db) as s, pytest.raises(DataFormatError, match=r"Duplicate rows.*RUS→IRN 2019.*dup.csv row 1, dup.csv row 5"):
+    with Store(tmp_db) as s, pytest.raises(DataFormatError, match=r"Duplicate rows.*RUS→IRN 2019.*dup.csv record 1, dup.csv record 5"):
         s.ingest("mysrc", [f])
     assert not tmp_db.exists() or snapshot(tmp_db) == ([], [])
 

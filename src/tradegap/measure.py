@@ -421,7 +421,7 @@ def peers(
     store = store if store is not None else Store()
     flows_c = store.flows(source, years=year)
     if flows_c.empty:
-        years = store.flows(source, exporters=[c], importers=None)
+        years = store.flows(source)
         raise CoverageError(
             f"Source {source!r} has no flows in {year}; it covers {_coverage_years(years)}.",
             hint=f"Choose a year within {_coverage_years(years)}.",

@@ -35,9 +35,11 @@ exactly as it was.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import logging
 import os
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -49,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from tradegap.data.schema import BASES, FLOW_COLUMNS, PAIR_COLUMNS, SCALES
-from tradegap.errors import CoverageError, DataFormatError, InputError, StoreError
+from tradegap.errors import CoverageError, DataFormatError, InputError, StoreError, UnknownCountryError
 
 __all__ = [
     "FileIngest",
@@ -84,18 +86,28 @@ _SCHEMA_SQL = (
         replaced_rows BIGINT NOT NULL DEFAULT 0,
         ingested_at TIMESTAMP NOT NULL
     )""",
-    """CREATE TABLE IF NOT EXISTS flows (
+    # unit, scale, source and basis take few values: stored once per combination in
+    # ``series`` (narrow rows load twice as fast); the ``flows`` view joins them back.
+    """CREATE TABLE IF NOT EXISTS series (
+        id SMALLINT PRIMARY KEY,
+        source VARCHAR NOT NULL,
+        unit VARCHAR NOT NULL,
+        scale VARCHAR NOT NULL,
+        basis VARCHAR NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS flow_rows (
         exporter VARCHAR NOT NULL,
         importer VARCHAR NOT NULL,
         year INTEGER NOT NULL,
         product VARCHAR NOT NULL,
         value DOUBLE NOT NULL,
-        unit VARCHAR NOT NULL,
-        scale VARCHAR NOT NULL,
-        source VARCHAR NOT NULL,
-        basis VARCHAR NOT NULL,
+        series_id SMALLINT NOT NULL,
         ingest_id INTEGER NOT NULL
     )""",
+    """CREATE VIEW IF NOT EXISTS flows AS
+        SELECT f.exporter, f.importer, f.year, f.product, f.value, s.unit, s.scale, s.source, s.basis,
+               f.ingest_id
+        FROM flow_rows f JOIN series s ON s.id = f.series_id""",
     """CREATE TABLE IF NOT EXISTS country_year (
         iso3 VARCHAR NOT NULL,
         year INTEGER NOT NULL,
@@ -339,6 +351,71 @@ def _read_chunks(
     yield from readers.iter_chunks(source, path, **kwargs)
 
 
+_BACI_HEADER = ["t", "i", "j", "k", "v", "q"]
+
+
+def _baci_fast_path(source: str, path: Path, mapping: dict[str, str] | None) -> bool:
+    """True for an official BACI product file (``t,i,j,k,v,q``, plain or gzipped CSV)."""
+    if source != "baci" or mapping:
+        return False
+    name = path.name.lower()
+    if not (name.endswith(".csv") or name.endswith(".csv.gz")):
+        return False
+    try:
+        opener = gzip.open if name.endswith(".gz") else open
+        with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
+            header = fh.readline().lstrip("\ufeff").strip()
+    except (OSError, EOFError):
+        return False
+    return [c.strip().strip('"') for c in header.split(",")] == _BACI_HEADER
+
+
+def _baci_codes(path: Path) -> dict[int, str | None]:
+    """BACI numeric country code → ISO3 (``None`` for areas that are not countries).
+
+    From the ``country_codes_V*.csv`` beside ``path`` (the latest release if several),
+    completed by the UN/BACI numeric codes :func:`tradegap.countries.to_iso3` knows.
+    """
+    from tradegap import countries
+
+    out: dict[int, str | None] = {}
+    files = sorted(path.parent.glob("country_codes_V*.csv"))
+    if files:
+        try:
+            cc = pd.read_csv(files[-1], dtype=str, keep_default_na=False, sep=None, engine="python")
+        except (ValueError, OSError, pd.errors.ParserError) as exc:
+            raise DataFormatError(
+                f"{files[-1].name}: cannot be read as a BACI country-codes file ({exc}).",
+                hint="Use the country_codes_V*.csv shipped in the same BACI archive.",
+            ) from exc
+        iso_col = next((c for c in ("country_iso3", "iso_3digit_alpha") if c in cc.columns), None)
+        if "country_code" not in cc.columns or iso_col is None:
+            raise DataFormatError(
+                f"{files[-1].name}: a BACI country-codes file needs columns 'country_code' and "
+                f"'country_iso3'; found {list(cc.columns)}.",
+                hint="Use the country_codes_V*.csv shipped in the same BACI archive.",
+            )
+        for code, iso in zip(cc["country_code"].str.strip(), cc[iso_col].str.strip(), strict=True):
+            if not re.fullmatch(r"\d+(\.0+)?", code or ""):
+                continue
+            num = int(float(code))
+            try:
+                out[num] = countries.to_iso3(iso)
+            except UnknownCountryError:
+                out[num] = _baci_numeric(num)  # None: an area that is not a country
+    return out
+
+
+def _baci_numeric(code: int) -> str | None:
+    """ISO3 of a UN/BACI numeric country code, or None if tradegap does not know it."""
+    from tradegap import countries
+
+    try:
+        return countries.to_iso3(str(code), source="baci")
+    except UnknownCountryError:
+        return None
+
+
 def _classify(columns: Iterable[str]) -> str:
     cols = set(columns)
     if set(FLOW_COLUMNS) <= cols:
@@ -368,6 +445,9 @@ class Store:
     connection : duckdb.DuckDBPyConnection, optional
         Use this connection instead of opening ``path`` (for tests and embedding).
         The store does not close a connection it was given.
+    memory_limit : str, optional, default "1GB"
+        DuckDB's memory limit for connections the store opens (beyond it DuckDB
+        spills to a temporary folder beside the database); ``None`` keeps DuckDB's default.
 
     Notes
     -----
@@ -386,8 +466,10 @@ class Store:
         *,
         read_only: bool = False,
         connection: duckdb.DuckDBPyConnection | None = None,
+        memory_limit: str | None = "1GB",
     ) -> None:
         self.read_only = bool(read_only)
+        self.memory_limit = memory_limit
         self._own_connection = connection is None
         self._con: duckdb.DuckDBPyConnection | None = connection
         if connection is not None:
@@ -457,6 +539,10 @@ class Store:
         return self._con
 
     def _ensure_schema(self) -> None:
+        self._sql("SET enable_progress_bar = false", table="settings")
+        if self._own_connection and self.memory_limit:
+            # Bounded memory: DuckDB spills to <db>.tmp beyond this (a 10 M-row ingest peaks < 2 GB).
+            self._sql("SET memory_limit = ?", [self.memory_limit], table="settings")
         if not self._writable:
             return
         for stmt in _SCHEMA_SQL:
@@ -470,8 +556,12 @@ class Store:
         *,
         table: str = "",
         con: duckdb.DuckDBPyConnection | None = None,
+        on_error: Callable[[duckdb.Error], Exception | None] | None = None,
     ) -> duckdb.DuckDBPyConnection:
         """Run one statement with bound parameters; the only place SQL is executed.
+
+        ``on_error`` may turn a DuckDB error into a more specific exception (e.g. a
+        CSV parse error into :class:`DataFormatError` naming the file and line).
 
         Raises
         ------
@@ -485,6 +575,10 @@ class Store:
         try:
             return con.execute(sql, params) if params is not None else con.execute(sql)
         except duckdb.Error as exc:
+            if on_error is not None:
+                mapped = on_error(exc)
+                if mapped is not None:
+                    raise mapped from exc
             raise StoreError(
                 f"DuckDB error on table {table or '?'} of {self.path}: {exc}\nSQL: {' '.join(sql.split())}",
                 hint="If the store file is damaged, move it away and ingest again; "
@@ -855,13 +949,16 @@ class Store:
         state: dict[str, int],
         chunksize: int,
     ) -> tuple[tuple[FileIngest, ...], int, int]:
+        self._notes: dict[int, str] = {}
+        self._row_label: dict[int, str] = {}
         results: list[tuple[int, FileIngest]] = []  # (file index, outcome)
         seen: dict[str, str] = {}
         next_id = int(self._scalar("SELECT coalesce(max(id), 0) + 1 FROM ingests", table="ingests"))
         self._sql(
             """CREATE TEMP TABLE _tg_stage (
                 exporter VARCHAR, importer VARCHAR, year BIGINT, product VARCHAR, value DOUBLE,
-                unit VARCHAR, scale VARCHAR, source VARCHAR, basis VARCHAR, ingest_id INTEGER, row_no BIGINT)""",
+                unit VARCHAR, scale VARCHAR, source VARCHAR, basis VARCHAR, ingest_id INTEGER, row_no BIGINT,
+                raw_i BIGINT, raw_j BIGINT, bad_col VARCHAR, bad_raw VARCHAR)""",
             table="_tg_stage",
         )
         self._sql(
@@ -922,6 +1019,11 @@ class Store:
         tell: Callable[[int], None],
     ) -> str:
         """Stream one file's chunks into the staging tables; return its kind."""
+        if _baci_fast_path(source, path, mapping):
+            n = self._stage_baci_fast(source, path, ingest_id)
+            tell(n)
+            return "flows"
+        self._row_label[ingest_id] = "record"
         kind: str | None = None
         rows = 0
         empty = True
@@ -950,6 +1052,142 @@ class Store:
             )
         return kind or "flows"
 
+    def _stage_baci_fast(self, source: str, path: Path, ingest_id: int) -> int:
+        """Load an official BACI ``t,i,j,k,v,q`` CSV with DuckDB's own (parallel) CSV reader.
+
+        Same semantics as the data layer's BACI reader — numeric codes decoded by the
+        ``country_codes_V*.csv`` beside the file (else the UN/BACI numeric codes),
+        non-country areas dropped (counted in the ingest note), HS codes padded to 6
+        digits, values in USD thousands, basis "reconciled" — but about ten times faster;
+        every problem is still reported with the file, line, column and value.
+        Returns the rows staged.
+        """
+        self._row_label[ingest_id] = "line"
+        codes = _baci_codes(path)
+        self._sql("CREATE OR REPLACE TEMP TABLE _tg_codes (code BIGINT, iso3 VARCHAR)", table="_tg_codes")
+        self._con.register("_tg_codes_df", pd.DataFrame({"code": list(codes), "iso3": list(codes.values())}))
+        try:
+            self._sql("INSERT INTO _tg_codes SELECT code, iso3 FROM _tg_codes_df", table="_tg_codes")
+        finally:
+            self._con.unregister("_tg_codes_df")
+
+        def csv_error(exc: duckdb.Error) -> Exception:
+            text = str(exc)
+            m = re.search(r"[Ll]ine:? (\d+)", text)
+            where = f"line {m.group(1)}" if m else "a line"
+            col = re.search(r'column "?(\w+)"?', text)
+            what = re.search(r'(Could not convert string "[^"]*" to \S+|Expected Number of Columns: \d+ Found: \d+)', text)
+            detail = (f"column {col.group(1)!r}: " if col and what and what.group(1).startswith("Could") else "") + (
+                what.group(1) if what else " ".join(text.split())[:300])
+            return DataFormatError(
+                f"{path.name}: malformed CSV at {where}: {detail}.",
+                hint="The CEPII BACI layout has one record per line with the header's 6 columns "
+                "(t,i,j,k,v,q); fix or remove that line. Nothing was loaded; the store is unchanged.",
+            )
+
+        before = int(self._scalar("SELECT count(*) FROM _tg_stage", table="_tg_stage"))
+        self._sql(
+            """INSERT INTO _tg_stage
+               WITH r AS (
+                 SELECT row_number() OVER () + 1 AS line, t, i, j, k, v
+                 FROM read_csv(?, header = true, delim = ',', quote = '"', escape = '"',
+                               strict_mode = true, null_padding = false, auto_detect = false,
+                               nullstr = ['', 'NA'],
+                               columns = {'t': 'BIGINT', 'i': 'BIGINT', 'j': 'BIGINT', 'k': 'VARCHAR',
+                                          'v': 'DOUBLE', 'q': 'VARCHAR'})
+               )
+               SELECT ce.iso3, ci.iso3, r.t,
+                      CASE WHEN length(r.k) = 5 THEN '0' || r.k ELSE r.k END,
+                      r.v, 'USD', 'thousands', ?, 'reconciled', ?, r.line, r.i, r.j,
+                      CASE WHEN r.t IS NULL THEN 't' WHEN r.i IS NULL THEN 'i' WHEN r.j IS NULL THEN 'j'
+                           WHEN r.k IS NULL THEN 'k' END,
+                      NULL
+               FROM r LEFT JOIN _tg_codes ce ON ce.code = r.i LEFT JOIN _tg_codes ci ON ci.code = r.j""",
+            [str(path), source, ingest_id],
+            table="_tg_stage",
+            on_error=csv_error,
+        )
+        bad = self._frame(
+            """SELECT row_no, bad_col, bad_raw, count(*) OVER () AS n FROM _tg_stage
+               WHERE ingest_id = ? AND bad_col IS NOT NULL ORDER BY row_no LIMIT 3""",
+            [ingest_id],
+            table="_tg_stage",
+        )
+        if len(bad):
+            r = bad.iloc[0]
+            what = {"t": "is missing (no year)", "i": "is missing (no exporter code)",
+                    "j": "is missing (no importer code)", "k": "is missing (no product code)"}[r["bad_col"]]
+            raw = None if pd.isna(r["bad_raw"]) else r["bad_raw"]
+            more = f" ({int(r['n']) - 1:,} more row(s))" if int(r["n"]) > 1 else ""
+            raise DataFormatError(
+                f"{path.name}: line {int(r['row_no'])}, column {r['bad_col']!r}: value {raw!r} {what}{more}.",
+                hint="Fix or remove the row; tradegap never reads a missing value as zero. "
+                "Nothing was loaded; the store is unchanged.",
+            )
+        unknown = self._frame(
+            """SELECT col, code, min(row_no) AS line FROM (
+                   SELECT 'i' AS col, raw_i AS code, row_no FROM _tg_stage
+                   WHERE ingest_id = ? AND raw_i NOT IN (SELECT code FROM _tg_codes)
+                   UNION ALL
+                   SELECT 'j', raw_j, row_no FROM _tg_stage
+                   WHERE ingest_id = ? AND raw_j NOT IN (SELECT code FROM _tg_codes))
+               GROUP BY col, code ORDER BY line LIMIT 20""",
+            [ingest_id, ingest_id],
+            table="_tg_stage",
+        )
+        if len(unknown):
+            # Codes missing from the country-codes file (or no such file): the UN numeric codes.
+            extra = {int(c): _baci_numeric(int(c)) for c in set(unknown["code"])}
+            known = {c: iso for c, iso in extra.items() if iso is not None}
+            if known:
+                self._con.register("_tg_codes_df", pd.DataFrame({"code": list(known), "iso3": list(known.values())}))
+                try:
+                    self._sql("INSERT INTO _tg_codes SELECT code, iso3 FROM _tg_codes_df", table="_tg_codes")
+                finally:
+                    self._con.unregister("_tg_codes_df")
+                for col, raw in (("exporter", "raw_i"), ("importer", "raw_j")):
+                    # col/raw come from the fixed pairs above: safe identifiers.
+                    self._sql(
+                        f"""UPDATE _tg_stage SET {col} = c.iso3 FROM _tg_codes c
+                            WHERE _tg_stage.ingest_id = ? AND _tg_stage.{col} IS NULL AND c.code = _tg_stage.{raw}""",
+                        [ingest_id],
+                        table="_tg_stage",
+                    )
+                unknown = unknown.loc[~unknown["code"].astype(int).isin(known)]
+        if len(unknown):
+            listed = "; ".join(
+                f"{int(r.code)} (line {int(r.line)}, column {r.col!r})" for r in unknown.itertuples(index=False)
+            )
+            raise UnknownCountryError(
+                f"{path.name}: {len(unknown)} unknown country code(s): {listed}.",
+                hint="BACI's numeric codes are decoded with the country_codes_V*.csv file of the same "
+                "release; put it in the same folder. Nothing was loaded; the store is unchanged.",
+            )
+        dropped = self._frame(
+            """SELECT count(*) AS n, list(DISTINCT CASE WHEN exporter IS NULL THEN raw_i ELSE raw_j END) AS codes
+               FROM _tg_stage WHERE ingest_id = ? AND (exporter IS NULL OR importer IS NULL)""",
+            [ingest_id],
+            table="_tg_stage",
+        )
+        n_drop = int(dropped["n"].iloc[0])
+        if n_drop:
+            self._sql(
+                "DELETE FROM _tg_stage WHERE ingest_id = ? AND (exporter IS NULL OR importer IS NULL)",
+                [ingest_id],
+                table="_tg_stage",
+            )
+            dcodes = sorted(int(c) for c in dropped["codes"].iloc[0])
+            self._notes[ingest_id] = (
+                f"dropped {n_drop:,} rows of non-country areas (BACI codes {', '.join(map(str, dcodes[:10]))})"
+            )
+        total = int(self._scalar("SELECT count(*) FROM _tg_stage", table="_tg_stage")) - before
+        if total == 0:
+            raise DataFormatError(
+                f"{path.name}: the file has no data rows.",
+                hint="Check that it is a BACI file with a header and at least one row.",
+            )
+        return total
+
     def _stage_flows(self, chunk: pd.DataFrame, source: str, ingest_id: int, offset: int) -> None:
         df = chunk
         # The reader may number rows by file line; otherwise use the position in the stream.
@@ -971,7 +1209,9 @@ class Store:
         )
         self._con.register("_tg_chunk", frame)
         try:
-            self._sql("INSERT INTO _tg_stage SELECT * FROM _tg_chunk", table="_tg_stage")
+            self._sql(
+                "INSERT INTO _tg_stage BY NAME SELECT * FROM _tg_chunk", table="_tg_stage"
+            )
         finally:
             self._con.unregister("_tg_chunk")
 
@@ -1031,29 +1271,41 @@ class Store:
             if len(bad):
                 first = bad.iloc[0]
                 examples = "; ".join(
-                    f"row {int(r.row_no)}: {r.v!r}" for r in bad.itertuples(index=False)
+                    f"{self._row_label.get(int(r.ingest_id), 'record')} {int(r.row_no)}: {r.v!r}"
+                    for r in bad.itertuples(index=False)
                 )
                 raise DataFormatError(
                     f"{names[int(first.ingest_id)]}: {int(first.n):,} row(s) where column {column!r} {what} "
                     f"(first: {examples}).",
                     hint=hint + " Nothing was loaded; the store is unchanged.",
                 )
-        dup = self._frame(
-            """SELECT exporter, importer, year, product, count(*) AS n,
-                      list(ingest_id ORDER BY ingest_id, row_no)[1:3] AS ids,
-                      list(row_no ORDER BY ingest_id, row_no)[1:3] AS rows_,
-                      count(*) OVER () AS groups
-               FROM _tg_stage GROUP BY exporter, importer, year, product HAVING count(*) > 1
-               ORDER BY min(ingest_id), min(row_no) LIMIT 3""",
+        # Cheap test first (one hash aggregate); details only when there are duplicates.
+        n_dup = self._scalar(
+            """SELECT count(*) FROM (SELECT 1 FROM _tg_stage GROUP BY exporter, importer, year, product
+                                     HAVING count(*) > 1)""",
             table="_tg_stage",
         )
-        if len(dup):
-            r = dup.iloc[0]
-            where = ", ".join(f"{names[int(i)]} row {int(n)}" for i, n in zip(r["ids"], r["rows_"], strict=False))
-            product = f", product {r['product']}" if r["product"] else ""
+        if n_dup:
+            key = self._frame(
+                """SELECT exporter, importer, year, product FROM _tg_stage
+                   GROUP BY exporter, importer, year, product HAVING count(*) > 1
+                   ORDER BY min(ingest_id), min(row_no) LIMIT 1""",
+                table="_tg_stage",
+            ).iloc[0]
+            hits = self._frame(
+                """SELECT ingest_id, row_no FROM _tg_stage
+                   WHERE exporter = ? AND importer = ? AND year = ? AND product = ? ORDER BY ingest_id, row_no""",
+                [key["exporter"], key["importer"], int(key["year"]), key["product"]],
+                table="_tg_stage",
+            )
+            where = ", ".join(
+                f"{names[int(i)]} {self._row_label.get(int(i), 'record')} {int(n)}"
+                for i, n in zip(hits["ingest_id"][:3], hits["row_no"][:3], strict=True)
+            )
+            product = f", product {key['product']}" if key["product"] else ""
             raise DataFormatError(
-                f"Duplicate rows: {int(r['groups']):,} key(s) appear more than once; first "
-                f"{r['exporter']}→{r['importer']} {int(r['year'])}{product} ({int(r['n'])} times: {where}).",
+                f"Duplicate rows: {int(n_dup):,} key(s) appear more than once; first "
+                f"{key['exporter']}→{key['importer']} {int(key['year'])}{product} ({len(hits)} times: {where}).",
                 hint="Each exporter, importer, year (and product) must appear once: remove the duplicates "
                 "or aggregate them before ingesting. Nothing was loaded; the store is unchanged.",
             )
@@ -1115,14 +1367,14 @@ class Store:
             return 0
         deleted = 0
         if len(conflict):
-            before = int(self._scalar("SELECT count(*) FROM flows", table="flows"))
+            before = int(self._scalar("SELECT count(*) FROM flow_rows", table="flow_rows"))
             self._sql(
-                """DELETE FROM flows f USING _tg_stage s
-                   WHERE f.source = s.source AND f.exporter = s.exporter AND f.importer = s.importer
-                     AND f.year = s.year AND f.product = s.product""",
-                table="flows",
+                """DELETE FROM flow_rows f USING _tg_stage s, series r
+                   WHERE f.series_id = r.id AND r.source = s.source AND f.exporter = s.exporter
+                     AND f.importer = s.importer AND f.year = s.year AND f.product = s.product""",
+                table="flow_rows",
             )
-            deleted = before - int(self._scalar("SELECT count(*) FROM flows", table="flows"))
+            deleted = before - int(self._scalar("SELECT count(*) FROM flow_rows", table="flow_rows"))
         if len(cov_conflict):
             self._sql(
                 """DELETE FROM country_year t USING _tg_cov c WHERE c.kind = 'country_year'
@@ -1143,10 +1395,21 @@ class Store:
         results: list[tuple[int, FileIngest]],
         rows_replaced: int,
     ) -> int:
-        cols = ", ".join(FLOW_COLUMNS)
         self._sql(
-            f"INSERT INTO flows ({cols}, ingest_id) SELECT {cols}, CAST(ingest_id AS INTEGER) FROM _tg_stage",
-            table="flows",
+            """INSERT INTO series
+               SELECT (SELECT coalesce(max(id), 0) FROM series) + row_number() OVER (ORDER BY source, unit, scale, basis),
+                      source, unit, scale, basis
+               FROM (SELECT DISTINCT source, unit, scale, basis FROM _tg_stage
+                     EXCEPT SELECT source, unit, scale, basis FROM series)""",
+            table="series",
+        )
+        self._sql(
+            """INSERT INTO flow_rows
+               SELECT s.exporter, s.importer, CAST(s.year AS INTEGER), s.product, s.value, r.id,
+                      CAST(s.ingest_id AS INTEGER)
+               FROM _tg_stage s JOIN series r ON r.source = s.source AND r.unit = s.unit
+                                              AND r.scale = s.scale AND r.basis = s.basis""",
+            table="flow_rows",
         )
         self._sql(
             """INSERT INTO country_year SELECT a, CAST(year AS INTEGER), variable, value, source, ingest_id
@@ -1193,6 +1456,9 @@ class Store:
             )
             if kind == "flows":
                 total += n
-            note = f"replaced {rows_replaced:,} stored rows" if rows_replaced and k == 0 else ""
+            notes = [self._notes.get(ingest_id, "")]
+            if rows_replaced and k == 0:
+                notes.append(f"replaced {rows_replaced:,} stored rows")
+            note = "; ".join(x for x in notes if x)
             results.append((idx, FileIngest(path.name, sha, source, kind, "loaded", n, y0, y1, c, note)))
         return total
