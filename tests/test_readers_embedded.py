@@ -98,3 +98,19 @@ def test_embedded_folder_is_small():
     mine = ["flows_dots", "flows_baci", "wdi", "pairs", "countries"]
     total = sum((embedded.DIR / f"{n}.parquet").stat().st_size for n in mine)
     assert total < 15e6
+
+
+def test_every_embedded_code_has_a_name():
+    from tradegap import countries
+
+    codes = set()
+    for name in ("flows_dots", "flows_baci"):
+        d = embedded.load(name)
+        codes |= set(d["exporter"]) | set(d["importer"])
+    codes |= set(embedded.load("pairs")["exporter"]) | set(embedded.load("wdi")["iso3"])
+    for code in codes:
+        assert countries.country_name(code)
+    # historical entities appear under their own codes in 1990-91, never merged
+    d = embedded.load("flows_dots")
+    assert {"SUN", "YUG", "CSK"} <= set(d.loc[d["year"] <= 1992, "exporter"]) | set(
+        d.loc[d["year"] <= 1992, "importer"])
