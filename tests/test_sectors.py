@@ -22,6 +22,16 @@ def test_hs_sections_cover_every_chapter_once() -> None:
     assert len(chapters) == len(set(chapters))
 
 
+def test_hs_chapters_nest_in_sections() -> None:
+    chs = sectors.sectors("hs_chapter")
+    assert len(chs) == 96 and sectors.SECTORS["ch88"].name.startswith("Aircraft")
+    codes = [c.hs[0] + "0000" for c in chs]
+    by_ch = sectors.classify(codes, scheme="hs_chapter")
+    assert list(by_ch) == [c.code for c in chs]
+    sec = sectors.classify(codes, scheme="hs_section")
+    assert sec.notna().all() and sec[codes.index("880000")] == "hs17"
+
+
 def test_high_tech_groups_do_not_overlap() -> None:
     ht = sectors.sectors("high_tech")
     assert [s.code for s in ht][0] == "ht_aerospace" and len(ht) == 9
@@ -259,6 +269,9 @@ def test_pair_sectors_high_tech_from_hs6_store() -> None:
     assert not any("cannot be isolated" in n for n in r.notes)
     hs = sectors.pair_sectors("IRN", "RUS", store=store, source="baci", fit=False)
     assert hs.scheme == "hs_section" and "hs17" in set(hs.table["sector"])
+    ch = sectors.pair_sectors("IRN", "RUS", store=store, source="baci", scheme="hs_chapter", fit=False)
+    assert set(ch.table["sector"]) == {"ch01", "ch30", "ch84", "ch85", "ch88"}
+    assert ch.table["a_to_b"].sum() == pytest.approx(hs.table["a_to_b"].sum())
 
 
 @pytest.mark.slow

@@ -1,12 +1,16 @@
 """Sectors: definitions, product → sector aggregation, and per-sector gravity for a pair.
 
-Three sector schemes (:data:`SCHEMES`), all in :data:`SECTORS`:
+Four sector schemes (:data:`SCHEMES`), all in :data:`SECTORS`:
 
 ``hs_section``
     The 21 sections of the Harmonized System, by HS chapter (``"hs01"`` live animals and animal
     products = chapters 01–05, …, ``"hs17"`` vehicles, aircraft, vessels = 86–89, ``"hs19"`` arms
     and ammunition = 93, …).  Needs product-level flows classified in HS (e.g. BACI HS6 ingested
     with ``tradegap ingest``).
+``hs_chapter``
+    The 96 HS chapters (``"ch01"`` … ``"ch97"``; chapter 77 is reserved), e.g. ``"ch88"`` aircraft,
+    spacecraft and parts — the finest level of the shipped definitions, for batches of chapters ×
+    years with Dask.
 ``high_tech``
     Nine high-technology groups after Eurostat's product approach (aerospace, computers–office
     machines, electronics–telecommunications, pharmacy, scientific instruments, electrical
@@ -52,7 +56,7 @@ import pandas as pd
 
 from tradegap.errors import CoverageError, InputError
 
-Scheme = Literal["hs_section", "high_tech", "sitc_section"]
+Scheme = Literal["hs_section", "hs_chapter", "high_tech", "sitc_section"]
 Classification = Literal["hs", "sitc"]
 SCHEMES: Final[tuple[str, ...]] = get_args(Scheme)
 
@@ -117,6 +121,37 @@ _HS_SECTIONS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("hs21", "Works of art, antiques", ("97",)),
 )
 
+_HS_CHAPTERS: dict[str, str] = {
+    "01": "Live animals", "02": "Meat", "03": "Fish and crustaceans", "04": "Dairy, eggs, honey",
+    "05": "Other animal products", "06": "Live plants, cut flowers", "07": "Vegetables", "08": "Fruit and nuts",
+    "09": "Coffee, tea, spices", "10": "Cereals", "11": "Milling products, malt, starches",
+    "12": "Oil seeds, industrial plants", "13": "Lac, gums, resins", "14": "Vegetable plaiting materials",
+    "15": "Animal or vegetable fats and oils", "16": "Preparations of meat or fish", "17": "Sugars",
+    "18": "Cocoa", "19": "Preparations of cereals", "20": "Preparations of vegetables or fruit",
+    "21": "Miscellaneous edible preparations", "22": "Beverages", "23": "Food residues, animal fodder",
+    "24": "Tobacco", "25": "Salt, sulphur, earths, stone, cement", "26": "Ores, slag and ash",
+    "27": "Mineral fuels and oils", "28": "Inorganic chemicals", "29": "Organic chemicals",
+    "30": "Pharmaceutical products", "31": "Fertilisers", "32": "Tanning and dyeing extracts, paints",
+    "33": "Essential oils, perfumery, cosmetics", "34": "Soap, waxes", "35": "Albuminoids, glues, enzymes",
+    "36": "Explosives", "37": "Photographic goods", "38": "Miscellaneous chemical products",
+    "39": "Plastics", "40": "Rubber", "41": "Raw hides and skins, leather", "42": "Leather articles, travel goods",
+    "43": "Furskins", "44": "Wood", "45": "Cork", "46": "Basketware", "47": "Pulp of wood",
+    "48": "Paper and paperboard", "49": "Printed matter", "50": "Silk", "51": "Wool", "52": "Cotton",
+    "53": "Other vegetable textile fibres", "54": "Man-made filaments", "55": "Man-made staple fibres",
+    "56": "Wadding, felt, nonwovens, twine", "57": "Carpets", "58": "Special woven fabrics",
+    "59": "Coated textile fabrics", "60": "Knitted fabrics", "61": "Knitted apparel", "62": "Apparel, not knitted",
+    "63": "Other made-up textiles", "64": "Footwear", "65": "Headgear", "66": "Umbrellas, walking sticks",
+    "67": "Prepared feathers, artificial flowers", "68": "Articles of stone, cement", "69": "Ceramic products",
+    "70": "Glass", "71": "Pearls, precious stones and metals", "72": "Iron and steel",
+    "73": "Articles of iron or steel", "74": "Copper", "75": "Nickel", "76": "Aluminium", "78": "Lead",
+    "79": "Zinc", "80": "Tin", "81": "Other base metals", "82": "Tools, cutlery of base metal",
+    "83": "Miscellaneous articles of base metal", "84": "Machinery, nuclear reactors, boilers",
+    "85": "Electrical machinery and electronics", "86": "Railway equipment", "87": "Vehicles other than railway",
+    "88": "Aircraft, spacecraft and parts", "89": "Ships and boats", "90": "Optical, medical, precision instruments",
+    "91": "Clocks and watches", "92": "Musical instruments", "93": "Arms and ammunition", "94": "Furniture, bedding, lamps",
+    "95": "Toys, games, sports goods", "96": "Miscellaneous manufactured articles", "97": "Works of art, antiques",
+}
+
 _HT_NOTE = (
     "Eurostat high-tech group (product approach, SITC Rev.4 5-digit); tradegap uses the HS headings "
     "and SITC Rev.4 3-digit groups listed, an approximation at that level of detail."
@@ -166,6 +201,8 @@ def _build_sectors() -> dict[str, Sector]:
     out: dict[str, Sector] = {}
     for code, name, chapters in _HS_SECTIONS:
         out[code] = Sector(code, name, "hs_section", hs=chapters, note=f"HS chapters {chapters[0]}–{chapters[-1]}")
+    for ch, name in _HS_CHAPTERS.items():
+        out[f"ch{ch}"] = Sector(f"ch{ch}", name, "hs_chapter", hs=(ch,), note=f"HS chapter {ch}")
     for code, name, hs, sitc in _HIGH_TECH:
         out[code] = Sector(code, name, "high_tech", hs=hs, sitc=sitc, note=_HT_NOTE)
     for digit, name in _SITC_SECTIONS:
@@ -246,15 +283,15 @@ def classify(
     """
     _check_option("scheme", scheme, SCHEMES, "classify")
     _check_option("classification", classification, get_args(Classification), "classify")
-    if scheme == "hs_section" and classification == "sitc":
+    if scheme in ("hs_section", "hs_chapter") and classification == "sitc":
         raise CoverageError(
-            "HS sections cannot be built from SITC product codes.",
+            "HS sections and chapters cannot be built from SITC product codes.",
             hint="Use scheme='sitc_section' (or 'high_tech') for SITC data, or ingest HS data such as BACI HS6.",
         )
     if scheme == "sitc_section" and classification == "hs":
         raise CoverageError(
             "SITC sections cannot be built from HS product codes here (no HS→SITC concordance is shipped).",
-            hint="Use scheme='hs_section' or 'high_tech' for HS data.",
+            hint="Use scheme='hs_section', 'hs_chapter' or 'high_tech' for HS data.",
         )
     s = _normalize_codes(pd.Series(codes) if not isinstance(codes, pd.Series) else codes, classification)
     prefixes: list[tuple[str, str]] = []
