@@ -253,14 +253,7 @@ def _run(world: WorldBaseline, name: str, changes: Sequence[Change], pair: tuple
          extra: Sequence[str] = ()) -> GEResult:
     b = world.baseline
     notes: list[str] = []
-    expanded = []
-    for ch in changes:
-        sel = ch.select
-        if sel.between is not None and "*" in sel.between[1]:
-            sel = replace(sel, between=(sel.between[0], tuple(b.countries)))
-            ch = replace(ch, select=sel)
-        expanded.append(ch)
-    new = apply_changes(b, expanded, notes)
+    new = apply_changes(b, changes, notes)
     notes += [f"Change: {c.describe()}." for c in changes]
     for row in world.coefficients.itertuples(index=False):
         notes.append(f"Coefficient {row.variable} = {row.coef:.4f}: {row.source}.")

@@ -36,7 +36,8 @@ never does)::
 
 ``scale`` multiplies the iceberg trade-cost factor :math:`t_{ij}` by ``1 + percent/100``,
 i.e. :math:`t_{ij}^{1-\\sigma}` by :math:`(1 + p/100)^{1-\\sigma}`.
-Country groups usable in selections: :data:`GROUPS` (EAEU, EU, NAFTA, ...).
+Country groups usable in selections: :data:`GROUPS` (EAEU, EU, NAFTA, ...) and ``"*"`` (every
+country in the model).
 """
 
 from __future__ import annotations
@@ -163,6 +164,9 @@ def expand(codes: Sequence[str], baseline: Baseline, notes: list[str] | None = N
     out: list[int] = []
     for code in codes:
         c = _canon(code)
+        if c in ("*", "ALL", "WORLD"):
+            out.extend(range(baseline.n))
+            continue
         if c in GROUPS:
             members = GROUPS[c]
             present = [m for m in members if m in baseline.countries]
