@@ -614,10 +614,11 @@ def _project(
             ea, ed = sinkhorn2(ya, yd, kern, ga, gd, ea0, ed0, tol=1e-9)
             sims[r, keep] = np.log(ea)[ga] + np.log(ed)[gd] - ref + Zk @ draws[r]
         q = (1 - level) / 2
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            lo = np.nanquantile(sims, q, axis=0).astype(float)
-            hi = np.nanquantile(sims, 1 - q, axis=0).astype(float)
+        lo = np.full(len(y), np.nan)
+        hi = np.full(len(y), np.nan)
+        if keep.any():
+            qs = np.quantile(sims[:, keep], [q, 1 - q], axis=0)
+            lo[keep], hi[keep] = qs[0], qs[1]
         # the point must lie in its band (percentile bands of a skewed map can miss it by rounding)
         lo = np.minimum(lo, ln_cost)
         hi = np.maximum(hi, ln_cost)

@@ -1,0 +1,822 @@
+"""Pair-level potentials on tradegap's data: structural, size-based, the gap explained, untapped partners.
+
+These functions assemble estimation panels from a :class:`tradegap.store.Store` (flows, CEPII pair
+covariates incl. ``shared_sea``, WDI GDP) and :func:`tradegap.sanctions.indicator`, run the pure
+cores (:func:`tradegap.potential.core.two_stage` and a size-based PPML) and wrap the answers in
+result objects.  Stage-1/2 models are cached in memory per (source, sample years, store).
+
+Sample years
+    A structural potential needs a panel.  For requested years ``R`` the model is estimated on a few
+    anchor years ending at ``max(R)``, three years apart (at least three, at most four anchors, all
+    countries), e.g. 2013, 2016, 2019 for 2019.  Potentials for requested years that are not anchors
+    use the estimated pair effects and normal trade costs, with that year's exporter and importer
+    terms solved from its own data (Poisson adding-up given the pair effects).
+"""
+
+from __future__ import annotations
+
+import threading
+import warnings
+from collections.abc import Iterable
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from tradegap.data.schema import SCALES
+from tradegap.errors import CoverageError, InputError
+from tradegap.potential._fe import poisson_fe
+from tradegap.potential.core import TwoStageResult, _check_literal, _fepois, two_stage
+from tradegap.potential.results import GapDecomposition, Potential, UntappedRanking
+
+Source = Literal["baci", "dots"]
+
+#: Years usable for potentials per source (BACI 2020 is incomplete: e.g. IRN–RUS is missing).
+COVERAGE: dict[str, tuple[int, int]] = {"baci": (2000, 2019), "dots": (1990, 2020)}
+COVERAGE_NOTES: dict[str, str] = {
+    "baci": "CEPII BACI totals, exporter-reported and reconciled (FOB); 2020 excluded because it is incomplete",
+    "dots": "IMF Direction of Trade Statistics, mirror-reconciled (importer CIF preferred)",
+}
+STRUCTURAL_COSTS: tuple[str, ...] = ("ln_dist", "contig", "shared_sea", "comlang_off", "colony")
+SIZE_COSTS: tuple[str, ...] = (
+    "ln_gdp_o", "ln_gdp_d", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "landlocked_o",
+    "landlocked_d",
+)
+LABELS: dict[str, str] = {
+    "ln_dist": "distance",
+    "contig": "land border",
+    "shared_sea": "shared (enclosed) sea, e.g. the Caspian",
+    "comlang_off": "common official language",
+    "colony": "colonial tie",
+    "sanction_trade": "trade sanctions in force",
+    "ln_gdp_o": "exporter GDP",
+    "ln_gdp_d": "importer GDP",
+    "landlocked_o": "exporter landlocked",
+    "landlocked_d": "importer landlocked",
+    "pair_residual": "the pair's own effect vs the normal one (unexplained)",
+}
+SANCTIONS_COVERAGE = (2013, 2022)
+STEP = 3
+DEFAULT_DRAWS = 100
+
+_LOCK = threading.Lock()
+_CACHE: dict[tuple, Any] = {}
+
+
+# ----------------------------------------------------------------------------------------------
+# data assembly
+# ----------------------------------------------------------------------------------------------
+
+
+def _store(store):
+    if store is None:
+        from tradegap.store import Store
+
+        return Store()
+    return store
+
+
+def _store_key(store) -> str:
+    return str(getattr(store, "path", id(store)))
+
+
+def _iso(code: str) -> str:
+    from tradegap.countries import to_iso3
+
+    if not isinstance(code, str) or not code.strip():
+        raise InputError(f"A country must be a name or ISO3 code. Got {code!r} instead.",
+                         hint="Use e.g. 'IRN' or 'Iran'.")
+    return to_iso3(code)
+
+
+def _check_source(source: str, where: str) -> None:
+    _check_literal("source", source, Source, where)
+
+
+def _years_arg(years: Any, source: str) -> list[int]:
+    lo, hi = COVERAGE[source]
+    if years is None:
+        return [hi]
+    if isinstance(years, (int, np.integer)):
+        ys = [int(years)]
+    elif isinstance(years, str):
+        from tradegap.store import parse_years
+
+        ys = list(parse_years(years) or [])
+    else:
+        try:
+            ys = sorted({int(y) for y in years})
+        except (TypeError, ValueError) as exc:
+            raise InputError(f"Years must be integers. Got {years!r} instead.",
+                             hint="Pass e.g. 2019, [2015, 2019] or range(2010, 2020).") from exc
+    if not ys:
+        raise InputError("No years given.", hint=f"Pass years within {lo}–{hi}.")
+    bad = [y for y in ys if not lo <= y <= hi]
+    if bad:
+        raise CoverageError(
+            f"Year(s) {bad} are outside the coverage of source {source!r} for potentials ({lo}–{hi}; "
+            f"{COVERAGE_NOTES[source]}).",
+            hint=f"Pick years within {lo}–{hi}"
+            + (", or source='dots' (1990–2020)." if source == "baci" else ", or source='baci' (2000–2019)."),
+        )
+    return ys
+
+
+def _anchors(years: list[int], source: str) -> tuple[int, ...]:
+    """Estimation years: every STEP years ending at max(years), 3–4 anchors, within coverage."""
+    lo, hi = COVERAGE[source]
+    top = max(years)
+    span = top - min(years)
+    step = max(STEP, int(np.ceil(span / 3)))
+    out = [top - k * step for k in range(4) if top - k * step >= max(lo, min(years) - 2 * step)]
+    out = [y for y in out if y >= lo]
+    k = 1
+    while len(out) < 3:  # near the start of the coverage: extend forward
+        nxt = top + k * STEP
+        if nxt > hi:
+            break
+        out.append(nxt)
+        k += 1
+    return tuple(sorted(set(out)))
+
+
+def _flows(store, source: str, years: Iterable[int]) -> pd.DataFrame:
+    key = ("flows", source, tuple(years), _store_key(store))
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    f = store.flows(source, years=list(years))
+    if "product" in f.columns:
+        f = f[f["product"].fillna("") == ""]
+    f = f[f["exporter"] != f["importer"]]
+    scale = f["scale"].map(SCALES).astype(float).to_numpy()
+    out = pd.DataFrame({
+        "exporter": f["exporter"].astype(str).to_numpy(),
+        "importer": f["importer"].astype(str).to_numpy(),
+        "year": f["year"].astype(int).to_numpy(),
+        "trade": pd.to_numeric(f["value"], errors="coerce").to_numpy(float) * scale / SCALES["millions"],
+    }).groupby(["exporter", "importer", "year"], as_index=False)["trade"].sum()
+    with _LOCK:
+        _CACHE[key] = out
+    return out
+
+
+def _pair_covariates(store) -> pd.DataFrame:
+    key = ("pairs", _store_key(store))
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    p = store.pairs().copy()
+    p["ln_dist"] = np.log(pd.to_numeric(p["dist"], errors="coerce").clip(lower=1.0))
+    for c in ("contig", "shared_sea", "comlang_off", "colony", "landlocked_o", "landlocked_d"):
+        p[c] = pd.to_numeric(p[c], errors="coerce").astype(float)
+    p = p[["exporter", "importer", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "landlocked_o",
+           "landlocked_d"]]
+    with _LOCK:
+        _CACHE[key] = p
+    return p
+
+
+def _sanctions(years: Iterable[int]) -> pd.DataFrame | None:
+    ys = [int(y) for y in years]
+    if not all(SANCTIONS_COVERAGE[0] <= y <= SANCTIONS_COVERAGE[1] for y in ys):
+        return None
+    from tradegap import sanctions
+
+    ind = sanctions.indicator(years=ys)
+    return ind[["exporter", "importer", "year", "sanction_trade"]]
+
+
+def _panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFrame, list[str]]:
+    """Rectangular panel (all ordered pairs of trading countries × years) with zeros and covariates."""
+    key = ("panel", source, years, _store_key(store))
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    notes: list[str] = []
+    f = _flows(store, source, years)
+    pos = f[f["trade"] > 0]
+    countries = sorted(set(pos["exporter"]) | set(pos["importer"]))
+    pc = _pair_covariates(store)
+    have = set(pc["exporter"]) & set(pc["importer"])
+    lacking = [c for c in countries if c not in have]
+    countries = [c for c in countries if c in have]
+    if lacking:
+        notes.append(f"{len(lacking)} trading economies lack CEPII distance data and are left out: "
+                     f"{', '.join(lacking[:12])}{' …' if len(lacking) > 12 else ''}.")
+    idx = pd.MultiIndex.from_product([countries, countries, list(years)], names=["exporter", "importer", "year"])
+    panel = f.set_index(["exporter", "importer", "year"])["trade"].reindex(idx, fill_value=0.0).reset_index()
+    panel = panel[panel["exporter"] != panel["importer"]]
+    panel = panel.merge(pc, on=["exporter", "importer"], how="inner")
+    cov = list(STRUCTURAL_COSTS)
+    miss = panel[cov].isna().any(axis=1)
+    if miss.any():
+        notes.append(f"{int(miss.sum() // len(years))} pairs lack distance/contiguity data and are left out.")
+        panel = panel[~miss]
+    panel = panel.reset_index(drop=True)
+    with _LOCK:
+        _CACHE[key] = (panel, notes)
+    return panel, notes
+
+
+def _attach_sanctions(panel: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame | None:
+    s = _sanctions(years)
+    if s is None:
+        return None
+    out = panel.merge(s, on=["exporter", "importer", "year"], how="left")
+    out["sanction_trade"] = out["sanction_trade"].fillna(0).astype(float)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------
+# structural model (cached)
+# ----------------------------------------------------------------------------------------------
+
+
+def _structural_model(store, source: str, anchors: tuple[int, ...], n_draws: int) -> tuple[TwoStageResult, list[str]]:
+    key = ("structural", source, anchors, n_draws, _store_key(store))
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    panel, notes = _panel(store, source, anchors)
+    notes = list(notes)
+    with_s = _attach_sanctions(panel, anchors)
+    policy: tuple[str, ...] = ()
+    if with_s is not None and with_s["sanction_trade"].groupby([with_s["exporter"], with_s["importer"]]).nunique().max() > 1:
+        panel = with_s
+        policy = ("sanction_trade",)
+    else:
+        notes.append(
+            f"Sanctions are not a stage-1 regressor: the sanctions data covers {SANCTIONS_COVERAGE[0]}–"
+            f"{SANCTIONS_COVERAGE[1]} and the sample years are {list(anchors)}."
+        )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = two_stage(panel, costs=STRUCTURAL_COSTS, policy=policy, n_draws=n_draws, level=0.90, seed=0,
+                        unit="USD", scale="millions", source=source)
+    notes.append(
+        "Landlocked status is exporter- or importer-specific, so the stage-2 exporter and importer effects "
+        "absorb it (it is part of each country's multilateral terms, not of the pair's trade cost)."
+    )
+    with _LOCK:
+        _CACHE[key] = (res, notes)
+    return res, notes
+
+
+def _extra_year_flows(model: TwoStageResult, store, source: str, year: int) -> pd.DataFrame:
+    """Potentials for a year outside the estimation sample (pair effects and normal costs held fixed)."""
+    panel, _ = _panel(store, source, (year,))
+    s1 = model.stage1
+    pol = list(s1.coef.index)
+    if pol:
+        ws = _attach_sanctions(panel, [year])
+        panel = ws if ws is not None else panel.assign(**{p: 0.0 for p in pol})
+    gam = s1.pair.reindex(pd.MultiIndex.from_arrays([panel["exporter"], panel["importer"]])).to_numpy()
+    polidx = np.zeros(len(panel))
+    for p, b in s1.coef.items():
+        polidx += float(b) * panel[p].to_numpy(float)
+    keep = np.isfinite(gam)
+    cx, ux = pd.factorize(panel["exporter"])
+    cm, um = pd.factorize(panel["importer"])
+    y = panel["trade"].to_numpy(float)
+    sol = poisson_fe(y[keep], (gam + polidx)[keep], [cx[keep], cm[keep]], n_groups=[len(ux), len(um)])
+    pi, chi = sol.effects
+    ln_m = pi[cx] + chi[cm] + polidx
+    costs = model.pairs.set_index(["exporter", "importer"])[["ln_normal_cost", "ln_normal_cost_lo", "ln_normal_cost_hi"]]
+    c = costs.reindex(pd.MultiIndex.from_arrays([panel["exporter"], panel["importer"]]))
+    out = panel[["exporter", "importer", "year"]].copy()
+    out["actual"] = y
+    out["potential"] = np.exp(ln_m + c["ln_normal_cost"].to_numpy())
+    out["potential_lo"] = np.exp(ln_m + c["ln_normal_cost_lo"].to_numpy())
+    out["potential_hi"] = np.exp(ln_m + c["ln_normal_cost_hi"].to_numpy())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out["ratio"] = out["actual"] / out["potential"]
+        out["ratio_lo"] = out["actual"] / out["potential_hi"]
+        out["ratio_hi"] = out["actual"] / out["potential_lo"]
+    out["untapped"] = out["potential"] - out["actual"]
+    return out
+
+
+def _verdict(r: float, lo: float, hi: float) -> str:
+    if not np.isfinite(r):
+        return "no potential (no data)"
+    if lo > 1:
+        return "above potential"
+    if hi < 1:
+        return "below potential"
+    return "about at potential (within the band)"
+
+
+def _direction_rows(frame: pd.DataFrame, a: str, b: str, years: list[int]) -> pd.DataFrame:
+    f = frame[frame["year"].isin(years)]
+    out = f[((f["exporter"] == a) & (f["importer"] == b)) | ((f["exporter"] == b) & (f["importer"] == a))]
+    return out.sort_values(["year", "exporter"], key=lambda s: s if s.name == "year" else (s != a)).reset_index(drop=True)
+
+
+def _check_pair_data(model_flows: pd.DataFrame, a: str, b: str, years: list[int], source: str) -> None:
+    countries = set(model_flows["exporter"]) | set(model_flows["importer"])
+    for c in (a, b):
+        if c not in countries:
+            from tradegap.countries import country_name
+
+            raise CoverageError(
+                f"{country_name(c)} ({c}) has no trade in source {source!r} in the years used {sorted(set(years))}, "
+                "so no potential can be estimated for it.",
+                hint=f"Try other years within {COVERAGE[source][0]}–{COVERAGE[source][1]} or the other source "
+                f"({'dots' if source == 'baci' else 'baci'}); {len(countries)} economies are covered.",
+            )
+
+
+def _structural_table(a: str, b: str, ys: list[int], store, source: str, n_draws: int):
+    anchors = _anchors(ys, source)
+    model, notes = _structural_model(store, source, anchors, n_draws)
+    _check_pair_data(model.flows, a, b, ys, source)
+    parts = [model.flows[model.flows["year"].isin([y for y in ys if y in anchors])]]
+    for y in ys:
+        if y not in anchors:
+            parts.append(_extra_year_flows(model, store, source, y))
+    frame = pd.concat(parts, ignore_index=True)
+    table = _direction_rows(frame, a, b, ys)
+    cols = ["exporter", "importer", "year", "actual", "potential", "potential_lo", "potential_hi", "ratio",
+            "ratio_lo", "ratio_hi", "untapped"]
+    table = table[cols].copy()
+    if table.empty or table["potential"].isna().all():
+        raise CoverageError(
+            f"No potential for the pair {a}–{b} in {ys} (source {source!r}): the pair is not in the estimation panel.",
+            hint="Check that both countries trade in those years and have CEPII distance data.",
+        )
+    table["verdict"] = [_verdict(r, lo, hi) for r, lo, hi in zip(table["ratio"], table["ratio_lo"], table["ratio_hi"], strict=True)]
+    return model, notes, anchors, table
+
+
+def _spec_dict(model: TwoStageResult, requested: list[int], anchors: tuple[int, ...], notes: list[str]) -> dict[str, Any]:
+    d = model.spec.to_dict()
+    d["requested_years"] = requested
+    d["sample_years"] = list(anchors)
+    d["notes"] = list(d.get("notes", [])) + list(notes)
+    d["source_description"] = COVERAGE_NOTES.get(d.get("source", ""), "")
+    return d
+
+
+def _names(a: str, b: str) -> tuple[str, str]:
+    from tradegap.countries import country_name
+
+    try:
+        return country_name(a), country_name(b)
+    except Exception:  # noqa: BLE001 - names are cosmetic
+        return a, b
+
+
+def _summary(table: pd.DataFrame, a: str, b: str, what: str) -> str:
+    y = int(table["year"].max())
+    na, nb = _names(a, b)
+    names = {a: na, b: nb}
+    lines = []
+    for _, r in table[table["year"] == y].iterrows():
+        if not np.isfinite(r["potential"]):
+            continue
+        pct = 100 * (r["ratio"] - 1)
+        rel = f"{abs(pct):.0f}% {'above' if pct >= 0 else 'below'}"
+        lines.append(
+            f"{names[r['exporter']]} → {names[r['importer']]} {y}: actual {r['actual']:,.0f} vs {what} potential "
+            f"{r['potential']:,.0f} million USD (90% band {r['potential_lo']:,.0f}–{r['potential_hi']:,.0f}); "
+            f"{rel} it: {r['verdict']}."
+        )
+    return " ".join(lines)
+
+
+# ----------------------------------------------------------------------------------------------
+# public API
+# ----------------------------------------------------------------------------------------------
+
+
+def structural(
+    a: str,
+    b: str,
+    *,
+    years: int | Iterable[int] | None = None,
+    store=None,
+    source: Source = "baci",
+    n_draws: int = DEFAULT_DRAWS,
+) -> Potential:
+    """Structural (two-stage) trade potential of a pair, both directions.
+
+    Parameters
+    ----------
+    a, b : str
+        Countries (ISO3 codes or names).
+    years : int or iterable of int, optional
+        Years to report (default: the latest year of the source's coverage: BACI 2019, DOTS 2020).
+    store : tradegap.store.Store, optional
+        Data store (default: ``Store()``, which falls back to the embedded data).
+    source : {"baci", "dots"}
+        Flow data set.  Both hold international flows only, so the international-only specification
+        is used (flagged in ``spec``).
+    n_draws : int
+        Bootstrap draws for the 90% band.
+
+    Returns
+    -------
+    Potential
+        ``table`` per direction and year in USD millions.
+
+    Raises
+    ------
+    UnknownCountryError, CoverageError, InputError
+    """
+    _check_source(source, "structural")
+    a, b = _iso(a), _iso(b)
+    if a == b:
+        raise InputError(f"A pair needs two different countries. Got {a} twice.", hint="Pass two countries.")
+    ys = _years_arg(years, source)
+    st = _store(store)
+    model, notes, anchors, table = _structural_table(a, b, ys, st, source, n_draws)
+    na, nb = _names(a, b)
+    meaning = (
+        f"Structural potential: what trade between {na} and {nb} would be if the pair's trade cost were normal "
+        "for two countries with their distance, shared sea, border, language and colonial ties, given how much "
+        f"each of them exports and imports in total. It asks whether this pair's share of each country's trade is "
+        "normal; it takes each country's overall trade as given, so a country that trades little with everyone "
+        "(for example because of sanctions) can look normal here. Estimated by the two-stage method of the WTO/UNCTAD "
+        "Advanced Guide to Trade Policy Analysis (PPML with exporter-year, importer-year and pair effects, then "
+        "pair effects explained by geography and history)."
+    )
+    return Potential(
+        kind="structural", a=a, b=b, table=table, spec=_spec_dict(model, ys, anchors, notes),
+        coefficients=model.coefficients(), meaning=meaning, summary=_summary(table, a, b, "structural"),
+        notes=tuple(notes),
+    )
+
+
+# ---------------------------------- size-based -----------------------------------------------
+
+
+def _size_panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFrame, list[str]]:
+    panel, notes = _panel(store, source, years)
+    notes = list(notes)
+    wdi = store.country_year()
+    g = wdi[["iso3", "year", "gdp"]].copy()
+    g["gdp"] = pd.to_numeric(g["gdp"], errors="coerce")
+    g = g[g["gdp"] > 0]
+    g["ln_gdp"] = np.log(g["gdp"] / 1e9)  # ln of GDP in billions of current USD
+    gi = g.set_index(["iso3", "year"])["ln_gdp"]
+    p = panel.copy()
+    p["ln_gdp_o"] = gi.reindex(pd.MultiIndex.from_arrays([p["exporter"], p["year"]])).to_numpy()
+    p["ln_gdp_d"] = gi.reindex(pd.MultiIndex.from_arrays([p["importer"], p["year"]])).to_numpy()
+    miss = p[["ln_gdp_o", "ln_gdp_d", "landlocked_o", "landlocked_d"]].isna().any(axis=1)
+    if miss.any():
+        lacking = sorted(set(p.loc[p["ln_gdp_o"].isna(), "exporter"]) | set(p.loc[p["ln_gdp_d"].isna(), "importer"]))
+        notes.append(f"{len(lacking)} economies lack WDI GDP in some sample years and are left out of the size-based "
+                     f"model: {', '.join(lacking[:12])}{' …' if len(lacking) > 12 else ''}.")
+        p = p[~miss]
+    return p.reset_index(drop=True), notes
+
+
+def _size_model(store, source: str, years: tuple[int, ...], with_sanctions: bool):
+    key = ("size", source, years, with_sanctions, _store_key(store))
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    panel, notes = _size_panel(store, source, years)
+    terms = list(SIZE_COSTS)
+    if with_sanctions:
+        ws = _attach_sanctions(panel, years)
+        if ws is None:
+            with _LOCK:
+                _CACHE[key] = None
+            return None
+        panel = ws
+        terms.append("sanction_trade")
+    formula = f"trade ~ {' + '.join(terms)} | year"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = _fepois(formula, panel, vcov="cluster:pair", separation=("fe",))
+    coef = pd.Series(res.coef, dtype=float).reindex(terms).dropna()
+    out = (panel, coef, pd.DataFrame(res.vcov).loc[coef.index, coef.index], pd.Series(res.se).reindex(coef.index),
+           formula, int(res.nobs), notes)
+    with _LOCK:
+        _CACHE[key] = out
+    return out
+
+
+def _size_predict(panel: pd.DataFrame, coef: pd.Series, vcov: pd.DataFrame, rows: np.ndarray,
+                  n_draws: int, level: float = 0.90, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Fitted flows (and bootstrap band) for ``rows`` of ``panel``; year effects solved in closed form."""
+    X = panel[list(coef.index)].to_numpy(float)
+    y = panel["trade"].to_numpy(float)
+    yc, uy = pd.factorize(panel["year"])
+
+    def fitted(b: np.ndarray) -> np.ndarray:
+        xb = X @ b
+        ref = np.array([xb[yc == k].max() for k in range(len(uy))])
+        e = np.exp(xb - ref[yc])
+        dt = np.log(np.bincount(yc, y) / np.bincount(yc, e))
+        return xb[rows] - ref[yc[rows]] + dt[yc[rows]]
+
+    b0 = coef.to_numpy(float)
+    point = fitted(b0)
+    if n_draws <= 0:
+        return np.exp(point), np.exp(point), np.exp(point)
+    rng = np.random.default_rng(seed)
+    V = vcov.to_numpy(float)
+    draws = rng.multivariate_normal(b0, (V + V.T) / 2, size=n_draws, method="eigh")
+    sims = np.array([fitted(d) for d in draws])
+    q = (1 - level) / 2
+    lo = np.minimum(np.quantile(sims, q, axis=0), point)
+    hi = np.maximum(np.quantile(sims, 1 - q, axis=0), point)
+    return np.exp(point), np.exp(lo), np.exp(hi)
+
+
+def size_based(
+    a: str,
+    b: str,
+    *,
+    years: int | Iterable[int] | None = None,
+    store=None,
+    source: Source = "baci",
+    n_draws: int = DEFAULT_DRAWS,
+) -> Potential:
+    """Size-based trade potential: the pair's trade if each country traded like a typical economy of its size.
+
+    PPML of bilateral trade (all pairs, sample years as for :func:`structural` plus the requested
+    years) on ln exporter GDP, ln importer GDP, ln distance, land border, shared sea, common
+    language, colonial tie and landlocked exporter/importer, with year effects; estimated without
+    (variant ``"size"``, the headline) and with the trade-sanctions indicator (variant
+    ``"size_sanctions"``, evaluated at the pair's actual sanctions status; only for years covered by
+    the sanctions data, 2013–2022).
+
+    The ``gap_split`` separates ``ln(actual / size-based)`` into ``world_part = ln(structural /
+    size-based)`` ("each country trades little with the world") and ``pair_part = ln(actual /
+    structural)`` ("the pair trades little with each other").
+
+    Parameters
+    ----------
+    a, b : str
+        Countries (ISO3 codes or names).
+    years : int or iterable of int, optional
+        Years to report (default: the latest year of the source's coverage).
+    store : tradegap.store.Store, optional
+    source : {"baci", "dots"}
+    n_draws : int
+        Bootstrap draws for the 90% band (coefficients drawn from their pair-clustered covariance).
+
+    Returns
+    -------
+    Potential
+    """
+    _check_source(source, "size_based")
+    a, b = _iso(a), _iso(b)
+    if a == b:
+        raise InputError(f"A pair needs two different countries. Got {a} twice.", hint="Pass two countries.")
+    ys = _years_arg(years, source)
+    st = _store(store)
+    anchors = _anchors(ys, source)
+    sample = tuple(sorted(set(anchors) | set(ys)))
+    notes: list[str] = []
+    tables = []
+    coefs = []
+    spec: dict[str, Any] = {}
+    for variant, with_s in (("size", False), ("size_sanctions", True)):
+        m = _size_model(st, source, sample, with_s)
+        if m is None:
+            notes.append("Variant with sanctions omitted: the sanctions data covers 2013–2022 only.")
+            continue
+        panel, coef, vcov, se, formula, nobs, pnotes = m
+        _check_pair_data(panel, a, b, ys, source)
+        sel = ((((panel["exporter"] == a) & (panel["importer"] == b)) |
+                ((panel["exporter"] == b) & (panel["importer"] == a))) & panel["year"].isin(ys)).to_numpy()
+        rows = np.flatnonzero(sel)
+        if len(rows) == 0:
+            raise CoverageError(f"No size-based potential for {a}–{b} in {ys}: GDP or distance data is missing.",
+                                hint="Try other years.")
+        pot, lo, hi = _size_predict(panel, coef, vcov, rows, n_draws)
+        t = panel.loc[rows, ["exporter", "importer", "year"]].copy()
+        t["variant"] = variant
+        t["actual"] = panel.loc[rows, "trade"].to_numpy(float)
+        t["potential"], t["potential_lo"], t["potential_hi"] = pot, lo, hi
+        t["ratio"] = t["actual"] / t["potential"]
+        t["ratio_lo"] = t["actual"] / t["potential_hi"]
+        t["ratio_hi"] = t["actual"] / t["potential_lo"]
+        t["untapped"] = t["potential"] - t["actual"]
+        if with_s:
+            t["sanction_trade"] = panel.loc[rows, "sanction_trade"].to_numpy(float)
+        tables.append(t)
+        coefs.append(pd.DataFrame({"stage": variant, "term": coef.index, "estimate": coef.values,
+                                   "std_error": se.reindex(coef.index).values}))
+        if variant == "size":
+            notes.extend(pnotes)
+        spec[variant] = {
+            "formula": formula, "fixed_effects": ["year"], "nobs": nobs, "sample_years": list(sample),
+            "requested_years": ys, "vcov": "clustered by pair", "international_only": True,
+            "band_method": f"parametric bootstrap: {n_draws} draws of the coefficients from a normal distribution "
+            "with their pair-clustered covariance, year effects re-solved; 90% percentile interval",
+            "band_level": 0.90, "unit": "USD", "scale": "millions", "source": source,
+            "source_description": COVERAGE_NOTES[source],
+            "gdp": "WDI GDP, current USD (ln of billions)",
+        }
+    table = pd.concat(tables, ignore_index=True)
+    table["verdict"] = [_verdict(r, lo, hi) for r, lo, hi in zip(table["ratio"], table["ratio_lo"], table["ratio_hi"], strict=True)]
+    table = table.sort_values(["variant", "year", "exporter"], key=lambda s: s if s.name != "exporter" else (s != a))
+    table = table.reset_index(drop=True)
+    # gap split against the structural potential
+    gap = None
+    try:
+        s = structural(a, b, years=ys, store=st, source=source, n_draws=n_draws)
+        head = table[table["variant"] == "size"][["exporter", "importer", "year", "actual", "potential"]]
+        g = head.merge(s.table[["exporter", "importer", "year", "potential"]].rename(columns={"potential": "structural"}),
+                       on=["exporter", "importer", "year"]).rename(columns={"potential": "size_based"})
+        with np.errstate(divide="ignore", invalid="ignore"):
+            g["total_log_gap"] = np.log(g["actual"] / g["size_based"])
+            g["world_part"] = np.log(g["structural"] / g["size_based"])
+            g["pair_part"] = np.log(g["actual"] / g["structural"])
+        g["world_part_pct"] = 100 * (np.exp(g["world_part"]) - 1)
+        g["pair_part_pct"] = 100 * (np.exp(g["pair_part"]) - 1)
+        gap = g.reset_index(drop=True)
+        spec["structural"] = s.spec
+    except CoverageError as exc:  # pragma: no cover - structural needs the same data
+        notes.append(f"No gap split: {exc.message}")
+    na, nb = _names(a, b)
+    meaning = (
+        f"Size-based potential: what trade between {na} and {nb} would be if each traded like a typical economy of "
+        "its size (GDP) at this distance, with this geography (border, shared sea, language, colonial ties, "
+        "landlocked). Unlike the structural potential it does not take each country's total trade as given: a "
+        "country whose trade with everyone is depressed (for example by sanctions) falls below it. Variant "
+        "'size' leaves sanctions out of the model; 'size_sanctions' adds a trade-sanctions indicator and "
+        "evaluates it at the pair's actual status. The gap split says how much of the shortfall comes from "
+        "each country trading little with the world (structural vs size-based) and how much from the pair "
+        "trading little with each other (actual vs structural)."
+    )
+    head = table[table["variant"] == "size"]
+    summary = _summary(head, a, b, "size-based")
+    if gap is not None and len(gap):
+        y = int(gap["year"].max())
+        names = {a: na, b: nb}
+        for _, r in gap[gap["year"] == y].iterrows():
+            summary += (
+                f" {names[r['exporter']]} → {names[r['importer']]} {y}: of the log gap {r['total_log_gap']:+.2f}, "
+                f"{r['world_part']:+.2f} because the two trade {'little' if r['world_part'] < 0 else 'much'} with the "
+                f"world and {r['pair_part']:+.2f} because they trade {'little' if r['pair_part'] < 0 else 'much'} "
+                "with each other."
+            )
+    return Potential(
+        kind="size_based", a=a, b=b, table=table, spec=spec, coefficients=pd.concat(coefs, ignore_index=True),
+        meaning=meaning, summary=summary, gap_split=gap, notes=tuple(notes),
+    )
+
+
+# ---------------------------------- decomposition --------------------------------------------
+
+
+def decompose(
+    a: str,
+    b: str,
+    *,
+    year: int | None = None,
+    store=None,
+    source: Source = "baci",
+    n_draws: int = DEFAULT_DRAWS,
+) -> GapDecomposition:
+    """The pair's normal trade cost decomposed into factors, relative to the average pair, plus its residual.
+
+    Each factor's contribution is ``b_k × (z_pair,k − mean_k)`` in log points of trade, where ``b_k``
+    is the stage-2 coefficient (stage 1 for sanctions) and ``mean_k`` the unweighted mean over all
+    international pairs of the stage-2 sample ("the average pair"; for sanctions, over pairs in
+    that year).  ``pct_of_trade = 100·(exp(log points) − 1)``.  The ``pair_residual`` row is the pair's
+    own effect relative to its normal one: ``ln(actual / normal)`` summed over the sample years.
+
+    Parameters
+    ----------
+    a, b : str
+    year : int, optional
+        Default: latest year of the source's coverage.
+    store, source, n_draws
+        As for :func:`structural`.
+
+    Returns
+    -------
+    GapDecomposition
+    """
+    _check_source(source, "decompose")
+    a, b = _iso(a), _iso(b)
+    if a == b:
+        raise InputError(f"A pair needs two different countries. Got {a} twice.", hint="Pass two countries.")
+    ys = _years_arg(year, source)
+    if len(ys) != 1:
+        raise InputError(f"decompose takes one year. Got {ys}.", hint="Pass year=2019.")
+    st = _store(store)
+    anchors = _anchors(ys, source)
+    model, notes = _structural_model(st, source, anchors, n_draws)
+    _check_pair_data(model.flows, a, b, ys, source)
+    pairs = model.pairs
+    intl = pairs[pairs["exporter"] != pairs["importer"]]
+    rows = []
+    for ex, im in ((a, b), (b, a)):
+        p = pairs[(pairs["exporter"] == ex) & (pairs["importer"] == im)]
+        if p.empty:
+            raise CoverageError(f"The pair {ex}→{im} is not in the estimation panel for {anchors}.",
+                                hint="Check that both countries trade in these years and have distance data.")
+        p = p.iloc[0]
+        for k, coef in model.coef.items():
+            ref = float(intl[k].mean())
+            val = float(p[k])
+            lp = float(coef) * (val - ref)
+            rows.append({"exporter": ex, "importer": im, "factor": k, "label": LABELS.get(k, k), "value": val,
+                         "reference_value": ref, "coefficient": float(coef), "log_points": lp})
+        for k, coef in model.stage1_coef.items():
+            r = model.stage1.rows
+            yr = max(y for y in anchors if y <= ys[0]) if any(y <= ys[0] for y in anchors) else anchors[-1]
+            cur = r[(r["year"] == yr)]
+            ref = float(cur[k].mean())
+            row = cur[(cur["exporter"] == ex) & (cur["importer"] == im)]
+            val = float(row[k].iloc[0]) if len(row) else 0.0
+            rows.append({"exporter": ex, "importer": im, "factor": k, "label": LABELS.get(k, k), "value": val,
+                         "reference_value": ref, "coefficient": float(coef), "log_points": float(coef) * (val - ref)})
+        ratio = float(p["pair_ratio"])
+        rows.append({"exporter": ex, "importer": im, "factor": "pair_residual", "label": LABELS["pair_residual"],
+                     "value": ratio, "reference_value": 1.0, "coefficient": np.nan,
+                     "log_points": float(np.log(ratio)) if ratio > 0 else -np.inf})
+    table = pd.DataFrame(rows)
+    table["pct_of_trade"] = 100 * (np.exp(table["log_points"]) - 1)
+    reference = (
+        "the average pair: unweighted mean of each trade-cost variable over all international pairs of the "
+        f"estimation sample ({len(intl):,} pairs, years {list(anchors)}); the pair residual is relative to the "
+        "pair's own normal trade cost"
+    )
+    return GapDecomposition(a=a, b=b, year=ys[0], reference=reference, table=table,
+                            spec=_spec_dict(model, ys, anchors, notes), notes=tuple(notes))
+
+
+# ---------------------------------- untapped ranking -----------------------------------------
+
+
+def untapped(
+    country: str,
+    *,
+    year: int | None = None,
+    top: int = 20,
+    store=None,
+    source: Source = "baci",
+    n_draws: int = DEFAULT_DRAWS,
+) -> UntappedRanking:
+    """Partners with the largest untapped structural potential (potential − actual, both directions).
+
+    Parameters
+    ----------
+    country : str
+    year : int, optional
+        Default: latest year of the source's coverage.
+    top : int
+        Number of partners (≥ 1).
+    store, source, n_draws
+        As for :func:`structural`.
+
+    Returns
+    -------
+    UntappedRanking
+    """
+    _check_source(source, "untapped")
+    if not isinstance(top, (int, np.integer)) or isinstance(top, bool) or top < 1:
+        raise InputError(f"The 'top' parameter of untapped must be a positive integer. Got {top!r} instead.",
+                         hint="Use e.g. top=20.")
+    c = _iso(country)
+    ys = _years_arg(year, source)
+    if len(ys) != 1:
+        raise InputError(f"untapped takes one year. Got {ys}.", hint="Pass year=2019.")
+    st = _store(store)
+    anchors = _anchors(ys, source)
+    model, notes = _structural_model(st, source, anchors, n_draws)
+    _check_pair_data(model.flows, c, c, ys, source)
+    f = model.flows if ys[0] in anchors else _extra_year_flows(model, st, source, ys[0])
+    f = f[f["year"] == ys[0]]
+    ex = f[f["exporter"] == c].set_index("importer")[["actual", "potential"]].add_prefix("exports_")
+    im = f[f["importer"] == c].set_index("exporter")[["actual", "potential"]].add_prefix("imports_")
+    t = ex.join(im, how="outer").fillna(0.0)
+    t.index.name = "partner"
+    t = t.reset_index()
+    t["actual"] = t["exports_actual"] + t["imports_actual"]
+    t["potential"] = t["exports_potential"] + t["imports_potential"]
+    t["untapped"] = t["potential"] - t["actual"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t["ratio"] = t["actual"] / t["potential"]
+    t = t[t["potential"] > 0].sort_values("untapped", ascending=False).head(int(top)).reset_index(drop=True)
+    from tradegap.countries import country_name
+
+    def _nm(x: str) -> str:
+        try:
+            return country_name(x)
+        except Exception:  # noqa: BLE001 - names are cosmetic
+            return x
+
+    t.insert(0, "rank", np.arange(1, len(t) + 1))
+    t.insert(2, "partner_name", [_nm(x) for x in t["partner"]])
+    notes = list(notes) + [
+        "Untapped = structural potential − actual trade, exports and imports together, USD millions; "
+        "ratio = actual / potential (below 1: room to grow given each country's total trade)."
+    ]
+    return UntappedRanking(country=c, year=ys[0], table=t, spec=_spec_dict(model, ys, anchors, []), notes=tuple(notes))
+
+
+def clear_cache() -> None:
+    """Forget the cached panels and models (e.g. after ingesting new data into the store)."""
+    with _LOCK:
+        _CACHE.clear()
