@@ -297,6 +297,7 @@ def solve(
         price = np.ones(n)
         full = cond
         change = np.inf
+        damp = 1.0
         outer = 0
         while outer < max_iter:
             outer += 1
@@ -310,8 +311,12 @@ def solve(
                 )
             full = solve_mr(t1, Y1 / Y1.sum(), E1 / E1.sum(), ref, tol=tol, init=full)
             new = ((Y1.sum() / Y.sum()) * full.omr_pow / base.omr_pow) ** (1.0 / sigma)
-            change = float(np.max(np.abs(np.log(new) - np.log(price))))
-            price = new
+            prev, change = change, float(np.max(np.abs(np.log(new) - np.log(price))))
+            if not np.isfinite(change):
+                raise ConvergenceError("The full endowment GE diverged (non-finite factory-gate prices).", hint=_HINT)
+            if change > prev:  # oscillation or divergence: damp the update
+                damp = max(0.5 * damp, 0.05)
+            price = price ** (1.0 - damp) * new**damp
             if progress is not None:
                 progress(outer, change)
             if change < tol:
