@@ -53,7 +53,9 @@ LABELS: dict[str, str] = {
     "ln_gdp_d": "importer GDP",
     "landlocked_o": "exporter landlocked",
     "landlocked_d": "importer landlocked",
-    "pair_residual": "the pair's own effect vs the normal one (unexplained)",
+    "pair_residual": "the pair's own effect vs the normal one, sample years (unexplained)",
+    "year_deviation": "this year's deviation from the pair's own effect (pair_residual + year_deviation = "
+    "ln(actual / structural potential) in the year)",
 }
 SANCTIONS_COVERAGE = (2013, 2022)
 STEP = 3
@@ -313,12 +315,22 @@ def _direction_rows(frame: pd.DataFrame, a: str, b: str, years: list[int]) -> pd
     return out.sort_values(["year", "exporter"], key=lambda s: s if s.name == "year" else (s != a)).reset_index(drop=True)
 
 
-def _check_pair_data(model_flows: pd.DataFrame, a: str, b: str, years: list[int], source: str) -> None:
+def _check_pair_data(model_flows: pd.DataFrame, a: str, b: str, years: list[int], source: str,
+                     store=None) -> None:
     countries = set(model_flows["exporter"]) | set(model_flows["importer"])
     for c in (a, b):
         if c not in countries:
             from tradegap.countries import country_name
 
+            if store is not None:
+                have = _pair_covariates(store)
+                if c not in set(have["exporter"]):
+                    raise CoverageError(
+                        f"{country_name(c)} ({c}) has no CEPII distance/contiguity data, so no potential can be "
+                        "estimated for it.",
+                        hint=f"Pairs need the pair covariates of the store; {have['exporter'].nunique()} economies "
+                        "have them (ingest pair covariates for this country to include it).",
+                    )
             raise CoverageError(
                 f"{country_name(c)} ({c}) has no trade in source {source!r} in the years used {sorted(set(years))}, "
                 "so no potential can be estimated for it.",
@@ -330,7 +342,7 @@ def _check_pair_data(model_flows: pd.DataFrame, a: str, b: str, years: list[int]
 def _structural_table(a: str, b: str, ys: list[int], store, source: str, n_draws: int):
     anchors = _anchors(ys, source)
     model, notes = _structural_model(store, source, anchors, n_draws)
-    _check_pair_data(model.flows, a, b, ys, source)
+    _check_pair_data(model.flows, a, b, ys, source, store)
     parts = [model.flows[model.flows["year"].isin([y for y in ys if y in anchors])]]
     for y in ys:
         if y not in anchors:
@@ -582,7 +594,7 @@ def size_based(
             notes.append("Variant with sanctions omitted: the sanctions data covers 2013–2022 only.")
             continue
         panel, coef, vcov, se, formula, nobs, pnotes = m
-        _check_pair_data(panel, a, b, ys, source)
+        _check_pair_data(panel, a, b, ys, source, st)
         sel = ((((panel["exporter"] == a) & (panel["importer"] == b)) |
                 ((panel["exporter"] == b) & (panel["importer"] == a))) & panel["year"].isin(ys)).to_numpy()
         rows = np.flatnonzero(sel)
@@ -682,7 +694,9 @@ def decompose(
     is the stage-2 coefficient (stage 1 for sanctions) and ``mean_k`` the unweighted mean over all
     international pairs of the stage-2 sample ("the average pair"; for sanctions, over pairs in
     that year).  ``pct_of_trade = 100·(exp(log points) − 1)``.  The ``pair_residual`` row is the pair's
-    own effect relative to its normal one: ``ln(actual / normal)`` summed over the sample years.
+    own effect relative to its normal one: ``ln(Σ actual / Σ normal)`` over the sample years; the
+    ``year_deviation`` row adds the year's departure from it, so that the two rows sum to
+    ``ln(actual / structural potential)`` in the year.
 
     Parameters
     ----------
@@ -706,9 +720,11 @@ def decompose(
     st = _store(store)
     anchors = _anchors(ys, source)
     model, notes = _structural_model(st, source, anchors, n_draws)
-    _check_pair_data(model.flows, a, b, ys, source)
+    _check_pair_data(model.flows, a, b, ys, source, st)
     pairs = model.pairs
     intl = pairs[pairs["exporter"] != pairs["importer"]]
+    year_flows = model.flows if ys[0] in anchors else _extra_year_flows(model, st, source, ys[0])
+    year_flows = year_flows[year_flows["year"] == ys[0]]
     rows = []
     for ex, im in ((a, b), (b, a)):
         p = pairs[(pairs["exporter"] == ex) & (pairs["importer"] == im)]
@@ -732,9 +748,15 @@ def decompose(
             rows.append({"exporter": ex, "importer": im, "factor": k, "label": LABELS.get(k, k), "value": val,
                          "reference_value": ref, "coefficient": float(coef), "log_points": float(coef) * (val - ref)})
         ratio = float(p["pair_ratio"])
+        pair_lp = float(np.log(ratio)) if ratio > 0 else -np.inf
         rows.append({"exporter": ex, "importer": im, "factor": "pair_residual", "label": LABELS["pair_residual"],
-                     "value": ratio, "reference_value": 1.0, "coefficient": np.nan,
-                     "log_points": float(np.log(ratio)) if ratio > 0 else -np.inf})
+                     "value": ratio, "reference_value": 1.0, "coefficient": np.nan, "log_points": pair_lp})
+        yr_rows = year_flows[(year_flows["exporter"] == ex) & (year_flows["importer"] == im)]
+        if len(yr_rows) and np.isfinite(pair_lp):
+            yr_ratio = float(yr_rows["ratio"].iloc[0])
+            lp = float(np.log(yr_ratio)) - pair_lp if yr_ratio > 0 else -np.inf
+            rows.append({"exporter": ex, "importer": im, "factor": "year_deviation", "label": LABELS["year_deviation"],
+                         "value": yr_ratio, "reference_value": ratio, "coefficient": np.nan, "log_points": lp})
     table = pd.DataFrame(rows)
     table["pct_of_trade"] = 100 * (np.exp(table["log_points"]) - 1)
     reference = (
@@ -785,7 +807,7 @@ def untapped(
     st = _store(store)
     anchors = _anchors(ys, source)
     model, notes = _structural_model(st, source, anchors, n_draws)
-    _check_pair_data(model.flows, c, c, ys, source)
+    _check_pair_data(model.flows, c, c, ys, source, st)
     f = model.flows if ys[0] in anchors else _extra_year_flows(model, st, source, ys[0])
     f = f[f["year"] == ys[0]]
     ex = f[f["exporter"] == c].set_index("importer")[["actual", "potential"]].add_prefix("exports_")
