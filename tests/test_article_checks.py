@@ -163,10 +163,14 @@ def test_unknown_check_name_is_an_input_error():
 
 @pytest.mark.slow
 def test_seed_potential_and_scenarios_full():
-    r = read_file(SEED)
+    r = read_file(SEED, checks=["potential", "potential_size", "scenario"])
     pot = _check(r, "potential", "this index can be increased considerably")
     assert pot.verdict in ("consistent", "higher than data")
     assert "structural potential" in pot.data and math.isfinite(pot.data_value)
+    assert pot.data_year == 2019  # BACI: the latest year with a potential estimate
+    size = _check(r, "potential_size", "this index can be increased considerably")
+    assert size.verdict == "consistent"  # Iran–Russia trade is far below what the two countries' size predicts
+    assert size.data_value > 2
     sc = _check(r, "scenario", "this index can be increased considerably")
     assert sc.verdict == "not checkable" and "scenario hint" in sc.note
     assert "FTA" in sc.data

@@ -14,7 +14,7 @@ from tradegap.cli.app import app
 ARTICLES = Path(__file__).parent / "data" / "articles"
 SEED = ARTICLES / "iran-russia-ties-2022.txt"
 #: The GE scenario and potential checks take tens of seconds; the CLI tests skip them (see the slow test).
-FAST = ["--no-brief", "--skip", "scenario,potential"]
+FAST = ["--no-brief", "--skip", "scenario,potential,potential_size"]
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ check       data                                                   verdict rule 
 value       :func:`tradegap.measure.trade` (IMF DOTS, USD millions) claim / data − 1 within ±10 % → consistent
 growth      the same, year on year                                  within ±3 percentage points
 peer        :func:`tradegap.measure.peers` (ranks, GDP of peers)    see :func:`check_peer`
-potential   :func:`tradegap.potential.structural`                   potential > actual by more than 10 %
+potential   :func:`tradegap.potential.structural` and ``size_based`` potential > actual by more than 10 %
 scenario    :func:`tradegap.ge.pair_scenarios`                      a what-if, never a verdict
 sector      :func:`tradegap.sectors.pair_sectors`                   see :func:`check_sector`
 sanctions   :func:`tradegap.sanctions.cases` / ``indicator``        a case in force that year
@@ -435,31 +435,46 @@ def check_peer(claim: Claim, ctx: CheckContext) -> ClaimCheck:
                       "not checkable: the comparison is not one tradegap can score (shown for reference); " + how)
 
 
-def check_potential(claim: Claim, ctx: CheckContext) -> ClaimCheck:
-    """'Can be increased' vs the structural potential: consistent when potential exceeds actual by > 10 %."""
-    tol = f"potential above actual by more than {POTENTIAL_MARGIN:.0%}"
+_POTENTIAL_MEANING: Final[dict[str, str]] = {
+    "structural": "structural potential (given each country's total trade: do the two trade little with each other?)",
+    "size_based": "size-based potential (GDP and geography: do the two trade little for their size?)",
+}
+
+
+def _check_potential(claim: Claim, ctx: CheckContext, kind: str, check: str) -> ClaimCheck:
+    tol = f"consistent when the potential exceeds actual trade by more than {POTENTIAL_MARGIN:.0%}"
     pair = claim_pair(claim, ctx)
     if pair is None:
-        return _not(claim, "potential", None, "not checkable: no pair for this claim")
-    structural = _component("tradegap.potential", "structural")
-    key = f"potential:{pair[0]}:{pair[1]}"
+        return _not(claim, check, None, "not checkable: no pair for this claim")
+    fn = _component("tradegap.potential", kind)
+    key = f"potential:{kind}:{pair[0]}:{pair[1]}"
     if key not in ctx.cache:
-        ctx.cache[key] = structural(*pair, store=ctx.store)
+        ctx.cache[key] = fn(*pair, store=ctx.store)
     pot = ctx.cache[key]
     ref, how = _ref_year(pair, ctx)
-    year, actual, potential, source = _potential_summary(pot, ref)
+    year, actual, potential, source = _potential_summary(pot, ref, kind)
     if not (math.isfinite(actual) and math.isfinite(potential) and actual > 0):
-        return ClaimCheck(claim, "potential", pair, "", float("nan"), "ratio", source, year, "not checkable", tol,
+        return ClaimCheck(claim, check, pair, "", float("nan"), "ratio", source, year, "not checkable", tol,
                           "not checkable: no actual/potential values for the pair")
     ratio = potential / actual
     verdict: Verdict = "consistent" if ratio > 1 + POTENTIAL_MARGIN else "higher than data"
-    text = (f"structural potential of {_name(pair[0])}–{_name(pair[1])} trade in {year}: {_fmt_musd(potential)} "
-            f"vs actual {_fmt_musd(actual)} (potential/actual {ratio:.2f})")
+    text = (f"{_POTENTIAL_MEANING[kind]} of {_name(pair[0])}–{_name(pair[1])} trade in {year}: "
+            f"{_fmt_musd(potential)} vs actual {_fmt_musd(actual)} (potential/actual {ratio:.2f})")
     note = how if year == ref else f"{how}; latest year with a potential estimate: {year}"
-    return ClaimCheck(claim, "potential", pair, text, ratio, "potential / actual", source, year, verdict, tol, note)
+    return ClaimCheck(claim, check, pair, text, ratio, "potential / actual", source, year, verdict, tol, note)
 
 
-def _potential_summary(pot: Any, year: int | None) -> tuple[int | None, float, float, str]:
+def check_potential(claim: Claim, ctx: CheckContext) -> ClaimCheck:
+    """'Can be increased' vs :func:`tradegap.potential.structural`: consistent when potential > actual by > 10 %."""
+    return _check_potential(claim, ctx, "structural", "potential")
+
+
+def check_potential_size(claim: Claim, ctx: CheckContext) -> ClaimCheck:
+    """'Can be increased' vs :func:`tradegap.potential.size_based` (same rule)."""
+    return _check_potential(claim, ctx, "size_based", "potential_size")
+
+
+def _potential_summary(pot: Any, year: int | None, kind: str = "structural") -> tuple[int | None, float, float, str]:
     """(year, actual, potential, source) from a :class:`tradegap.potential.Potential`, USD millions.
 
     Both directions are summed; the year is ``year`` when the frame has it, else its
@@ -469,17 +484,19 @@ def _potential_summary(pot: Any, year: int | None) -> tuple[int | None, float, f
     for col in ("year", "actual", "potential"):
         if col not in frame.columns:
             raise KeyError(f"Potential.to_frame() has no {col!r} column: {list(frame.columns)}")
+    if "variant" in frame.columns and len(frame):
+        frame = frame.loc[frame["variant"] == frame["variant"].iloc[0]]  # the headline variant
     scale = str(frame["scale"].iloc[0]) if "scale" in frame.columns and len(frame) else getattr(pot, "scale", "millions")
     factor = {"thousands": 1e-3, "units": 1e-6, "millions": 1.0}.get(scale, 1.0)
     by_year = frame.groupby("year", as_index=False)[["actual", "potential"]].sum(min_count=1)
     by_year = by_year.dropna(subset=["actual", "potential"])
     if by_year.empty:
-        return None, float("nan"), float("nan"), "tradegap.potential.structural"
+        return None, float("nan"), float("nan"), f"tradegap.potential.{kind}"
     rows = by_year.loc[by_year["year"] == year] if year is not None else by_year.iloc[0:0]
     row = rows.iloc[-1] if len(rows) else by_year.iloc[-1]
     source = getattr(pot, "source", "baci")
     return (int(row["year"]), float(row["actual"]) * factor, float(row["potential"]) * factor,
-            f"tradegap.potential.structural ({source})")
+            f"tradegap.potential.{kind} ({source})")
 
 
 #: Last complete year of the BACI totals behind the GE baseline (2020 is incomplete in the shipped data).
@@ -727,6 +744,7 @@ CHECKS: Final[dict[str, Callable[[Claim, CheckContext], ClaimCheck]]] = {
     "growth": check_growth,
     "peer": check_peer,
     "potential": check_potential,
+    "potential_size": check_potential_size,
     "scenario": check_scenario,
     "sector": check_sector,
     "sanctions": check_sanctions,
@@ -735,10 +753,11 @@ CHECKS: Final[dict[str, Callable[[Claim, CheckContext], ClaimCheck]]] = {
 }
 #: Extra checks run after the main one: a potential claim saying trade can grow
 #: ("can be increased", "needs to be enhanced") also gets the GE scenario hint.
-FOLLOW_UPS: Final[dict[str, tuple[str, ...]]] = {"potential": ("scenario",)}
+FOLLOW_UPS: Final[dict[str, tuple[str, ...]]] = {"potential": ("potential_size", "scenario")}
 
 _COMPONENT_OF: Final[dict[str, str]] = {
-    "value": "measure", "growth": "measure", "peer": "measure", "potential": "potential", "scenario": "ge",
+    "value": "measure", "growth": "measure", "peer": "measure", "potential": "potential",
+    "potential_size": "potential", "scenario": "ge",
     "sector": "sectors", "sanctions": "sanctions", "contiguity": "store (pairs)", "none": "",
 }
 
@@ -764,7 +783,9 @@ def run_checks(claims: list[Claim], ctx: CheckContext, *, only: Iterable[str] | 
         raise InputError(f"The 'checks' parameter must name checks among {sorted(CHECKS)}. Got {unknown} instead.")
     out: list[ClaimCheck] = []
     for claim in claims:
-        follow = FOLLOW_UPS.get(claim.check, ()) if claim.details.get("increase", True) else ()
+        follow = tuple(
+            f for f in FOLLOW_UPS.get(claim.check, ()) if f != "scenario" or claim.details.get("increase", True)
+        )
         for check in (claim.check, *follow):
             if check not in wanted:
                 out.append(_not(claim, check, claim_pair(claim, ctx), "not checkable: check not run (skipped)"))
