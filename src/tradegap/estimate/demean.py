@@ -135,6 +135,52 @@ def _group_sums(gidx, G, w, X):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True)
+def _pass(gidx, q, w, out, acc, j0, width):  # pragma: no cover - compiled
+    """``acc[g_q(i), j] += w_i * sum_{q2 != q} out[g_q2(i), j]`` for columns ``j0 .. j0+width-1``.
+
+    Specialised (unrolled) for two and three dimensions and one or two columns,
+    the common gravity cases; a generic loop handles the rest.
+    """
+    n, Q = gidx.shape
+    if Q == 2:
+        o1 = 1 - q
+        if width == 2:
+            for i in range(n):
+                gq = gidx[i, q]
+                ga = gidx[i, o1]
+                wi = w[i]
+                acc[gq, j0] += wi * out[ga, j0]
+                acc[gq, j0 + 1] += wi * out[ga, j0 + 1]
+        else:
+            for i in range(n):
+                acc[gidx[i, q], j0] += w[i] * out[gidx[i, o1], j0]
+    elif Q == 3:
+        o1 = 1 if q == 0 else 0
+        o2 = 1 if q == 2 else 2
+        if width == 2:
+            for i in range(n):
+                gq = gidx[i, q]
+                ga = gidx[i, o1]
+                gb = gidx[i, o2]
+                wi = w[i]
+                acc[gq, j0] += wi * (out[ga, j0] + out[gb, j0])
+                acc[gq, j0 + 1] += wi * (out[ga, j0 + 1] + out[gb, j0 + 1])
+        else:
+            for i in range(n):
+                acc[gidx[i, q], j0] += w[i] * (out[gidx[i, o1], j0] + out[gidx[i, o2], j0])
+    else:
+        for i in range(n):
+            gq = gidx[i, q]
+            wi = w[i]
+            for j in range(j0, j0 + width):
+                t = 0.0
+                for q2 in range(Q):
+                    if q2 != q:
+                        t += out[gidx[i, q2], j]
+                acc[gq, j] += wi * t
+
+
+@nb.njit(cache=True)
 def _sweep(gidx, starts, w, sw, wx, alpha, out, acc):  # pragma: no cover - compiled
     """One Gauss–Seidel pass over all dimensions: ``out = F(alpha)``."""
     n, Q = gidx.shape
@@ -150,15 +196,11 @@ def _sweep(gidx, starts, w, sw, wx, alpha, out, acc):  # pragma: no cover - comp
             for j in range(p):
                 acc[g, j] = 0.0
         if Q > 1:
-            for i in range(n):
-                gq = gidx[i, q]
-                wi = w[i]
-                for j in range(p):
-                    s = 0.0
-                    for q2 in range(Q):
-                        if q2 != q:
-                            s += out[gidx[i, q2], j]
-                    acc[gq, j] += wi * s
+            j0 = 0
+            while j0 < p:
+                width = 2 if p - j0 >= 2 else 1
+                _pass(gidx, q, w, out, acc, j0, width)
+                j0 += width
         for g in range(s0, s1):
             inv = 1.0 / sw[g]
             for j in range(p):

@@ -154,7 +154,7 @@ def relu_separation(
     u = boundary.astype(np.float64)
     alpha = None
     for _ in range(maxiter):
-        uhat, alpha = _wls_fitted(u, X, fe, w, alpha, 1e-12)
+        uhat, alpha = _wls_fitted(u, X, fe, w, alpha, 1e-9)
         within = (uhat > -0.1 * tol) & (uhat < tol)
         uhat = np.where(interior | within, 0.0, uhat)
         if (uhat >= 0).all():
@@ -233,7 +233,7 @@ def find_collinear(
         return drop
     orig = np.einsum("ij,i,ij->j", X, w, X)
     if fe is not None and fe.n_dims:
-        alpha, _, _ = solve_alpha(X, fe, w, tol=1e-12, maxiter=100_000)
+        alpha, _, _ = solve_alpha(X, fe, w, tol=1e-9, maxiter=100_000)
         Xt = residualize(X, fe, alpha)
     else:
         Xt = X
@@ -259,6 +259,10 @@ def find_collinear(
 
 
 # --------------------------------------------------------------------------- IRLS
+
+_INNER_START = 1e-3
+_INNER_FACTOR = 0.1
+_JUMP = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -350,7 +354,7 @@ def fit_poisson(
     eta = np.log(mu)
     last = poisson_deviance(y, mu, w_u)
     alpha = np.zeros((G, 1 + k))
-    inner = max(fixef_tol, 1e-4)
+    inner = max(fixef_tol, _INNER_START)
     total_sweeps = 0
     converged = False
     beta = np.zeros(k)
@@ -424,7 +428,9 @@ def fit_poisson(
                 break
             inner = fixef_tol
         else:
-            inner = max(fixef_tol, min(inner, 0.1 * crit))
+            inner = max(fixef_tol, min(inner, _INNER_FACTOR * crit))
+            if crit < _JUMP * np.sqrt(tol):
+                inner = fixef_tol
     if not converged:
         raise ConvergenceError(
             f"IRLS did not converge in {maxiter} iterations (last relative deviance change "
