@@ -307,3 +307,53 @@ def test_kill_mid_ingest_leaves_store_unchanged(reader, tmp_db, tmp_path, where)
         rep = s.ingest("mysrc", [tmp_path / "big.csv"])
         assert rep.rows_added == 40_000
     assert len(snapshot(tmp_db)[0]) == 40_003
+
+
+# ----------------------------------------------------------------------------- with the real readers
+WDI = (
+    "iso3_code,year,gdp,population\n"
+    "IRN,2019,583500000000,82913893\n"
+    "RUS,2019,1693114000000,144406261\n"
+)
+DOTS_LONG = (
+    "reporter,partner,flow,indicator,year,value_musd,estimated\n"
+    'Russian Federation,"Iran, Islamic Rep. of",export,"Exports, FOB to Partner Countries",2019,1196.91531,False\n'
+    'Russian Federation,"Iran, Islamic Rep. of",import,"Imports, CIF from Partner Countries",2019,385.715205,False\n'
+    'Russian Federation,"Iran, Islamic Rep. of",import,"Imports, CIF from Partner Countries",2019,385.715205,False\n'
+)
+
+
+def test_covariates_stored_beside_flows(tmp_db, tmp_path):
+    f = tmp_path / "wdi.csv"
+    f.write_text(WDI)
+    with Store(tmp_db) as s:
+        embedded_wdi = s.country_year()
+        assert len(embedded_wdi) > 1000  # nothing stored yet: the embedded WDI
+        rep = s.ingest("wdi", [f])
+        assert (rep.rows_added, rep.files[0].kind) == (2, "country_year")
+        cy = s.country_year()
+        assert cy[["iso3", "year"]].values.tolist() == [["IRN", 2019], ["RUS", 2019]]
+        assert cy.set_index("iso3").loc["RUS", "population"] == 144406261
+        ds = s.datasets()
+        assert ds.loc[(ds["dataset"] == "wdi") & (ds["origin"] == "store"), "kind"].item() == "country_year"
+        g = tmp_path / "wdi2.csv"
+        g.write_text(WDI.replace("82913893", "83000000"))
+        with pytest.raises(StoreError, match="--replace"):
+            s.ingest("wdi", [g])
+        s.ingest("wdi", [g], replace=True)
+        assert s.country_year().set_index("iso3").loc["IRN", "population"] == 83000000
+        assert len(s.country_year()) == 2
+
+
+def test_reader_warnings_become_notes(tmp_db, tmp_path):
+    from tradegap.errors import DroppedObservationsWarning
+
+    f = tmp_path / "dots.csv"
+    f.write_text(DOTS_LONG)
+    with Store(tmp_db) as s, pytest.warns(DroppedObservationsWarning, match="duplicate"):
+        rep = s.ingest("dots", [f])
+    assert "duplicate" in rep.files[0].note
+    with Store(tmp_db) as s:
+        df = s.flows("dots")
+    assert df.set_index("exporter").loc["RUS", "basis"] == "exporter_fob"
+    assert round(df.set_index("exporter").loc["RUS", "value"], 1) == 1196.9

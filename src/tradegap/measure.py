@@ -87,16 +87,23 @@ def _totals(df: pd.DataFrame) -> pd.DataFrame:
     Uses the rows with ``product == ""`` (total trade) where a source has them,
     otherwise sums the product rows.
     """
+    cols = ["exporter", "importer", "year", "value_musd", "basis"]
+    if df.empty:
+        return pd.DataFrame(columns=cols)
     df = df.copy()
     df["value_musd"] = _to_out_scale(df)
-    prod = df["product"].fillna("").astype(str)
-    totals = df.loc[prod == ""]
-    if totals.empty and not df.empty:
-        totals = (
-            df.groupby(["exporter", "importer", "year"], as_index=False)
-            .agg(value_musd=("value_musd", "sum"), basis=("basis", lambda b: "+".join(sorted(set(map(str, b))))))
+    is_total = df["product"].fillna("").astype(str) == ""
+    totals = df.loc[is_total, cols]
+    products = df.loc[~is_total]
+    if not products.empty:
+        summed = products.groupby(["exporter", "importer", "year"], as_index=False).agg(
+            value_musd=("value_musd", "sum"), basis=("basis", lambda b: "+".join(sorted(set(map(str, b)))))
         )
-    return totals[["exporter", "importer", "year", "value_musd", "basis"]].reset_index(drop=True)
+        # a reported total wins; product rows are summed only where no total exists
+        have = pd.MultiIndex.from_frame(totals[["exporter", "importer", "year"]])
+        keep = ~pd.MultiIndex.from_frame(summed[["exporter", "importer", "year"]]).isin(have)
+        totals = pd.concat([totals, summed.loc[keep, cols]], ignore_index=True)
+    return totals.reset_index(drop=True)
 
 
 @dataclass(frozen=True)

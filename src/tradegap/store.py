@@ -41,6 +41,7 @@ import logging
 import os
 import re
 import time
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -769,9 +770,10 @@ class Store:
         Returns
         -------
         pd.DataFrame
-            Columns ``dataset, kind, origin (store|embedded), used, years, countries, rows,
-            unit, scale, files``.  ``used`` says whether queries use it (an embedded flow
-            dataset is shadowed by stored rows of the same source).
+            Columns ``dataset, kind, origin (store|embedded), years, countries, rows, unit,
+            scale, used, note``.  ``used`` says whether queries use it (an embedded flow
+            dataset is shadowed by stored rows of the same source); ``note`` says why
+            not, or how many files were ingested.
         """
         rows: list[dict[str, Any]] = []
         stored_flows = set()
@@ -814,8 +816,17 @@ class Store:
                 log.warning("embedded dataset %s could not be loaded: %s", name, exc)
                 continue
             rows.append(self._describe_embedded(name, df, stored_flows))
-        cols = ["dataset", "kind", "origin", "used", "years", "countries", "rows", "unit", "scale", "files"]
-        return pd.DataFrame(rows, columns=cols)
+        for r in rows:
+            files = r.pop("files", None)
+            if r["origin"] == "store":
+                r["note"] = f"{files} file(s) ingested"
+            else:
+                r["note"] = "" if r["used"] else "shadowed by the store's rows"
+        cols = ["dataset", "kind", "origin", "years", "countries", "rows", "unit", "scale", "used", "note"]
+        out = pd.DataFrame(rows, columns=cols)
+        out["countries"] = out["countries"].astype("Int64")
+        out["rows"] = out["rows"].astype("int64")
+        return out
 
     @staticmethod
     def _describe_embedded(name: str, df: pd.DataFrame, stored_flows: set[str]) -> dict[str, Any]:
@@ -909,6 +920,7 @@ class Store:
             if progress is not None:
                 progress(IngestProgress(paths[i].name, i, len(paths), rows, state["bytes"], bytes_total, stage))
 
+        self._warnings: list[warnings.WarningMessage] = []
         self._sql("BEGIN TRANSACTION", table="flows")
         try:
             report = self._ingest_in_transaction(
@@ -917,6 +929,7 @@ class Store:
             )
             self._commit()
         except BaseException:
+            self._warnings = []
             try:
                 con.execute("ROLLBACK")
             except duckdb.Error:  # pragma: no cover - connection already aborted
@@ -928,6 +941,9 @@ class Store:
                     con.execute(f"DROP TABLE IF EXISTS {t}")
                 except duckdb.Error:  # pragma: no cover
                     pass
+        for w in self._warnings:  # the readers' warnings, for the caller (the CLI prints them)
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        self._warnings = []
         return IngestReport(
             path=self.path, source=source, files=report[0], rows_added=report[1], rows_replaced=report[2],
             seconds=time.perf_counter() - t0,
@@ -1024,6 +1040,25 @@ class Store:
             tell(n)
             return "flows"
         self._row_label[ingest_id] = "record"
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            kind = self._stage_chunks(source, path, ingest_id, mapping=mapping, chunksize=chunksize, tell=tell)
+        notes = list(dict.fromkeys(str(w.message) for w in caught))
+        if notes:
+            self._notes[ingest_id] = "; ".join(notes)
+        self._warnings.extend(caught)  # re-emitted after the commit
+        return kind
+
+    def _stage_chunks(
+        self,
+        source: str,
+        path: Path,
+        ingest_id: int,
+        *,
+        mapping: dict[str, str] | None,
+        chunksize: int,
+        tell: Callable[[int], None],
+    ) -> str:
         kind: str | None = None
         rows = 0
         empty = True
@@ -1429,7 +1464,8 @@ class Store:
             table="_tg_stage",
         ).set_index("ingest_id")
         cov_cov = self._frame(
-            """SELECT ingest_id, count(*) AS n, min(year) AS y0, max(year) AS y1, count(DISTINCT a) AS c
+            """SELECT ingest_id, count(DISTINCT (a, b, year)) AS n, min(year) AS y0, max(year) AS y1,
+                      count(DISTINCT a) AS c
                FROM _tg_cov GROUP BY ingest_id""",
             table="_tg_cov",
         ).set_index("ingest_id")
@@ -1454,8 +1490,7 @@ class Store:
                  rows_replaced if k == 0 else 0, now],
                 table="ingests",
             )
-            if kind == "flows":
-                total += n
+            total += n
             notes = [self._notes.get(ingest_id, "")]
             if rows_replaced and k == 0:
                 notes.append(f"replaced {rows_replaced:,} stored rows")

@@ -8,6 +8,7 @@ and hint on stderr with exit code 2, never a traceback.
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Optional
@@ -113,9 +114,13 @@ def ingest_cmd(
                              "skip": f"skipping {ev.file}"}.get(ev.stage, ev.stage)
                     bar.update(task, completed=ev.bytes_done, description=label, rows=ev.rows)
 
-                report = store.ingest(source, files, mapping=cmap, replace=replace, progress=tick)
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    report = store.ingest(source, files, mapping=cmap, replace=replace, progress=tick)
         finally:
             store.close()
+    for w in dict.fromkeys(str(w.message) for w in caught):
+        err_console.print(f"[yellow]Warning:[/] {w}", highlight=False, soft_wrap=True)
     caption = (
         f"{report.rows_added:,} rows added"
         + (f", {report.rows_replaced:,} replaced" if report.rows_replaced else "")
@@ -144,6 +149,8 @@ def datasets_cmd(db: Optional[Path] = DB_OPTION, fmt: OutputFormat = FORMAT_OPTI
             frame = store.datasets()
         finally:
             store.close()
+    if fmt is OutputFormat.table:  # presentation only: hide columns with nothing in them
+        frame = frame.loc[:, [c for c in frame.columns if frame[c].astype("string").fillna("").ne("").any()]]
     render(frame, fmt, title="Datasets", caption=f"store: {store.path}")
 
 
@@ -227,10 +234,17 @@ def peers_cmd(
             result = peers(country, partner, year=year, source=source, store=store, n=n)
         finally:
             store.close()
+    shown = result
     if fmt is OutputFormat.table:
         console.print(result.headline, highlight=False, soft_wrap=True)
+        # presentation only: mark the partner's row and keep the table narrow
+        frame = result.to_frame()
+        frame["name"] = [f"▶ {n}" if p else n for n, p in zip(frame["name"], frame["is_partner"], strict=True)]
+        shown = frame.drop(columns=["is_partner"]).rename(
+            columns={"gdp_busd": "GDP $bn", "population_m": "pop. m"}
+        )
     render(
-        result,
+        shown,
         fmt,
         title=f"{result.country}'s partners closest to {result.partner} in {year} ({source}), million USD",
         caption="total = exports + imports; ratio = total / the pair's total; GDP current USD bn; population m",
