@@ -219,3 +219,16 @@ def test_lookups_are_fast():
     out = c.to_iso3_many(values)
     assert time.perf_counter() - t0 < 1.0
     assert out["643"] == "RUS"
+
+
+def test_gazetteer_leaves_out_misleading_words():
+    surfaces = set(c.gazetteer()["surface"])
+    for word in ("Persian", "Pole", "Kiwi", "Korean", "Congolese", "Dominican"):
+        assert word not in surfaces, word
+
+
+def test_na_placeholders_are_not_namibia():
+    for v in ("N/A", "n/a", "", " "):
+        with pytest.raises(UnknownCountryError):
+            c.to_iso3(v)
+    assert c.to_iso3("NA") == "NAM"  # the bare ISO2 code still is

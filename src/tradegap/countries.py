@@ -328,7 +328,8 @@ _CEPII_CODES: Final[dict[str, str]] = {"YUG": "SCG", "ROM": "ROU", "ZAR": "COD",
 
 # --------------------------------------------------------------------------------------
 # Demonyms / adjectives (gazetteer kind "demonym"). Ambiguous ones are left out on purpose
-# (Korean, Congolese, Dominican, Guinean-Bissau forms, Samoan, Virgin Islander...).
+# (Korean, Congolese, Dominican, Samoan, Virgin Islander...), as are words with a common
+# other sense ("Persian" as in Persian Gulf, "Pole", "Kiwi").
 # --------------------------------------------------------------------------------------
 _DEMONYMS: Final[dict[str, tuple[str, ...]]] = {
     "AFG": ("Afghan",), "ALB": ("Albanian",), "DZA": ("Algerian",), "AND": ("Andorran",),
@@ -352,7 +353,7 @@ _DEMONYMS: Final[dict[str, tuple[str, ...]]] = {
     "DEU": ("German",), "GHA": ("Ghanaian",), "GRC": ("Greek",), "GRD": ("Grenadian",),
     "GTM": ("Guatemalan",), "GIN": ("Guinean",), "GUY": ("Guyanese",), "HTI": ("Haitian",),
     "HND": ("Honduran",), "HUN": ("Hungarian",), "ISL": ("Icelandic", "Icelander"),
-    "IND": ("Indian",), "IDN": ("Indonesian",), "IRN": ("Iranian", "Persian"),
+    "IND": ("Indian",), "IDN": ("Indonesian",), "IRN": ("Iranian",),
     "IRQ": ("Iraqi",), "IRL": ("Irish",), "ISR": ("Israeli",), "ITA": ("Italian",),
     "JAM": ("Jamaican",), "JPN": ("Japanese",), "JOR": ("Jordanian",),
     "KAZ": ("Kazakh", "Kazakhstani"), "KEN": ("Kenyan",), "KIR": ("I-Kiribati",),
@@ -366,13 +367,13 @@ _DEMONYMS: Final[dict[str, tuple[str, ...]]] = {
     "MDA": ("Moldovan",), "MCO": ("Monegasque",), "MNG": ("Mongolian",),
     "MNE": ("Montenegrin",), "MAR": ("Moroccan",), "MOZ": ("Mozambican",),
     "MMR": ("Burmese", "Myanmarese"), "NAM": ("Namibian",), "NRU": ("Nauruan",),
-    "NPL": ("Nepali", "Nepalese"), "NLD": ("Dutch",), "NZL": ("New Zealander", "Kiwi"),
+    "NPL": ("Nepali", "Nepalese"), "NLD": ("Dutch",), "NZL": ("New Zealander",),
     "NIC": ("Nicaraguan",), "NER": ("Nigerien",), "NGA": ("Nigerian",),
     "PRK": ("North Korean",), "MKD": ("Macedonian", "North Macedonian"),
     "NOR": ("Norwegian",), "OMN": ("Omani",), "PAK": ("Pakistani",), "PLW": ("Palauan",),
     "PSE": ("Palestinian",), "PAN": ("Panamanian",), "PNG": ("Papua New Guinean",),
     "PRY": ("Paraguayan",), "PER": ("Peruvian",), "PHL": ("Filipino", "Philippine"),
-    "POL": ("Polish", "Pole"), "PRT": ("Portuguese",), "QAT": ("Qatari",),
+    "POL": ("Polish",), "PRT": ("Portuguese",), "QAT": ("Qatari",),
     "ROU": ("Romanian",), "RUS": ("Russian",), "RWA": ("Rwandan",),
     "LCA": ("Saint Lucian",), "VCT": ("Vincentian",), "SMR": ("Sammarinese",),
     "STP": ("Santomean", "São Toméan"), "SAU": ("Saudi", "Saudi Arabian"),
