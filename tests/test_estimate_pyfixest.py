@@ -155,3 +155,26 @@ def test_collinear_regressor_within_fe_dropped_like_pyfixest(panel):
     ref = pyfixest_fit(fml, df, vcov="hetero")
     assert "origin_size" not in ref.coef().index
     assert_same(ours, ref)
+
+
+def test_separation_simplex_without_fixed_effects():
+    """No fixed effects: pyfixest skips its checks, so the reference is the fit on the cleaned sample."""
+    rng = np.random.default_rng(0)
+    d = pd.DataFrame({"x": rng.normal(size=300)})
+    d["y"] = rng.poisson(np.exp(1 + 0.5 * d.x)).astype(float)
+    zeros = np.flatnonzero(d.y.to_numpy() == 0)[:5]
+    d["s"] = 0.0
+    d.loc[zeros, "s"] = 1.0
+    with pytest.warns(DroppedObservationsWarning, match="5 separation simplex"), pytest.warns(CollinearityWarning):
+        ours = fepois("y ~ x + s", d, separation=("simplex",))
+    assert ours.dropped["separation_simplex"] == 5 and ours.nobs == 295
+    ref = pyfixest_fit("y ~ x", d.drop(index=zeros), vcov="hetero", separation_check=())
+    assert_same(ours, ref)
+
+
+def test_docstring_example_runs():
+    import doctest
+
+    import tradegap.estimate.api as api
+
+    assert doctest.testmod(api, raise_on_error=False).failed == 0

@@ -154,7 +154,7 @@ def fepois(
     ...                    "g": ["a", "a", "b", "b", "c", "c"]})
     >>> res = fepois("y ~ x | g", df, separation=("fe",))
     >>> round(float(res.coef["x"]), 4)
-    1.6168
+    1.9443
     """
     if not isinstance(data, pd.DataFrame):
         if hasattr(data, "to_pandas"):
@@ -474,7 +474,7 @@ def _estimate(
                 changed = True
         if "relu" in cfg.separation and (X.shape[1] or fe_codes) and not changed:
             fe_s = from_codes([c[idx] for c in fe_codes], fe_names, fe_levels) if fe_codes else None
-            sep = relu_separation(y[idx], _drop_const(X[idx]), fe_s)
+            sep = relu_separation(y[idx], X[idx], fe_s)
             if sep.any():
                 dropped["separation_relu"] += int(sep.sum())
                 keep[idx[sep]] = False
@@ -522,7 +522,6 @@ def _estimate(
         fixef_maxiter=cfg.fixef_maxiter,
     )
     k = Xs.shape[1]
-    wu = np.ones(idx.size) if ws is None else ws
     if k:
         bread = np.linalg.inv(fit.hessian)
         scores = (fit.irls_w * fit.resid_w)[:, None] * fit.Xt
@@ -536,7 +535,6 @@ def _estimate(
         V = compute_vcov(spec, inp)
     else:
         V = np.zeros((0, 0))
-    del wu
     fitted = np.full(n, np.nan)
     fitted[idx] = fit.mu
     sample = np.zeros(n, dtype=bool)
@@ -566,11 +564,6 @@ def _estimate(
         offset_name=offset_name,
         fixef_values=fixef_values,
     )
-
-
-def _drop_const(X: np.ndarray) -> np.ndarray:
-    """Regressors for the ReLU check (constant columns are absorbed by the fixed effects anyway)."""
-    return X
 
 
 def _fixef_series(fe: FixedEffects, a: np.ndarray) -> dict[str, pd.Series]:

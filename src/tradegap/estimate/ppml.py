@@ -192,12 +192,20 @@ def simplex_separation(y: np.ndarray, X: np.ndarray, *, tol: float = 1e-9) -> np
     if null.shape[1] == 0:
         return out
     Z = (X[boundary] / scale) @ null  # (n0, m)
+    rows = np.flatnonzero(np.abs(Z).max(axis=1) > tol)  # rows with Z_i = 0 cannot be separated this way
+    if rows.size == 0:
+        return out
+    Z = Z[rows]
+    from scipy import sparse
     from scipy.optimize import linprog
 
     n0, m = Z.shape
-    # variables: t (m, free in [-1, 1]), s (n0, in [0, 1]); maximise sum s s.t. s - Z t <= 0, -Z t <= 0
+    # variables: t (m, in [-1, 1]), s (n0, in [0, 1]); maximise sum s  s.t.  s - Z t <= 0  and  -Z t <= 0
     c = np.concatenate([np.zeros(m), -np.ones(n0)])
-    A = np.block([[-Z, np.eye(n0)], [-Z, np.zeros((n0, n0))]])
+    Zs = sparse.csr_matrix(-Z)
+    A = sparse.vstack(
+        [sparse.hstack([Zs, sparse.identity(n0)]), sparse.hstack([Zs, sparse.csr_matrix((n0, n0))])]
+    ).tocsr()
     b = np.zeros(2 * n0)
     bounds = [(-1.0, 1.0)] * m + [(0.0, 1.0)] * n0
     res = linprog(c, A_ub=A, b_ub=b, bounds=bounds, method="highs")
@@ -205,7 +213,7 @@ def simplex_separation(y: np.ndarray, X: np.ndarray, *, tol: float = 1e-9) -> np
         return out
     zt = Z @ res.x[:m]
     sep_b = zt > tol * max(1.0, np.abs(zt).max())
-    out[np.flatnonzero(boundary)[sep_b]] = True
+    out[np.flatnonzero(boundary)[rows[sep_b]]] = True
     return out
 
 
