@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "tradegap.cli.potential_cmds",
     "tradegap.cli.scenario_cmds",
     "tradegap.cli.read_cmds",
+    "tradegap.cli.policy_cmds",
 )
 
 
