@@ -93,3 +93,30 @@ def test_bad_input(mutate, match):
 def test_bad_factor(factor):
     with pytest.raises(InputError, match="'cif_fob' parameter"):
         reconcile(_reports(), cif_fob=factor)
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_C = ["AAA", "BBB", "CCC"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(
+    st.tuples(st.sampled_from(_C), st.sampled_from(_C), st.sampled_from([2018, 2019]),
+              st.sampled_from(["import", "export"]), st.floats(0, 1e6)),
+    max_size=30, unique_by=lambda t: t[:4]))
+def test_reconcile_properties(rows):
+    rows = [r for r in rows if r[0] != r[1]]
+    r = pd.DataFrame(rows, columns=["reporter", "partner", "year", "flow", "value"])
+    out = reconcile(r)
+    # one value per exporter, importer, year
+    assert not out.duplicated(["exporter", "importer", "year"]).any()
+    imports = {(p, rep, y): v for rep, p, y, f, v in rows if f == "import"}
+    exports = {(rep, p, y): v for rep, p, y, f, v in rows if f == "export"}
+    assert len(out) == len(set(imports) | set(exports))
+    for e, i, y, v, b in out[["exporter", "importer", "year", "value", "basis"]].itertuples(index=False):
+        if (e, i, y) in imports:  # the importer's report always wins
+            assert (v, b) == (imports[(e, i, y)], "importer_cif")
+        else:
+            assert (v, b) == (exports[(e, i, y)], "exporter_fob")
