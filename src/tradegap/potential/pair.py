@@ -125,13 +125,14 @@ def _years_arg(years: Any, source: str) -> list[int]:
 
 
 def _anchors(years: list[int], source: str) -> tuple[int, ...]:
-    """Estimation years: every STEP years ending at max(years), 3–4 anchors, within coverage."""
+    """Estimation years: ``max(years)`` and the two anchors STEP and 2·STEP years before it (within coverage).
+
+    The anchors depend on the latest requested year only, so a year's potential is the same whether it is
+    asked alone or within a longer series.
+    """
     lo, hi = COVERAGE[source]
     top = max(years)
-    span = top - min(years)
-    step = max(STEP, int(np.ceil(span / 3)))
-    out = [top - k * step for k in range(4) if top - k * step >= max(lo, min(years) - 2 * step)]
-    out = [y for y in out if y >= lo]
+    out = [y for y in (top - 2 * STEP, top - STEP, top) if y >= lo]
     k = 1
     while len(out) < 3:  # near the start of the coverage: extend forward
         nxt = top + k * STEP
@@ -179,13 +180,13 @@ def _pair_covariates(store) -> pd.DataFrame:
     return p
 
 
-def _sanctions(years: Iterable[int]) -> pd.DataFrame | None:
+def _sanctions(years: Iterable[int], *, partial: bool = False) -> pd.DataFrame | None:
     ys = [int(y) for y in years]
-    if not all(SANCTIONS_COVERAGE[0] <= y <= SANCTIONS_COVERAGE[1] for y in ys):
+    if not partial and not all(SANCTIONS_COVERAGE[0] <= y <= SANCTIONS_COVERAGE[1] for y in ys):
         return None
     from tradegap import sanctions
 
-    ind = sanctions.indicator(years=ys)
+    ind = sanctions.indicator(years=ys, partial=partial)
     return ind[["exporter", "importer", "year", "sanction_trade"]]
 
 
@@ -221,8 +222,8 @@ def _panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFrame, li
     return panel, notes
 
 
-def _attach_sanctions(panel: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame | None:
-    s = _sanctions(years)
+def _attach_sanctions(panel: pd.DataFrame, years: Iterable[int], *, partial: bool = False) -> pd.DataFrame | None:
+    s = _sanctions(years, partial=partial)
     if s is None:
         return None
     out = panel.merge(s, on=["exporter", "importer", "year"], how="left")
@@ -271,8 +272,7 @@ def _extra_year_flows(model: TwoStageResult, store, source: str, year: int) -> p
     s1 = model.stage1
     pol = list(s1.coef.index)
     if pol:
-        ws = _attach_sanctions(panel, [year])
-        panel = ws if ws is not None else panel.assign(**{p: 0.0 for p in pol})
+        panel = _attach_sanctions(panel, [year], partial=True)
     gam = s1.pair.reindex(pd.MultiIndex.from_arrays([panel["exporter"], panel["importer"]])).to_numpy()
     polidx = np.zeros(len(panel))
     for p, b in s1.coef.items():
@@ -348,6 +348,18 @@ def _structural_table(a: str, b: str, ys: list[int], store, source: str, n_draws
         if y not in anchors:
             parts.append(_extra_year_flows(model, store, source, y))
     frame = pd.concat(parts, ignore_index=True)
+    extra = [y for y in ys if y not in anchors]
+    if extra:
+        notes = list(notes) + [
+            f"Years {extra} are outside the estimation sample {list(anchors)}: their potentials hold the pair effects "
+            "and normal trade costs at the sample's estimates, with each year's exporter and importer terms solved "
+            "from that year's data."
+        ]
+        if model.stage1 is not None and len(model.stage1.coef) and min(extra) < SANCTIONS_COVERAGE[0]:
+            notes.append(
+                f"Before {SANCTIONS_COVERAGE[0]} the sanctions indicator lists only the cases still active in "
+                f"{SANCTIONS_COVERAGE[0]} or later (a lower bound)."
+            )
     table = _direction_rows(frame, a, b, ys)
     cols = ["exporter", "importer", "year", "actual", "potential", "potential_lo", "potential_hi", "ratio",
             "ratio_lo", "ratio_hi", "untapped"]
@@ -583,7 +595,7 @@ def size_based(
     ys = _years_arg(years, source)
     st = _store(store)
     anchors = _anchors(ys, source)
-    sample = tuple(sorted(set(anchors) | set(ys)))
+    sample = anchors
     notes: list[str] = []
     tables = []
     coefs = []
@@ -593,25 +605,33 @@ def size_based(
         if m is None:
             notes.append("Variant with sanctions omitted: the sanctions data covers 2013–2022 only.")
             continue
-        panel, coef, vcov, se, formula, nobs, pnotes = m
-        _check_pair_data(panel, a, b, ys, source, st)
-        sel = ((((panel["exporter"] == a) & (panel["importer"] == b)) |
-                ((panel["exporter"] == b) & (panel["importer"] == a))) & panel["year"].isin(ys)).to_numpy()
-        rows = np.flatnonzero(sel)
-        if len(rows) == 0:
-            raise CoverageError(f"No size-based potential for {a}–{b} in {ys}: GDP or distance data is missing.",
-                                hint="Try other years.")
-        pot, lo, hi = _size_predict(panel, coef, vcov, rows, n_draws)
-        t = panel.loc[rows, ["exporter", "importer", "year"]].copy()
-        t["variant"] = variant
-        t["actual"] = panel.loc[rows, "trade"].to_numpy(float)
-        t["potential"], t["potential_lo"], t["potential_hi"] = pot, lo, hi
+        model_panel, coef, vcov, se, formula, nobs, pnotes = m
+        _check_pair_data(model_panel, a, b, ys, source, st)
+        parts = []
+        for y in ys:
+            # each year's own data fixes its year effect (PPML adding-up), coefficients from the model
+            panel, _ = _size_panel(st, source, (y,))
+            if with_s:
+                panel = _attach_sanctions(panel, [y], partial=True)
+            sel = (((panel["exporter"] == a) & (panel["importer"] == b)) |
+                   ((panel["exporter"] == b) & (panel["importer"] == a))).to_numpy()
+            rows = np.flatnonzero(sel)
+            if len(rows) == 0:
+                raise CoverageError(f"No size-based potential for {a}–{b} in {y}: GDP or distance data is missing.",
+                                    hint="Try other years.")
+            pot, lo, hi = _size_predict(panel, coef, vcov, rows, n_draws)
+            t = panel.loc[rows, ["exporter", "importer", "year"]].copy()
+            t["variant"] = variant
+            t["actual"] = panel.loc[rows, "trade"].to_numpy(float)
+            t["potential"], t["potential_lo"], t["potential_hi"] = pot, lo, hi
+            if with_s:
+                t["sanction_trade"] = panel.loc[rows, "sanction_trade"].to_numpy(float)
+            parts.append(t)
+        t = pd.concat(parts, ignore_index=True)
         t["ratio"] = t["actual"] / t["potential"]
         t["ratio_lo"] = t["actual"] / t["potential_hi"]
         t["ratio_hi"] = t["actual"] / t["potential_lo"]
         t["untapped"] = t["potential"] - t["actual"]
-        if with_s:
-            t["sanction_trade"] = panel.loc[rows, "sanction_trade"].to_numpy(float)
         tables.append(t)
         coefs.append(pd.DataFrame({"stage": variant, "term": coef.index, "estimate": coef.values,
                                    "std_error": se.reindex(coef.index).values}))
@@ -626,6 +646,10 @@ def size_based(
             "source_description": COVERAGE_NOTES[source],
             "gdp": "WDI GDP, current USD (ln of billions)",
         }
+    variants_spec = spec
+    spec = dict(variants_spec["size"])
+    spec["variants"] = variants_spec
+    spec["notes"] = list(notes)
     table = pd.concat(tables, ignore_index=True)
     table["verdict"] = [_verdict(r, lo, hi) for r, lo, hi in zip(table["ratio"], table["ratio_lo"], table["ratio_hi"], strict=True)]
     table = table.sort_values(["variant", "year", "exporter"], key=lambda s: s if s.name != "exporter" else (s != a))
@@ -644,7 +668,7 @@ def size_based(
         g["world_part_pct"] = 100 * (np.exp(g["world_part"]) - 1)
         g["pair_part_pct"] = 100 * (np.exp(g["pair_part"]) - 1)
         gap = g.reset_index(drop=True)
-        spec["structural"] = s.spec
+        spec["structural_spec"] = s.spec
     except CoverageError as exc:  # pragma: no cover - structural needs the same data
         notes.append(f"No gap split: {exc.message}")
     na, nb = _names(a, b)
