@@ -357,3 +357,35 @@ def test_reader_warnings_become_notes(tmp_db, tmp_path):
         df = s.flows("dots")
     assert df.set_index("exporter").loc["RUS", "basis"] == "exporter_fob"
     assert round(df.set_index("exporter").loc["RUS", "value"], 1) == 1196.9
+
+
+def test_kill_at_commit_of_baci_fast_path(tmp_db, tmp_path):
+    """The DuckDB-CSV path for official BACI files is inside the same transaction."""
+    folder = tmp_path / "baci"
+    folder.mkdir()
+    (folder / "country_codes_V202401.csv").write_text(
+        "country_code,country_name,country_iso2,country_iso3\n364,Iran,IR,IRN\n643,Russia,RU,RUS\n"
+    )
+    small = folder / "BACI_HS17_Y2018_V202401.csv"
+    small.write_text("t,i,j,k,v,q\n2018,643,364,100110,1.5,1\n")
+    big = folder / "BACI_HS17_Y2019_V202401.csv"
+    pd.DataFrame(
+        {"t": 2019, "i": 643, "j": 364, "k": [f"{k:06d}" for k in range(30_000)], "v": 1.0, "q": "NA"}
+    ).to_csv(big, index=False)
+    with Store(tmp_db) as s:
+        s.ingest("baci", [small])
+    before = snapshot(tmp_db)
+    script = tmp_path / "child.py"
+    script.write_text(
+        "import os, signal, sys\n"
+        "import tradegap.store as store_mod\n"
+        "store_mod.Store._commit = lambda self: os.kill(os.getpid(), signal.SIGKILL)\n"
+        "store_mod.Store(sys.argv[1]).ingest('baci', [sys.argv[2]])\n"
+        "print('survived')\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, str(script), str(tmp_db), str(big)], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
+    )
+    assert proc.returncode == -signal.SIGKILL, proc.stderr
+    assert snapshot(tmp_db) == before
