@@ -456,10 +456,6 @@ def _years(chunk, col, *, path, first_line) -> np.ndarray:
     return arr.astype(np.int64)
 
 
-def _self_flows_mask(exp: np.ndarray, imp: np.ndarray) -> np.ndarray:
-    return exp != imp
-
-
 # ======================================================================================
 # Layout readers (each yields canonical chunks)
 # ======================================================================================
