@@ -214,6 +214,14 @@ def test_ingest_generic_csv_with_map(runner, tmp_path):
         assert sorted(zip(df["exporter"], df["value"], strict=True)) == [("IRN", 3.0), ("RUS", 5.0)]
     res = run(runner, "ingest", "csv", f, "--db", db, "--map", "exporter")
     assert res.exit_code == 2 and "CANONICAL=COLUMN" in res.output
+    before = snapshot(db)
+    g = tmp_path / "names.csv"
+    g.write_text("origin,dest,yr,usd\nRUS,IRN,2018,5\nNarnia,Russia,2018,3\nIran,Atlantis,2018,1\n")
+    res = run(runner, "ingest", "csv", g, "--db", db, "--map", "exporter=origin,importer=dest,year=yr,value=usd")
+    text = " ".join(res.output.split())
+    assert res.exit_code == 2 and "Traceback" not in text
+    assert "Narnia" in text and "Atlantis" in text and "line 3" in text and "Hint:" in text
+    assert snapshot(db) == before
 
 
 BAD_CASES = {

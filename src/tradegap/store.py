@@ -43,7 +43,7 @@ import re
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from tradegap.data.schema import BASES, FLOW_COLUMNS, PAIR_COLUMNS, SCALES
+from tradegap.data.schema import BASES, FLOW_COLUMNS, SCALES
 from tradegap.errors import CoverageError, DataFormatError, InputError, StoreError, UnknownCountryError
 
 __all__ = [
@@ -67,8 +67,6 @@ log = logging.getLogger("tradegap.store")
 
 #: Rows handed to DuckDB per chunk when streaming a file.
 DEFAULT_CHUNKSIZE = 1_000_000
-
-_KEY = ("source", "exporter", "importer", "year", "product")
 
 _SCHEMA_SQL = (
     """CREATE TABLE IF NOT EXISTS ingests (
