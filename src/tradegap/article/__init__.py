@@ -40,7 +40,7 @@ import pandas as pd
 
 from tradegap.article.checks import VERDICTS, CheckContext, ClaimCheck, run_checks
 from tradegap.article.claims import CHECK_OF_KIND, Claim, extract_claims
-from tradegap.article.mentions import Mention, PairScore, find_dateline, find_mentions, mentions_frame, score_pairs
+from tradegap.article.mentions import Mention, PairScore, find_mentions, mentions_frame, score_pairs
 from tradegap.article.text import ArticleText, Sentence, prepare, read_source, split_sentences
 from tradegap.errors import InputError
 

@@ -1,19 +1,22 @@
 """Run tradegap's checks on an article's claims.
 
-Each claim kind has one check (:data:`tradegap.article.claims.CHECK_OF_KIND`):
+Each claim kind has one check (:data:`tradegap.article.claims.CHECK_OF_KIND`);
+the data behind it and the verdict rule (tolerance):
 
-=========== ====================================================== =====================================
-check       data                                                   verdict rule (tolerance)
-=========== ====================================================== =====================================
-value       :func:`tradegap.measure.trade` (IMF DOTS, USD millions) claim / data − 1 within ±10 % → consistent
-growth      the same, year on year                                  within ±3 percentage points
-peer        :func:`tradegap.measure.peers` (ranks, GDP of peers)    see :func:`check_peer`
-potential   :func:`tradegap.potential.structural` and ``size_based`` potential > actual by more than 10 %
-scenario    :func:`tradegap.ge.pair_scenarios`                      a what-if, never a verdict
-sector      :func:`tradegap.sectors.pair_sectors`                   see :func:`check_sector`
-sanctions   :func:`tradegap.sanctions.cases` / ``indicator``        a case in force that year
-contiguity  ``Store.pairs()`` (CEPII ``contig``, ``shared_sea``)    the flag the claim implies is 1
-=========== ====================================================== =====================================
+* ``value`` — :func:`tradegap.measure.trade` (IMF DOTS, USD millions): consistent when
+  claim / data − 1 is within ±10 %; amounts in another currency only with a given rate;
+* ``growth`` — the same data, year on year: within ±3 percentage points;
+* ``peer`` — :func:`tradegap.measure.peers`: ranks ("largest partner"), shares (±1 pp),
+  "the same as X's trade with small countries" (median GDP of the closest peers);
+* ``potential`` / ``potential_size`` — :func:`tradegap.potential.structural` and
+  ``size_based``: "can be increased" is consistent when the potential exceeds actual
+  trade by more than 10 %;
+* ``scenario`` — :func:`tradegap.ge.pair_scenarios`: a what-if shown as a hint, never a verdict;
+* ``sector`` — :func:`tradegap.sectors.pair_sectors`: the sector's share in the pair's
+  trade vs in world trade (±10 %); sectors the data cannot isolate are not checkable;
+* ``sanctions`` — :func:`tradegap.sanctions.cases` and ``indicator``: a case in force that year;
+* ``contiguity`` — ``Store.pairs()`` (CEPII ``contig``, tradegap ``shared_sea``): the flag
+  the claim implies is 1.
 
 Verdicts are ``consistent``, ``higher than data``, ``lower than data``
 (numbers), ``inconsistent`` (yes/no statements the data contradict) and
