@@ -130,3 +130,26 @@ def test_bad_input(store):
         structural("IRN", "Iran", store=store)
     with pytest.raises(InputError, match="'top' parameter"):
         untapped("RUS", year=2019, top=0, store=store)
+
+
+def test_stage1_adding_up_on_baci(store, struct):
+    """PPML adding-up on the BACI estimation sample behind the IRN–RUS potential."""
+    from tradegap.potential.pair import _structural_model
+
+    model, _ = _structural_model(store, "baci", (2013, 2016, 2019), DRAWS)
+    s1 = model.stage1
+    rows = s1.rows.assign(fitted=s1.fitted)[s1.in_sample]
+    for keys in (["exporter", "year"], ["importer", "year"]):
+        g = rows.groupby(keys)[["trade", "fitted"]].sum()
+        assert ((g["fitted"] - g["trade"]).abs() / g["trade"]).max() < 1e-6, keys
+
+
+def test_cross_section_mode(store, struct):
+    cs = structural("IRN", "RUS", years=2019, store=store, mode="cross_section", n_draws=10)
+    assert cs.spec["mode"] == "cross_section" and cs.spec["fixed_effects"] == ["exporter", "importer"]
+    _band_ok(cs.table)
+    panel19 = struct.table[struct.table["year"] == 2019].set_index("exporter")["potential"]
+    ratio = cs.table.set_index("exporter")["potential"] / panel19
+    assert ratio.between(0.5, 2).all()  # the two methods agree on the order of magnitude
+    with pytest.raises(InputError, match="'mode' parameter of structural"):
+        structural("IRN", "RUS", store=store, mode="pooled")

@@ -30,6 +30,7 @@ from tradegap.potential.core import TwoStageResult, _check_literal, _fepois, two
 from tradegap.potential.results import GapDecomposition, Potential, UntappedRanking
 
 Source = Literal["baci", "dots"]
+StructuralMode = Literal["panel", "cross_section"]
 
 #: Years usable for potentials per source (BACI 2020 is incomplete: e.g. IRN–RUS is missing).
 COVERAGE: dict[str, tuple[int, int]] = {"baci": (2000, 2019), "dots": (1990, 2020)}
@@ -422,6 +423,7 @@ def structural(
     store=None,
     source: Source = "baci",
     n_draws: int = DEFAULT_DRAWS,
+    mode: StructuralMode = "panel",
 ) -> Potential:
     """Structural (two-stage) trade potential of a pair, both directions.
 
@@ -438,6 +440,10 @@ def structural(
         is used (flagged in ``spec``).
     n_draws : int
         Bootstrap draws for the 90% band.
+    mode : {"panel", "cross_section"}
+        ``panel`` (default): the two-stage method (pair effects, then projection).  ``cross_section``:
+        one PPML per requested year of trade on trade costs (and sanctions where covered) with exporter and
+        importer effects; potential = fitted flow.  For users with a single year of data.
 
     Returns
     -------
@@ -449,11 +455,14 @@ def structural(
     UnknownCountryError, CoverageError, InputError
     """
     _check_source(source, "structural")
+    _check_literal("mode", mode, StructuralMode, "structural")
     a, b = _iso(a), _iso(b)
     if a == b:
         raise InputError(f"A pair needs two different countries. Got {a} twice.", hint="Pass two countries.")
     ys = _years_arg(years, source)
     st = _store(store)
+    if mode == "cross_section":
+        return _structural_cross_section(a, b, ys, st, source, n_draws)
     model, notes, anchors, table = _structural_table(a, b, ys, st, source, n_draws)
     na, nb = _names(a, b)
     meaning = (
@@ -470,6 +479,59 @@ def structural(
         coefficients=model.coefficients(), meaning=meaning, summary=_summary(table, a, b, "structural"),
         notes=tuple(notes),
     )
+
+
+def _cross_section_model(store, source: str, year: int, n_draws: int) -> tuple[TwoStageResult, list[str]]:
+    key = ("cross_section", source, year, n_draws, _store_key(store))
+    with _LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    panel, notes = _panel(store, source, (year,))
+    notes = list(notes)
+    ws = _attach_sanctions(panel, [year])
+    policy: tuple[str, ...] = ()
+    if ws is not None:
+        panel, policy = ws, ("sanction_trade",)
+    else:
+        notes.append(f"Sanctions are not a regressor: the sanctions data covers {SANCTIONS_COVERAGE[0]}–"
+                     f"{SANCTIONS_COVERAGE[1]}.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = two_stage(panel, costs=STRUCTURAL_COSTS, policy=policy, mode="cross_section", n_draws=n_draws,
+                        level=0.90, seed=0, unit="USD", scale="millions", source=source)
+    with _LOCK:
+        _CACHE[key] = (res, notes)
+    return res, notes
+
+
+def _structural_cross_section(a: str, b: str, ys: list[int], st, source: str, n_draws: int) -> Potential:
+    parts, notes, coefs, specs = [], [], [], {}
+    for y in ys:
+        model, mnotes = _cross_section_model(st, source, y, n_draws)
+        _check_pair_data(model.flows, a, b, [y], source, st)
+        parts.append(_direction_rows(model.flows, a, b, [y]))
+        coefs.append(model.coefficients().assign(year=y))
+        specs[y] = model.spec.to_dict()
+        notes.extend(n for n in mnotes if n not in notes)
+    cols = ["exporter", "importer", "year", "actual", "potential", "potential_lo", "potential_hi", "ratio",
+            "ratio_lo", "ratio_hi", "untapped"]
+    table = pd.concat(parts, ignore_index=True)[cols]
+    table["verdict"] = [_verdict(r, lo, hi) for r, lo, hi in zip(table["ratio"], table["ratio_lo"], table["ratio_hi"], strict=True)]
+    spec = dict(specs[max(ys)])
+    spec["requested_years"] = ys
+    spec["per_year"] = specs
+    spec["notes"] = list(spec.get("notes", [])) + notes
+    spec["source_description"] = COVERAGE_NOTES[source]
+    na, nb = _names(a, b)
+    meaning = (
+        f"Cross-section structural potential: what trade between {na} and {nb} would be in each year if the pair's "
+        "trade cost were what its distance, border, shared sea, language and colonial ties predict, given each "
+        "country's total exports and imports that year (PPML with exporter and importer effects, one year at a "
+        "time; no pair effects)."
+    )
+    return Potential(kind="structural", a=a, b=b, table=table, spec=spec,
+                     coefficients=pd.concat(coefs, ignore_index=True), meaning=meaning,
+                     summary=_summary(table, a, b, "structural (cross-section)"), notes=tuple(notes))
 
 
 # ---------------------------------- size-based -----------------------------------------------
