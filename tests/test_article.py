@@ -272,3 +272,16 @@ def test_encoding_detected_without_declaration():
     art = prepare(text.encode("cp1252"))
     assert art.text == text
     assert art.encoding != "utf-8"
+
+
+def test_direction_follows_the_nearest_verb():
+    text = (
+        "China's exports to the United States fell 12.5% in 2019, while Chinese imports of Russian oil rose 10% "
+        "to $50 billion in 2019. Russia exported wheat to Iran, and total trade reached $2 billion in 2019."
+    )
+    _, _, _, claims = _extract(text)
+    by_trigger = {c.trigger: c.details for c in claims if c.kind in ("amount", "growth")}
+    assert (by_trigger["12.5%"]["exporter"], by_trigger["12.5%"]["importer"]) == ("CHN", "USA")
+    assert (by_trigger["10%"]["exporter"], by_trigger["10%"]["importer"]) == ("RUS", "CHN")
+    assert by_trigger["$50 billion"]["sectors"] == ("energy",)  # oil only: not compared with total trade
+    assert by_trigger["$2 billion"]["direction"] == "total"

@@ -198,3 +198,9 @@ def test_last_year_without_article_date_is_not_checkable():
     assert r.checks[0].verdict == "not checkable" and "no date" in r.checks[0].note
     r = read_article("Trade between Iran and Russia reached $1.6 billion last year.", checks=["value"], year=2020)
     assert r.checks[0].data_year == 2019
+
+
+def test_sector_amount_not_compared_with_total_trade():
+    r = read_article("Chinese imports of Russian oil reached $50 billion in 2019.", checks=["value"])
+    c = _check(r, "value", "$50 billion")
+    assert c.verdict == "not checkable" and "energy only" in c.note

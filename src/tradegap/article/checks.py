@@ -293,6 +293,11 @@ def check_value(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     pair = claim_pair(claim, ctx, strict=True)
     if pair is None:
         return _not(claim, "value", None, "not checkable: the claim names only one country of a pair")
+    if claim.details.get("sectors"):
+        names = ", ".join(s_.replace("_", " ") for s_ in claim.details["sectors"])
+        return _not(claim, "value", pair, (
+            f"not checkable: the amount is for {names} only, and the data hold total goods trade per year "
+            "(sector values only for SITC sections in 2015, see the sector check)"), source=DOTS_SOURCE)
     year, how = _year_for(claim, pair, ctx)
     claimed, conv = _usd_millions(claim, year, ctx)
     if claimed is None:

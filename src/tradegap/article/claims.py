@@ -335,22 +335,48 @@ def _year_near(text: str, pos: int) -> int | None:
     return best[1] if best else None
 
 
+_FLOW_VERB = re.compile(r"\b(export\w*|sold|sells?|supplied|shipped|deliver\w*|import\w*|bought|purchased)\b", re.I)
+_TOTAL_WORDS = re.compile(r"\b(?:total|bilateral|turnover|overall|two-way|volume|trade between)\b", re.I)
+
+
 def _direction(body: str, rel_pos: int, mentions: list[Mention], sent_start: int) -> dict[str, Any]:
-    """Flow direction around an amount: ``{"direction": "a>b"|"total", "exporter", "importer"}``."""
+    """Flow direction of an amount or rate at ``rel_pos`` in the sentence.
+
+    The flow verb nearest before it (else the first after it) decides:
+    "X exported … to Y", "X's exports to Y", "Y imported … from X", "Y's imports of
+    X-ian oil".  "Total", "bilateral", "turnover" just before the number, or no verb
+    that resolves, mean both directions.
+
+    Returns
+    -------
+    ``{"direction": "a>b", "exporter": ..., "importer": ...}`` or ``{"direction": "total"}``
+    """
+    if _TOTAL_WORDS.search(body[max(0, rel_pos - 50) : rel_pos]):
+        return {"direction": "total"}
     local = [(m.start - sent_start, m.iso3) for m in mentions]
-    for m in re.finditer(r"\b(export\w*|sold|supplied|shipped|deliver\w*|import\w*|bought|purchased)\b", body, re.I):
-        verb = m.group(1).lower()
-        before = [c for p, c in local if p < m.start()]
-        after_to = [c for p, c in local if p > m.end() and re.search(r"\b(?:to|into)\s+(?:\w+\s+){0,2}$", body[max(0, p - 25) : p])]
-        after_from = [c for p, c in local if p > m.end() and re.search(r"\bfrom\s+(?:\w+\s+){0,2}$", body[max(0, p - 25) : p])]
-        exporting = verb.startswith(("export", "sold", "supplied", "shipped", "deliver"))
-        if exporting and before and after_to and before[-1] != after_to[0]:
-            return {"direction": "a>b", "exporter": before[-1], "importer": after_to[0]}
-        if not exporting and before and after_from and before[-1] != after_from[0]:
-            return {"direction": "a>b", "exporter": after_from[0], "importer": before[-1]}
-        # "Russian exports to Iran" with the exporter as a demonym right before the verb
-        if exporting and after_to and before:
+    verbs = list(_FLOW_VERB.finditer(body))
+    ordered = sorted((v for v in verbs if v.start() < rel_pos), key=lambda v: -v.start()) + [
+        v for v in verbs if v.start() >= rel_pos
+    ]
+
+    def after(v: re.Match[str], preps: str) -> list[str]:
+        rx = re.compile(rf"\b(?:{preps})\s+(?:\w+\s+){{0,2}}$")
+        return [c for p, c in local if p > v.end() and rx.search(body[max(0, p - 25) : p])]
+
+    for v in ordered:
+        verb = v.group(1).lower()
+        before = [c for p, c in local if p < v.start()]
+        if not before:
             continue
+        exporting = verb.startswith(("export", "sold", "sell", "supplied", "shipped", "deliver"))
+        if exporting:
+            to = after(v, "to|into")
+            if to and before[-1] != to[0]:
+                return {"direction": "a>b", "exporter": before[-1], "importer": to[0]}
+        else:
+            src = after(v, "from|of")
+            if src and before[-1] != src[0]:
+                return {"direction": "a>b", "exporter": src[0], "importer": before[-1]}
     return {"direction": "total"}
 
 
@@ -391,6 +417,8 @@ def extract_claims(text: str, sentences: list[Sentence], mentions: list[Mention]
                 details["relative_year"] = _relative_year(body)
                 details.update(_direction(body, d["start"], sm, s0))
                 details["bilateral"] = bool(BILATERAL.search(body))
+                window = body[max(0, d["start"] - 60) : d["end"] + 40]
+                details["sectors"] = tuple(k for k, rx in SECTOR_WORDS.items() if rx.search(window))
                 add("amount", d["start"], d["end"], details)
             elif trade or econ:
                 add("other_amount", d["start"], d["end"],
