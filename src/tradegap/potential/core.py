@@ -11,7 +11,9 @@ Stage 2
 Potential
     ``potential_ijt = exp(π_it + χ_jt + β'policy_ijt) × exp(α_i + δ_j + z_ij'b)``: the flow
     the pair would have with its actual multilateral terms and policy, but the *normal*
-    trade cost of a pair with its geography and history.  Zero-trade pairs get one too.
+    trade cost of a pair with its geography and history.  Zero-trade pairs get one too: pairs that never
+    trade in the sample have no finite pair effect (they leave stage 1), enter stage 2 with outcome 0
+    (their stage-1 fitted flow), and get the normal trade cost of their covariates.
 
 Normalization
     Fixed effects are identified only up to normalization: (π_it + a_i, χ_jt + b_j,
