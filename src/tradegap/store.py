@@ -794,19 +794,19 @@ class Store:
                 rows.append(dict(dataset=r.source, kind="flows", origin="store", used=True,
                                  years=_years_label(r.y0, r.y1), countries=int(ctry), rows=int(r.n),
                                  unit=r.unit, scale=r.scale, files=int(r.files)))
-            for kind, ccol in (("country_year", "iso3"), ("pairs", "exporter")):
+            for kind, ccol, key in (("country_year", "iso3", "(iso3, year)"), ("pairs", "exporter", "(exporter, importer)")):
                 ycols = "min(year), max(year)" if kind == "country_year" else "NULL, NULL"
-                # kind/ccol come from the fixed tuple above: safe identifiers.
+                # kind/ccol/key come from the fixed tuple above: safe identifiers.
                 cov = self._frame(
-                    f"""SELECT source, {ycols}, count(DISTINCT {ccol}) AS c, count(*) AS n,
+                    f"""SELECT source, {ycols}, count(DISTINCT {ccol}) AS c, count(DISTINCT {key}) AS n,
                                count(DISTINCT ingest_id) AS files
                         FROM {kind} GROUP BY source ORDER BY source""",
                     table=kind,
                 )
-                for r in cov.itertuples(index=False):
-                    rows.append(dict(dataset=r[0], kind=kind, origin="store", used=True,
-                                     years=_years_label(r[1], r[2]), countries=int(r[3]), rows=int(r[5 - 1]),
-                                     unit="", scale="", files=int(r[5])))
+                for source_, y0, y1, c, n, files in cov.itertuples(index=False, name=None):
+                    rows.append(dict(dataset=source_, kind=kind, origin="store", used=True,
+                                     years=_years_label(y0, y1), countries=int(c), rows=int(n),
+                                     unit="", scale="", files=int(files)))
         for name in _embedded_names():
             try:
                 df = _load_embedded(name)
@@ -1041,7 +1041,7 @@ class Store:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             kind = self._stage_chunks(source, path, ingest_id, mapping=mapping, chunksize=chunksize, tell=tell)
-        notes = list(dict.fromkeys(str(w.message) for w in caught))
+        notes = list(dict.fromkeys(str(w.message).rstrip(".") for w in caught))
         if notes:
             self._notes[ingest_id] = "; ".join(notes)
         self._warnings.extend(caught)  # re-emitted after the commit
@@ -1293,7 +1293,13 @@ class Store:
             ("basis", "basis IS NULL OR NOT list_contains(?, basis)",
              f"is not one of {bases}", "Set the flow basis to one of the canonical bases."),
         ]
-        for column, cond, what, hint in checks:
+        # One scan to see whether anything is wrong; the per-column queries only run if so.
+        any_bad = self._scalar(
+            "SELECT count(*) FROM _tg_stage WHERE " + " OR ".join(f"({c})" for _, c, _, _ in checks),
+            [scales, bases],
+            table="_tg_stage",
+        )
+        for column, cond, what, hint in checks if any_bad else []:
             params = [scales] if column == "scale" else [bases] if column == "basis" else None
             bad = self._frame(
                 f"SELECT ingest_id, row_no, {column} AS v, count(*) OVER () AS n FROM _tg_stage "
@@ -1457,7 +1463,8 @@ class Store:
             """SELECT ingest_id, count(*) AS n, min(year) AS y0, max(year) AS y1,
                       (SELECT count(*) FROM (SELECT exporter FROM _tg_stage t WHERE t.ingest_id = s.ingest_id
                                              UNION SELECT importer FROM _tg_stage t WHERE t.ingest_id = s.ingest_id)) AS c,
-                      string_agg(DISTINCT unit, ',') AS unit, string_agg(DISTINCT scale, ',') AS scale
+                      string_agg(DISTINCT unit, ',') AS unit, string_agg(DISTINCT scale, ',') AS scale,
+                      string_agg(DISTINCT source, ',') AS sources
                FROM _tg_stage s GROUP BY ingest_id""",
             table="_tg_stage",
         ).set_index("ingest_id")
@@ -1490,6 +1497,9 @@ class Store:
             )
             total += n
             notes = [self._notes.get(ingest_id, "")]
+            if kind == "flows" and ingest_id in flow_cov.index and flow_cov.loc[ingest_id, "sources"] != source:
+                stored_as = flow_cov.loc[ingest_id, "sources"]
+                notes.append(f"stored as source {stored_as!r} (query it with --source {stored_as})")
             if rows_replaced and k == 0:
                 notes.append(f"replaced {rows_replaced:,} stored rows")
             note = "; ".join(x for x in notes if x)

@@ -60,9 +60,11 @@ def _parse_mapping(items: list[str] | None) -> dict[str, str] | None:
 
 INGEST_HELP = """Load trade or covariate files into the local store (validated, atomic, idempotent).
 
-SOURCE names the file layout: e.g. baci (CEPII BACI t,i,j,k,v,q, with its
-country_codes file beside it), dots (IMF DOTS), comtrade, gravity (CEPII Gravity),
-wdi, csv/parquet/dta (generic, with --map).
+SOURCE names the file layout: baci (CEPII BACI t,i,j,k,v,q with its
+country_codes_V*.csv beside it, or the BACI totals file), dots (IMF DOTS long
+file), imf (IMF DOTS bulk CSV), comtrade (UN Comtrade bulk CSV), gravity (CEPII
+Gravity), unctad (UNCTADstat SITC matrix), wdi (GDP and population), geodist
+(CEPII distances), or csv / parquet / stata for any other file, with --map.
 
 All files are loaded in one transaction: if any row is bad, nothing is loaded and
 the error names the file, row and column. The same file ingested twice is stored
@@ -79,7 +81,9 @@ Examples:
 
 @app.command("ingest", help=INGEST_HELP)
 def ingest_cmd(
-    source: str = typer.Argument(..., help="File layout / dataset id, e.g. baci, dots, comtrade, gravity, wdi, csv."),
+    source: str = typer.Argument(
+        ..., help="File layout: baci, dots, imf, comtrade, gravity, unctad, wdi, geodist, csv, parquet, stata."
+    ),
     files: list[Path] = typer.Argument(..., help="One or more files to load (CSV, CSV.gz, Parquet, Stata .dta)."),
     db: Optional[Path] = DB_OPTION,
     replace: bool = typer.Option(
