@@ -1,0 +1,567 @@
+"""Policy commands: ``sanctions``, ``politics`` and ``sectors``.
+
+Each command parses its options (countries by name or code through
+:func:`tradegap.countries.to_iso3`), calls :mod:`tradegap.sanctions`,
+:mod:`tradegap.politics` or :mod:`tradegap.sectors` and renders the result with
+:func:`tradegap.cli.render.render`.  Notes (coverage, continuity, data limits) are
+printed under the tables in table mode and are part of the payload in JSON mode, so
+``--format json`` stays pure JSON.  A :class:`~tradegap.errors.TradegapError` becomes
+``Error: ...`` / ``Hint: ...`` on stderr with exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import warnings
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any, Optional
+
+import pandas as pd
+import typer
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
+from tradegap.cli.render import console, err_console, render
+from tradegap.errors import InputError, TradegapError
+
+__all__ = ["politics_cmd", "sanctions_cmd", "sectors_cmd"]
+
+
+# --------------------------------------------------------------------------- shared helpers
+
+
+@contextlib.contextmanager
+def _user_errors() -> Iterator[None]:
+    """Turn a TradegapError into ``Error: ...`` / ``Hint: ...`` on stderr and exit code 2."""
+    try:
+        yield
+    except TradegapError as exc:
+        err_console.print(f"[bold red]Error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
+        if exc.hint:
+            err_console.print(f"[yellow]Hint:[/] {escape(exc.hint)}", highlight=False, soft_wrap=True)
+        # SystemExit, not typer.Exit: tradegap.cli.main runs the app with standalone_mode=False, where
+        # click turns typer.Exit into a return value and the process would exit with status 0.
+        sys.exit(2)
+
+
+def _countries(a: str, b: Optional[str]) -> tuple[str, Optional[str]]:
+    """ISO3 codes of the command's countries; both unknown names are reported in one error."""
+    from tradegap.countries import to_iso3, to_iso3_many
+
+    if b is None:
+        return to_iso3(a), None
+    codes = to_iso3_many([a, b])
+    a3, b3 = codes[a], codes[b]
+    if a3 == b3:
+        raise InputError(
+            f"Both countries are {a3} ({a!r} and {b!r}).",
+            hint="Name two different countries, e.g. IRN RUS.",
+        )
+    return a3, b3
+
+
+def _years(text: Optional[str]) -> Optional[list[int]]:
+    """``"2013-2022"`` / ``"2019"`` / ``"2000,2010"`` → sorted list of ints (None = default)."""
+    from tradegap.store import parse_years
+
+    ys = parse_years(text)
+    return None if ys is None else list(ys)
+
+
+def _notes(notes: list[str] | tuple[str, ...]) -> None:
+    """Print notes under a table (table mode only)."""
+    for n in notes:
+        console.print(f"[dim]Note:[/] {escape(n)}", highlight=False, soft_wrap=False)
+
+
+@dataclass(frozen=True)
+class _View:
+    """Render adapter: ``to_frame()`` for table/CSV, ``to_dict()`` (notes included) for JSON."""
+
+    frame: pd.DataFrame = field(repr=False)
+    payload: dict[str, Any] = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.frame.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.payload
+
+
+def _span(years: list[int]) -> str:
+    """``[2010, 2011, 2012]`` → ``"2010–2012"``; non-contiguous years are listed."""
+    if len(years) > 1 and years[-1] - years[0] == len(years) - 1:
+        return f"{years[0]}–{years[-1]}"
+    return ", ".join(map(str, years))
+
+
+def _short(text: Any, width: int = 48) -> str:
+    s = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+# --------------------------------------------------------------------------- sanctions
+
+
+class Scope(str, Enum):
+    """Which sanctions ``tradegap sanctions`` lists."""
+
+    pair = "pair"
+    targets = "targets"
+
+
+SANCTIONS_HELP = """Sanctions between two countries (or naming one): GSDB cases and per-year flags.
+
+Lists the Global Sanctions Data Base (GSDB v3) cases in which one of the two
+countries sanctions the other, directly or through a bloc (UN, EU, G7...), active in
+the years asked; with --scope targets also every case against either country by
+anyone (third-party sanctions, e.g. the US and EU sanctions on Iran, which restrict
+its trade with everyone). With one country: every case naming it as sender or target.
+
+For a pair it also shows, per year, whether a sanction of each type is in force
+between the two: trade (either direction), whether a trade measure restricts
+A→B or B→A exports, financial, arms, military, travel, other, any, and the number of
+cases behind it.
+
+Coverage: the shipped GSDB subset holds the cases active in 2013–2022, so the
+flags are complete only for 2013–2022. Earlier years show as unknown (blank), or
+with --partial as a lower bound (cases that ended before 2013 are missing).
+
+--format csv writes the cases table; --format json writes cases, flags and notes.
+
+\b
+Examples:
+  tradegap sanctions IRN RUS
+  tradegap sanctions Iran Russia --scope targets --years 2014-2020
+  tradegap sanctions IRN --format json
+"""
+
+_FLAG_LABELS = {
+    "sanction_any": "any",
+    "sanction_trade": "trade",
+    "sanction_financial": "financial",
+    "sanction_arms": "arms",
+    "sanction_military": "military",
+    "sanction_travel": "travel",
+    "sanction_other": "other",
+}
+
+
+def _flags_frame(a3: str, b3: str, years: list[int], *, include_un: bool, partial: bool) -> tuple[pd.DataFrame, list[str]]:
+    """Per-year indicator rows for both directions (library: attach + indicator's case counts)."""
+    from tradegap import sanctions
+
+    panel = pd.DataFrame(
+        {
+            "exporter": [a3] * len(years) + [b3] * len(years),
+            "importer": [b3] * len(years) + [a3] * len(years),
+            "year": years + years,
+        }
+    )
+    notes: list[str] = []
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        flags = sanctions.attach(panel, include_un=include_un, before_coverage="known" if partial else "nan")
+    notes += [str(w.message) for w in caught]
+    ind = sanctions.indicator(years=years, include_un=include_un, partial=True)
+    n = ind.set_index(["exporter", "importer", "year"])["n_cases"]
+    idx = pd.MultiIndex.from_frame(flags[["exporter", "importer", "year"]])
+    counts = pd.Series(n.reindex(idx).to_numpy(), index=flags.index).fillna(0)
+    flags["n_cases"] = counts.where(flags["sanction_covered"] | partial)
+    cols = [*sanctions.TYPE_COLUMNS, "n_cases"]
+    flags[cols] = flags[cols].astype("Int64")
+    flags = flags.rename(columns={"sanction_covered": "covered"})
+    flags = flags[["exporter", "importer", "year", "covered", *cols]]
+    return flags.sort_values(["year", "exporter"]).reset_index(drop=True), notes
+
+
+def _flags_display(flags: pd.DataFrame, a3: str, b3: str) -> pd.DataFrame:
+    """One row per year: symmetric flags once, the flow-specific trade flag per direction."""
+
+    def mark(v: Any) -> str:
+        return "?" if pd.isna(v) else ("yes" if int(v) else "")
+
+    ab = flags[flags["exporter"] == a3].set_index("year")
+    ba = flags[flags["exporter"] == b3].set_index("year")
+    out = pd.DataFrame({"year": ab.index.astype(str)})
+    for col in ("sanction_any", "sanction_trade"):
+        out[_FLAG_LABELS[col]] = [mark(v) for v in ab[col]]
+    out[f"trade {a3}→{b3}"] = [mark(v) for v in ab["sanction_trade_flow"]]
+    out[f"trade {b3}→{a3}"] = [mark(v) for v in ba["sanction_trade_flow"]]
+    for col in ("sanction_financial", "sanction_arms", "sanction_military", "sanction_travel", "sanction_other"):
+        out[_FLAG_LABELS[col]] = [mark(v) for v in ab[col]]
+    out["cases"] = ["?" if pd.isna(v) else str(int(v)) for v in ab["n_cases"]]
+    return out
+
+
+@app.command("sanctions", help=SANCTIONS_HELP)
+def sanctions_cmd(
+    a: str = typer.Argument(..., help="Country: name or code (IRN, Iran)."),
+    b: Optional[str] = typer.Argument(None, help="Second country (RUS, Russia); omit to list every case naming A."),
+    years: str = typer.Option(
+        "2013-2022", "--years", "-y", help="One year (2019), a range (2013-2022) or a list (2014,2018)."
+    ),
+    scope: Scope = typer.Option(
+        Scope.pair, "--scope", help="pair: cases between the two; targets: also every case against either of them."
+    ),
+    include_un: bool = typer.Option(
+        True, "--un/--no-un", help="Count UN sanctions as sent by every UN member (GSDB's reading) or leave them out."
+    ),
+    partial: bool = typer.Option(
+        False, "--partial", help="Before 2013, flag the cases known to be active (a lower bound) instead of 'unknown'."
+    ),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    from tradegap import sanctions
+
+    with _user_errors():
+        a3, b3 = _countries(a, b)
+        ys = _years(years)
+        cases = sanctions.cases(a3, b3, scope=scope.value, include_un=include_un)
+        active = [any(lo <= y <= hi for y in ys) for lo, hi in zip(cases["begin"], cases["end"], strict=True)]
+        cases = cases[pd.Series(active, index=cases.index, dtype=bool)].reset_index(drop=True)
+        flags, notes = (
+            _flags_frame(a3, b3, ys, include_un=include_un, partial=partial) if b3 is not None else (None, [])
+        )
+    lo, hi = sanctions.COVERAGE
+    notes = [
+        f"The shipped GSDB v3 subset holds the sanctions cases active in {lo}–{hi}: the flags are complete only"
+        f" for {lo}–{hi}." + (" Earlier years are a lower bound (--partial)." if partial else
+                              " Years outside it show as unknown ('?'); --partial gives a lower bound before 2013."),
+        *notes,
+    ]
+    outside = [y for y in ys if not lo <= y <= hi]
+    if outside:
+        notes.append(
+            f"Outside the coverage: {_span(outside)}. Cases that ended before {lo} or began after {hi} are missing"
+            " from the list."
+        )
+    if b3 is not None and scope is Scope.pair:
+        notes.append(
+            f"Only sanctions between {a3} and {b3} are listed; third-party sanctions on either (which depress its"
+            " trade with everyone) are listed with --scope targets."
+        )
+    if include_un and cases["via"].str.contains("via UN", regex=False).any():
+        notes.append("UN sanctions count as sent by every UN member state (GSDB's reading); --no-un leaves them out.")
+    n_unmapped = int((cases["unmapped"].astype(str) != "").sum())
+    if n_unmapped:
+        notes.append(
+            f"{n_unmapped} case(s) name senders or targets that are not states (e.g. blocs without a member list);"
+            " they contribute no country pair (see the 'unmapped' field in --format json)."
+        )
+    pair = f"{a3} and {b3}" if b3 else a3
+    payload = {
+        "a": a3,
+        "b": b3,
+        "scope": scope.value if b3 else None,
+        "years": ys,
+        "include_un": include_un,
+        "partial": partial,
+        "coverage": list(sanctions.COVERAGE),
+        "source": "Global Sanctions Data Base (GSDB v3), cases active 2013–2022",
+        "notes": notes,
+        "definitions": {
+            "sanction_trade": "a trade sanction between the two, either direction (symmetric)",
+            "sanction_trade_flow": "a trade sanction restricts this exporter → importer flow",
+            "sanction_trade_complete": "a complete ban on this flow",
+            "sanction_any": "a sanction of any type between the two",
+            "n_cases": "GSDB cases behind the row",
+            "null": "unknown: the year lies outside the coverage",
+        },
+        "cases": cases,
+        "indicator": flags,
+    }
+    view = _View(cases, payload)
+    if fmt is not OutputFormat.table:
+        render(view, fmt)
+        return
+    shown = cases[["case_id", "relation", "sanctioning_state", "via", "begin", "end", "types"]].copy()
+    shown["sanctioning_state"] = shown["sanctioning_state"].map(_short)
+    shown = shown.rename(columns={"sanctioning_state": "sender(s)", "case_id": "case"})
+    span = f"{ys[0]}–{ys[-1]}" if len(ys) > 1 else str(ys[0])
+    if shown.empty:
+        console.print(f"No GSDB case {'between ' if b3 else 'naming '}{pair} active in {span}.", highlight=False)
+    else:
+        render(shown, fmt, title=f"GSDB sanctions cases, {pair}, active in {span}")
+    if flags is not None:
+        render(
+            _flags_display(flags, a3, b3),
+            fmt,
+            title=f"Sanctions in force between {a3} and {b3}",
+            caption="yes = in force; ? = unknown (outside 2013–2022); trade A→B = a trade measure restricts that flow",
+        )
+    _notes(notes)
+
+
+# --------------------------------------------------------------------------- politics
+
+
+class ContinuityOption(str, Enum):
+    """How predecessor UN seats are filed (see tradegap.politics)."""
+
+    successor = "successor"
+    strict = "strict"
+
+
+POLITICS_HELP = """Political alignment: UN General Assembly vote agreement of two countries per year.
+
+Per year, over the roll calls on which both voted: agree (1 same vote, 0.5 one
+abstains, 0 yes against no), agree_yesno (share of identical votes where both
+voted yes or no), the Signorino–Ritter S score (= 2·agree − 1, from −1 to 1), and
+where B ranks among all of A's partners (rank 1 = A's closest; percentile = share
+of A's other partners less aligned with A than B).
+
+Votes 1946–2019 (Voeten et al.); the year is the year the session opened. With
+--continuity successor (default) the USSR's votes count as Russia's (and SFR/FR
+Yugoslavia's as Serbia's, North Yemen's as Yemen's), and a note says so; --continuity
+strict keeps the seats apart (use SUN for the USSR).
+
+\b
+Examples:
+  tradegap politics IRN RUS
+  tradegap politics Iran Russia --years 1992-2019
+  tradegap politics IRN USSR --continuity strict --years 1980-1991 --format json
+  tradegap politics IRN RUS --issue hr --issue nu
+"""
+
+
+@app.command("politics", help=POLITICS_HELP)
+def politics_cmd(
+    a: str = typer.Argument(..., help="First country: name or code (IRN, Iran); ranks are among its partners."),
+    b: str = typer.Argument(..., help="Second country (RUS, Russia)."),
+    years: Optional[str] = typer.Option(
+        None, "--years", "-y", help="One year (2019), a range (1992-2019) or a list. Default: every year with common votes."
+    ),
+    continuity: ContinuityOption = typer.Option(
+        ContinuityOption.successor,
+        "--continuity",
+        help="successor: file USSR votes under RUS (etc.); strict: keep historical seats apart.",
+    ),
+    issues: Optional[list[str]] = typer.Option(
+        None,
+        "--issue",
+        help="Only roll calls on this issue (repeatable): me Palestinian conflict, nu nuclear, di disarmament, "
+        "hr human rights, co colonialism, ec economic development.",
+    ),
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    from tradegap import politics
+
+    with _user_errors():
+        a3, b3 = _countries(a, b)
+        result = politics.alignment(a3, b3, years=_years(years), issues=issues or None, continuity=continuity.value)
+    notes = list(result.notes)
+    table = result.table
+    if continuity is ContinuityOption.strict:
+        asked = _years(years)
+        first = int(table["year"].min())
+        for c in (result.a, result.b):
+            preds = [p for p, succ in politics.SUCCESSORS.items() if succ == c]
+            if preds and (asked is None or min(asked) < first):
+                notes.append(
+                    f"--continuity strict: {c}'s series starts with its own seat (here {first}); the votes of"
+                    f" {', '.join(preds)} are not included (--continuity successor files them under {c})."
+                )
+    mean = result.mean()
+    notes.append(
+        f"Vote-weighted mean agreement over the {len(table)} year(s) shown: {mean:.3f}"
+        f" ({int(table['n_common'].sum()):,} common votes)."
+    )
+    payload = result.to_dict()
+    payload["notes"] = notes
+    payload["mean_agree"] = mean
+    view = _View(result.to_frame(), payload)
+    if fmt is not OutputFormat.table:
+        render(view, fmt)
+        return
+    shown = table.copy()
+    shown["year"] = shown["year"].astype(str)
+    shown = shown.rename(columns={"n_common": "votes", "n_yesno": "yes/no votes", "s_score": "S", "n_partners": "of"})
+    iss = f" (issues: {', '.join(result.issues)})" if result.issues else ""
+    render(
+        shown,
+        fmt,
+        title=f"UN General Assembly vote agreement, {result.a} and {result.b}{iss}",
+        caption=f"agree: 1 same vote, 0.5 one abstains, 0 yes vs no; S = 2·agree − 1; "
+        f"rank of {result.b} among {result.a}'s partners (1 = closest)",
+    )
+    _notes(notes)
+
+
+# --------------------------------------------------------------------------- sectors
+
+
+class SchemeOption(str, Enum):
+    """Sector schemes (``sitc`` = the library's ``sitc_section``)."""
+
+    sitc = "sitc"
+    hs_section = "hs_section"
+    hs_chapter = "hs_chapter"
+    high_tech = "high_tech"
+
+
+class SchedulerOption(str, Enum):
+    """Where the per-sector fits run."""
+
+    serial = "serial"
+    threads = "threads"
+    processes = "processes"
+
+
+SECTORS_HELP = """A pair's trade by sector, both directions, against world patterns and a gravity benchmark.
+
+Per sector: A→B and B→A flows, the sector's share of the pair's trade and of world
+trade, each country's share of world exports and of the other's imports, and (unless
+--no-fit) the flows a per-sector gravity model predicts for the pair (PPML over all
+country pairs: distance, border, shared sea, language, colony, exporter and importer
+effects) with actual / predicted.
+
+The shipped data are UNCTADstat SITC sections for 2015 (--source sitc, the default),
+in which aerospace cannot be isolated (aircraft sit in section 7 with cars and
+computers). For HS sections, HS chapters or the high-tech groups (aerospace, ...)
+ingest product-level data such as CEPII BACI HS6 (`tradegap ingest baci ...`) and use
+--source baci.
+
+\b
+Examples:
+  tradegap sectors IRN RUS
+  tradegap sectors Iran Russia --year 2015 --no-fit --format json
+  tradegap sectors IRN RUS --source baci --scheme high_tech --year 2019 --db ./trade.duckdb
+"""
+
+
+def _pct(s: pd.Series) -> pd.Series:
+    return s.astype(float) * 100.0
+
+
+@app.command("sectors", help=SECTORS_HELP)
+def sectors_cmd(
+    a: str = typer.Argument(..., help="First country: name or code (IRN, Iran)."),
+    b: str = typer.Argument(..., help="Second country (RUS, Russia)."),
+    year: Optional[int] = typer.Option(
+        None, "--year", help="Year; default the latest in the data (2015 for the shipped SITC sections)."
+    ),
+    scheme: Optional[SchemeOption] = typer.Option(
+        None,
+        "--scheme",
+        help="Sectors: sitc (SITC sections), hs_section (21), hs_chapter (96), high_tech (Eurostat groups incl. "
+        "aerospace). Default: sitc for SITC data, hs_section for HS data.",
+    ),
+    source: str = typer.Option(
+        "sitc", "--source", "-s", help="Product-level flows: sitc (shipped, 2015) or an ingested source (e.g. baci)."
+    ),
+    fit: bool = typer.Option(True, "--fit/--no-fit", help="Fit the per-sector gravity benchmark (a few seconds per sector)."),
+    scheduler: SchedulerOption = typer.Option(
+        SchedulerOption.serial, "--scheduler", help="Run the sector fits serially or in parallel with Dask."
+    ),
+    db: Optional[Path] = DB_OPTION,
+    fmt: OutputFormat = FORMAT_OPTION,
+) -> None:
+    from tradegap import sectors
+
+    lib_scheme = None if scheme is None else ("sitc_section" if scheme is SchemeOption.sitc else scheme.value)
+    with _user_errors():
+        a3, b3 = _countries(a, b)
+        store = None
+        if db is not None or source != "sitc":  # the shipped SITC table needs no store (and its fits are cached)
+            from tradegap.store import Store
+
+            store = Store(db)
+        try:
+            with Progress(
+                SpinnerColumn(),
+                TextColumn("[bold]{task.description}"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total} sectors"),
+                TimeElapsedColumn(),
+                console=err_console,
+                transient=True,
+                disable=fmt is not OutputFormat.table,
+            ) as bar:
+                task = bar.add_task(f"Reading {source} flows and aggregating sectors", total=None)
+
+                def tick(done: int, total: int) -> None:
+                    bar.update(task, description="Fitting gravity per sector (PPML)", completed=done, total=total)
+
+                result = sectors.pair_sectors(
+                    a3,
+                    b3,
+                    year=year,
+                    store=store,
+                    source=source,
+                    scheme=lib_scheme,
+                    fit=fit,
+                    scheduler=None if scheduler is SchedulerOption.serial else scheduler.value,
+                    progress=tick,
+                )
+        finally:
+            if store is not None:
+                store.close()
+    notes = list(result.notes)
+    if not fit:
+        notes.append("Gravity benchmark not fitted (--no-fit): predicted and ratio are empty.")
+    payload = result.to_dict()
+    payload["notes"] = notes
+    view = _View(result.to_frame(), payload)
+    if fmt is not OutputFormat.table:
+        render(view, fmt)
+        return
+    t = result.table
+    A, B = result.a, result.b
+    unit = f"{result.unit} {result.scale}".strip()
+    main = pd.DataFrame(
+        {
+            "sector": t["sector"],
+            "name": t["name"],
+            f"{A}→{B}": t["a_to_b"],
+            f"{B}→{A}": t["b_to_a"],
+            "pair %": _pct(t["pair_composition"]),
+            "world %": _pct(t["world_composition"]),
+        }
+    )
+    render(
+        main,
+        fmt,
+        title=f"{A}–{B} trade by sector, {result.year} ({result.source}, {result.scheme}), {unit}",
+        caption="pair % = sector's share of the pair's two-way trade; world % = its share of world trade",
+    )
+    if fit:
+        bench = pd.DataFrame(
+            {
+                "sector": t["sector"],
+                f"{A}→{B}": t["a_to_b"],
+                f"pred {A}→{B}": t["predicted_a_to_b"],
+                "act/pred": t["ratio_a_to_b"],
+                f"{B}→{A}": t["b_to_a"],
+                f"pred {B}→{A}": t["predicted_b_to_a"],
+                "act/pred ": t["ratio_b_to_a"],
+            }
+        )
+        render(
+            bench,
+            fmt,
+            title=f"Actual vs gravity prediction, {unit}",
+            caption="pred = per-sector PPML gravity fit; act/pred < 1: the pair trades less than comparable pairs",
+        )
+    shares = pd.DataFrame(
+        {
+            "sector": t["sector"],
+            f"{A} % world exports": _pct(t["a_share_world_exports"]),
+            f"{A} % of {B} imports": _pct(t["a_share_in_b_imports"]),
+            f"{B} % world exports": _pct(t["b_share_world_exports"]),
+            f"{B} % of {A} imports": _pct(t["b_share_in_a_imports"]),
+        }
+    )
+    render(
+        shares,
+        fmt,
+        title="Shares by sector, %",
+        caption="a country's share of the partner's imports above its share of world exports: the pair trades "
+        "more than world patterns suggest",
+    )
+    _notes(notes)

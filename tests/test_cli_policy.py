@@ -1,0 +1,215 @@
+"""The policy commands end to end: sanctions, politics, sectors — through typer's CliRunner.
+
+Known facts are checked against the shipped data (GSDB v3 subset, UNGA votes, UNCTADstat SITC
+2015) and re-checked through the library; every bad input gives ``Error:`` / ``Hint:``, exit code
+2 and no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from tradegap import politics, sanctions
+from tradegap.cli import load_commands
+from tradegap.cli.app import app
+
+load_commands()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def no_store(monkeypatch, tmp_path):
+    """Point the default store at a file that does not exist: commands use the embedded data."""
+    monkeypatch.setenv("TRADEGAP_DB", str(tmp_path / "absent.duckdb"))
+    return tmp_path / "absent.duckdb"
+
+
+def run(runner: CliRunner, *args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def flat(text: str) -> str:
+    """Output with rich's line wrapping undone."""
+    return " ".join(text.split())
+
+
+# ----------------------------------------------------------------------------- help
+@pytest.mark.parametrize("cmd", ["sanctions", "politics", "sectors"])
+def test_help(runner, cmd):
+    res = run(runner, cmd, "--help")
+    assert res.exit_code == 0, res.output
+    out = flat(res.output)
+    assert "Examples" in out and f"tradegap {cmd} IRN" in out and "--format" in out
+
+
+# ----------------------------------------------------------------------------- sanctions
+def test_sanctions_pair_json(runner):
+    res = run(runner, "sanctions", "Iran", "Russia", "--format", "json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert (out["a"], out["b"], out["scope"], out["coverage"]) == ("IRN", "RUS", "pair", [2013, 2022])
+    assert out["years"] == list(range(2013, 2023))
+    assert any("2013" in n and "2022" in n for n in out["notes"])
+    # between the pair only the UN sanctions on Iran (Russia a sender as a UN member), all ended in 2016
+    assert out["cases"] and all(c["relation"] == "RUS sanctions IRN" and "via UN" in c["via"] for c in out["cases"])
+    assert {c["end"] for c in out["cases"]} == {2016}
+    ind = out["indicator"]
+    assert len(ind) == 20 and {(r["exporter"], r["importer"]) for r in ind} == {("IRN", "RUS"), ("RUS", "IRN")}
+    by = {(r["exporter"], r["year"]): r for r in ind}
+    assert by[("IRN", 2015)]["sanction_trade"] == 1 and by[("RUS", 2015)]["sanction_any"] == 1
+    assert by[("IRN", 2019)]["sanction_any"] == 0 and by[("IRN", 2019)]["n_cases"] == 0
+    # the same as the library's indicator
+    lib = sanctions.indicator(years=[2015]).query("exporter == 'IRN' and importer == 'RUS'")
+    assert by[("IRN", 2015)]["n_cases"] == int(lib["n_cases"].item())
+    assert by[("IRN", 2015)]["sanction_trade_flow"] == int(lib["sanction_trade_flow"].item())
+
+
+def test_sanctions_targets_include_us_cases(runner):
+    res = run(runner, "sanctions", "IRN", "RUS", "--scope", "targets", "--format", "json")
+    assert res.exit_code == 0, res.output
+    cases = json.loads(res.stdout)["cases"]
+    us_on_iran = [c for c in cases if c["sanctioning_state"] == "United States" and "on IRN" in c["relation"]]
+    us_on_russia = [c for c in cases if c["sanctioning_state"] == "United States" and "on RUS" in c["relation"]]
+    assert us_on_iran and us_on_russia
+    assert any(c["begin"] <= 2019 <= c["end"] for c in us_on_iran)  # a US case on Iran still in force in 2019
+    n_pair = len(json.loads(run(runner, "sanctions", "IRN", "RUS", "-f", "json").stdout)["cases"])
+    assert len(cases) > n_pair
+
+
+def test_sanctions_one_country_and_years_filter(runner):
+    res = run(runner, "sanctions", "IRN", "--years", "2019", "--format", "json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["b"] is None and out["indicator"] is None
+    assert out["cases"] and all(c["begin"] <= 2019 <= c["end"] for c in out["cases"])
+    assert all("IRN" in c["relation"] for c in out["cases"])
+
+
+def test_sanctions_table_and_outside_coverage(runner):
+    res = run(runner, "sanctions", "IRN", "RUS", "--years", "2011-2016")
+    assert res.exit_code == 0, res.output
+    out = flat(res.output)
+    assert "GSDB sanctions cases" in out and "Sanctions in force between IRN and RUS" in out
+    assert "2013–2022" in out and "Outside the coverage: 2011–2012" in out
+    assert "?" in out  # 2011, 2012 unknown
+    res = run(runner, "sanctions", "IRN", "RUS", "--years", "2011-2016", "--partial", "-f", "json")
+    assert res.exit_code == 0, res.output
+    by = {(r["exporter"], r["year"]): r for r in json.loads(res.stdout)["indicator"]}
+    assert by[("IRN", 2011)]["sanction_any"] == 1 and by[("IRN", 2011)]["covered"] is False
+    assert any("lower bound" in n for n in json.loads(res.stdout)["notes"])
+
+
+def test_sanctions_csv(runner):
+    res = run(runner, "sanctions", "IRN", "RUS", "--format", "csv")
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.strip().splitlines()
+    assert lines[0].startswith("case_id,relation,") and len(lines) > 1
+
+
+# ----------------------------------------------------------------------------- politics
+def test_politics_json_known_value(runner):
+    res = run(runner, "politics", "IRN", "RUS", "--years", "1992-2019", "--format", "json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert (out["a"], out["b"], out["continuity"]) == ("IRN", "RUS", "successor")
+    years = {r["year"]: r for r in out["years"]}
+    assert sorted(years) == list(range(1992, 2020))
+    y19 = years[2019]
+    assert y19["agree"] == pytest.approx(0.79, abs=0.01)
+    assert y19["s_score"] == pytest.approx(2 * y19["agree"] - 1, abs=1e-12)
+    assert 1 <= y19["rank"] <= y19["n_partners"] and 0 <= y19["percentile"] <= 100
+    lib = politics.alignment("IRN", "RUS", years=[2019]).table.iloc[0]
+    assert y19["agree"] == pytest.approx(lib["agree"]) and y19["rank"] == lib["rank"]
+    assert not any("USSR" in n for n in out["notes"])  # no year before 1992 asked
+
+
+def test_politics_continuity_note_table(runner):
+    res = run(runner, "politics", "Iran", "Russia", "--years", "1985-1995")
+    assert res.exit_code == 0, res.output
+    out = flat(res.output)
+    assert "UN General Assembly vote agreement, IRN and RUS" in out
+    assert "1985" in out and "1995" in out and "USSR" in out
+    res = run(runner, "politics", "IRN", "RUS", "--years", "1985-1995", "--continuity", "strict", "-f", "json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert min(r["year"] for r in out["years"]) == 1992
+    assert any("strict" in n and "SUN" in n for n in out["notes"])
+
+
+# ----------------------------------------------------------------------------- sectors
+def test_sectors_no_fit_json(runner):
+    res = run(runner, "sectors", "IRN", "RUS", "--no-fit", "--format", "json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert (out["a"], out["b"], out["year"], out["scheme"]) == ("IRN", "RUS", 2015, "sitc_section")
+    assert (out["unit"], out["scale"]) == ("USD", "thousands")
+    assert any("aerospace" in n.lower() for n in out["notes"])
+    secs = {s["sector"]: s for s in out["sectors"]}
+    assert len(secs) == 10
+    # Iran's exports to Russia are mostly food (SITC 0) in 2015
+    assert max(secs, key=lambda k: secs[k]["a_to_b"]) == "sitc0"
+    assert sum(s["pair_composition"] for s in secs.values()) == pytest.approx(1.0)
+    assert all(s["predicted_a_to_b"] is None for s in secs.values())
+
+
+def test_sectors_table_notes(runner):
+    res = run(runner, "sectors", "IRN", "RUS", "--scheme", "sitc", "--no-fit")
+    assert res.exit_code == 0, res.output
+    out = flat(res.output)
+    assert "trade by sector, 2015" in out and "Aerospace" in out and "--no-fit" in out
+
+
+def test_sectors_fit_predicted_vs_actual(runner):
+    """One gravity fit per SITC section (the point of the command); ~20 s on 2 cores."""
+    res = run(runner, "sectors", "IRN", "RUS", "--format", "json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    secs = {s["sector"]: s for s in out["sectors"]}
+    for s in secs.values():
+        assert s["predicted_a_to_b"] > 0 and s["predicted_b_to_a"] > 0
+        assert s["ratio_a_to_b"] == pytest.approx(s["a_to_b"] / s["predicted_a_to_b"])
+    dist = [c for c in out["coefficients"] if c["term"] == "ln_dist"]
+    assert len(dist) == 10 and all(c["estimate"] < 0 for c in dist)  # trade falls with distance
+    # table mode reuses the fits cached in this process
+    res = run(runner, "sectors", "IRN", "RUS")
+    assert res.exit_code == 0, res.output
+    assert "act/pred" in res.output and "Actual vs gravity prediction" in flat(res.output)
+
+
+# ----------------------------------------------------------------------------- errors
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["sanctions", "Narnia", "RUS"], "Narnia"),
+        (["sanctions", "IRN", "Atlantis"], "Atlantis"),
+        (["politics", "IRN", "Narnia"], "Narnia"),
+        (["sectors", "Narnia", "RUS", "--no-fit"], "Narnia"),
+        (["sanctions", "IRN", "Iran"], "Both countries"),
+        (["sanctions", "IRN", "RUS", "--years", "20x9"], "Could not read the years"),
+        (["politics", "IRN", "RUS", "--years", "2030"], "1946–2019"),
+        (["sectors", "IRN", "RUS", "--year", "2019", "--no-fit"], "2015 only"),
+        (["sectors", "IRN", "RUS", "--scheme", "hs_section", "--no-fit"], "cannot be built from SITC"),
+    ],
+)
+def test_bad_input_exit_2(runner, args, words):
+    res = run(runner, *args)
+    assert res.exit_code == 2, res.output
+    out = flat(res.output)
+    assert "Error:" in out and words in out
+    assert "Hint:" in out and "Traceback" not in out
+    assert isinstance(res.exception, SystemExit)
+
+
+@pytest.mark.parametrize(
+    "args", [["sanctions", "IRN", "--scope", "world"], ["sectors", "IRN", "RUS", "--scheme", "nace"]]
+)
+def test_bad_choice_is_usage_error(runner, args):
+    res = run(runner, *args)
+    assert res.exit_code == 2 and "Invalid value" in res.output
