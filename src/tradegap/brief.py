@@ -120,7 +120,8 @@ class Chart:
     ----------
     kind : {"history", "bars", "politics"}
         ``history``: columns ``year, direction, actual`` and optionally
-        ``potential, lower, upper`` (structural potential and its band) and
+        ``potential, lower, upper`` (structural potential and its band),
+        ``actual_model`` (the actual value in the potential's own data) and
         ``size_potential``; one panel per direction, values in USD millions.
         ``bars``: columns ``label, value`` and optionally ``group`` (grouped bars)
         and ``highlight`` (bool, drawn in the accent colour); horizontal bars.
@@ -359,6 +360,7 @@ def ratio_sentence(
     upper: float | None = None,
     *,
     what: str = "potential",
+    level: float = 0.95,
 ) -> str:
     """One honest sentence comparing actual trade with a potential.
 
@@ -374,6 +376,8 @@ def ratio_sentence(
         USD millions; ``lower``/``upper`` bound the potential's confidence band.
     what : str
         Name of the potential ("structural potential", "size-based potential").
+    level : float
+        Confidence level of the band (e.g. 0.9).
     """
     actual_f, pot = _finite(actual), _finite(potential)
     if actual_f is None or pot is None or pot <= 0:
@@ -382,7 +386,7 @@ def ratio_sentence(
     ratio = actual_f / pot
     band = ""
     if lo is not None and hi is not None:
-        band = f" (95% band {_fmt_usd(lo)} to {_fmt_usd(hi)})"
+        band = f" ({level:.0%} band {_fmt_usd(lo)} to {_fmt_usd(hi)})"
     head = f"{direction}: actual {_fmt_usd(actual_f)} against a {what} of {_fmt_usd(pot)}{band}"
     if actual_f >= pot:
         tail = (
@@ -615,12 +619,25 @@ def _adapt_peers(ctx: _Context) -> tuple[pd.DataFrame, str]:
     return df, "\n\n".join(paras)
 
 
+def _potential_years(year: int) -> list[int]:
+    """The years requested from :mod:`tradegap.potential` for a brief on ``year``.
+
+    The same request is used by the brief and by :func:`pair_potential`, so that both report the
+    same numbers (the potential's estimation sample depends on the years requested).  A year
+    outside the coverage is passed through so that the potential module explains the coverage.
+    """
+    # One year only: tradegap.potential chooses its estimation years from the years requested, and only a
+    # single-year request keeps the sample inside the sanctions data's coverage (2013–2022) for 2019 and
+    # matches potential.structural()/decompose() defaults.  A longer window would change the numbers.
+    return [int(year)]
+
+
 def _adapt_potential(ctx: _Context, fn_name: str) -> pd.DataFrame:
     """``tradegap.potential.<fn_name>(a, b)`` → ``year, exporter, importer, direction, actual, potential,
     lower, upper, ratio, untapped`` (USD millions) for the pair's two directions; the specification
     and band method travel in ``attrs``."""
     fn = _fn("tradegap.potential", fn_name)
-    res = fn(ctx.a, ctx.b, store=ctx.store)
+    res = fn(ctx.a, ctx.b, years=_potential_years(ctx.year), store=ctx.store)
     extra: dict[str, Any] = ctx.extra.setdefault(fn_name, {})
     df = res.to_frame().copy()
     df = df.rename(columns={"potential_lo": "lower", "potential_hi": "upper"})
@@ -649,11 +666,16 @@ def _adapt_potential(ctx: _Context, fn_name: str) -> pd.DataFrame:
         spec_d = spec if isinstance(spec, (dict, str)) else (spec.to_dict() if hasattr(spec, "to_dict") else spec)
         df.attrs["specification_raw"] = _jsonable(spec_d)
         df.attrs["specification"] = spec_d if isinstance(spec_d, str) else _spec_text(spec_d)
-        get = spec_d.get if isinstance(spec_d, dict) else (lambda k, d=None: getattr(spec, k, d))
+        if isinstance(spec_d, dict) and isinstance(spec_d.get("size"), dict):
+            get = spec_d["size"].get
+        else:
+            get = spec_d.get if isinstance(spec_d, dict) else (lambda k, d=None: getattr(spec, k, d))
         band = get("band_method")
         if band:
-            level = get("band_level")
-            df.attrs["band_method"] = str(band) + (f", level {float(level):.0%}" if isinstance(level, (int, float)) else "")
+            df.attrs["band_method"] = str(band)
+        level = get("band_level")
+        if isinstance(level, (int, float)) and 0 < float(level) < 1:
+            df.attrs["band_level"] = float(level)
         if get("international_only"):
             df.attrs["international_only"] = True
     for attr in ("meaning", "summary"):
@@ -674,33 +696,49 @@ def _adapt_potential(ctx: _Context, fn_name: str) -> pd.DataFrame:
 
 
 def _spec_text(spec: Any) -> str:
-    """A specification object/dict in one line of prose."""
+    """A specification (object or dict from :mod:`tradegap.potential`) in one line of prose.
+
+    Only the parts a reader needs are kept: formulas, observations, covariance, normalization,
+    policy terms, years and the international-only flag; the full dict is in ``to_dict()``.
+    """
     if hasattr(spec, "describe"):
         return str(spec.describe())
-    if hasattr(spec, "text"):
-        return str(spec.text)
     d = _jsonable(spec.to_dict() if hasattr(spec, "to_dict") else spec)
-    if isinstance(d, dict) and ("stage1_formula" in d or "stage2_formula" in d):
-        parts = []
-        if d.get("stage1_formula"):
-            parts.append(f"stage 1 {d['stage1_formula']}" + (f" (N = {d['nobs_stage1']:,})" if d.get("nobs_stage1") else ""))
-        if d.get("stage2_formula"):
-            parts.append(f"stage 2 {d['stage2_formula']}" + (f" (N = {d['nobs_stage2']:,} pairs)" if d.get("nobs_stage2") else ""))
-        if d.get("stage2_method"):
-            parts.append(str(d["stage2_method"]))
-        if d.get("normalization"):
-            parts.append(f"normalization: {d['normalization']}")
-        if d.get("international_only"):
-            parts.append(
-                "international flows only (the data has no domestic trade), so the potential redistributes "
-                "each country's international trade across its partners"
-            )
-        if d.get("years"):
-            parts.append(f"years {_adapt_year_span(d['years'])}")
-        return "; ".join(parts) + "."
-    if isinstance(d, dict):
-        return "; ".join(f"{k.replace('_', ' ')}: {v}" for k, v in d.items() if v not in (None, "", [], {}))
-    return str(d)
+    if not isinstance(d, dict):
+        return str(d)
+    if isinstance(d.get("size"), dict) and "formula" not in d:
+        d = {**d["size"], **{k: v for k, v in d.items() if k not in ("size", "structural")}}
+    parts: list[str] = []
+    for key, label in (("formula", "PPML"), ("stage1_formula", "stage 1"), ("stage2_formula", "stage 2")):
+        if d.get(key):
+            parts.append(f"{label} {d[key]}")
+    for key, what in (("nobs", "pair-years"), ("nobs_stage1", "pair-years in stage 1"), ("nobs_stage2", "pairs in stage 2")):
+        if isinstance(d.get(key), (int, float)):
+            parts.append(f"N = {int(d[key]):,} {what}")
+    if isinstance(d.get("vcov"), str):
+        parts.append(f"standard errors {d['vcov']}")
+    if isinstance(d.get("normalization"), str):
+        norm = d["normalization"]
+        parts.append("normalization-invariant: " + (norm.split(":", 1)[1].strip() if ":" in norm else norm))
+    if d.get("policy"):
+        parts.append("policy terms: " + ", ".join(map(str, d["policy"])))
+    if isinstance(d.get("gdp"), str):
+        parts.append(d["gdp"])
+    years = d.get("sample_years") or d.get("years")
+    if years:
+        parts.append(f"estimation years {_adapt_year_span(years)}")
+    if d.get("international_only"):
+        parts.append(
+            "international flows only (the data has no domestic trade), so the potential redistributes "
+            "each country's international trade across its partners"
+        )
+    return ("; ".join(parts) + ".") if parts else ""
+
+
+_VARIANT_LABELS: Final[dict[str, str]] = {
+    "size": "GDP and geography only",
+    "size_sanctions": "with the trade-sanctions indicator (evaluated at the pair's actual sanctions)",
+}
 
 
 def _adapt_structural(ctx: _Context) -> pd.DataFrame:
@@ -752,11 +790,17 @@ def _adapt_gap_split(ctx: _Context) -> tuple[pd.DataFrame, str]:
         rows.append({"direction": d, "part": "each country trades little with the world", "log_points": world_part})
         def say(x: float) -> str:
             return f"{abs(1 - math.exp(x)):.0%} {'below' if x < 0 else 'above'}"
+        pair_tag = (
+            "the pair trades little with each other" if pair_part < 0 else "the pair does not trade little with each other"
+        )
+        world_tag = (
+            "each country trades little with the world" if world_part < 0 else "the countries trade more with the world than their size predicts"
+        )
         paras.append(
             f"{d}: actual trade is {say(pair_part + world_part)} the size-based potential. "
             f"Given each country's total trade, the pair trades {say(pair_part)} its structural potential "
-            f"(\"the pair trades little with each other\"), and the countries' overall trade puts the "
-            f"structural potential {say(world_part)} the size-based one (\"each country trades little with the world\")."
+            f"({pair_tag}), and the countries' overall trade puts the structural potential "
+            f"{say(world_part)} the size-based one ({world_tag})."
         )
     if not rows:
         raise _adapt_coverage(f"no positive actual trade and potentials to split for {ctx.year}")
@@ -1110,13 +1154,25 @@ def _section_history(ctx: _Context) -> BriefSection:
     size, _ = ctx.try_get("size_based", lambda: _adapt_size_based(ctx))
     chart_note = "Actual goods trade (IMF DOTS)."
     if pot is not None and len(pot):
-        p = pot[["year", "direction", "potential", "lower", "upper"]]
+        p = pot[["year", "direction", "potential", "lower", "upper", "actual"]].rename(columns={"actual": "actual_model"})
         chart_data = chart_data.merge(p, on=["year", "direction"], how="outer")
-        chart_note += " Dashed: structural potential, shaded: its 95% band."
+        level = f"{float(pot.attrs.get('band_level', 0.95)):.0%}"
+        if p["year"].nunique() > 2:
+            chart_note += f" Dashed: structural potential, shaded: its {level} band."
+        else:
+            chart_note += (
+                f" Squares: structural potential for {_adapt_year_span(p['year'].unique())} with its {level} band "
+                "(estimated for the brief's year)."
+            )
     if size is not None and len(size):
         s = size[["year", "direction", "potential"]].rename(columns={"potential": "size_potential"})
         chart_data = chart_data.merge(s, on=["year", "direction"], how="outer")
-        chart_note += " Dotted: size-based potential."
+        chart_note += " Dotted line or diamonds: size-based potential."
+    if pot is not None or size is not None:
+        chart_note += (
+            " Potentials are estimated on CEPII BACI (filled circle: BACI's actual value, to compare like with like); "
+            "the line is IMF DOTS, so the two can differ in level."
+        )
     chart = Chart(
         kind="history",
         data=chart_data.sort_values(["direction", "year"]).reset_index(drop=True),
@@ -1199,9 +1255,15 @@ def _section_potential(ctx: _Context) -> BriefSection:
             if not len(r):
                 continue
             r0 = r.iloc[0]
-            sentences.append(ratio_sentence(lab, r0["actual"], r0["potential"], r0.get("lower"), r0.get("upper"), what=label))
+            sentences.append(
+                ratio_sentence(
+                    lab, r0["actual"], r0["potential"], r0.get("lower"), r0.get("upper"), what=label,
+                    level=float(frame.attrs.get("band_level", 0.95)),
+                )
+            )
             key = "structural" if label.startswith("structural") else "size"
             suffix = "ab" if (ex, im) == (ctx.a, ctx.b) else "ba"
+            ctx.metrics[f"{key}_actual_{suffix}"] = _finite(r0["actual"])
             ctx.metrics[f"{key}_potential_{suffix}"] = _finite(r0["potential"])
             ctx.metrics[f"{key}_ratio_{suffix}"] = _finite(r0["ratio"])
             lo, hi, act = _finite(r0.get("lower")), _finite(r0.get("upper")), _finite(r0["actual"])
@@ -1215,15 +1277,16 @@ def _section_potential(ctx: _Context) -> BriefSection:
     if size is not None and size.attrs.get("variants"):
         variants = size.attrs["variants"]
         paras.append(
-            f"The size-based potential shown is the variant \"{variants[0]}\"; the table also gives "
-            + ", ".join(f"\"{v}\"" for v in variants[1:])
+            f"The size-based potential shown uses {_VARIANT_LABELS.get(variants[0], variants[0])}; the table also "
+            "gives the variant "
+            + ", ".join(_VARIANT_LABELS.get(v, v) for v in variants[1:])
             + " for comparison."
         )
         other = ctx.extra.get("size_based", {}).get("variant_rows")
         if isinstance(other, pd.DataFrame) and len(other):
             o = other[other["year"].astype(int) == ctx.year].copy()
             if len(o):
-                o.insert(0, "measure", [f"size-based ({v})" for v in o["variant"].astype(str)])
+                o.insert(0, "measure", [f"size-based, {_VARIANT_LABELS.get(v, v)}" for v in o["variant"].astype(str)])
                 rows.append(o)
     for label, frame in (("Structural", struct), ("Size-based", size)):
         if frame is not None and frame.attrs.get("specification"):
@@ -1232,8 +1295,9 @@ def _section_potential(ctx: _Context) -> BriefSection:
             for note in frame.attrs.get("notes", []):
                 paras.append(str(note))
     band = next((f.attrs.get("band_method") for f in (struct, size) if f is not None and f.attrs.get("band_method")), None)
+    level = next((f.attrs.get("band_level") for f in (struct, size) if f is not None and f.attrs.get("band_level")), 0.95)
     paras.append(
-        "Uncertainty: the bands are 95% intervals"
+        f"Uncertainty: the bands are {level:.0%} intervals"
         + (f" ({band})" if band else "")
         + ". They reflect the statistical uncertainty of the estimated coefficients only, not errors in "
         "the data or in the model's assumptions; treat the potential as an order of magnitude."
@@ -1483,6 +1547,8 @@ def _summary(ctx: _Context, sections: dict[str, BriefSection]) -> tuple[BriefSec
         )
     verdicts = []
     statuses: list[str] = []
+    struct_st: list[str] = []
+    size_st: list[str] = []
     for key, label in (("structural", "structural potential"), ("size", "size-based potential")):
         ratios = [m.get(f"{key}_ratio_ab"), m.get(f"{key}_ratio_ba")]
         if all(r is None for r in ratios):
@@ -1498,11 +1564,28 @@ def _summary(ctx: _Context, sections: dict[str, BriefSection]) -> tuple[BriefSec
             else:
                 where, st = "below it", "below"
             statuses.append(st)
-            parts.append(f"{ctx.dir_label(ex, im)} is {where} (actual/potential {r:.2f})")
+            act, pot = m.get(f"{key}_actual_{sfx}"), m.get(f"{key}_potential_{sfx}")
+            nums = f"{_fmt_usd(act)} vs {_fmt_usd(pot)}, ratio {r:.2f}" if act is not None and pot is not None else f"ratio {r:.2f}"
+            parts.append(f"{ctx.dir_label(ex, im)} is {where} ({nums})")
         verdicts.append(f"Against the {label}, " + "; ".join(parts) + ".")
+        (struct_st if key == "structural" else size_st).extend(statuses[-len(parts):])
     if verdicts:
         paras.extend(verdicts)
-        if all(st == "above" for st in statuses):
+        s_ratios = [r for r in (m.get("structural_ratio_ab"), m.get("structural_ratio_ba")) if r is not None]
+        z_ratios = [r for r in (m.get("size_ratio_ab"), m.get("size_ratio_ba")) if r is not None]
+        if (
+            s_ratios and z_ratios and all(r >= 0.8 for r in s_ratios)
+            and all(st == "below" for st in size_st) and max(z_ratios) < 0.6
+        ):
+            worst = min(s_ratios)
+            paras.append(
+                "So the pair trades roughly as much with each other as each country's overall trade predicts"
+                + (f" (at worst {1 - worst:.0%} below)" if worst < 1 else "")
+                + ", but far less than their economic size predicts: most of the gap comes from each country "
+                "trading little with the world as a whole (see the gap split), not from something specific to "
+                "this pair. Closing it would take more trade with the world, not only with each other."
+            )
+        elif all(st == "above" for st in statuses):
             paras.append(
                 "The model does not show untapped trade: the pair already trades at least as much as "
                 "comparable pairs. A claim of large unused capacity is not supported by these estimates."
@@ -1522,17 +1605,44 @@ def _summary(ctx: _Context, sections: dict[str, BriefSection]) -> tuple[BriefSec
                 "The two measures or the two directions disagree (trade is above potential in some and below "
                 "in others); read the potential section before quoting a single number."
             )
+        dots, baci = m.get("actual_total"), None
+        if m.get("structural_actual_ab") is not None and m.get("structural_actual_ba") is not None:
+            baci = m["structural_actual_ab"] + m["structural_actual_ba"]
+        if dots is not None and baci is not None and abs(baci - dots) > 0.05 * max(dots, 1e-9):
+            paras.append(
+                f"Note: potentials are estimated on CEPII BACI, which records {_fmt_usd(baci)} for the pair in "
+                f"{ctx.year} against {_fmt_usd(dots)} in IMF DOTS (the sources reconcile exporter and importer "
+                "reports differently); each ratio compares like with like."
+            )
     else:
         paras.append("The trade potential could not be computed; see the potential section for the reason.")
     unavailable = [s.title for k, s in sections.items() if not s.ok]
     if unavailable:
         paras.append("Not available in this brief: " + ", ".join(unavailable) + ".")
-    frame_rows = [
-        {"measure": k.replace("_", " "), "value": v}
-        for k, v in m.items()
-        if isinstance(v, (int, float)) and not isinstance(v, bool)
+    ab, ba = ctx.dir_label(ctx.a, ctx.b), ctx.dir_label(ctx.b, ctx.a)
+    labels = [
+        ("actual_total", f"Trade, both directions, {ctx.year} (IMF DOTS)", UNIT),
+        ("actual_ab", f"{ab} (IMF DOTS)", UNIT),
+        ("actual_ba", f"{ba} (IMF DOTS)", UNIT),
+        ("peers_rank", f"{ctx.names[0]}'s rank among {ctx.names[1]}'s partners (IMF DOTS)", f"of {m.get('peers_n_partners')}"),
     ]
-    frame = pd.DataFrame(frame_rows, columns=["measure", "value"]) if frame_rows else None
+    for key, name in (("structural", "structural"), ("size", "size-based")):
+        for sfx, lab in (("ab", ab), ("ba", ba)):
+            labels.append((f"{key}_actual_{sfx}", f"{lab} actual (CEPII BACI)", UNIT))
+            labels.append((f"{key}_potential_{sfx}", f"{lab} {name} potential", UNIT))
+            labels.append((f"{key}_ratio_{sfx}", f"{lab} actual / {name} potential", "ratio"))
+    seen_actual: set[str] = set()
+    frame_rows = []
+    for key, label, unit in labels:
+        v = m.get(key)
+        if v is None or isinstance(v, bool):
+            continue
+        if "_actual_" in key:  # BACI actual: once per direction
+            if label in seen_actual:
+                continue
+            seen_actual.add(label)
+        frame_rows.append({"measure": label, "value": _ordinal(v) if key == "peers_rank" else v, "unit": unit})
+    frame = pd.DataFrame(frame_rows, columns=["measure", "value", "unit"]) if frame_rows else None
     section = BriefSection(title="Summary", key="summary", text="\n\n".join(paras), frame=frame)
     return section, paras[0] if paras else ""
 
@@ -1680,7 +1790,7 @@ class PairPotential:
     table : pandas.DataFrame
         One row per measure and direction: ``measure, exporter, importer, actual, potential,
         lower, upper, ratio, untapped`` (USD millions; ``ratio`` = actual / potential; the
-        band is the potential's 95% interval).
+        band is the potential's confidence interval, at the level the potential module reports).
     specification : dict
         Per measure, the specification reported by :mod:`tradegap.potential` (regressors,
         fixed effects, normalization, band method, sample).
@@ -1794,7 +1904,10 @@ def pair_potential(a: str, b: str, *, year: int = 2019, store: Any = None) -> Pa
                 }
             )
             sentences.append(
-                ratio_sentence(ctx.dir_label(ex, im), r0["actual"], r0["potential"], r0.get("lower"), r0.get("upper"), what=label)
+                ratio_sentence(
+                    ctx.dir_label(ex, im), r0["actual"], r0["potential"], r0.get("lower"), r0.get("upper"),
+                    what=label, level=float(frame.attrs.get("band_level", 0.95)),
+                )
             )
     if not rows:
         assert first_error is not None  # internal invariant: no rows means every measure failed

@@ -262,6 +262,9 @@ def untapped_cmd(
     render(
         result,
         fmt,
-        title=f"Largest untapped trade, {country} {year} (USD millions)",
-        caption="untapped = potential - actual (structural potential)",
+        title=f"Largest untapped trade, {result.country} {result.year} (USD millions)",
+        caption="untapped = potential - actual (structural potential, both directions)",
     )
+    if fmt is OutputFormat.table:
+        for note in getattr(result, "notes", ()):
+            console.print(escape(str(note)), style="dim", highlight=False)

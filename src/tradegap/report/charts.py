@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from typing import TYPE_CHECKING
 
 import matplotlib
@@ -108,19 +109,35 @@ def _draw_history(chart: Chart) -> Figure:
         if not len(sub):
             _empty(ax, "no data")
             continue
-        if {"lower", "upper"} <= set(sub.columns) and sub[["lower", "upper"]].notna().any().any():
-            band = sub.dropna(subset=["lower", "upper"])
-            ax.fill_between(band["year"], band["lower"], band["upper"], color=color, alpha=0.15,
-                            linewidth=0, label="95% band")
-        if "potential" in sub and sub["potential"].notna().any():
+        npot = int(sub["potential"].notna().sum()) if "potential" in sub else 0
+        if npot > 2:
+            if {"lower", "upper"} <= set(sub.columns) and sub[["lower", "upper"]].notna().any().any():
+                band = sub.dropna(subset=["lower", "upper"])
+                ax.fill_between(band["year"], band["lower"], band["upper"], color=color, alpha=0.15,
+                                linewidth=0, label="band")
             p = sub.dropna(subset=["potential"])
             ax.plot(p["year"], p["potential"], color=color, lw=1.6, ls="--", label="structural potential")
+        elif npot:
+            p = sub.dropna(subset=["potential"])
+            lo = (p["potential"] - p["lower"]).clip(lower=0) if "lower" in p else None
+            hi = (p["upper"] - p["potential"]).clip(lower=0) if "upper" in p else None
+            yerr = None if lo is None or hi is None or lo.isna().all() else np.vstack([lo.fillna(0), hi.fillna(0)])
+            ax.errorbar(p["year"], p["potential"], yerr=yerr, fmt="s", ms=6, color=color, mfc="white", mew=1.8,
+                        capsize=4, lw=1.4, label="structural potential (with band)", zorder=5)
         if "size_potential" in sub and sub["size_potential"].notna().any():
             p = sub.dropna(subset=["size_potential"])
-            ax.plot(p["year"], p["size_potential"], color=PALETTE["muted"], lw=1.5, ls=":",
-                    label="size-based potential")
+            if len(p) > 2:
+                ax.plot(p["year"], p["size_potential"], color=PALETTE["muted"], lw=1.5, ls=":",
+                        label="size-based potential")
+            else:
+                ax.plot(p["year"], p["size_potential"], "D", color=PALETTE["muted"], ms=6,
+                        label="size-based potential", zorder=5)
+        if "actual_model" in sub and 0 < sub["actual_model"].notna().sum() <= 2:
+            m = sub.dropna(subset=["actual_model"])
+            ax.plot(m["year"], m["actual_model"], "o", color=color, ms=7, label="actual in the model's data (BACI)",
+                    zorder=6)
         a = sub.dropna(subset=["actual"])
-        ax.plot(a["year"], a["actual"], color=color, lw=2.2, marker="o", ms=2.8, label="actual")
+        ax.plot(a["year"], a["actual"], color=color, lw=2.2, marker="o", ms=2.8, label="actual (IMF DOTS)")
         ax.set_title(d, loc="left")
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_formatter(FuncFormatter(_thousands))
@@ -248,6 +265,7 @@ def chart_svg(chart: Chart, prefix: str = "c") -> str:
         draw = _DRAW[chart.kind]
     except KeyError:
         raise InputError(f"No drawing for chart kind {chart.kind!r}; known: {sorted(_DRAW)}.") from None
-    with plt.rc_context(_RC):
+    with plt.rc_context(_RC), warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Tight layout not applied")
         fig = draw(chart)
         return _svg(fig, prefix)
