@@ -325,3 +325,14 @@ def test_ten_million_rows(tmp_path):
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_console_entry_point_exit_code(tmp_path):
+    """Through the real entry point (not CliRunner): a user error reaches the shell as exit code 2."""
+    res = subprocess.run(
+        [sys.executable, "-c", "from tradegap.cli import main; main()", "trade", "Narnia", "RUS"],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "src"), "TRADEGAP_DB": str(tmp_path / "absent.duckdb")},
+    )
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "Narnia" in res.stderr and "Traceback" not in res.stderr

@@ -32,7 +32,9 @@ def _user_errors() -> Iterator[None]:
         err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False, markup=True, soft_wrap=True)
         if exc.hint:
             err_console.print(f"[yellow]Hint:[/] {exc.hint}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        # SystemExit, not typer.Exit: the console entry point runs click with standalone_mode=False,
+        # where an Exit's code is returned and lost; SystemExit(2) reaches the shell either way.
+        raise SystemExit(2) from None
 
 
 def _store(db: Optional[Path], *, write: bool = False):
