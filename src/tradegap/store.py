@@ -1224,12 +1224,18 @@ class Store:
     def _stage_flows(self, chunk: pd.DataFrame, source: str, ingest_id: int, offset: int) -> None:
         df = chunk
         # The reader may number rows by file line; otherwise use the position in the stream.
-        row_no = df["row"] if "row" in df.columns else pd.RangeIndex(offset + 1, offset + len(df) + 1)
+        if "row" in df.columns:
+            row_no = df["row"]
+            self._row_label[ingest_id] = "line"
+        else:
+            row_no = pd.RangeIndex(offset + 1, offset + len(df) + 1)
+        year = pd.to_numeric(df["year"], errors="coerce").astype("float64")
+        year = year.where(year.round() == year).astype("Int64")  # not a whole number → NULL → reported
         frame = pd.DataFrame(
             {
                 "exporter": df["exporter"].astype("string"),
                 "importer": df["importer"].astype("string"),
-                "year": pd.to_numeric(df["year"], errors="coerce"),
+                "year": year,
                 "product": df["product"].astype("string").fillna(""),
                 "value": pd.to_numeric(df["value"], errors="coerce").astype("float64"),
                 "unit": df["unit"].astype("string"),
