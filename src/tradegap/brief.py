@@ -332,6 +332,12 @@ def _fmt_usd(millions: float | None) -> str:
     return f"USD {v:,.1f} million"
 
 
+def _join(items: Sequence[str]) -> str:
+    """``["a", "b", "c"]`` → ``"a, b and c"``."""
+    items = [str(i) for i in items]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
 def _ordinal(n: int) -> str:
     n = int(n)
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
@@ -815,6 +821,10 @@ def _adapt_gap_split(ctx: _Context) -> tuple[pd.DataFrame, str]:
     return out, "\n\n".join(paras)
 
 
+#: Decomposition rows that are the pair's own (unexplained) effects rather than observable trade costs.
+_RESIDUAL_FACTORS: Final[tuple[str, ...]] = ("pair_residual", "year_deviation")
+
+
 def _adapt_decomposition(ctx: _Context) -> tuple[pd.DataFrame, str]:
     """``tradegap.potential.decompose`` → factor table (``label, value`` = % effect on trade) and text."""
     res = _fn("tradegap.potential", "decompose")(ctx.a, ctx.b, year=ctx.year, store=ctx.store)
@@ -824,11 +834,17 @@ def _adapt_decomposition(ctx: _Context) -> tuple[pd.DataFrame, str]:
     dirs = list(dict.fromkeys(t["direction"]))
     piv = t.pivot_table(index="label", columns="direction", values="log_points", aggfunc="first")
     symmetric = len(dirs) == 2 and np.allclose(piv[dirs[0]].fillna(0), piv[dirs[1]].fillna(0), atol=1e-9)
+    t["label"] = [
+        {"pair_residual": "the pair's own effect (unexplained)", "year_deviation": f"{ctx.year} deviation from it"}.get(
+            str(f), str(lab)
+        )
+        for f, lab in zip(t["factor"], t["label"], strict=True)
+    ]
     order = list(dict.fromkeys(t["label"]))
     if symmetric or len(dirs) == 1:
         one = t[t["direction"] == dirs[0]].copy()
         frame = one[["label", "value", "reference_value", "coefficient", "log_points", "pct_of_trade"]].copy()
-        frame["highlight"] = one["factor"].astype(str).eq("pair_residual").to_numpy()
+        frame["highlight"] = one["factor"].astype(str).isin(_RESIDUAL_FACTORS).to_numpy()
         frame["value"] = one["pct_of_trade"].to_numpy()
         frame = frame.rename(columns={"value": "value"})
         frame.insert(1, "factor_value", one["value"].to_numpy())
@@ -837,7 +853,7 @@ def _adapt_decomposition(ctx: _Context) -> tuple[pd.DataFrame, str]:
         frame = frame.rename(columns={"value": "factor_value"})
         frame["group"] = frame["direction"]
         frame["value"] = frame["pct_of_trade"]
-        frame["highlight"] = t["factor"].astype(str).eq("pair_residual").to_numpy()
+        frame["highlight"] = t["factor"].astype(str).isin(_RESIDUAL_FACTORS).to_numpy()
     frame["label"] = pd.Categorical(frame["label"], categories=order, ordered=True)
     frame = frame.sort_values("label").reset_index(drop=True)
     frame["label"] = frame["label"].astype(str)
@@ -847,7 +863,7 @@ def _adapt_decomposition(ctx: _Context) -> tuple[pd.DataFrame, str]:
         f"Reference: {res.reference}."
     ]
     base = t[t["direction"] == dirs[0]]
-    obs = base[base["factor"].astype(str) != "pair_residual"].sort_values("log_points")
+    obs = base[~base["factor"].astype(str).isin(_RESIDUAL_FACTORS)].sort_values("log_points")
     neg = obs[obs["log_points"] < -0.05]
     pos = obs[obs["log_points"] > 0.05]
     if len(neg):
@@ -860,6 +876,13 @@ def _adapt_decomposition(ctx: _Context) -> tuple[pd.DataFrame, str]:
         paras.append(
             "Factors that raise it: " + "; ".join(f"{r.label} ({r.pct_of_trade:+.0f}%)" for r in pos[::-1].itertuples()) + "."
         )
+    for r in t[t["factor"].astype(str) == "year_deviation"].itertuples():
+        lp = float(r.log_points)
+        if np.isfinite(lp):
+            paras.append(
+                f"{r.direction}: in {ctx.year} trade was {r.pct_of_trade:+.0f}% off the pair's own average effect "
+                "over the estimation years (year-to-year swings, not a lasting trade cost)."
+            )
     resid = t[t["factor"].astype(str) == "pair_residual"]
     for r in resid.itertuples():
         lp = float(r.log_points)
@@ -1337,7 +1360,7 @@ def _section_decomposition(ctx: _Context) -> BriefSection:
         data=frame[[c for c in ("label", "value", "highlight", "group") if c in frame]],
         title=f"What shapes the cost of trade between {ctx.names[0]} and {ctx.names[1]}",
         xlabel="effect on trade (%; negative = lowers trade)",
-        note="Each bar: how much this factor raises or lowers the pair's trade compared with a pair without it.",
+        note="Each bar: how much this factor raises or lowers the pair's trade compared with the average pair of the sample.",
     )
     return BriefSection(
         title="The gap explained",
@@ -1397,7 +1420,11 @@ def _section_politics(ctx: _Context) -> BriefSection:
         paras.append(
             f"Beside it, the ratio of actual to structural-potential trade (both directions): "
             f"{r_last['ratio']:.2f} in {int(r_last['year'])}"
-            + (" — trade at or above its structural potential." if r_last["ratio"] >= 1 else " — trade below its structural potential.")
+            + (
+                " — trade at or above its structural potential." if r_last["ratio"] >= 1
+                else " — trade about at its structural potential." if r_last["ratio"] >= 0.95
+                else " — trade below its structural potential."
+            )
         )
         if len(both) >= 5 and both["agreement"].std() > 0 and both["ratio"].std() > 0:
             corr = float(np.corrcoef(both["agreement"], both["ratio"])[0, 1])
@@ -1543,7 +1570,7 @@ def _summary(ctx: _Context, sections: dict[str, BriefSection]) -> tuple[BriefSec
         paras.append(
             f"{ctx.names[0]} was {ctx.names[1]}'s {_ordinal(m['peers_rank'])} largest trading partner of "
             f"{m['peers_n_partners']}"
-            + (f"; {ctx.names[1]} trades about as much with {', '.join(names)}." if names else ".")
+            + (f"; {ctx.names[1]} trades about as much with {_join(names)}." if names else ".")
         )
     verdicts = []
     statuses: list[str] = []
@@ -1583,7 +1610,8 @@ def _summary(ctx: _Context, sections: dict[str, BriefSection]) -> tuple[BriefSec
                 + (f" (at worst {1 - worst:.0%} below)" if worst < 1 else "")
                 + ", but far less than their economic size predicts: most of the gap comes from each country "
                 "trading little with the world as a whole (see the gap split), not from something specific to "
-                "this pair. Closing it would take more trade with the world, not only with each other."
+                "this pair. By this model, the shortfall is real when measured against economic size, but it is "
+                f"not specific to {ctx.names[0]}–{ctx.names[1]} trade."
             )
         elif all(st == "above" for st in statuses):
             paras.append(

@@ -93,6 +93,16 @@ def _svg(fig: Figure, prefix: str) -> str:
     return head + svg[head_end:]
 
 
+def _wrap(label: object, width: int = 34) -> str:
+    """Wrap a long category label on two lines at most (ellipsis beyond)."""
+    import textwrap
+
+    lines = textwrap.wrap(str(label), width) or [""]
+    if len(lines) > 2:
+        lines = [lines[0], lines[1][: width - 1] + "…"]
+    return "\n".join(lines)
+
+
 def _empty(ax: plt.Axes, message: str) -> None:
     ax.set_axis_off()
     ax.text(0.5, 0.5, message, ha="center", va="center", color=PALETTE["muted"], transform=ax.transAxes)
@@ -159,7 +169,7 @@ def _draw_bars(chart: Chart) -> Figure:
     if not n:
         _empty(ax, "no data")
         return fig
-    labels = [str(x) for x in df["label"]]
+    labels = [_wrap(x) for x in df["label"]]
     values = df["value"].astype(float).to_numpy()
     highlight = df["highlight"].astype(bool).to_numpy() if "highlight" in df else np.zeros(n, bool)
     signed = (values < 0).any()
@@ -203,7 +213,7 @@ def _draw_grouped(chart: Chart, df: pd.DataFrame) -> Figure:
         vals = np.array([float(sub["value"].get(lab, np.nan)) for lab in labels])
         ax.barh(base + (g - 1 - j - (g - 1) / 2) * height, vals, height=height * 0.92,
                 color=_SERIES[j % len(_SERIES)], label=grp)
-    ax.set_yticks(base, labels)
+    ax.set_yticks(base, [_wrap(x) for x in labels])
     ax.grid(axis="y", visible=False)
     if (df["value"] < 0).any():
         ax.axvline(0, color=PALETTE["ink"], lw=0.8)
