@@ -108,3 +108,20 @@ def test_pair_potential_frame(monkeypatch):
     f = res.to_frame()
     assert list(f["measure"]) == ["structural", "structural", "size_based", "size_based"]
     assert "no untapped trade" in res.sentences[0]
+
+
+def test_console_entry_point_exit_code():
+    """Through the real entry point (not CliRunner): a user error reaches the shell as exit code 2."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    src = Path(__file__).resolve().parents[1] / "src"
+    res = subprocess.run(
+        [sys.executable, "-c", "from tradegap.cli import main; main()", "brief", "Atlantis", "RUS"],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(src)},
+    )
+    assert res.returncode == 2, res.stdout + res.stderr
+    assert "Atlantis" in res.stderr and "Traceback" not in res.stderr

@@ -38,7 +38,9 @@ def _user_errors() -> Iterator[None]:
         err_console.print(f"[bold red]Error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
         if exc.hint:
             err_console.print(f"[yellow]Hint:[/] {escape(exc.hint)}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        # SystemExit, not typer.Exit: the console entry point runs click with standalone_mode=False,
+        # where an Exit's code would be returned and lost.
+        raise SystemExit(2) from None
 
 
 def _store(db: Optional[Path]):
