@@ -166,8 +166,9 @@ def test_sectors_table_notes(runner):
     assert "trade by sector, 2015" in out and "Aerospace" in out and "--no-fit" in out
 
 
-def test_sectors_fit_predicted_vs_actual(runner):
-    """One gravity fit per SITC section (the point of the command); ~20 s on 2 cores."""
+@pytest.mark.slow
+def test_sectors_fit_predicted_vs_actual_embedded(runner):
+    """One gravity fit per SITC section on the shipped data, all countries; ~20 s on 2 cores."""
     res = run(runner, "sectors", "IRN", "RUS", "--format", "json")
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
@@ -181,6 +182,103 @@ def test_sectors_fit_predicted_vs_actual(runner):
     res = run(runner, "sectors", "IRN", "RUS")
     assert res.exit_code == 0, res.output
     assert "act/pred" in res.output and "Actual vs gravity prediction" in flat(res.output)
+
+
+BACI_CODES = """country_code,country_name,country_iso2,country_iso3
+364,"Iran",IR,IRN
+643,"Russian Federation",RU,RUS
+842,"USA",US,USA
+276,"Germany",DE,DEU
+"""
+BACI_ROWS = """t,i,j,k,v,q
+2019,643,364,880240,5000.0,1
+2019,643,364,841112,700.0,1
+2019,643,364,100110,150000.0,1
+2019,364,643,080610,9000.0,1
+2019,842,276,880240,90000.0,1
+2019,276,842,300490,40000.0,1
+2019,276,364,300490,800.0,1
+"""
+
+
+def test_sectors_high_tech_from_ingested_hs(runner, tmp_path):
+    """HS6 rows in a store: aerospace (HS 88 + aircraft engines 8411) becomes a sector of its own."""
+    from tradegap.store import Store
+
+    (tmp_path / "country_codes_V202401.csv").write_text(BACI_CODES)
+    f = tmp_path / "BACI_HS17_Y2019_V202401.csv"
+    f.write_text(BACI_ROWS)
+    db = tmp_path / "hs.duckdb"
+    with Store(db) as s:
+        s.ingest("baci", [f])
+    args = ["sectors", "IRN", "RUS", "--source", "baci", "--db", db, "--no-fit"]
+    res = run(runner, *args, "--scheme", "high_tech", "--format", "json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert (out["year"], out["scheme"], out["scale"]) == (2019, "high_tech", "thousands")
+    aero = next(x for x in out["sectors"] if x["sector"] == "ht_aerospace")
+    assert (aero["b_to_a"], aero["a_to_b"]) == (5700.0, 0.0)  # 880240 + 841112, RUS→IRN
+    assert aero["world_composition"] == pytest.approx(95700.0 / (95700.0 + 40800.0))
+    assert not any("cannot be isolated" in n for n in out["notes"])
+    res = run(runner, *args)  # default scheme for HS data: HS sections
+    assert res.exit_code == 0, res.output
+    assert "hs_section" in res.output and "Vegetable products" in res.output
+
+
+SYNTH = ["IRN", "RUS", "USA", "DEU", "CHN", "IND", "TUR", "FRA"]
+SYNTH_CODES = {"IRN": 364, "RUS": 643, "USA": 842, "DEU": 276, "CHN": 156, "IND": 356, "TUR": 792, "FRA": 250}
+
+
+@pytest.fixture(scope="module")
+def synth_store(tmp_path_factory):
+    """A small store: 8 countries, every ordered pair trading aircraft, medicines and wheat (HS6)."""
+    import numpy as np
+
+    from tradegap.store import Store
+
+    folder = tmp_path_factory.mktemp("synth")
+    (folder / "country_codes_V202401.csv").write_text(
+        "country_code,country_name,country_iso2,country_iso3\n"
+        + "".join(f'{SYNTH_CODES[c]},"{c}",{c[:2]},{c}\n' for c in SYNTH)
+    )
+    rng = np.random.default_rng(7)
+    rows = ["t,i,j,k,v,q"]
+    for i in SYNTH:
+        for j in SYNTH:
+            if i != j:
+                for k in ("880240", "300490", "100110"):
+                    rows.append(f"2019,{SYNTH_CODES[i]},{SYNTH_CODES[j]},{k},{rng.uniform(10, 1000):.1f},1")
+    f = folder / "BACI_HS17_Y2019_V202401.csv"
+    f.write_text("\n".join(rows) + "\n")
+    db = folder / "synth.duckdb"
+    with Store(db) as s:
+        s.ingest("baci", [f])
+    return db
+
+
+def test_sectors_fit_on_store(runner, synth_store):
+    """Gravity per high-tech group on a small HS6 store: predicted vs actual, serial = Dask threads."""
+    args = ["sectors", "IRN", "RUS", "--source", "baci", "--scheme", "high_tech", "--db", synth_store]
+    res = run(runner, *args, "--format", "json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    secs = {x["sector"]: x for x in out["sectors"]}
+    assert sorted(secs) == ["ht_aerospace", "ht_pharmacy"]  # wheat is not high-tech
+    for x in secs.values():
+        assert x["predicted_a_to_b"] > 0 and x["predicted_b_to_a"] > 0
+        assert x["ratio_a_to_b"] == pytest.approx(x["a_to_b"] / x["predicted_a_to_b"])
+        assert x["ratio_b_to_a"] == pytest.approx(x["b_to_a"] / x["predicted_b_to_a"])
+    assert {c["sector"] for c in out["coefficients"]} == set(secs)
+    assert all(c["nobs"] == 56 for c in out["coefficients"])  # 8 × 7 ordered pairs
+    res = run(runner, *args, "--scheduler", "threads", "--format", "json")
+    assert res.exit_code == 0, res.output
+    threaded = {x["sector"]: x for x in json.loads(res.stdout)["sectors"]}
+    for k, x in secs.items():
+        assert threaded[k]["predicted_a_to_b"] == pytest.approx(x["predicted_a_to_b"], rel=1e-9)
+    res = run(runner, *args)
+    assert res.exit_code == 0, res.output
+    out = flat(res.output)
+    assert "Actual vs gravity prediction" in out and "act/pred" in out and "Aerospace" in out
 
 
 # ----------------------------------------------------------------------------- errors
