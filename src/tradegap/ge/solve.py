@@ -24,6 +24,7 @@ iterations and final residual.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Callable, Literal
 
@@ -169,14 +170,16 @@ def solve_mr(
         G = lq - np.log(T)
         return np.concatenate([F[keep], G]), eq, ep, S, T
 
-    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+    def maxnorm(r: np.ndarray) -> float:
+        return float(np.max(np.abs(r))) if np.all(np.isfinite(r)) else np.inf
+
+    def newton(lp: np.ndarray, lq: np.ndarray, budget: int):
+        """Damped Newton (backtracking on the 2-norm); stops when stuck."""
         res, eq, ep, S, T = residuals(lp, lq)
-        norm = np.max(np.abs(res)) if np.all(np.isfinite(res)) else np.inf
-        it = 0
-        while not (norm < tol):
-            if it >= max_iter:
-                break
-            it += 1
+        norm = maxnorm(res)
+        used = 0
+        while not (norm < tol) and used < budget:
+            used += 1
             W = A * eq[:, None] / S[None, :]  # W_ij = dF_j/dlq_i
             V = B * ep[None, :] / T[:, None]  # V_ij = dG_i/dlp_j
             J = np.zeros((2 * n - 1, 2 * n - 1))
@@ -185,22 +188,54 @@ def solve_mr(
             J[n - 1 :, : n - 1] = V[:, keep]
             J[n - 1 :, n - 1 :] = np.eye(n)
             try:
-                step = scipy.linalg.solve(J, -res, check_finite=False)
+                with warnings.catch_warnings():
+                    # an ill-conditioned step is caught by the line search and the sweep fallback
+                    warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
+                    step = scipy.linalg.solve(J, -res, check_finite=False)
             except (np.linalg.LinAlgError, ValueError):
                 break
+            if not np.all(np.isfinite(step)):
+                break
+            ss = float(res @ res)
             lam = 1.0
-            for _ in range(40):
+            accepted = False
+            for _ in range(30):
                 lp_new = lp.copy()
                 lp_new[keep] += lam * step[: n - 1]
                 lq_new = lq + lam * step[n - 1 :]
-                res_new, eq_n, ep_n, S_n, T_n = residuals(lp_new, lq_new)
-                norm_new = np.max(np.abs(res_new)) if np.all(np.isfinite(res_new)) else np.inf
-                if norm_new < norm or norm_new < tol:
+                out = residuals(lp_new, lq_new)
+                r2 = out[0]
+                if np.all(np.isfinite(r2)) and (float(r2 @ r2) < (1 - 1e-4 * lam) * ss or maxnorm(r2) < tol):
+                    accepted = True
                     break
                 lam *= 0.5
-            else:
+            if not accepted:
                 break
-            lp, lq, res, eq, ep, S, T, norm = lp_new, lq_new, res_new, eq_n, ep_n, S_n, T_n, norm_new
+            lp, lq = lp_new, lq_new
+            res, eq, ep, S, T = out
+            norm = maxnorm(res)
+        return lp, lq, norm, used
+
+    def sweeps_until(lp: np.ndarray, lq: np.ndarray, target: float, limit: int):
+        """Matrix-scaling (Sinkhorn) sweeps: globally convergent for positive systems, linear rate."""
+        for _ in range(limit):
+            lp = np.log(A.T @ np.exp(-lq))
+            lq = np.log(B @ np.exp(-lp))
+            shift = lp[ref]
+            lp, lq = lp - shift, lq + shift
+            if maxnorm(residuals(lp, lq)[0]) < target:
+                break
+        return lp, lq
+
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        lp, lq, norm, it = newton(lp, lq, max_iter)
+        rounds = 0
+        while not (norm < tol) and rounds < 4 and it < max_iter:
+            # Newton stalled (far from the solution): contract with scaling sweeps, then retry
+            rounds += 1
+            lp, lq = sweeps_until(lp, lq, 10.0 ** (-2 - rounds), 20_000)
+            lp, lq, norm, used = newton(lp, lq, max_iter - it)
+            it += used
     if not (norm < tol):
         raise ConvergenceError(
             f"The multilateral-resistance system did not converge: max log residual {norm:.3g} "
