@@ -929,15 +929,15 @@ class Store:
         except BaseException:
             self._warnings = []
             try:
-                con.execute("ROLLBACK")
-            except duckdb.Error:  # pragma: no cover - connection already aborted
+                self._sql("ROLLBACK", table="flows")
+            except StoreError:  # pragma: no cover - connection already aborted
                 pass
             raise
         finally:
-            for t in ("_tg_stage", "_tg_cov"):
+            for t in ("_tg_stage", "_tg_cov", "_tg_codes"):
                 try:
-                    con.execute(f"DROP TABLE IF EXISTS {t}")
-                except duckdb.Error:  # pragma: no cover
+                    self._sql(f"DROP TABLE IF EXISTS {t}", table=t)  # fixed names: safe identifiers
+                except StoreError:  # pragma: no cover
                     pass
         for w in self._warnings:  # the readers' warnings, for the caller (the CLI prints them)
             warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
