@@ -129,8 +129,9 @@ A→B or B→A exports, financial, arms, military, travel, other, any, and the n
 cases behind it.
 
 Coverage: the shipped GSDB subset holds the cases active in 2013–2022, so the
-flags are complete only for 2013–2022. Earlier years show as unknown (blank), or
-with --partial as a lower bound (cases that ended before 2013 are missing).
+flags are complete only for 2013–2022. Other years show as unknown (? in the table,
+null in JSON), or before 2013 with --partial as a lower bound (cases that ended before
+2013 are missing).
 
 --format csv writes the cases table; --format json writes cases, flags and notes.
 
@@ -229,12 +230,19 @@ def sanctions_cmd(
             _flags_frame(a3, b3, ys, include_un=include_un, partial=partial) if b3 is not None else (None, [])
         )
     lo, hi = sanctions.COVERAGE
-    notes = [
-        f"The shipped GSDB v3 subset holds the sanctions cases active in {lo}–{hi}: the flags are complete only"
-        f" for {lo}–{hi}." + (" Earlier years are a lower bound (--partial)." if partial else
-                              " Years outside it show as unknown ('?'); --partial gives a lower bound before 2013."),
-        *notes,
-    ]
+    if b3 is None:
+        caveat = f"The shipped GSDB v3 subset holds only the sanctions cases active in {lo}–{hi}."
+    elif partial:
+        caveat = (
+            f"The shipped GSDB v3 subset holds the sanctions cases active in {lo}–{hi}: the flags are complete"
+            f" only for {lo}–{hi}; earlier years are a lower bound (--partial)."
+        )
+    else:
+        caveat = (
+            f"The shipped GSDB v3 subset holds the sanctions cases active in {lo}–{hi}: the flags are complete"
+            f" only for {lo}–{hi}. Years outside it show as unknown ('?'); --partial gives a lower bound before {lo}."
+        )
+    notes = [caveat, *notes]
     outside = [y for y in ys if not lo <= y <= hi]
     if outside:
         notes.append(
