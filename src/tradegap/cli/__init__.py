@@ -38,7 +38,9 @@ def main() -> None:
     """Console-script entry point."""
     load_commands()
     try:
-        app(standalone_mode=False)
+        rc = app(standalone_mode=False)
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
     except TradegapError as exc:
         from tradegap.cli.render import err_console
 
