@@ -1826,6 +1826,8 @@ class PairPotential:
         Per measure that could not be computed, the reason.
     sentences : tuple of str
         Plain-language comparison, one sentence per measure and direction.
+    meaning : dict
+        Per measure, what it means in plain words (from :mod:`tradegap.potential`).
     """
 
     a: str
@@ -1836,6 +1838,7 @@ class PairPotential:
     errors: dict[str, str]
     sentences: tuple[str, ...]
     unit: str = UNIT
+    meaning: dict[str, str] = field(default_factory=dict)
 
     def to_frame(self) -> pd.DataFrame:
         """The comparison table (see :attr:`table`)."""
@@ -1861,6 +1864,7 @@ class PairPotential:
             "directions": directions,
             "specification": _jsonable(self.specification),
             "errors": dict(self.errors),
+            "meaning": dict(self.meaning),
             "text": list(self.sentences),
         }
 
@@ -1898,6 +1902,7 @@ def pair_potential(a: str, b: str, *, year: int = 2019, store: Any = None) -> Pa
         )
     ctx = _Context(a_iso, b_iso, year, store, (a_name, b_name), None)
     rows, spec, errors, sentences = [], {}, {}, []
+    meanings: dict[str, str] = {}
     first_error: TradegapError | None = None
     for measure, fn, label in (
         ("structural", _adapt_structural, "structural potential"),
@@ -1910,6 +1915,7 @@ def pair_potential(a: str, b: str, *, year: int = 2019, store: Any = None) -> Pa
             first_error = first_error or exc
             continue
         spec[measure] = frame.attrs.get("specification_raw", frame.attrs.get("specification"))
+        meanings[measure] = frame.attrs.get("meaning", "")
         snap = frame[frame["year"] == year]
         if not len(snap):
             years = _adapt_year_span(frame["year"].unique())
@@ -1937,6 +1943,19 @@ def pair_potential(a: str, b: str, *, year: int = 2019, store: Any = None) -> Pa
                     what=label, level=float(frame.attrs.get("band_level", 0.95)),
                 )
             )
+    other = ctx.extra.get("size_based", {}).get("variant_rows")
+    if isinstance(other, pd.DataFrame) and len(other) and "variant" in other:
+        o = other[other["year"].astype(int) == year]
+        for r in o.to_dict(orient="records"):
+            v = str(r["variant"])
+            rows.append(
+                {
+                    "measure": "size_based_" + v.removeprefix("size_") if v.startswith("size_") else f"size_based_{v}",
+                    "exporter": r["exporter"],
+                    "importer": r["importer"],
+                    **{k: _finite(r.get(k)) for k in ("actual", "potential", "lower", "upper", "ratio", "untapped")},
+                }
+            )
     if not rows:
         assert first_error is not None  # internal invariant: no rows means every measure failed
         raise first_error
@@ -1944,5 +1963,6 @@ def pair_potential(a: str, b: str, *, year: int = 2019, store: Any = None) -> Pa
         rows, columns=["measure", "exporter", "importer", "actual", "potential", "lower", "upper", "ratio", "untapped"]
     ).astype({c: "float64" for c in ("actual", "potential", "lower", "upper", "ratio", "untapped")})
     return PairPotential(
-        a=a_iso, b=b_iso, year=year, table=table, specification=spec, errors=errors, sentences=tuple(sentences)
+        a=a_iso, b=b_iso, year=year, table=table, specification=spec, errors=errors, sentences=tuple(sentences),
+        meaning={k: v for k, v in meanings.items() if v},
     )

@@ -219,16 +219,41 @@ def potential_cmd(
         finally:
             if store is not None:
                 store.close()
-    if fmt is OutputFormat.table:
-        for line in result.sentences:
-            console.print(escape(line), highlight=False)
-        console.print()
-    render(
-        result,
-        fmt,
-        title=f"Actual and potential trade, {result.a}–{result.b}, {year} (USD millions)",
-        caption="ratio = actual / potential; band = 95% interval of the potential",
+    if fmt is not OutputFormat.table:
+        render(result, fmt)
+        return
+    for line in result.sentences:
+        console.print(escape(line), highlight=False)
+    console.print()
+    level = _band_level(result.specification)
+    band = f"{level:.0%} band" if level else "confidence band"
+    chunks = _chunks(result.to_frame())
+    for i, chunk in enumerate(chunks):
+        console.print(
+            frame_table(
+                chunk,
+                title=f"Actual and potential trade, {result.a}–{result.b}, {year} (USD millions)" if i == 0 else None,
+            )
+        )
+    console.print(
+        f"ratio = actual / potential; lower, upper = the potential's {band}; actual = CEPII BACI; "
+        "specification (formulas, normalization): --format json",
+        style="dim",
+        highlight=False,
     )
+
+
+def _band_level(spec) -> float | None:  # noqa: ANN001 - nested dict from tradegap.potential
+    """The first ``band_level`` found in a (nested) specification dict."""
+    if isinstance(spec, dict):
+        v = spec.get("band_level")
+        if isinstance(v, (int, float)) and 0 < v < 1:
+            return float(v)
+        for x in spec.values():
+            found = _band_level(x)
+            if found:
+                return found
+    return None
 
 
 UNTAPPED_HELP = """A country's partners ranked by untapped trade (potential minus actual).
