@@ -234,16 +234,25 @@ class Baseline:
 
 
 def _square(
-    df: pd.DataFrame, exporter: str, importer: str, countries: Sequence[str], column: str
+    df: pd.DataFrame, exporter: str, importer: str, countries: Sequence[str], column: str,
+    _pos: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
-    idx = {c: k for k, c in enumerate(countries)}
+    """Long → (N, N) matrix (exporters in rows); NaN where a pair is missing."""
     n = len(countries)
+    if _pos is None:
+        _pos = _positions(df, exporter, importer, countries)
+    ii, jj, ok = _pos
     out = np.full((n, n), np.nan)
-    ii = df[exporter].map(idx).to_numpy()
-    jj = df[importer].map(idx).to_numpy()
-    ok = ~(pd.isna(ii) | pd.isna(jj))
-    out[ii[ok].astype(int), jj[ok].astype(int)] = pd.to_numeric(df[column], errors="coerce").to_numpy(float)[ok]
+    out[ii[ok], jj[ok]] = pd.to_numeric(df[column], errors="coerce").to_numpy(float)[ok]
     return out
+
+
+def _positions(df: pd.DataFrame, exporter: str, importer: str, countries: Sequence[str]):
+    cats = pd.CategoricalDtype(list(countries))
+    ii = df[exporter].astype(str).astype(cats).cat.codes.to_numpy()
+    jj = df[importer].astype(str).astype(cats).cat.codes.to_numpy()
+    ok = (ii >= 0) & (jj >= 0)
+    return ii.astype(np.int64), jj.astype(np.int64), ok
 
 
 def baseline_from_frame(
@@ -321,9 +330,10 @@ def baseline_from_frame(
     missing = [v for v in cost_variables if v not in coefs.index]
     if missing:
         raise InputError(f"No coefficient supplied for cost variable(s) {missing}.")
-    x = np.stack([_square(df, exporter, importer, countries, v) for v in cost_variables]) if cost_variables \
+    pos = _positions(df, exporter, importer, countries)
+    x = np.stack([_square(df, exporter, importer, countries, v, pos) for v in cost_variables]) if cost_variables \
         else np.zeros((0, n, n))
-    res = _square(df, exporter, importer, countries, residual) if residual else np.zeros((n, n))
+    res = _square(df, exporter, importer, countries, residual, pos) if residual else np.zeros((n, n))
     se = None
     if std_errors is not None:
         se = pd.Series(std_errors, dtype=float).reindex(list(cost_variables)).to_numpy()
@@ -338,7 +348,7 @@ def baseline_from_frame(
         se=se,
         vcov=vc,
     )
-    observed = _square(df, exporter, importer, countries, trade) if trade and trade in df.columns else None
+    observed = _square(df, exporter, importer, countries, trade, pos) if trade and trade in df.columns else None
     notes: list[str] = []
     if output and expenditure:
         for col in (output, expenditure):

@@ -182,18 +182,20 @@ def solve_mr(
             used += 1
             W = A * eq[:, None] / S[None, :]  # W_ij = dF_j/dlq_i
             V = B * ep[None, :] / T[:, None]  # V_ij = dG_i/dlp_j
-            J = np.zeros((2 * n - 1, 2 * n - 1))
-            J[: n - 1, : n - 1] = np.eye(n - 1)
-            J[: n - 1, n - 1 :] = W.T[keep, :]
-            J[n - 1 :, : n - 1] = V[:, keep]
-            J[n - 1 :, n - 1 :] = np.eye(n)
+            # Newton step for J = [[I, Wk'], [Vk, I]] by its Schur complement (size N-1):
+            # dp + Wk' dq = -F, Vk dp + dq = -G  =>  (I - Wk' Vk) dp = -F + Wk' G, dq = -G - Vk dp
+            Wt = W.T[keep, :]
+            Vk = V[:, keep]
+            F, G = res[: n - 1], res[n - 1 :]
+            M = np.eye(n - 1) - Wt @ Vk
             try:
                 with warnings.catch_warnings():
                     # an ill-conditioned step is caught by the line search and the sweep fallback
                     warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
-                    step = scipy.linalg.solve(J, -res, check_finite=False)
+                    dp = scipy.linalg.solve(M, -F + Wt @ G, check_finite=False)
             except (np.linalg.LinAlgError, ValueError):
                 break
+            step = np.concatenate([dp, -G - Vk @ dp])
             if not np.all(np.isfinite(step)):
                 break
             ss = float(res @ res)
