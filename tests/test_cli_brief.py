@@ -125,3 +125,34 @@ def test_console_entry_point_exit_code():
     )
     assert res.returncode == 2, res.stdout + res.stderr
     assert "Atlantis" in res.stderr and "Traceback" not in res.stderr
+
+
+def test_untapped_calls_library_and_renders(monkeypatch):
+    import pandas as pd
+
+    import tradegap.potential as P
+
+    seen = {}
+
+    class Ranking:
+        country, year, notes = "RUS", 2018, ("a note",)
+
+        def to_frame(self):
+            return pd.DataFrame({"rank": [1, 2], "partner": ["USA", "IRN"], "actual": [10.0, 1.0],
+                                 "potential": [20.0, 3.0], "untapped": [10.0, 2.0], "ratio": [0.5, 1 / 3]})
+
+        def to_dict(self):
+            return {"country": "RUS", "year": 2018, "table": self.to_frame().to_dict(orient="records")}
+
+    def fake(country, *, year, top, store):
+        seen.update(country=country, year=year, top=top)
+        return Ranking()
+
+    monkeypatch.setattr(P, "untapped", fake)
+    r = runner.invoke(app, ["untapped", "RUS", "--top", "2", "--year", "2018", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    assert seen == {"country": "RUS", "year": 2018, "top": 2}
+    assert json.loads(r.stdout)["table"][1]["partner"] == "IRN"
+    r = runner.invoke(app, ["untapped", "RUS", "--top", "2"])
+    assert r.exit_code == 0 and "a note" in r.output and "IRN" in r.output
+    assert runner.invoke(app, ["untapped", "RUS", "--top", "0"]).exit_code == 2

@@ -286,12 +286,13 @@ def untapped_cmd(
         finally:
             if store is not None:
                 store.close()
-    render(
-        result,
-        fmt,
-        title=f"Largest untapped trade, {result.country} {result.year} (USD millions)",
-        caption="untapped = potential - actual (structural potential, both directions)",
-    )
-    if fmt is OutputFormat.table:
-        for note in getattr(result, "notes", ()):
-            console.print(escape(str(note)), style="dim", highlight=False)
+    if fmt is not OutputFormat.table:
+        render(result, fmt)
+        return
+    for i, chunk in enumerate(_chunks(result.to_frame())):
+        console.print(
+            frame_table(chunk, title=f"Largest untapped trade, {result.country} {result.year} (USD millions)" if i == 0 else None)
+        )
+    console.print("untapped = potential - actual (structural potential, both directions)", style="dim", highlight=False)
+    for note in getattr(result, "notes", ()):
+        console.print(escape(str(note)), style="dim", highlight=False)
