@@ -19,3 +19,11 @@ def test_data() -> Path:
 def tmp_db(tmp_path: Path) -> Path:
     """A fresh DuckDB store path for one test."""
     return tmp_path / "store.duckdb"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_default_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never let a test read or write the developer's own store (~/.local/share/tradegap)."""
+    home = tmp_path_factory.mktemp("tradegap-home")
+    monkeypatch.setenv("TRADEGAP_DB", str(home / "default.duckdb"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home))
