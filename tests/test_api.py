@@ -60,3 +60,13 @@ def test_errors_are_json(client):
     r = client.get("/api/potential/IRN/RUS", params={"year": 1995})
     assert r.status_code == 404 and "1995" in r.json()["message"]
     assert client.get("/api/brief/IRN/RUS", params={"year": 3000}).status_code == 422
+
+
+def test_trade_and_peers_on_embedded_data(client):
+    r = client.get("/api/trade/IRN/RUS", params={"years": "2019"})
+    assert r.status_code == 200, r.text
+    flows = {(f["exporter"], f["importer"]): f["value"] for f in r.json()["flows"]}
+    assert flows[("RUS", "IRN")] == pytest.approx(1196.9, rel=1e-3)
+    r = client.get("/api/peers/RUS/IRN", params={"year": 2019, "n": 5})
+    assert r.status_code == 200, r.text
+    assert r.json()["partner"] == "IRN"
