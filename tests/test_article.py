@@ -285,3 +285,15 @@ def test_direction_follows_the_nearest_verb():
     assert (by_trigger["10%"]["exporter"], by_trigger["10%"]["importer"]) == ("RUS", "CHN")
     assert by_trigger["$50 billion"]["sectors"] == ("energy",)  # oil only: not compared with total trade
     assert by_trigger["$2 billion"]["direction"] == "total"
+
+
+def test_long_article_is_fast():
+    """A few hundred KB (the seed 100 times, 380 KB) is read in seconds: one regex pass, per-sentence rules."""
+    import time
+
+    big = "\n\n".join([SEED.read_text(encoding="utf-8")] * 100)
+    t0 = time.perf_counter()
+    r = read_article(big, checks=False)
+    elapsed = time.perf_counter() - t0
+    assert len(r.mentions) == 100 * len(read_file(SEED, checks=False).mentions)
+    assert elapsed < 30  # ~2 s on a quiet core; generous for a shared CI machine

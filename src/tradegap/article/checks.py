@@ -138,6 +138,27 @@ class CheckContext:
     cache: dict[str, Any] = field(default_factory=dict)
 
 
+def _cached(ctx: CheckContext, key: str, fn: Callable[[], Any]) -> Any:
+    """``fn()`` once per reading (checks of many claims reuse the same data; a TradegapError is reused too)."""
+    if key not in ctx.cache:
+        try:
+            ctx.cache[key] = fn()
+        except TradegapError as exc:
+            ctx.cache[key] = exc
+    value = ctx.cache[key]
+    if isinstance(value, TradegapError):
+        raise value
+    return value
+
+
+def _surface_iso3(ctx: CheckContext, surface: str) -> str:
+    """ISO3 of a gazetteer surface form ("Russia", "Iran"), or ``""``."""
+    from tradegap.countries import gazetteer
+
+    table = _cached(ctx, "gazetteer", lambda: dict(zip(gazetteer()["surface"], gazetteer()["iso3"], strict=True)))
+    return str(table.get(surface, ""))
+
+
 class _Unavailable(Exception):
     """A component module is not installed (internal; becomes "not checkable")."""
 
@@ -209,21 +230,37 @@ def claim_pair(claim: Claim, ctx: CheckContext, *, strict: bool = False) -> tupl
 
 def _pair_trade(a: str, b: str, ctx: CheckContext):
     key = f"trade:{min(a, b)}:{max(a, b)}"
-    if key not in ctx.cache:
-        trade = _component("tradegap.measure", "trade")
-        ctx.cache[key] = trade(a, b, source="dots", store=ctx.store)
-    return ctx.cache[key]
+    trade = _component("tradegap.measure", "trade")
+    return _cached(ctx, key, lambda: trade(a, b, source="dots", store=ctx.store))
+
+
+def _flow(ctx: CheckContext, exporter: str, importer: str, year: int) -> float:
+    """DOTS flow exporter → importer in year, USD millions (NaN if missing), from a per-reading lookup."""
+    a, b = sorted((exporter, importer))
+
+    def build() -> dict[tuple[str, str, int], float]:
+        f = _pair_trade(a, b, ctx).flows
+        return {
+            (str(e), str(i), int(y)): float(v) if pd.notna(v) else float("nan")
+            for e, i, y, v in zip(f["exporter"], f["importer"], f["year"], f["value"], strict=True)
+        }
+
+    return _cached(ctx, f"flows:{a}:{b}", build).get((exporter, importer, int(year)), float("nan"))
 
 
 def latest_year(a: str, b: str, ctx: CheckContext) -> int:
     """Latest year in which DOTS has a positive total for the pair."""
-    frame = _pair_trade(a, b, ctx).to_frame()
-    ok = frame.loc[frame["total"].notna() & (frame["total"] > 0), "year"]
-    if ok.empty:
-        from tradegap.errors import CoverageError
 
-        raise CoverageError(f"IMF DOTS has no trade between {a} and {b} in any year.", hint="Check the pair.")
-    return int(ok.max())
+    def compute() -> int:
+        frame = _pair_trade(a, b, ctx).to_frame()
+        ok = frame.loc[frame["total"].notna() & (frame["total"] > 0), "year"]
+        if ok.empty:
+            from tradegap.errors import CoverageError
+
+            raise CoverageError(f"IMF DOTS has no trade between {a} and {b} in any year.", hint="Check the pair.")
+        return int(ok.max())
+
+    return _cached(ctx, f"latest:{min(a, b)}:{max(a, b)}", compute)
 
 
 class _NotCheckable(Exception):
@@ -303,13 +340,12 @@ def check_value(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     if claimed is None:
         return ClaimCheck(claim, "value", pair, "", float("nan"), "USD millions", DOTS_SOURCE, year,
                           "not checkable", tol, conv)
-    pt = _pair_trade(*pair, ctx)
     a, b = pair
     if claim.details.get("direction") == "a>b":
-        data = pt.value(a, b, year)
+        data = _flow(ctx, a, b, year)
         what = f"{_name(a)} → {_name(b)} exports"
     else:
-        data = pt.value(a, b, year) + pt.value(b, a, year)
+        data = _flow(ctx, a, b, year) + _flow(ctx, b, a, year)
         what = f"{_name(a)}–{_name(b)} total trade (both directions)"
     if not math.isfinite(data) or data <= 0:
         return ClaimCheck(claim, "value", pair, f"no DOTS value for {what} in {year}", float("nan"), "USD millions",
@@ -327,14 +363,13 @@ def check_growth(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     if pair is None:
         return _not(claim, "growth", None, "not checkable: no pair for this claim")
     year, how = _year_for(claim, pair, ctx)
-    pt = _pair_trade(*pair, ctx)
     a, b = pair
     if claim.details.get("direction") == "a>b":
-        now, before = pt.value(a, b, year), pt.value(a, b, year - 1)
+        now, before = _flow(ctx, a, b, year), _flow(ctx, a, b, year - 1)
         what = f"{_name(a)} → {_name(b)} exports"
     else:
-        now = pt.value(a, b, year) + pt.value(b, a, year)
-        before = pt.value(a, b, year - 1) + pt.value(b, a, year - 1)
+        now = _flow(ctx, a, b, year) + _flow(ctx, b, a, year)
+        before = _flow(ctx, a, b, year - 1) + _flow(ctx, b, a, year - 1)
         what = f"{_name(a)}–{_name(b)} total trade"
     if not (math.isfinite(now) and math.isfinite(before) and before > 0):
         return ClaimCheck(claim, "growth", pair, "", float("nan"), "%", DOTS_SOURCE, year, "not checkable", tol,
@@ -369,16 +404,15 @@ def check_peer(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     # which country's partners: the possessive ("Russia's trade with"), else the first of the pair
     country = a
     m = _POSSESSIVE.search(claim.quote)
-    if m:
-        from tradegap.countries import gazetteer
-
-        gaz = gazetteer()
-        hit = gaz.loc[gaz["surface"] == m.group(1), "iso3"]
-        if len(hit) and hit.iloc[0] in pair:
-            country = hit.iloc[0]
+    if m and _surface_iso3(ctx, m.group(1)) in pair:
+        country = _surface_iso3(ctx, m.group(1))
     partner = b if country == a else a
     year, how = _year_for(claim, pair, ctx)
-    peers = _component("tradegap.measure", "peers")
+    _peers = _component("tradegap.measure", "peers")
+
+    def peers(c: str, q: str, *, year: int, store: Any, n: int) -> Any:
+        return _cached(ctx, f"peers:{c}:{q}:{year}:{n}", lambda: _peers(c, q, year=year, store=store, n=n))
+
     p = peers(country, partner, year=year, store=ctx.store, n=10)
     src = f"{DOTS_SOURCE}; GDP: World Bank WDI"
     q = claim.quote.lower()
@@ -387,11 +421,7 @@ def check_peer(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     if claim.kind == "share":
         tol = f"±{SHARE_TOLERANCE_PP:g} percentage points"
         of = str(claim.details.get("of", ""))
-        from tradegap.countries import gazetteer
-
-        gaz = gazetteer()
-        hit = gaz.loc[gaz["surface"] == of, "iso3"]
-        of3 = str(hit.iloc[0]) if len(hit) else ""
+        of3 = _surface_iso3(ctx, of)
         if of3 not in pair:
             raise _NotCheckable(f"the share is of {of!r}'s trade, not of a country of the pair {pair[0]}–{pair[1]}")
         if of3 != country:
@@ -456,9 +486,7 @@ def _check_potential(claim: Claim, ctx: CheckContext, kind: str, check: str) -> 
         return _not(claim, check, None, "not checkable: no pair for this claim")
     fn = _component("tradegap.potential", kind)
     key = f"potential:{kind}:{pair[0]}:{pair[1]}"
-    if key not in ctx.cache:
-        ctx.cache[key] = fn(*pair, store=ctx.store)
-    pot = ctx.cache[key]
+    pot = _cached(ctx, key, lambda: fn(*pair, store=ctx.store))
     ref, how = _ref_year(pair, ctx)
     year, actual, potential, source = _potential_summary(pot, ref, kind)
     if not (math.isfinite(actual) and math.isfinite(potential) and actual > 0):
@@ -525,9 +553,7 @@ def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:
         how = f"{how}; the GE baseline uses {GE_LAST_YEAR}, the last complete year of BACI totals"
         year = GE_LAST_YEAR
     key = f"scen:{pair[0]}:{pair[1]}:{year}"
-    if key not in ctx.cache:
-        ctx.cache[key] = pair_scenarios(*pair, year=year, store=ctx.store)
-    sc = ctx.cache[key]
+    sc = _cached(ctx, key, lambda: pair_scenarios(*pair, year=year, store=ctx.store))
     frame = sc.to_frame()
     parts = []
     for r in frame.itertuples(index=False):
@@ -584,9 +610,7 @@ def check_sector(claim: Claim, ctx: CheckContext) -> ClaimCheck:
         return _not(claim, "sector", None, "not checkable: no pair for this claim")
     pair_sectors = _component("tradegap.sectors", "pair_sectors")
     key = f"sectors:{pair[0]}:{pair[1]}"
-    if key not in ctx.cache:
-        ctx.cache[key] = pair_sectors(*pair, fit=False)
-    ps = ctx.cache[key]
+    ps = _cached(ctx, key, lambda: pair_sectors(*pair, fit=False))
     table = ps.table.set_index("sector")
     scheme = ps.scheme
     named = tuple(claim.details.get("sectors", ()))
@@ -663,16 +687,10 @@ def check_sanctions(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     _indicator = _component("tradegap.sanctions", "indicator")
 
     def cases(*args: Any, **kwargs: Any) -> pd.DataFrame:
-        key = f"cases:{args}:{sorted(kwargs.items())}"
-        if key not in ctx.cache:
-            ctx.cache[key] = _cases(*args, **kwargs)
-        return ctx.cache[key]
+        return _cached(ctx, f"cases:{args}:{sorted(kwargs.items())}", lambda: _cases(*args, **kwargs))
 
     def indicator(*, years: list[int]) -> pd.DataFrame:
-        key = f"indicator:{years}"
-        if key not in ctx.cache:
-            ctx.cache[key] = _indicator(years=years)
-        return ctx.cache[key]
+        return _cached(ctx, f"indicator:{years}", lambda: _indicator(years=years))
 
     target = claim.details.get("target")
     src = "Global Sanctions Data Base v3 (GSDB), tradegap.sanctions.cases / indicator"
@@ -722,7 +740,7 @@ def check_contiguity(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     from tradegap.store import Store
 
     store = ctx.store if ctx.store is not None else Store()
-    pairs = store.pairs()
+    pairs = _cached(ctx, "pairs", store.pairs)
     a, b = pair
     row = pairs.loc[((pairs["exporter"] == a) & (pairs["importer"] == b)) | ((pairs["exporter"] == b) & (pairs["importer"] == a))]
     src = "CEPII GeoDist (contig) + tradegap shared_sea"
