@@ -92,3 +92,15 @@ def test_read_seed_with_brief_and_html(runner, tmp_path):
     html = out.read_text(encoding="utf-8")
     assert "What the article says vs what the data show" in html
     assert "this index can be increased considerably" in html
+
+
+def test_read_json_claims_carry_what_was_claimed(runner):
+    text = "MOSCOW — Russia exported $5 billion of goods to Iran in 2019, an official said."
+    res = runner.invoke(app, ["read", "-", *FAST, "--format", "json"], input=text)
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)["reading"]
+    claim = out["claims"][0]
+    assert claim["claimed"]["amount"] == 5e9 and claim["claimed"]["currency"] == "USD"
+    check = out["checks"][0]
+    assert check["verdict"] == "higher than data" and check["data_value"] == pytest.approx(1196.9, abs=0.05)
+    assert check["source"].startswith("IMF DOTS") and check["data_year"] == 2019

@@ -167,7 +167,8 @@ class ArticleReading:
             "mentions": self.mentions_frame().to_dict(orient="records"),
             "claims": [
                 {"claim": c.id, "kind": c.kind, "check": c.check, "quote": c.quote, "start": c.start, "end": c.end,
-                 "trigger": c.trigger, "sentence": c.sentence, "countries": list(c.countries)}
+                 "trigger": c.trigger, "sentence": c.sentence, "countries": list(c.countries),
+                 "claimed": {k: list(v) if isinstance(v, tuple) else v for k, v in c.details.items()}}
                 for c in self.claims
             ],
             "checks": [c.to_dict() for c in self.checks],
