@@ -298,3 +298,13 @@ def test_long_article_is_fast():
     n = len(read_file(SEED, checks=False).mentions)
     assert len(r.mentions) == 100 * (n - 1) + 1  # the dateline counts once, at the top
     assert elapsed < 30  # ~2 s on a quiet core; generous for a shared CI machine
+
+
+def test_ranges_other_dollars_and_small_amounts():
+    assert find_amounts("worth $2-3 billion")[0]["amount"] == pytest.approx(2.5e9)
+    assert find_amounts("worth 5 billion Canadian dollars")[0]["currency"] == "CAD"
+    _, _, _, claims = _extract("Iran's exports to Russia were priced at $40 each in 2019.")
+    assert [c.kind for c in claims] == ["other_amount"]
+    text = "The Niger Delta, the Jordan River and the Indian Ocean matter. Niger and Jordan trade."
+    found = [m.iso3 for m in find_mentions(text, split_sentences(text))]
+    assert found == ["NER", "JOR"]

@@ -89,12 +89,14 @@ _CUR_POST: Final[dict[str, str]] = {
     "irr": "IRR", "jpy": "JPY", "try": "TRY",
 }
 _PRE_ALT = "|".join(re.escape(k) for k in sorted(_CUR_PRE, key=len, reverse=True))
+_RANGE = rf"(?:\s?(?:[-–]|to)\s?(?:{_PRE_ALT})?(?P<num2>{_NUM}))?"
 AMOUNT_PRE = re.compile(
-    rf"(?<![\w$])(?P<cur>{_PRE_ALT})\s?(?P<num>{_NUMX})(?:\s?(?P<scale>{_SCALE})\b)?", re.I
+    rf"(?<![\w$])(?P<cur>{_PRE_ALT})\s?(?P<num>{_NUMX}){_RANGE}(?:\s?(?P<scale>{_SCALE})\b)?", re.I
 )
 AMOUNT_POST = re.compile(
-    rf"(?<![\w.,])(?P<num>{_NUMX})(?:\s?(?P<scale>{_SCALE})\b)?\s+(?:of\s+)?"
-    r"(?P<cur>(?:(?:US|U\.S\.|American)\s+)?dollars?|euros?|pounds?(?: sterling)?|yuan|renminbi|"
+    rf"(?<![\w.,])(?P<num>{_NUMX}){_RANGE}(?:\s?(?P<scale>{_SCALE})\b)?\s+(?:of\s+)?"
+    r"(?P<cur>(?:(?:US|U\.S\.|American|Canadian|Australian|Hong Kong|Singapore|New Zealand|Taiwan)\s+)?dollars?|"
+    r"euros?|pounds?(?: sterling)?|yuan|renminbi|"
     r"rubles?|roubles?|rials?|riyals?|rupees?|yen|liras?|dirhams?|USD|EUR|GBP|CNY|RUB|IRR|JPY|TRY)\b",
     re.I,
 )
@@ -236,7 +238,17 @@ def parse_number(num: str) -> float:
     return float(key.replace(",", ""))
 
 
+_DOLLAR_QUALIFIER: Final[dict[str, str]] = {
+    "canadian": "CAD", "australian": "AUD", "hong kong": "HKD", "singapore": "SGD", "new zealand": "NZD",
+    "taiwan": "TWD",
+}
+
+
 def _currency_post(word: str) -> str:
+    low = word.lower()
+    for q, code in _DOLLAR_QUALIFIER.items():
+        if low.startswith(q):
+            return code
     w = word.lower().replace("u.s. ", "").replace("us ", "").replace("american ", "").strip()
     w = re.sub(r"(?:e?s)$", "", w) if w not in ("usd", "eur", "gbp", "cny", "rub", "irr", "jpy", "try") else w
     w = {"pounds sterling": "pound", "pound sterling": "pound", "lira": "lira"}.get(w, w)
@@ -258,6 +270,8 @@ def find_amounts(sentence: str) -> list[dict[str, Any]]:
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
             num = parse_number(m.group("num"))
+            if m.group("num2"):  # a range ("$2-3 billion"): its midpoint, the range kept in the text
+                num = (num + parse_number(m.group("num2"))) / 2.0
             scale_word = (m.group("scale") or "").lower()
             scale = SCALES.get(scale_word, 1.0)
             if pre:
@@ -411,7 +425,11 @@ def extract_claims(text: str, sentences: list[Sentence], mentions: list[Mention]
         amounts = find_amounts(body)
         quantities = [q for q in QUANTITY.finditer(body) if not any(q.start() < d["end"] and d["start"] < q.end() for d in amounts)]
         for d in amounts:
-            if trade and not NOT_TRADE_MONEY.search(body[max(0, d["start"] - 60) : d["end"] + 40]):
+            if trade and d["amount"] < 1e6:
+                add("other_amount", d["start"], d["end"],
+                    {"amount": d["amount"], "currency": d["currency"],
+                     "reason": "below a million: a price or unit value, not a bilateral trade total"})
+            elif trade and not NOT_TRADE_MONEY.search(body[max(0, d["start"] - 60) : d["end"] + 40]):
                 details = {k: d[k] for k in ("amount", "currency", "scale", "scale_word")}
                 details["year"] = _year_near(body, d["start"])
                 details["relative_year"] = _relative_year(body)

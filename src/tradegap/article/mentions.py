@@ -19,8 +19,9 @@ positives of country words in news text:
 * **common nouns** — lowercase "china"/"turkey" never match (matching is
   case-sensitive); "China clay", "bone China", "Guinea pig", "Guinea fowl",
   "Turkey dinner", "Thanksgiving Turkey" are skipped;
-* **geography** — a country word directly before "Sea", "Ocean", "Gulf" or
-  "Peninsula" ("Indian Ocean", "South China Sea") names a body of water;
+* **geography** — a country word directly before "Sea", "Ocean", "Gulf",
+  "Peninsula", "River", "Delta", "Basin" or "Valley" ("Indian Ocean", "South
+  China Sea", "Niger Delta", "Jordan River") names a place, not the country;
 * **venues and media** — a capital before "talks", "summit", "agreement",
   "format", "process", "club" … ("Vienna talks", "Paris Agreement") names a
   venue, and before "Times", "Post", "Herald" … a newspaper ("Tehran Times");
@@ -60,7 +61,7 @@ _VENUE_AFTER = re.compile(
     r"conference|club|forum|group|peace|round|negotiations|meeting|initiative|consensus)\b",
 )
 _MEDIA_AFTER = re.compile(r"\s+(?:Times|Post|Herald|Tribune|Gazette|Daily|Journal|News|Express|Telegraph|Observer)\b")
-_WATER_AFTER = re.compile(r"\s+(?:Sea|Ocean|Gulf|Peninsula|Subcontinent)\b")
+_WATER_AFTER = re.compile(r"\s+(?:Sea|Ocean|Gulf|Peninsula|Subcontinent|River|Delta|Basin|Valley)\b")
 _NOUN_AFTER = {
     "China": re.compile(r"\s+(?:clay|ware|shop|cabinet|dolls?|plates?|sets?|cups?)\b", re.I),
     "Turkey": re.compile(r"\s+(?:dinner|meat|breast|sandwich|burger|farms?|farmers|season|roast|legs?)\b", re.I),
