@@ -104,3 +104,16 @@ def test_read_json_claims_carry_what_was_claimed(runner):
     check = out["checks"][0]
     assert check["verdict"] == "higher than data" and check["data_value"] == pytest.approx(1196.9, abs=0.05)
     assert check["source"].startswith("IMF DOTS") and check["data_year"] == 2019
+
+
+def test_read_year_option_and_single_country(runner):
+    text = "TEHRAN — Iran and Russia are neighbours; trade between Iran and Russia rose 5% last year."
+    res = runner.invoke(app, ["read", "-", *FAST, "--year", "2019", "--format", "json"], input=text)
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)["reading"]
+    assert out["year"] == 2019 and "as asked" in out["year_note"]
+    growth = [c for c in out["checks"] if c["check"] == "growth"][0]
+    assert growth["data_year"] == 2018  # "last year" relative to --year 2019
+    res = runner.invoke(app, ["read", "-", *FAST], input="Iran's economy grew. Trade rose 5% in 2019.")
+    assert res.exit_code == 0, res.output
+    assert "Only one country is mentioned (IRN)" in res.output

@@ -295,7 +295,8 @@ def read_article(
     done: list[ClaimCheck] = []
     if checks is not False and mentions:
         ctx = CheckContext(main_pair=main, year=y, year_note=note, store=store, fx=fx)
-        done = run_checks(claims, ctx, only=None if checks is True else list(checks))
+        only = None if checks is True else ([checks] if isinstance(checks, str) else list(checks))
+        done = run_checks(claims, ctx, only=only)
     return ArticleReading(
         article=art, sentences=tuple(sentences), mentions=tuple(mentions), pairs=tuple(pairs), main_pair=main,
         claims=tuple(claims), checks=tuple(done), year=y, year_note=note, messages=tuple(messages),
