@@ -552,8 +552,18 @@ def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     if year is None or year > GE_LAST_YEAR:
         how = f"{how}; the GE baseline uses {GE_LAST_YEAR}, the last complete year of BACI totals"
         year = GE_LAST_YEAR
-    key = f"scen:{pair[0]}:{pair[1]}:{year}"
-    sc = _cached(ctx, key, lambda: pair_scenarios(*pair, year=year, store=ctx.store))
+    bloc = claim.details.get("bloc")
+    members = None
+    if bloc is not None:
+        from tradegap.ge.scenario import GROUPS
+
+        group = set(GROUPS.get(bloc, ()))
+        inside = [c for c in pair if c in group]
+        if len(inside) == 1:  # the FTA is with the bloc: the member goes second, the others join it
+            pair = (pair[0], pair[1]) if inside[0] == pair[1] else (pair[1], pair[0])
+            members = tuple(sorted(group - {pair[1]}))
+    key = f"scen:{pair[0]}:{pair[1]}:{year}:{members}"
+    sc = _cached(ctx, key, lambda: pair_scenarios(*pair, year=year, store=ctx.store, members=members))
     frame = sc.to_frame()
     parts = []
     for r in frame.itertuples(index=False):
@@ -561,6 +571,8 @@ def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:
         if v is not None and math.isfinite(float(v)):
             parts.append(f"{r.description}: pair trade {float(v):+.0f}%")
     text = f"what-if for {_name(pair[0])}–{_name(pair[1])} trade, {year} baseline — " + "; ".join(parts)
+    if members:
+        text += f" (the FTA scenario joins {pair[0]} with the {bloc}: {', '.join((pair[1], *members))})"
     values = pd.to_numeric(frame["pair_trade_change_pct"], errors="coerce")
     best = float(values.max()) if values.notna().any() else float("nan")
     return ClaimCheck(claim, "scenario", pair, text, best, "% change of pair trade (largest scenario)",

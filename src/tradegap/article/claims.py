@@ -19,8 +19,9 @@ Rules (documented here, tested in ``tests/test_article_claims.py``):
   (trade, export, import, turnover, commerce …); potential statements may
   refer to the previous sentence ("this index can be increased") and so also
   count when that sentence is about trade;
-* the quoted span is the clause holding the trigger (cut at ``;``, ``:`` or a
-  comma followed by a conjunction such as "while", "but", "and this").
+* the quoted span is the clause holding the trigger (cut at ``;``, ``:``, a
+  dash, curly quotation marks, or a comma followed by a conjunction such as
+  "while", "but", "and this").
 """
 
 from __future__ import annotations
@@ -296,7 +297,7 @@ def _clause(text: str, sent: Sentence, s: int, e: int) -> tuple[int, int]:
     """Expand ``[s, e)`` (absolute) to its clause inside the sentence."""
     body = text[sent.start : sent.end]
     rs, re_ = s - sent.start, e - sent.start
-    cut = re.compile(r";|:\s|\s[—–]\s|,\s+(?=(?:while|whereas|but|although|though|and this|which)\b)")
+    cut = re.compile(r";|:\s|\s[—–]\s|[“”]|,\s+(?=(?:while|whereas|but|although|though|and this|which)\b)")
     left = 0
     for m in cut.finditer(body, 0, rs):
         left = m.end()
@@ -495,7 +496,8 @@ def extract_claims(text: str, sentences: list[Sentence], mentions: list[Mention]
             add("contiguity", m.start(), m.end(), {"sea": bool(re.search(r"Sea|littoral", body, re.I))})
             break
         for m in AGREEMENT.finditer(body):
-            add("agreement", m.start(), m.end(), {})
+            bloc = "EAEU" if re.search(r"Eurasian Economic Union|\bEA?EU\b", body) else None
+            add("agreement", m.start(), m.end(), {"bloc": bloc} if bloc else {})
             break
         prev_trade = trade
     raw.sort(key=lambda r: (r[0], r[2]))
