@@ -7,16 +7,16 @@ renders.  No country in the article → a message on stderr and exit code 2.
 
 from __future__ import annotations
 
-import json
-import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from typing import Optional
 
 import pandas as pd
 import typer
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
-from tradegap.cli.render import _jsonable, console, err_console, render
+from tradegap.cli.render import console, err_console, render
 from tradegap.errors import InputError, TradegapError
 
 __all__ = ["read_cmd"]
@@ -39,6 +39,25 @@ Examples:
   tradegap read page.html --year 2019 --html out/brief.html
   curl -s URL | tradegap read - --format json
 """
+
+
+@dataclass(frozen=True)
+class _ReadOutput:
+    """What ``read`` prints as json (reading + brief) or csv (the claim table)."""
+
+    reading: Any
+    brief: Any
+    brief_note: str
+
+    def to_frame(self) -> pd.DataFrame:
+        return self.reading.to_frame()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "reading": self.reading.to_dict(),
+            "brief": None if self.brief is None else self.brief.to_dict(),
+            "brief_note": self.brief_note,
+        }
 
 
 def _parse_fx(items: list[str] | None) -> dict[str, float]:
@@ -131,12 +150,8 @@ def read_cmd(
             err_console.print(f"[yellow]Hint:[/] {exc.hint}", highlight=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
-    if fmt is OutputFormat.json:
-        payload = {"reading": reading.to_dict(), "brief": None if pb is None else pb.to_dict(), "brief_note": brief_note}
-        sys.stdout.write(json.dumps(_jsonable(payload), indent=2, ensure_ascii=False) + "\n")
-        return
-    if fmt is OutputFormat.csv:
-        render(reading.to_frame(), fmt)
+    if fmt is not OutputFormat.table:
+        render(_ReadOutput(reading, pb, brief_note), fmt)
         return
     art = reading.article
     console.print(
