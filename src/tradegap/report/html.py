@@ -47,7 +47,7 @@ def _fmt(col: str, v: Any) -> str:
         if c == "year" or c.endswith("_year") or (isinstance(v, (int, np.integer)) and abs(f) < 10000):
             return f"{int(f)}" if f.is_integer() else f"{f:,.2f}"
         if "%" in c or "pct" in c or "percent" in c:
-            return f"{f:,.1f}"
+            return f"{f:,.2f}" if abs(f) < 1 else f"{f:,.1f}"
         if any(k in c for k in ("ratio", "share", "agreement", "score", "coef", "elasticity", "log")):
             return f"{f:,.3f}"
         if abs(f) >= 100:
