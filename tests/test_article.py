@@ -308,3 +308,9 @@ def test_ranges_other_dollars_and_small_amounts():
     text = "The Niger Delta, the Jordan River and the Indian Ocean matter. Niger and Jordan trade."
     found = [m.iso3 for m in find_mentions(text, split_sentences(text))]
     assert found == ["NER", "JOR"]
+
+
+def test_country_before_institution_words_is_kept():
+    text = "The Jordan Foreign Ministry and Israeli Foreign Ministry met India Customs; Kenya Airways flew."
+    found = [m.iso3 for m in find_mentions(text, split_sentences(text))]
+    assert found == ["JOR", "ISR", "IND", "KEN"]

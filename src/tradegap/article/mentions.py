@@ -49,8 +49,7 @@ AMBIGUOUS_SURFACES = frozenset(
 )
 #: Country words that are also given names; skipped next to another capitalised word.
 PERSON_NAMES = frozenset(
-    {"Chad", "Jordan", "Georgia", "Israel", "Kenya", "India", "Washington", "Lima", "Paris", "Sofia",
-     "Sydney", "Victoria", "Austin", "Israeli", "Havana", "Trinidad", "Chile", "Ireland", "Jersey"}
+    {"Chad", "Jordan", "Georgia", "Israel", "Kenya", "India", "Washington", "Lima", "Paris", "Sofia"}
 )
 _US_CONTEXT = re.compile(
     r"\b(?:Atlanta|Savannah|Alabama|Florida|Tennessee|Carolina|Texas|California|Ohio|Virginia|"
@@ -76,7 +75,8 @@ _FUNCTION_WORDS = frozenset(
     "The A An In On At To From For With And Or Of By As But If While When Both Between Like Unlike Since "
     "Until After Before During Against Across Into Than Then So That This These Those Such Also Only "
     "Even North South East West Northern Southern Eastern Western Central President Prime Minister "
-    "King Queen Republic Kingdom State Federation".split()
+    "King Queen Republic Kingdom State Federation Foreign Ministry Government National Bank Airways Parliament "
+    "Customs Embassy Army Navy".split()
 )
 
 _DATELINE = re.compile(
