@@ -160,3 +160,31 @@ def test_arrow_table_input(df):
         a = fepois(FML, pa.Table.from_pandas(df))
         b = fepois(FML, df)
     np.testing.assert_allclose(a.coef.to_numpy(), b.coef.to_numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("func_name", ["fepois", "fepois_arrays"])
+def test_every_parameter_documented(func_name):
+    import inspect
+
+    import tradegap.estimate as est
+
+    func = getattr(est, func_name)
+    doc = inspect.getdoc(func)
+    params_section = doc.split("Parameters\n----------\n", 1)[1].split("\nReturns\n", 1)[0]
+    documented = set()
+    for line in params_section.splitlines():
+        if line and not line.startswith(" "):
+            documented.update(p.strip() for p in line.split(","))
+    for name in inspect.signature(func).parameters:
+        assert name in documented or "Other parameters" in documented, f"{func_name}: {name} undocumented"
+
+
+def test_documented_defaults_match_signature():
+    import inspect
+
+    sig = inspect.signature(fepois).parameters
+    assert sig["vcov"].default == "hc1" and sig["tol"].default == 1e-10
+    assert sig["separation"].default == ("fe", "simplex", "relu")
+    assert sig["missing"].default == "raise"
+    doc = inspect.getdoc(fepois)
+    assert '``"hc1"`` (default' in doc and '``"raise"`` (default)' in doc
