@@ -41,6 +41,10 @@ Examples:
 """
 
 
+#: Last year complete in every dataset the brief uses (BACI 2020 lacks some pairs, e.g. Iran–Russia).
+BRIEF_LAST_YEAR = 2019
+
+
 @dataclass(frozen=True)
 class _ReadOutput:
     """What ``read`` prints as json (reading + brief) or csv (the claim table)."""
@@ -78,16 +82,17 @@ def _parse_fx(items: list[str] | None) -> dict[str, float]:
 
 
 def _brief_year(reading, year: Optional[int]) -> tuple[int, str]:
-    years = [c.data_year for c in reading.checks if c.check == "value" and c.data_year]
     if year is not None:
         return year, f"brief year {year} as asked"
     if reading.year is not None:
-        return min(reading.year, 2020), f"brief year from the article date ({reading.year_note})"
-    if years:
-        return max(years), "brief year = year of the value checks"
-    return 2019, (
-        "brief year 2019: the article states no date, and 2019 is the last year complete in every dataset "
-        "the brief uses (BACI 2020 lacks some pairs)"
+        by = min(reading.year, BRIEF_LAST_YEAR)
+        note = f"brief year {by} from the article date ({reading.year_note})"
+        if by != reading.year:
+            note += f"; {BRIEF_LAST_YEAR} is the last year complete in every dataset the brief uses"
+        return by, note
+    return BRIEF_LAST_YEAR, (
+        f"brief year {BRIEF_LAST_YEAR}: the article states no date, and {BRIEF_LAST_YEAR} is the last year "
+        "complete in every dataset the brief uses (BACI 2020 lacks some pairs)"
     )
 
 
