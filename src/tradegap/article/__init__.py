@@ -23,9 +23,10 @@ afterwards.  Only the standard library (``re``, ``html.parser``) and
 ``charset-normalizer`` (encoding detection) are used; number and date parsers
 such as ``price-parser`` or ``dateparser`` were not needed for the formats news
 trade claims use ("$2 billion", "€3.5bn", "1,200 million dollars", "March 3,
-2020") and would have added dependencies without the currency/scale rules.  The cost is recall on
-unusual phrasing: a claim written in a way no pattern foresees is missed
-(never misread as data), and the claim table says what each pattern matched.
+2020") and would have added dependencies without the currency/scale rules.
+The cost is recall on unusual phrasing: a claim written in a way no pattern
+foresees is missed (never misread as data), and the claim table says what each
+pattern matched.
 
 Nothing from the article is trusted as data: the numbers a claim states are
 parsed only to be compared with the data, and never stored.
