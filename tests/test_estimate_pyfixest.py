@@ -30,6 +30,9 @@ def assert_same(ours, ref):
     assert list(ours.coef.index) == names
     np.testing.assert_allclose(ours.coef[names].to_numpy(), ref.coef().to_numpy(), rtol=COEF_RTOL, atol=1e-12)
     np.testing.assert_allclose(ours.se[names].to_numpy(), ref.se().to_numpy(), rtol=SE_RTOL)
+    assert ours.deviance == pytest.approx(ref.deviance, rel=1e-8)
+    if getattr(ref, "_pseudo_r2", None) is not None:
+        assert ours.pseudo_r2 == pytest.approx(ref._pseudo_r2, rel=1e-8)
 
 
 @pytest.fixture(scope="module")
