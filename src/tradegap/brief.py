@@ -625,6 +625,10 @@ def _adapt_peers(ctx: _Context) -> tuple[pd.DataFrame, str]:
     return df, "\n\n".join(paras)
 
 
+#: Most years of potential shown (the brief's year and those before it, within the source's coverage).
+_POTENTIAL_WINDOW: Final[int] = 20
+
+
 def _potential_years(year: int) -> list[int]:
     """The years requested from :mod:`tradegap.potential` for a brief on ``year``.
 
@@ -632,10 +636,17 @@ def _potential_years(year: int) -> list[int]:
     same numbers (the potential's estimation sample depends on the years requested).  A year
     outside the coverage is passed through so that the potential module explains the coverage.
     """
-    # One year only: tradegap.potential chooses its estimation years from the years requested, and only a
-    # single-year request keeps the sample inside the sanctions data's coverage (2013–2022) for 2019 and
-    # matches potential.structural()/decompose() defaults.  A longer window would change the numbers.
-    return [int(year)]
+    # tradegap.potential estimates on anchor years that depend only on the latest year requested, so a
+    # year's potential is the same alone or within a series: ask for the whole series up to ``year``.
+    lo = 2000
+    try:
+        cov = getattr(_import("tradegap.potential"), "COVERAGE", {})
+        lo = int(cov.get("baci", (lo,))[0])
+    except TradegapError:
+        pass
+    if year < lo:
+        return [int(year)]  # outside coverage: the potential module explains what is available
+    return list(range(max(lo, year - _POTENTIAL_WINDOW + 1), year + 1))
 
 
 def _adapt_potential(ctx: _Context, fn_name: str) -> pd.DataFrame:
@@ -1191,10 +1202,10 @@ def _section_history(ctx: _Context) -> BriefSection:
         s = size[["year", "direction", "potential"]].rename(columns={"potential": "size_potential"})
         chart_data = chart_data.merge(s, on=["year", "direction"], how="outer")
         chart_note += " Dotted line or diamonds: size-based potential."
-    if pot is not None or size is not None:
+    if pot is not None:
         chart_note += (
-            " Potentials are estimated on CEPII BACI (filled circle: BACI's actual value, to compare like with like); "
-            "the line is IMF DOTS, so the two can differ in level."
+            " Potentials are estimated on CEPII BACI; the thin line (or filled circle) is BACI's actual value, to "
+            "compare like with like, while the thick line is IMF DOTS."
         )
     chart = Chart(
         kind="history",

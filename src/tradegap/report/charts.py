@@ -142,10 +142,14 @@ def _draw_history(chart: Chart) -> Figure:
             else:
                 ax.plot(p["year"], p["size_potential"], "D", color=PALETTE["muted"], ms=6,
                         label="size-based potential", zorder=5)
-        if "actual_model" in sub and 0 < sub["actual_model"].notna().sum() <= 2:
+        if "actual_model" in sub and sub["actual_model"].notna().any():
             m = sub.dropna(subset=["actual_model"])
-            ax.plot(m["year"], m["actual_model"], "o", color=color, ms=7, label="actual in the model's data (BACI)",
-                    zorder=6)
+            if len(m) <= 2:
+                ax.plot(m["year"], m["actual_model"], "o", color=color, ms=7,
+                        label="actual in the model's data (BACI)", zorder=6)
+            else:
+                ax.plot(m["year"], m["actual_model"], color=color, lw=1.0, alpha=0.75, marker=".", ms=3,
+                        label="actual in the model's data (BACI)")
         a = sub.dropna(subset=["actual"])
         ax.plot(a["year"], a["actual"], color=color, lw=2.2, marker="o", ms=2.8, label="actual (IMF DOTS)")
         ax.set_title(d, loc="left")
