@@ -120,6 +120,7 @@ def test_result_object_surface():
     d = res.to_dict()
     assert d["nobs"] == res.nobs and set(d["dropped"]) >= {"singleton", "separation_fe"}
     assert "rta" in res.summary() and "CRV1 (pair)" in str(res)
+    assert res._repr_html_().startswith("<pre>Poisson PML")
     assert 0 < res.pseudo_r2 < 1 and res.iterations > 0 and res.deviance > 0
     assert res.fitted.shape == (len(df),) and res.sample.dtype == bool
     import tradegap.estimate as est

@@ -8,7 +8,9 @@ matrix ``D = [D_1, ..., D_Q]``, we solve the weighted normal equations
 
 by block Gauss–Seidel (alternating projections: each fixed-effect dimension in
 turn is set to the weighted group mean of what the others leave), accelerated
-with Irons & Tuck (1969) extrapolation as in fixest (Bergé 2018).  The
+with Irons & Tuck (1969) extrapolation as in fixest (Bergé 2018); a conjugate
+gradient solver with a symmetric Gauss–Seidel preconditioner (reghdfe's
+"symmetric Kaczmarz + CG") is available as ``method="cg"``.  The
 demeaned columns are ``X - D @ alpha``.  Working on the coefficients rather
 than on the ``n`` rows keeps the iteration state small (sum of the numbers of
 levels), lets the IRLS driver warm-start each solve from the previous one, and
@@ -27,6 +29,9 @@ import numba as nb
 import numpy as np
 import pandas as pd
 
+#: Default solver: "it" (Irons–Tuck accelerated Gauss–Seidel) or "cg" (conjugate gradient with a
+#: symmetric Gauss–Seidel preconditioner).  Both reach the same solution; "it" needed fewer passes
+#: over the data on gravity panels (bench/ppml.py), so it is the default.
 _METHOD = "it"
 
 __all__ = ["FixedEffects", "DemeanResult", "demean", "residualize", "factorize_fe"]
@@ -451,7 +456,10 @@ def solve_alpha(
 ) -> tuple[np.ndarray, int, bool]:
     """Fixed-effect coefficients of the weighted projection of ``X`` on the dummies.
 
-    Returns ``(alpha, iterations, converged)`` with ``alpha`` of shape ``(G, p)``.
+    ``method`` is ``"it"`` (Irons–Tuck accelerated alternating projections) or
+    ``"cg"`` (preconditioned conjugate gradient); ``None`` uses the default.
+    Returns ``(alpha, iterations, converged)`` with ``alpha`` of shape ``(G, p)``;
+    iterations count Gauss–Seidel sweeps (a symmetric sweep counts two).
     """
     X = np.ascontiguousarray(X, dtype=np.float64)
     w = np.ascontiguousarray(weights, dtype=np.float64)

@@ -145,6 +145,11 @@ class PoissonResult:
     def __str__(self) -> str:
         return self.summary()
 
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(self.summary())}</pre>"
+
     # ------------------------------------------------------------------ fixed effects & prediction
 
     def fixef(self) -> dict[str, pd.Series]:
