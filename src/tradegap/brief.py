@@ -1420,6 +1420,14 @@ def _section_politics(ctx: _Context) -> BriefSection:
             f" Ranked by agreement with {ctx.names[0]} that year, {ctx.names[1]} came {int(last['rank'])} of "
             f"{int(last['n_partners'])} states (1 = the state voting most like {ctx.names[0]})."
         )
+        share = float(last["rank"]) / float(last["n_partners"])
+        if share <= 0.1:
+            paras[-1] += f" By this measure {ctx.names[1]} is among {ctx.names[0]}'s closest partners at the UN."
+        elif share > 0.5:
+            paras[-1] += (
+                f" By this measure the two are not especially close: more than half of all states vote more like "
+                f"{ctx.names[0]} than {ctx.names[1]} does (UN votes are one gauge of political ties, not the only one)."
+            )
     early = yrs.iloc[0]
     paras.append(
         f"Agreement was {_fmt_pct(early['agreement'])} in {int(early['year'])}; the mean over "
@@ -1437,6 +1445,13 @@ def _section_politics(ctx: _Context) -> BriefSection:
                 else " — trade below its structural potential."
             )
         )
+        rs = data.dropna(subset=["ratio"])
+        if len(rs) >= 3:
+            lo_r, hi_r = rs.loc[rs["ratio"].idxmin()], rs.loc[rs["ratio"].idxmax()]
+            paras[-1] += (
+                f" Over {int(rs['year'].min())}–{int(rs['year'].max())} it averaged {rs['ratio'].mean():.2f} "
+                f"(lowest {lo_r['ratio']:.2f} in {int(lo_r['year'])}, highest {hi_r['ratio']:.2f} in {int(hi_r['year'])})."
+            )
         if len(both) >= 5 and both["agreement"].std() > 0 and both["ratio"].std() > 0:
             corr = float(np.corrcoef(both["agreement"], both["ratio"])[0, 1])
             paras.append(
