@@ -638,13 +638,13 @@ def _potential_years(year: int) -> list[int]:
     """
     # tradegap.potential estimates on anchor years that depend only on the latest year requested, so a
     # year's potential is the same alone or within a series: ask for the whole series up to ``year``.
-    lo = 2000
+    lo, hi = 2000, 2019
     try:
         cov = getattr(_import("tradegap.potential"), "COVERAGE", {})
-        lo = int(cov.get("baci", (lo,))[0])
+        lo, hi = (int(x) for x in cov.get("baci", (lo, hi)))
     except TradegapError:
         pass
-    if year < lo:
+    if not lo <= year <= hi:
         return [int(year)]  # outside coverage: the potential module explains what is available
     return list(range(max(lo, year - _POTENTIAL_WINDOW + 1), year + 1))
 
