@@ -49,6 +49,7 @@ SectionStatus = Literal["ok", "unavailable"]
 #: The sections a brief can hold, in display order.
 SECTIONS: Final[tuple[str, ...]] = (
     "summary",
+    "claims",
     "history",
     "peers",
     "potential",
@@ -58,7 +59,6 @@ SECTIONS: Final[tuple[str, ...]] = (
     "politics",
     "sectors",
     "scenarios",
-    "claims",
     "method",
 )
 
@@ -1750,7 +1750,7 @@ def pair_brief(
         An article's claim checks (objects with ``to_dict()`` or dicts); adds the
         ``claims`` section.
     extra_sections : sequence of BriefSection
-        Sections built elsewhere, appended before "Data and method".
+        Sections built elsewhere (e.g. an article's claims), placed right after the summary.
     progress : callable, optional
         Called as ``progress(section_title, i, n)`` before each section is computed.
 
@@ -1812,7 +1812,8 @@ def pair_brief(
     method = _build("method", ctx)
     if progress is not None:
         progress("Done", n, n)
-    ordered = [summary, *built.values(), *extra_sections, method]
+    # sections brought by the caller (e.g. an article's claims) come first: they are why the brief was asked for
+    ordered = [summary, *extra_sections, *built.values(), method]
     keys = [s.key for s in ordered]
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
