@@ -307,7 +307,7 @@ def test_streaming_bounded_memory(tmp_path):
     """A 200k-row BACI file streams through the store in a subprocess with modest peak RSS."""
     res = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "ingest.py"), "--rows", "200000", "--dir", str(tmp_path), "--chunksize", "50000",
-         "--max-rss-mb", "1000"],
+         "--max-rss-mb", "1500"],
         capture_output=True, text=True, timeout=300,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
