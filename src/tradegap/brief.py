@@ -431,6 +431,8 @@ class _Context:
         self.metrics: dict[str, Any] = {}
         #: Extra component outputs (frames) keyed by component, e.g. ``extra["size_based"]["gap_split"]``.
         self.extra: dict[str, dict[str, Any]] = {}
+        #: Whether other sections may draw on the potentials (False when the caller left them out).
+        self.uses_potential = True
 
     def get(self, name: str, fn: Callable[[], Any]) -> Any:
         """``fn()`` computed once; a TradegapError is cached and re-raised on each use."""
@@ -1050,7 +1052,7 @@ def _pct(x: Any, digits: int = 1) -> str:
 
 def _adapt_scenarios(ctx: _Context) -> tuple[pd.DataFrame, str, pd.DataFrame]:
     """``tradegap.ge.pair_scenarios`` → summary table, text and the pair-trade bars."""
-    struct, _ = ctx.try_get("structural", lambda: _adapt_structural(ctx))
+    struct = ctx.try_get("structural", lambda: _adapt_structural(ctx))[0] if ctx.uses_potential else None
     potential = None
     if struct is not None:
         snap = struct[struct["year"] == ctx.year]
@@ -1184,8 +1186,10 @@ def _section_history(ctx: _Context) -> BriefSection:
     if note:
         lines.append(note)
     chart_data = hist.rename(columns={"value": "actual"})[["year", "direction", "actual"]]
-    pot, _ = ctx.try_get("structural", lambda: _adapt_structural(ctx))
-    size, _ = ctx.try_get("size_based", lambda: _adapt_size_based(ctx))
+    pot = size = None
+    if ctx.uses_potential:
+        pot, _ = ctx.try_get("structural", lambda: _adapt_structural(ctx))
+        size, _ = ctx.try_get("size_based", lambda: _adapt_size_based(ctx))
     chart_note = "Actual goods trade (IMF DOTS)."
     if pot is not None and len(pot):
         p = pot[["year", "direction", "potential", "lower", "upper", "actual"]].rename(columns={"actual": "actual_model"})
@@ -1397,7 +1401,9 @@ _POLITICS_FROM: Final[int] = 1990
 
 def _section_politics(ctx: _Context) -> BriefSection:
     align = ctx.get("politics", lambda: _adapt_politics(ctx))
-    struct, err = ctx.try_get("structural", lambda: _adapt_structural(ctx))
+    struct, err = (
+        ctx.try_get("structural", lambda: _adapt_structural(ctx)) if ctx.uses_potential else (None, None)
+    )
     data = align[align["year"] >= _POLITICS_FROM].copy()
     paras = []
     if struct is not None and len(struct):
@@ -1461,7 +1467,11 @@ def _section_politics(ctx: _Context) -> BriefSection:
     else:
         paras.append(
             "The actual/potential trade ratio is not shown beside it"
-            + (f" because the potential could not be computed: {err.message}" if err else ".")
+            + (
+                f" because the potential could not be computed: {err.message}" if err
+                else " (the potential was not part of this brief)." if not ctx.uses_potential
+                else "."
+            )
         )
     chart_cols = [c for c in ("year", "agreement", "ratio") if c in data]
     chart = Chart(
@@ -1799,6 +1809,7 @@ def pair_brief(
                 f"The 'extra_sections' parameter of pair_brief must hold BriefSection objects. Got {type(extra).__name__}."
             )
     ctx = _Context(a_iso, b_iso, year, store, (a_name, b_name), claims_list)
+    ctx.uses_potential = bool({"potential", "gap"} & set(wanted))
     order = [k for k in SECTIONS if k in wanted and k not in ("summary", "method")]
     built: dict[str, BriefSection] = {}
     n = len(order) + 2
