@@ -71,6 +71,8 @@ def _thousands(x: float, _pos: int | None = None) -> str:
         return f"{x:,.0f}"
     if abs(x) >= 10 or x == 0:
         return f"{x:.0f}"
+    if abs(round(x, 1) - x) > 1e-9:
+        return f"{x:.2f}"
     return f"{x:.1f}"
 
 
