@@ -87,7 +87,9 @@ def test_synthetic_brief_renders_offline(browser, monkeypatch, tmp_path):
 @pytest.mark.parametrize(
     "sections",
     [
-        pytest.param(["history", "peers", "sanctions", "politics"], id="fast-sections"),
+        pytest.param(
+            ["history", "peers", "potential", "gap", "decomposition", "sanctions", "politics"], id="without-sectors-ge"
+        ),
         pytest.param(None, id="all-sections", marks=pytest.mark.slow),
     ],
 )
