@@ -7,9 +7,7 @@ and hint on stderr with exit code 2, never a traceback.
 
 from __future__ import annotations
 
-import contextlib
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Optional
 
@@ -17,24 +15,10 @@ import typer
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
-from tradegap.cli.render import console, err_console, render
-from tradegap.errors import InputError, TradegapError
+from tradegap.cli.render import console, err_console, render, user_errors
+from tradegap.errors import InputError
 
 __all__ = ["datasets_cmd", "ingest_cmd", "peers_cmd", "trade_cmd"]
-
-
-@contextlib.contextmanager
-def _user_errors() -> Iterator[None]:
-    """Turn a TradegapError into ``Error: ...`` / ``Hint: ...`` on stderr and exit code 2."""
-    try:
-        yield
-    except TradegapError as exc:
-        err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False, markup=True, soft_wrap=True)
-        if exc.hint:
-            err_console.print(f"[yellow]Hint:[/] {exc.hint}", highlight=False, soft_wrap=True)
-        # SystemExit, not typer.Exit: the console entry point runs click with standalone_mode=False,
-        # where an Exit's code is returned and lost; SystemExit(2) reaches the shell either way.
-        raise SystemExit(2) from None
 
 
 def _store(db: Optional[Path], *, write: bool = False):
@@ -99,7 +83,7 @@ def ingest_cmd(
     ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    with _user_errors():
+    with user_errors():
         cmap = _parse_mapping(mapping)
         store = _store(db, write=True)
         try:
@@ -149,7 +133,7 @@ Examples:
 
 @app.command("datasets", help=DATASETS_HELP)
 def datasets_cmd(db: Optional[Path] = DB_OPTION, fmt: OutputFormat = FORMAT_OPTION) -> None:
-    with _user_errors():
+    with user_errors():
         store = _store(db)
         try:
             frame = store.datasets()
@@ -192,7 +176,7 @@ def trade_cmd(
 ) -> None:
     from tradegap.measure import trade
 
-    with _user_errors():
+    with user_errors():
         store = _store(db)
         try:
             result = trade(a, b, source=source, years=years, store=store)
@@ -234,7 +218,7 @@ def peers_cmd(
 ) -> None:
     from tradegap.measure import peers
 
-    with _user_errors():
+    with user_errors():
         store = _store(db)
         try:
             result = peers(country, partner, year=year, source=source, store=store, n=n)

@@ -7,17 +7,15 @@ The command reads a CSV (optionally gzipped), Parquet or Stata file, calls
 
 from __future__ import annotations
 
-import contextlib
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
 import typer
 
 from tradegap.cli.app import FORMAT_OPTION, OutputFormat, app
-from tradegap.cli.render import err_console, render
-from tradegap.errors import DataFormatError, TradegapError, TradegapWarning
+from tradegap.cli.render import err_console, render, user_errors
+from tradegap.errors import DataFormatError, TradegapWarning
 
 __all__ = ["estimate_cmd", "read_table"]
 
@@ -72,17 +70,6 @@ def read_table(path: Path) -> pd.DataFrame:
     return df
 
 
-@contextlib.contextmanager
-def _user_errors() -> Iterator[None]:
-    try:
-        yield
-    except TradegapError as exc:
-        err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False, markup=True, soft_wrap=True)
-        if exc.hint:
-            err_console.print(f"[yellow]Hint:[/] {exc.hint}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
-
-
 @app.command("estimate")
 def estimate_cmd(
     file: Path = typer.Argument(..., help="CSV (.csv/.csv.gz/.tsv), Parquet or Stata (.dta) file."),
@@ -109,7 +96,7 @@ def estimate_cmd(
     """
     from tradegap.estimate import fepois
 
-    with _user_errors():
+    with user_errors():
         data = read_table(file)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", TradegapWarning)

@@ -11,10 +11,7 @@ printed under the tables in table mode and are part of the payload in JSON mode,
 
 from __future__ import annotations
 
-import contextlib
-import sys
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -26,27 +23,13 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
-from tradegap.cli.render import console, err_console, render
-from tradegap.errors import InputError, TradegapError
+from tradegap.cli.render import console, err_console, render, user_errors
+from tradegap.errors import InputError
 
 __all__ = ["politics_cmd", "sanctions_cmd", "sectors_cmd"]
 
 
 # --------------------------------------------------------------------------- shared helpers
-
-
-@contextlib.contextmanager
-def _user_errors() -> Iterator[None]:
-    """Turn a TradegapError into ``Error: ...`` / ``Hint: ...`` on stderr and exit code 2."""
-    try:
-        yield
-    except TradegapError as exc:
-        err_console.print(f"[bold red]Error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
-        if exc.hint:
-            err_console.print(f"[yellow]Hint:[/] {escape(exc.hint)}", highlight=False, soft_wrap=True)
-        # SystemExit, not typer.Exit: tradegap.cli.main runs the app with standalone_mode=False, where
-        # click turns typer.Exit into a return value and the process would exit with status 0.
-        sys.exit(2)
 
 
 def _countries(a: str, b: Optional[str]) -> tuple[str, Optional[str]]:
@@ -220,7 +203,7 @@ def sanctions_cmd(
 ) -> None:
     from tradegap import sanctions
 
-    with _user_errors():
+    with user_errors():
         a3, b3 = _countries(a, b)
         ys = _years(years)
         cases = sanctions.cases(a3, b3, scope=scope.value, include_un=include_un)
@@ -360,7 +343,7 @@ def politics_cmd(
 ) -> None:
     from tradegap import politics
 
-    with _user_errors():
+    with user_errors():
         a3, b3 = _countries(a, b)
         result = politics.alignment(a3, b3, years=_years(years), issues=issues or None, continuity=continuity.value)
     notes = list(result.notes)
@@ -473,7 +456,7 @@ def sectors_cmd(
     from tradegap import sectors
 
     lib_scheme = None if scheme is None else ("sitc_section" if scheme is SchemeOption.sitc else scheme.value)
-    with _user_errors():
+    with user_errors():
         a3, b3 = _countries(a, b)
         store = None
         if db is not None or source != "sitc":  # the shipped SITC table needs no store (and its fits are cached)

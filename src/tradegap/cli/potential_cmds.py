@@ -21,34 +21,12 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.rule import Rule
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
-from tradegap.cli.render import _jsonable, console, err_console, frame_table, render
-from tradegap.errors import InputError, TradegapError
+from tradegap.cli.render import _jsonable, console, err_console, frame_table, open_store, render, user_errors
+from tradegap.errors import InputError
 
 __all__ = ["brief_cmd", "potential_cmd", "print_brief", "untapped_cmd"]
 
 _MAX_ROWS = 20
-
-
-@contextlib.contextmanager
-def _user_errors() -> Iterator[None]:
-    """Turn a TradegapError into ``Error: ...`` / ``Hint: ...`` on stderr and exit code 2."""
-    try:
-        yield
-    except TradegapError as exc:
-        err_console.print(f"[bold red]Error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
-        if exc.hint:
-            err_console.print(f"[yellow]Hint:[/] {escape(exc.hint)}", highlight=False, soft_wrap=True)
-        # SystemExit, not typer.Exit: the console entry point runs click with standalone_mode=False,
-        # where an Exit's code would be returned and lost.
-        raise SystemExit(2) from None
-
-
-def _store(db: Optional[Path]):
-    if db is None:
-        return None
-    from tradegap.store import Store
-
-    return Store(db)
 
 
 @contextlib.contextmanager
@@ -158,13 +136,13 @@ def brief_cmd(
     from tradegap.brief import pair_brief
 
     if fmt is OutputFormat.csv:
-        with _user_errors():
+        with user_errors():
             raise InputError(
                 "The brief has no CSV form (it is several tables and text).",
                 hint="Use --format table or --format json, or `tradegap potential A B --format csv`.",
             )
-    with _user_errors():
-        store = _store(db)
+    with user_errors():
+        store = open_store(db)
         try:
             with _progress(fmt is OutputFormat.table and err_console.is_terminal) as tick:
                 result = pair_brief(a, b, year=year, store=store, progress=tick)
@@ -212,8 +190,8 @@ def potential_cmd(
 ) -> None:
     from tradegap.brief import pair_potential
 
-    with _user_errors():
-        store = _store(db)
+    with user_errors():
+        store = open_store(db)
         try:
             result = pair_potential(a, b, year=year, store=store)
         finally:
@@ -279,8 +257,8 @@ def untapped_cmd(
 ) -> None:
     from tradegap.potential import untapped
 
-    with _user_errors():
-        store = _store(db)
+    with user_errors():
+        store = open_store(db)
         try:
             result = untapped(country, year=year, top=top, store=store)
         finally:

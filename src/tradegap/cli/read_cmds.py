@@ -16,8 +16,8 @@ import pandas as pd
 import typer
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
-from tradegap.cli.render import console, err_console, render
-from tradegap.errors import InputError, TradegapError
+from tradegap.cli.render import console, open_store, render, user_errors
+from tradegap.errors import InputError
 
 __all__ = ["read_cmd"]
 
@@ -115,12 +115,8 @@ def read_cmd(
 ) -> None:
     from tradegap.article import read_file
 
-    store = None
-    if db is not None:
-        from tradegap.store import Store
-
-        store = Store(db)
-    try:
+    store = open_store(db)
+    with user_errors():
         from tradegap.article.checks import CHECKS
 
         skipped = {x.strip() for item in skip or [] for x in item.split(",") if x.strip()}
@@ -149,11 +145,6 @@ def read_cmd(
                 f"No brief to write to {html}: the article names fewer than two countries.",
                 hint="Drop --html, or give an article about a pair of countries.",
             )
-    except TradegapError as exc:
-        err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False, markup=True, soft_wrap=True)
-        if exc.hint:
-            err_console.print(f"[yellow]Hint:[/] {exc.hint}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
 
     if fmt is not OutputFormat.table:
         render(_ReadOutput(reading, pb, brief_note), fmt)

@@ -2,20 +2,51 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import sys
-from typing import Any
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tradegap.cli.app import OutputFormat
+from tradegap.errors import TradegapError
+
+if TYPE_CHECKING:
+    from tradegap.store import Store
 
 console = Console()
 err_console = Console(stderr=True)
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn a TradegapError into ``Error: ...`` / ``Hint: ...`` on stderr and exit code 2."""
+    try:
+        yield
+    except TradegapError as exc:
+        err_console.print(f"[bold red]Error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
+        if exc.hint:
+            err_console.print(f"[yellow]Hint:[/] {escape(exc.hint)}", highlight=False, soft_wrap=True)
+        # SystemExit, not typer.Exit: the console entry point runs click with standalone_mode=False,
+        # where an Exit's code is returned rather than raised; SystemExit(2) reaches the shell either way.
+        raise SystemExit(2) from None
+
+
+def open_store(db: Path | None) -> Store | None:
+    """The store at ``--db``, or None (the library then uses its default store)."""
+    if db is None:
+        return None
+    from tradegap.store import Store
+
+    return Store(db)
 
 
 def _jsonable(obj: Any) -> Any:

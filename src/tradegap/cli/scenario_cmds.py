@@ -5,9 +5,7 @@ Commands only parse, call :mod:`tradegap.ge` and render.
 
 from __future__ import annotations
 
-import contextlib
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Optional
 
@@ -15,8 +13,8 @@ import pandas as pd
 import typer
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
-from tradegap.cli.render import console, err_console, render
-from tradegap.errors import DataFormatError, InputError, TradegapError
+from tradegap.cli.render import console, err_console, open_store, render, user_errors
+from tradegap.errors import DataFormatError, InputError
 
 scenario_app = typer.Typer(
     name="scenario",
@@ -30,25 +28,6 @@ YEAR_OPTION = typer.Option(2019, "--year", "-y", help="Baseline year (shipped BA
 SIGMA_OPTION = typer.Option(7.0, "--sigma", help="Elasticity of substitution (> 1); the Advanced Guide uses 7.")
 KEY_COLUMNS = ["country", "exports_change_pct", "imports_change_pct", "real_gdp_change_pct", "imr_change_pct",
                "omr_change_pct", "factory_price_change_pct"]
-
-
-@contextlib.contextmanager
-def _user_errors() -> Iterator[None]:
-    try:
-        yield
-    except TradegapError as exc:
-        err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False, markup=True, soft_wrap=True)
-        if exc.hint:
-            err_console.print(f"[yellow]Hint:[/] {exc.hint}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
-
-
-def _store(db: Optional[Path]):
-    if db is None:
-        return None
-    from tradegap.store import Store
-
-    return Store(db)
 
 
 class _CountryView:
@@ -120,8 +99,8 @@ def fta_cmd(
     """A free-trade agreement between A and B (RTA effect 0.557 from the Advanced Guide)."""
     from tradegap.ge.pair import run_fta
 
-    with _user_errors():
-        res = run_fta(a, b, year=year, members=members, store=_store(db), sigma=sigma)
+    with user_errors():
+        res = run_fta(a, b, year=year, members=members, store=open_store(db), sigma=sigma)
         _show(res, fmt, top)
 
 
@@ -138,8 +117,8 @@ def sanctions_cmd(
     """Lift the GSDB trade sanctions in force on COUNTRY (effect estimated by PPML)."""
     from tradegap.ge.pair import run_sanctions_lifted
 
-    with _user_errors():
-        res = run_sanctions_lifted(country, year=year, by=by, store=_store(db), sigma=sigma)
+    with user_errors():
+        res = run_sanctions_lifted(country, year=year, by=by, store=open_store(db), sigma=sigma)
         _show(res, fmt, top)
 
 
@@ -157,8 +136,8 @@ def cost_cmd(
     """Change the bilateral trade cost between A and B (both directions) by a percentage."""
     from tradegap.ge.pair import run_cost
 
-    with _user_errors():
-        res = run_cost(a, b, year=year, percent=_parse_percent(change), store=_store(db), sigma=sigma)
+    with user_errors():
+        res = run_cost(a, b, year=year, percent=_parse_percent(change), store=open_store(db), sigma=sigma)
         _show(res, fmt, top)
 
 
@@ -193,7 +172,7 @@ def run_cmd(
 
     from tradegap.ge.scenario import run_scenario
 
-    with _user_errors():
+    with user_errors():
         if not file.exists():
             raise InputError(f"Scenario file {str(file)!r} does not exist.")
         try:
