@@ -30,6 +30,7 @@ from typing import Any, Final, Literal, get_args
 import numpy as np
 import pandas as pd
 
+from tradegap._json import jsonable
 from tradegap.errors import InputError, TradegapError
 
 __all__ = [
@@ -79,39 +80,6 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "section"
 
 
-def _jsonable(obj: Any) -> Any:
-    """Make numpy/pandas values JSON-serialisable (NaN and inf become ``None``)."""
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, pd.DataFrame):
-        return [_jsonable(r) for r in obj.to_dict(orient="records")]
-    if isinstance(obj, pd.Series):
-        return _jsonable(obj.to_dict())
-    if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        f = float(obj)
-        return None if math.isnan(f) or math.isinf(f) else f
-    if obj is None or isinstance(obj, (str, int, bool)):
-        return obj
-    try:
-        if pd.isna(obj):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(obj, "to_dict"):
-        return _jsonable(obj.to_dict())
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return _jsonable(dataclasses.asdict(obj))
-    return str(obj)
-
-
 @dataclass(frozen=True)
 class Chart:
     """What to draw for a section: a kind and a tidy frame (drawn by :mod:`tradegap.report`).
@@ -159,7 +127,7 @@ class Chart:
             "xlabel": self.xlabel,
             "ylabel": self.ylabel,
             "note": self.note,
-            "data": _jsonable(self.data),
+            "data": jsonable(self.data),
         }
 
 
@@ -235,7 +203,7 @@ class BriefSection:
             "status": self.status,
             "text": self.text,
             "sources": list(self.sources),
-            "table": None if self.frame is None else _jsonable(self.frame),
+            "table": None if self.frame is None else jsonable(self.frame),
             "chart": None if self.chart is None else self.chart.to_dict(),
         }
 
@@ -294,7 +262,7 @@ class PairBrief:
             "title": self.title,
             "unit": self.unit,
             "headline": self.headline,
-            "metrics": _jsonable(self.metrics),
+            "metrics": jsonable(self.metrics),
             "sections": [s.to_dict() for s in self.sections],
         }
 
@@ -683,7 +651,7 @@ def _adapt_potential(ctx: _Context, fn_name: str) -> pd.DataFrame:
         df.attrs["variant"] = variants[0]
     if spec is not None:
         spec_d = spec if isinstance(spec, (dict, str)) else (spec.to_dict() if hasattr(spec, "to_dict") else spec)
-        df.attrs["specification_raw"] = _jsonable(spec_d)
+        df.attrs["specification_raw"] = jsonable(spec_d)
         df.attrs["specification"] = spec_d if isinstance(spec_d, str) else _spec_text(spec_d)
         if isinstance(spec_d, dict) and isinstance(spec_d.get("size"), dict):
             get = spec_d["size"].get
@@ -722,7 +690,7 @@ def _spec_text(spec: Any) -> str:
     """
     if hasattr(spec, "describe"):
         return str(spec.describe())
-    d = _jsonable(spec.to_dict() if hasattr(spec, "to_dict") else spec)
+    d = jsonable(spec.to_dict() if hasattr(spec, "to_dict") else spec)
     if not isinstance(d, dict):
         return str(d)
     if isinstance(d.get("size"), dict) and "formula" not in d:
@@ -1115,11 +1083,11 @@ def _adapt_claims(claims: list[Any] | None) -> tuple[pd.DataFrame, str]:
     rows = []
     for c in claims:
         if isinstance(c, dict):
-            rows.append(_jsonable(c))
+            rows.append(jsonable(c))
         elif hasattr(c, "to_dict"):
-            rows.append(_jsonable(c.to_dict()))
+            rows.append(jsonable(c.to_dict()))
         elif dataclasses.is_dataclass(c) and not isinstance(c, type):
-            rows.append(_jsonable(dataclasses.asdict(c)))
+            rows.append(jsonable(dataclasses.asdict(c)))
         else:
             raise InputError(
                 "The 'claims' parameter of pair_brief must hold dicts or objects with to_dict(). "
@@ -1889,9 +1857,9 @@ class PairPotential:
             rows = self.table[(self.table["exporter"] == ex) & (self.table["importer"] == im)]
             entry: dict[str, Any] = {"exporter": ex, "importer": im, "actual": None}
             for r in rows.itertuples(index=False):
-                entry["actual"] = _jsonable(r.actual)
+                entry["actual"] = jsonable(r.actual)
                 entry[str(r.measure)] = {
-                    k: _jsonable(getattr(r, k)) for k in ("potential", "lower", "upper", "ratio", "untapped")
+                    k: jsonable(getattr(r, k)) for k in ("potential", "lower", "upper", "ratio", "untapped")
                 }
             directions.append(entry)
         return {
@@ -1900,7 +1868,7 @@ class PairPotential:
             "year": self.year,
             "unit": self.unit,
             "directions": directions,
-            "specification": _jsonable(self.specification),
+            "specification": jsonable(self.specification),
             "errors": dict(self.errors),
             "meaning": dict(self.meaning),
             "text": list(self.sentences),

@@ -16,6 +16,7 @@ from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from tradegap import __version__
+from tradegap._json import jsonable
 from tradegap.errors import CoverageError, TradegapError, UnknownCountryError
 
 __all__ = ["app"]
@@ -31,12 +32,6 @@ app = FastAPI(
 
 _CACHE_SIZE = 8
 _briefs: OrderedDict[tuple[str, str, int], Any] = OrderedDict()
-
-
-def _jsonable(obj: Any) -> Any:
-    from tradegap.brief import _jsonable as conv
-
-    return conv(obj)
 
 
 @app.exception_handler(TradegapError)
@@ -85,7 +80,7 @@ def trade(
     yrs: Any = years
     if years and "," in years:
         yrs = [int(y) for y in years.split(",") if y.strip()]
-    return _jsonable(_trade(a, b, source=source, years=yrs).to_dict())
+    return jsonable(_trade(a, b, source=source, years=yrs).to_dict())
 
 
 @app.get("/api/peers/{country}/{partner}")
@@ -98,7 +93,7 @@ def peers(
     """Where ``partner`` ranks among ``country``'s partners, and who trades as much."""
     from tradegap.measure import peers as _peers
 
-    return _jsonable(_peers(country, partner, year=year, n=n).to_dict())
+    return jsonable(_peers(country, partner, year=year, n=n).to_dict())
 
 
 @app.get("/api/potential/{a}/{b}")
@@ -106,13 +101,13 @@ def potential(a: str, b: str, year: int = YEAR) -> dict[str, Any]:
     """Actual, structural and size-based potential with bands and ratios (USD millions)."""
     from tradegap.brief import pair_potential
 
-    return _jsonable(pair_potential(a, b, year=year).to_dict())
+    return jsonable(pair_potential(a, b, year=year).to_dict())
 
 
 @app.get("/api/brief/{a}/{b}")
 def brief(a: str, b: str, year: int = YEAR) -> dict[str, Any]:
     """The whole pair brief as JSON (sections with text, tables and chart data)."""
-    return _jsonable(_brief(a, b, year).to_dict())
+    return jsonable(_brief(a, b, year).to_dict())
 
 
 @app.get("/brief/{a}/{b}", response_class=HTMLResponse)

@@ -21,7 +21,8 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.rule import Rule
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
-from tradegap.cli.render import _jsonable, console, err_console, frame_table, open_store, render, user_errors
+from tradegap._json import jsonable
+from tradegap.cli.render import console, err_console, frame_table, open_store, render, user_errors
 from tradegap.errors import InputError
 
 __all__ = ["brief_cmd", "potential_cmd", "print_brief", "untapped_cmd"]
@@ -158,7 +159,7 @@ def brief_cmd(
         payload = result.to_dict()
         if path is not None:
             payload["html"] = str(path)
-        sys.stdout.write(json.dumps(_jsonable(payload), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(json.dumps(jsonable(payload), indent=2, ensure_ascii=False) + "\n")
     else:
         print_brief(result)
         if path is not None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import math
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from tradegap._json import jsonable
 from tradegap.cli.app import OutputFormat
 from tradegap.errors import TradegapError
 
@@ -47,30 +47,6 @@ def open_store(db: Path | None) -> Store | None:
     from tradegap.store import Store
 
     return Store(db)
-
-
-def _jsonable(obj: Any) -> Any:
-    """Make numpy/pandas scalars and containers JSON-serialisable (NaN → null)."""
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, pd.DataFrame):
-        return [_jsonable(r) for r in obj.to_dict(orient="records")]
-    if isinstance(obj, pd.Series):
-        return _jsonable(obj.to_dict())
-    if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
-    if isinstance(obj, (np.integer,)):
-        return int(obj)
-    if isinstance(obj, (np.floating, float)):
-        f = float(obj)
-        return None if math.isnan(f) or math.isinf(f) else f
-    if isinstance(obj, (np.bool_,)):
-        return bool(obj)
-    if obj is pd.NA or obj is pd.NaT:
-        return None
-    return obj
 
 
 def frame_table(df: pd.DataFrame, title: str | None = None, caption: str | None = None) -> Table:
@@ -108,7 +84,7 @@ def render(
     frame = obj if isinstance(obj, pd.DataFrame) else obj.to_frame()
     if fmt is OutputFormat.json:
         payload = obj.to_dict() if hasattr(obj, "to_dict") and not isinstance(obj, pd.DataFrame) else frame
-        sys.stdout.write(json.dumps(_jsonable(payload), indent=2) + "\n")
+        sys.stdout.write(json.dumps(jsonable(payload), indent=2) + "\n")
     elif fmt is OutputFormat.csv:
         sys.stdout.write(frame.to_csv(index=False))
     else:
