@@ -92,6 +92,14 @@ def _iso(code: str) -> str:
     return to_iso3(code)
 
 
+def _iso_pair(a: str, b: str) -> tuple[str, str]:
+    """ISO3 codes of two different countries."""
+    a, b = _iso(a), _iso(b)
+    if a == b:
+        raise InputError(f"A pair needs two different countries. Got {a} twice.", hint="Pass two countries.")
+    return a, b
+
+
 def _check_source(source: str, where: str) -> None:
     _check_literal("source", source, Source, where)
 
@@ -456,9 +464,7 @@ def structural(
     """
     _check_source(source, "structural")
     _check_literal("mode", mode, StructuralMode, "structural")
-    a, b = _iso(a), _iso(b)
-    if a == b:
-        raise InputError(f"A pair needs two different countries. Got {a} twice.", hint="Pass two countries.")
+    a, b = _iso_pair(a, b)
     ys = _years_arg(years, source)
     st = _store(store)
     if mode == "cross_section":
@@ -651,9 +657,7 @@ def size_based(
     Potential
     """
     _check_source(source, "size_based")
-    a, b = _iso(a), _iso(b)
-    if a == b:
-        raise InputError(f"A pair needs two different countries. Got {a} twice.", hint="Pass two countries.")
+    a, b = _iso_pair(a, b)
     ys = _years_arg(years, source)
     st = _store(store)
     anchors = _anchors(ys, source)
@@ -797,9 +801,7 @@ def decompose(
     GapDecomposition
     """
     _check_source(source, "decompose")
-    a, b = _iso(a), _iso(b)
-    if a == b:
-        raise InputError(f"A pair needs two different countries. Got {a} twice.", hint="Pass two countries.")
+    a, b = _iso_pair(a, b)
     ys = _years_arg(year, source)
     if len(ys) != 1:
         raise InputError(f"decompose takes one year. Got {ys}.", hint="Pass year=2019.")
