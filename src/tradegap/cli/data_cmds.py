@@ -85,8 +85,7 @@ def ingest_cmd(
 ) -> None:
     with user_errors():
         cmap = _parse_mapping(mapping)
-        store = _store(db, write=True)
-        try:
+        with _store(db, write=True) as store:
             with Progress(
                 SpinnerColumn(),
                 TextColumn("[bold]{task.description}"),
@@ -107,8 +106,6 @@ def ingest_cmd(
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
                     report = store.ingest(source, files, mapping=cmap, replace=replace, progress=tick)
-        finally:
-            store.close()
     for w in dict.fromkeys(str(w.message) for w in caught):
         err_console.print(f"[yellow]Warning:[/] {w}", highlight=False, soft_wrap=True)
     caption = (
@@ -133,12 +130,8 @@ Examples:
 
 @app.command("datasets", help=DATASETS_HELP)
 def datasets_cmd(db: Optional[Path] = DB_OPTION, fmt: OutputFormat = FORMAT_OPTION) -> None:
-    with user_errors():
-        store = _store(db)
-        try:
-            frame = store.datasets()
-        finally:
-            store.close()
+    with user_errors(), _store(db) as store:
+        frame = store.datasets()
     if fmt is OutputFormat.table:  # presentation only: hide columns with nothing in them
         frame = frame.loc[:, [c for c in frame.columns if frame[c].astype("string").fillna("").ne("").any()]]
     render(frame, fmt, title="Datasets", caption=f"store: {store.path}")
@@ -176,12 +169,8 @@ def trade_cmd(
 ) -> None:
     from tradegap.measure import trade
 
-    with user_errors():
-        store = _store(db)
-        try:
-            result = trade(a, b, source=source, years=years, store=store)
-        finally:
-            store.close()
+    with user_errors(), _store(db) as store:
+        result = trade(a, b, source=source, years=years, store=store)
     render(
         result,
         fmt,
@@ -218,12 +207,8 @@ def peers_cmd(
 ) -> None:
     from tradegap.measure import peers
 
-    with user_errors():
-        store = _store(db)
-        try:
-            result = peers(country, partner, year=year, source=source, store=store, n=n)
-        finally:
-            store.close()
+    with user_errors(), _store(db) as store:
+        result = peers(country, partner, year=year, source=source, store=store, n=n)
     shown = result
     if fmt is OutputFormat.table:
         console.print(result.headline, highlight=False, soft_wrap=True)

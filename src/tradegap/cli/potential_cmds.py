@@ -20,9 +20,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.rule import Rule
 
-from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
 from tradegap._json import jsonable
-from tradegap.cli.render import console, err_console, frame_table, open_store, render, user_errors
+from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
+from tradegap.cli.render import console, err_console, frame_table, opened_store, render, user_errors
 from tradegap.errors import InputError
 
 __all__ = ["brief_cmd", "potential_cmd", "print_brief", "untapped_cmd"]
@@ -142,19 +142,14 @@ def brief_cmd(
                 "The brief has no CSV form (it is several tables and text).",
                 hint="Use --format table or --format json, or `tradegap potential A B --format csv`.",
             )
-    with user_errors():
-        store = open_store(db)
-        try:
-            with _progress(fmt is OutputFormat.table and err_console.is_terminal) as tick:
-                result = pair_brief(a, b, year=year, store=store, progress=tick)
-            path = None
-            if html is not None:
-                from tradegap.report.html import write_html
+    with user_errors(), opened_store(db) as store:
+        with _progress(fmt is OutputFormat.table and err_console.is_terminal) as tick:
+            result = pair_brief(a, b, year=year, store=store, progress=tick)
+        path = None
+        if html is not None:
+            from tradegap.report.html import write_html
 
-                path = write_html(result, html)
-        finally:
-            if store is not None:
-                store.close()
+            path = write_html(result, html)
     if fmt is OutputFormat.json:
         payload = result.to_dict()
         if path is not None:
@@ -191,13 +186,8 @@ def potential_cmd(
 ) -> None:
     from tradegap.brief import pair_potential
 
-    with user_errors():
-        store = open_store(db)
-        try:
-            result = pair_potential(a, b, year=year, store=store)
-        finally:
-            if store is not None:
-                store.close()
+    with user_errors(), opened_store(db) as store:
+        result = pair_potential(a, b, year=year, store=store)
     if fmt is not OutputFormat.table:
         render(result, fmt)
         return
@@ -258,13 +248,8 @@ def untapped_cmd(
 ) -> None:
     from tradegap.potential import untapped
 
-    with user_errors():
-        store = open_store(db)
-        try:
-            result = untapped(country, year=year, top=top, store=store)
-        finally:
-            if store is not None:
-                store.close()
+    with user_errors(), opened_store(db) as store:
+        result = untapped(country, year=year, top=top, store=store)
     if fmt is not OutputFormat.table:
         render(result, fmt)
         return

@@ -49,6 +49,17 @@ def open_store(db: Path | None) -> Store | None:
     return Store(db)
 
 
+@contextlib.contextmanager
+def opened_store(db: Path | None) -> Iterator[Store | None]:
+    """:func:`open_store` for a ``with`` block: the store is closed when the block ends."""
+    store = open_store(db)
+    try:
+        yield store
+    finally:
+        if store is not None:
+            store.close()
+
+
 def frame_table(df: pd.DataFrame, title: str | None = None, caption: str | None = None) -> Table:
     """A rich table of a frame; floats with thousands separators."""
     table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
