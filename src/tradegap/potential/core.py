@@ -696,21 +696,29 @@ def project(
     return proj, pairs, flows
 
 
-def _finish_flows(flows: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+def _add_potential(out: pd.DataFrame, ln_m: np.ndarray, pairs: pd.DataFrame) -> pd.DataFrame:
+    """Add ``potential`` (and its band), the actual/potential ``ratio`` (and band) and ``untapped`` to ``out``.
+
+    ``out`` has ``exporter``, ``importer`` and ``actual`` columns; ``ln_m`` is the row's log multilateral
+    term and ``pairs`` the per-pair ``ln_normal_cost`` (``_lo``, ``_hi``).  Returns the rows' normal costs.
+    """
     keyed = pairs.set_index(["exporter", "importer"])[["ln_normal_cost", "ln_normal_cost_lo", "ln_normal_cost_hi"]]
-    idx = pd.MultiIndex.from_arrays([flows["exporter"], flows["importer"]])
-    cost = keyed.reindex(idx)
-    lm = flows["ln_multilateral"].to_numpy(float)
-    out = flows.copy()
-    out["ln_normal_cost"] = cost["ln_normal_cost"].to_numpy()
-    out["potential"] = np.exp(lm + cost["ln_normal_cost"].to_numpy())
-    out["potential_lo"] = np.exp(lm + cost["ln_normal_cost_lo"].to_numpy())
-    out["potential_hi"] = np.exp(lm + cost["ln_normal_cost_hi"].to_numpy())
+    cost = keyed.reindex(pd.MultiIndex.from_arrays([out["exporter"], out["importer"]]))
+    out["potential"] = np.exp(ln_m + cost["ln_normal_cost"].to_numpy())
+    out["potential_lo"] = np.exp(ln_m + cost["ln_normal_cost_lo"].to_numpy())
+    out["potential_hi"] = np.exp(ln_m + cost["ln_normal_cost_hi"].to_numpy())
     with np.errstate(divide="ignore", invalid="ignore"):
         out["ratio"] = out["actual"] / out["potential"]
         out["ratio_lo"] = out["actual"] / out["potential_hi"]
         out["ratio_hi"] = out["actual"] / out["potential_lo"]
     out["untapped"] = out["potential"] - out["actual"]
+    return cost
+
+
+def _finish_flows(flows: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
+    out = flows.copy()
+    cost = _add_potential(out, flows["ln_multilateral"].to_numpy(float), pairs)
+    out["ln_normal_cost"] = cost["ln_normal_cost"].to_numpy()
     cols = ["exporter", "importer", "year", "actual", "potential", "potential_lo", "potential_hi", "ratio",
             "ratio_lo", "ratio_hi", "untapped", "ln_multilateral", "ln_normal_cost", "in_sample"]
     return out[cols]

@@ -26,7 +26,7 @@ import pandas as pd
 from tradegap.data.schema import SCALES
 from tradegap.errors import CoverageError, InputError
 from tradegap.potential._fe import poisson_fe
-from tradegap.potential.core import TwoStageResult, _check_literal, _fepois, two_stage
+from tradegap.potential.core import TwoStageResult, _add_potential, _check_literal, _fepois, two_stage
 from tradegap.potential.results import GapDecomposition, Potential, UntappedRanking
 
 Source = Literal["baci", "dots"]
@@ -293,18 +293,9 @@ def _extra_year_flows(model: TwoStageResult, store, source: str, year: int) -> p
     sol = poisson_fe(y[keep], (gam + polidx)[keep], [cx[keep], cm[keep]], n_groups=[len(ux), len(um)])
     pi, chi = sol.effects
     ln_m = pi[cx] + chi[cm] + polidx
-    costs = model.pairs.set_index(["exporter", "importer"])[["ln_normal_cost", "ln_normal_cost_lo", "ln_normal_cost_hi"]]
-    c = costs.reindex(pd.MultiIndex.from_arrays([panel["exporter"], panel["importer"]]))
     out = panel[["exporter", "importer", "year"]].copy()
     out["actual"] = y
-    out["potential"] = np.exp(ln_m + c["ln_normal_cost"].to_numpy())
-    out["potential_lo"] = np.exp(ln_m + c["ln_normal_cost_lo"].to_numpy())
-    out["potential_hi"] = np.exp(ln_m + c["ln_normal_cost_hi"].to_numpy())
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["ratio"] = out["actual"] / out["potential"]
-        out["ratio_lo"] = out["actual"] / out["potential_hi"]
-        out["ratio_hi"] = out["actual"] / out["potential_lo"]
-    out["untapped"] = out["potential"] - out["actual"]
+    _add_potential(out, ln_m, model.pairs)
     return out
 
 
