@@ -251,13 +251,8 @@ def _measures(yv: _YearVotes, i: int) -> pd.DataFrame:
 
 
 def _code(c: str) -> str:
-    try:
-        from tradegap.countries import to_iso3
-    except ImportError:  # pragma: no cover - before the countries module exists
-        c2 = str(c).strip().upper()
-        if len(c2) == 3 and c2.isalpha():
-            return c2
-        raise InputError(f"{c!r} is not an ISO3 code.", hint="Pass ISO3 codes such as 'IRN'.") from None
+    from tradegap.countries import to_iso3
+
     return to_iso3(c)
 
 

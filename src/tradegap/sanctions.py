@@ -464,13 +464,8 @@ def attach(
 
 
 def _iso3(code: str) -> str:
-    try:
-        from tradegap.countries import to_iso3
-    except ImportError:  # pragma: no cover - countries module not installed yet
-        c = str(code).strip().upper()
-        if len(c) == 3 and c.isalpha():
-            return c
-        raise InputError(f"{code!r} is not an ISO3 code.", hint="Pass ISO3 codes such as 'IRN'.") from None
+    from tradegap.countries import to_iso3
+
     return to_iso3(code)
 
 
