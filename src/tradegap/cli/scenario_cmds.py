@@ -12,6 +12,8 @@ from typing import Optional
 import pandas as pd
 import typer
 
+from tradegap.ge.results import PairOutcome
+
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
 from tradegap.cli.render import console, err_console, open_store, render, user_errors
 from tradegap.errors import DataFormatError, InputError
@@ -64,8 +66,12 @@ def _show(result, fmt: OutputFormat, top: int | None) -> None:
         if r.pair is not None and r.pair.trade_change_pct is not None:
             p = r.pair
             caption += f" {p.a}-{p.b} trade {p.trade_change_pct:+.1f}%"
-            if p.ratio_after is not None:
-                caption += f"; actual/potential {p.ratio_before:.2f} → {p.ratio_after:.2f}"
+            # Against the calibrated model baseline the ratio is 1 by construction: show it only
+            # when the outcome was measured against an estimated potential (tradegap.potential).
+            if p.ratio_after is not None and p.potential_source != PairOutcome.potential_source:
+                caption += (
+                    f"; actual / {p.potential_source} {p.ratio_before:.2f} → {p.ratio_after:.2f}"
+                )
             caption += "."
         render(_CountryView(result, top), fmt, title=r.name, caption=caption)
         for note in r.assumptions:
