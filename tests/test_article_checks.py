@@ -1,7 +1,7 @@
 """Claims checked against the embedded data: values, currencies, growth, peers, sectors, sanctions, contiguity.
 
 Reference values: IMF DOTS Russia → Iran 2019 = 1,196.9 million USD (Russia's report; see
-/work/shared/data/README.md "Known checks", copied into tests/data/README.md).  The potential and
+../shared/data/README.md "Known checks", copied into tests/data/README.md).  The potential and
 scenario checks (slow: a PPML fit and a GE solve) are in the ``slow`` test at the end.
 """
 
