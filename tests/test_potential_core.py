@@ -20,7 +20,8 @@ COSTS = ["ln_dist", "cntg", "lang", "clny"]
 
 @pytest.fixture(scope="module")
 def panel(test_data) -> pd.DataFrame:
-    d = pd.read_parquet(test_data / "yotov_ch1_panel.parquet")
+    d = pd.read_parquet(test_data / "yotov2016_ch1.parquet").drop(columns="pair_id")
+    d = d.astype({"year": "int64", "cntg": "float64", "lang": "float64", "clny": "float64", "rta": "float64"})
     d["ln_dist"] = np.log(d["dist"])
     return d
 
