@@ -166,7 +166,7 @@ POTENTIAL_HELP = """Actual trade against the structural and the size-based poten
 The structural potential takes each country's total trade as given: is this
 pair's share of each country's trade normal for its geography? The size-based
 potential asks how much they would trade if each traded like a typical economy
-of its size (GDP). Both come with 95% bands and the specification used
+of its size (GDP). Both come with 90% bands (parametric bootstrap) and the specification used
 (including how the fixed effects are normalized). Values in USD millions.
 
 \b
