@@ -22,7 +22,7 @@ from tradegap.estimate.ppml import (
     validate_outcome,
 )
 from tradegap.estimate.results import PoissonResult
-from tradegap.estimate.threads import check_threads, numba_threads
+from tradegap.estimate.threads import check_threads, numba_threads, threads_for
 from tradegap.estimate.vcov import VcovInputs, VcovSpec, compute_vcov, parse_vcov
 
 __all__ = ["fepois", "fepois_arrays", "SEPARATION_METHODS"]
@@ -130,9 +130,10 @@ def fepois(
         ``"raise"`` (default): a missing value in any column used is an error;
         ``"drop"``: such rows are dropped and counted in ``dropped["missing"]``.
     threads
-        Threads for the demeaning and IRLS kernels (1 to ``NUMBA_NUM_THREADS``);
-        ``None`` (default) uses numba's current setting, i.e. ``NUMBA_NUM_THREADS``
-        (default: all cores).  The estimates do not depend on it.
+        Threads for the demeaning and IRLS kernels (1 to ``NUMBA_NUM_THREADS``).
+        ``None`` (default): one thread below 100,000 rows, else numba's current
+        setting, i.e. ``NUMBA_NUM_THREADS`` (default: all cores).  The estimates
+        do not depend on it.
 
     Returns
     -------
@@ -232,7 +233,7 @@ def fepois(
                 f"The regressor {nm!r} has infinite values (first at row {i}).",
                 hint="log() of zero gives -inf: drop those rows or add a small constant deliberately.",
             )
-    with numba_threads(threads):
+    with numba_threads(threads_for(threads, n)):
         return _estimate(
             y=y,
             X=X,
@@ -351,7 +352,7 @@ def fepois_arrays(
             pre |= np.isnan(arr)
     validate_outcome(y, "y")
     threads = check_threads(threads, "fepois_arrays")
-    with numba_threads(threads):
+    with numba_threads(threads_for(threads, n)):
         return _estimate(
             y=y,
             X=X,

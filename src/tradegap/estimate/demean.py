@@ -16,15 +16,15 @@ than on the ``n`` rows keeps the iteration state small (sum of the numbers of
 levels), lets the IRLS driver warm-start each solve from the previous one, and
 gives the fixed-effect values for free (prediction, :meth:`fixef`).
 
-The columns are split into ``min(p, threads)`` contiguous chunks worked on in
-parallel (numba ``prange``; threads follow ``NUMBA_NUM_THREADS`` or
-:func:`tradegap.estimate.threads.numba_threads`), each chunk in one pass over
-the rows per dimension, two columns at a time.  Each column sees the same
-floating-point operations in the same order whatever the thread count, so
-results are identical to the serial path.  No per-thread copy of the data is
-made: threads share the ``(n, Q)`` group index and write disjoint coefficient
-columns.  The group index is built once (:class:`FixedEffects`) and reused
-across IRLS iterations.  The numba kernels are compiled with ``cache=True``.
+Each column is solved on its own, to its own convergence, and the columns
+are solved in parallel (numba ``prange``; threads follow ``NUMBA_NUM_THREADS``
+or :func:`tradegap.estimate.threads.numba_threads`): one parallel region per
+solve, so a busy machine does not stall the threads at every sweep.  A
+column's result is computed by the same operations whatever the thread count,
+so results are identical to the serial path.  No per-thread copy of the data
+is made: threads share the ``(n, Q)`` group index and each owns one
+coefficient column.  The group index is built once (:class:`FixedEffects`) and
+reused across IRLS iterations.  The numba kernels are compiled with ``cache=True``.
 """
 
 from __future__ import annotations
@@ -131,11 +131,10 @@ def factorize_fe(columns: list[pd.Series | np.ndarray], names: tuple[str, ...]) 
 # Layout: inside the kernels the coefficient blocks are stored transposed,
 # ``(p, G)`` C-contiguous, so that each column's coefficients are contiguous
 # and threads working on different columns never write to the same cache line.
-# Parallelism is over columns (``prange`` over contiguous column chunks) in the
-# alternating projections and weighted group sums, and over rows in the
-# residualizing kernels.  Every column is computed by exactly the same
-# sequence of floating-point operations whatever the number of threads, so
-# the parallel path equals the serial one bit for bit.
+# Parallelism is over columns in the alternating projections and the weighted
+# group sums, and over rows in the residualizing kernels.  Every column is
+# computed by exactly the same sequence of floating-point operations whatever
+# the number of threads, so the parallel path equals the serial one bit for bit.
 
 
 @nb.njit(cache=True, parallel=True)
@@ -166,7 +165,7 @@ def _group_sums(gidx, G, w, X, bounds):  # pragma: no cover - compiled
 
 @nb.njit(cache=True)
 def _pass1(gidx, q, w, o, a):  # pragma: no cover - compiled
-    """``a[g_q(i)] += w_i * sum_{q2 != q} o[g_q2(i)]`` for one column."""
+    """``a[g_q(i)] += w_i * sum_{q2 != q} o[g_q2(i)]`` for one column (specialised for 2 and 3 dimensions)."""
     n, Q = gidx.shape
     if Q == 2:
         o1 = 1 - q
@@ -187,137 +186,88 @@ def _pass1(gidx, q, w, o, a):  # pragma: no cover - compiled
 
 
 @nb.njit(cache=True)
-def _pass2(gidx, q, w, oa, ob, aa, ab):  # pragma: no cover - compiled
-    """:func:`_pass1` for two columns in one pass over the rows (same operations per column)."""
-    n, Q = gidx.shape
-    if Q == 2:
-        o1 = 1 - q
-        for i in range(n):
-            gq = gidx[i, q]
-            g1 = gidx[i, o1]
-            wi = w[i]
-            aa[gq] += wi * oa[g1]
-            ab[gq] += wi * ob[g1]
-    elif Q == 3:
-        o1 = 1 if q == 0 else 0
-        o2 = 1 if q == 2 else 2
-        for i in range(n):
-            gq = gidx[i, q]
-            g1 = gidx[i, o1]
-            g2 = gidx[i, o2]
-            wi = w[i]
-            aa[gq] += wi * (oa[g1] + oa[g2])
-            ab[gq] += wi * (ob[g1] + ob[g2])
-    else:
-        for i in range(n):
-            gq = gidx[i, q]
-            wi = w[i]
-            ta = 0.0
-            tb = 0.0
-            for q2 in range(Q):
-                if q2 != q:
-                    ta += oa[gidx[i, q2]]
-                    tb += ob[gidx[i, q2]]
-            aa[gq] += wi * ta
-            ab[gq] += wi * tb
-
-
-@nb.njit(cache=True)
-def _sweep_cols(gidx, starts, w, sw, wxT, inT, outT, accT, j0, j1):  # pragma: no cover - compiled
-    """One Gauss–Seidel pass over all dimensions for columns ``j0 .. j1-1``: ``outT = F(inT)``."""
+def _sweep1(gidx, starts, w, sw, wx, x, out, acc):  # pragma: no cover - compiled
+    """One Gauss–Seidel pass over all dimensions for one column: ``out = F(x)``."""
     Q = gidx.shape[1]
-    G = inT.shape[1]
-    for j in range(j0, j1):
-        for g in range(G):
-            outT[j, g] = inT[j, g]
+    out[:] = x
     for q in range(Q):
         s0 = starts[q]
         s1 = starts[q + 1]
-        for j in range(j0, j1):
-            for g in range(s0, s1):
-                accT[j, g] = 0.0
+        acc[s0:s1] = 0.0
         if Q > 1:
-            j = j0
-            while j < j1:
-                if j + 1 < j1:
-                    _pass2(gidx, q, w, outT[j], outT[j + 1], accT[j], accT[j + 1])
-                    j += 2
-                else:
-                    _pass1(gidx, q, w, outT[j], accT[j])
-                    j += 1
-        for j in range(j0, j1):
-            for g in range(s0, s1):
-                outT[j, g] = (wxT[j, g] - accT[j, g]) / sw[g]
-
-
-@nb.njit(cache=True, parallel=True)
-def _sweep(gidx, starts, w, sw, wxT, inT, outT, accT, bounds):  # pragma: no cover - compiled
-    """One Gauss–Seidel sweep, column chunks in parallel."""
-    for c in nb.prange(bounds.shape[0] - 1):
-        _sweep_cols(gidx, starts, w, sw, wxT, inT, outT, accT, bounds[c], bounds[c + 1])
-
-
-@nb.njit(cache=True, parallel=True)
-def _not_converged(aT, bT, tol, bounds):  # pragma: no cover - compiled
-    """True if any coefficient moved by more than ``tol`` (absolute and relative to ``0.1 + |a|``)."""
-    nch = bounds.shape[0] - 1
-    flags = np.zeros(nch, dtype=np.bool_)
-    G = aT.shape[1]
-    for c in nb.prange(nch):
-        for j in range(bounds[c], bounds[c + 1]):
-            for g in range(G):
-                d = abs(aT[j, g] - bT[j, g])
-                if d > tol and d / (0.1 + abs(aT[j, g])) > tol:
-                    flags[c] = True
-                    break
-            if flags[c]:
-                break
-    return flags.any()
-
-
-@nb.njit(cache=True, parallel=True)
-def _irons_tuck(XT, GXT, GGXT, bounds):  # pragma: no cover - compiled
-    """Irons–Tuck extrapolation, one coefficient per column: ``XT`` is overwritten."""
-    G = XT.shape[1]
-    for c in nb.prange(bounds.shape[0] - 1):
-        for j in range(bounds[c], bounds[c + 1]):
-            vprod = 0.0
-            ssq = 0.0
-            for g in range(G):
-                d1 = GGXT[j, g] - GXT[j, g]
-                d2 = d1 - GXT[j, g] + XT[j, g]
-                vprod += d1 * d2
-                ssq += d2 * d2
-            coef = vprod / ssq if ssq > 0.0 else 0.0
-            for g in range(G):
-                XT[j, g] = GGXT[j, g] - coef * (GGXT[j, g] - GXT[j, g])
+            _pass1(gidx, q, w, out, acc)
+        for g in range(s0, s1):
+            out[g] = (wx[g] - acc[g]) / sw[g]
 
 
 @nb.njit(cache=True)
-def _solve(gidx, starts, w, sw, wxT, alphaT, tol, maxiter, bounds):  # pragma: no cover - compiled
-    """Irons–Tuck accelerated alternating projections on ``(p, G)`` blocks; returns (alphaT, iters, converged)."""
-    p, G = alphaT.shape
-    acc = np.empty((p, G))
-    GX = np.empty((p, G))
-    GGX = np.empty((p, G))
-    X = alphaT.copy()
-    _sweep(gidx, starts, w, sw, wxT, X, GX, acc, bounds)
+def _moved(a, b, tol):  # pragma: no cover - compiled
+    """True if any coefficient moved by more than ``tol`` (absolute and relative to ``0.1 + |a|``)."""
+    for g in range(a.shape[0]):
+        d = abs(a[g] - b[g])
+        if d > tol and d / (0.1 + abs(a[g])) > tol:
+            return True
+    return False
+
+
+@nb.njit(cache=True)
+def _solve1(gidx, starts, w, sw, wx, x0, tol, maxiter, res):  # pragma: no cover - compiled
+    """Irons–Tuck accelerated alternating projections for one column (as fixest); ``res`` gets the solution.
+
+    Returns ``(sweeps, converged)``.
+    """
+    G = x0.shape[0]
+    acc = np.empty(G)
+    GX = np.empty(G)
+    GGX = np.empty(G)
+    X = x0.copy()
+    _sweep1(gidx, starts, w, sw, wx, X, GX, acc)
     it = 1
-    if gidx.shape[1] == 1 or not _not_converged(X, GX, tol, bounds):
-        return GX, it, True
-    _sweep(gidx, starts, w, sw, wxT, GX, GGX, acc, bounds)
+    if gidx.shape[1] == 1 or not _moved(X, GX, tol):
+        res[:] = GX
+        return it, True
+    _sweep1(gidx, starts, w, sw, wx, GX, GGX, acc)
     it += 1
     while it < maxiter:
-        if not _not_converged(GX, GGX, tol, bounds):
-            return GGX, it, True
-        _irons_tuck(X, GX, GGX, bounds)
-        _sweep(gidx, starts, w, sw, wxT, X, GX, acc, bounds)
+        if not _moved(GX, GGX, tol):
+            res[:] = GGX
+            return it, True
+        vprod = 0.0
+        ssq = 0.0
+        for g in range(G):
+            d1 = GGX[g] - GX[g]
+            d2 = d1 - GX[g] + X[g]
+            vprod += d1 * d2
+            ssq += d2 * d2
+        coef = vprod / ssq if ssq > 0.0 else 0.0
+        for g in range(G):
+            X[g] = GGX[g] - coef * (GGX[g] - GX[g])
+        _sweep1(gidx, starts, w, sw, wx, X, GX, acc)
         it += 1
-        if not _not_converged(X, GX, tol, bounds):
-            return GX, it, True
-        _sweep(gidx, starts, w, sw, wxT, GX, GGX, acc, bounds)
+        if not _moved(X, GX, tol):
+            res[:] = GX
+            return it, True
+        _sweep1(gidx, starts, w, sw, wx, GX, GGX, acc)
         it += 1
-    return GGX, it, False
+    res[:] = GGX
+    return it, False
+
+
+@nb.njit(cache=True, parallel=True)
+def _solve(gidx, starts, w, sw, wxT, alphaT, tol, maxiter):  # pragma: no cover - compiled
+    """Solve every column of ``(p, G)`` blocks independently, columns in parallel.
+
+    Returns ``(alphaT, max sweeps over columns, all converged)``.
+    """
+    p, G = alphaT.shape
+    out = np.empty((p, G))
+    its = np.zeros(p, dtype=np.int64)
+    oks = np.zeros(p, dtype=np.bool_)
+    for j in nb.prange(p):
+        it, ok = _solve1(gidx, starts, w, sw, wxT[j], alphaT[j], tol, maxiter, out[j])
+        its[j] = it
+        oks[j] = ok
+    return out, its.max(), oks.all()
 
 
 # conjugate gradient (serial; ``(G, p)`` layout)
@@ -547,7 +497,7 @@ def solve_alpha(
         alpha, it, ok = _solve_cg(fe.gidx, fe.starts, w, sw, wx, np.ascontiguousarray(a0T.T), float(tol),
                                   int(maxiter))
         return alpha, int(it), bool(ok)
-    alphaT, it, ok = _solve(fe.gidx, fe.starts, w, sw, wxT, a0T, float(tol), int(maxiter), bounds)
+    alphaT, it, ok = _solve(fe.gidx, fe.starts, w, sw, wxT, a0T, float(tol), int(maxiter))
     return alphaT.T, int(it), bool(ok)
 
 

@@ -9,7 +9,12 @@ import numba as nb
 
 from tradegap.errors import InputError
 
-__all__ = ["numba_threads", "max_threads", "check_threads"]
+__all__ = ["PARALLEL_MIN_ROWS", "check_threads", "max_threads", "numba_threads", "threads_for"]
+
+#: Below this many rows a fit runs on one thread unless told otherwise: starting and
+#: synchronising threads costs more than it saves, and on a busy machine a parallel region
+#: waits for a descheduled thread (sector batches of a few thousand rows ran 5-50x slower).
+PARALLEL_MIN_ROWS = 100_000
 
 
 def max_threads() -> int:
@@ -29,6 +34,14 @@ def check_threads(threads: object, where: str = "fepois") -> int | None:
             "before starting Python to allow more.",
         )
     return threads
+
+
+def threads_for(threads: int | None, n_rows: int) -> int | None:
+    """The thread count for a fit of ``n_rows`` rows: ``threads`` if given, else 1 below
+    :data:`PARALLEL_MIN_ROWS` and numba's setting (``None``) above."""
+    if threads is not None:
+        return threads
+    return 1 if n_rows < PARALLEL_MIN_ROWS else None
 
 
 @contextmanager
