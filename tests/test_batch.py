@@ -96,3 +96,16 @@ def test_bad_arguments_are_clear_errors(long_frame, kw, match):
 def test_unreachable_scheduler_is_a_clear_error(long_frame):
     with pytest.raises(InputError, match="Could not reach the Dask scheduler"):
         fit_batch(long_frame, FORMULA, scheduler="tcp://127.0.0.1:9")
+
+
+@pytest.mark.slow
+def test_bench_sectors_at_product_scale_meets_its_targets():
+    """bench/sectors.py at full size: ~10 M BACI rows ingested, 96 chapter fits serial / pool / Dask."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "bench" / "sectors.py"
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=3600)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
+    assert "targets met" in out.stdout
