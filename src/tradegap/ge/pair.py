@@ -35,7 +35,7 @@ from tradegap.errors import CoverageError, InputError
 from tradegap.ge.api import simulate
 from tradegap.ge.model import Baseline, CostStructure, calibrated_residual, check_sigma
 from tradegap.ge.results import GEResult
-from tradegap.ge.scenario import GROUPS, Change, PairSelection, _canon, apply_changes
+from tradegap.ge.scenario import Change, PairSelection, _canon, apply_changes
 
 #: The RTA coefficient used for FTA scenarios (Yotov et al. 2016, ch. 2; pair-FE PPML).
 FTA_COEF = 0.557
@@ -94,11 +94,11 @@ def _gdp(year: int, store: Any) -> pd.Series:
 @lru_cache(maxsize=4)
 def _sanction_coefficient() -> tuple[float, float, int]:
     """PPML estimate of the trade-sanction effect on the embedded BACI panel (coef, se, N)."""
+    import warnings
+
     from tradegap import sanctions
     from tradegap.data import embedded
     from tradegap.estimate import fepois
-
-    import warnings
 
     f = embedded.load("flows_baci")
     f = f.loc[f["year"].isin(SANCTION_YEARS), ["exporter", "importer", "year", "value"]]

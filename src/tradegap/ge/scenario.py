@@ -331,7 +331,7 @@ def _unknown_keys(d: Mapping[str, Any], allowed: set[str], where: str) -> None:
         raise InputError(f"Unknown key(s) {extra} in {where}.", hint=f"Allowed: {sorted(allowed)}.")
 
 
-def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:
+def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:  # noqa: C901 (split pending)
     """Parse and validate a scenario from TOML text or a dict.
 
     Raises
@@ -520,7 +520,7 @@ def _estimate_pair_fe(panel: pd.DataFrame, cross: pd.DataFrame, est: EstimationS
     return pair_fe, fit, notes
 
 
-def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:
+def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:  # noqa: C901 (split pending)
     """Build the scenario's baseline from a bilateral frame (estimating coefficients if asked).
 
     Parameters
