@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from tradegap.article.claims import Claim
+from tradegap.coverage import DATASETS
 from tradegap.errors import TradegapError
 
 Verdict = Literal["consistent", "higher than data", "lower than data", "inconsistent", "not checkable"]
@@ -536,7 +537,7 @@ def _potential_summary(pot: Any, year: int | None, kind: str = "structural") -> 
 
 
 #: Last complete year of the BACI totals behind the GE baseline (2020 is incomplete in the shipped data).
-GE_LAST_YEAR: Final[int] = 2019
+GE_LAST_YEAR: Final[int] = DATASETS["baci"].usable_last
 
 
 def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:

@@ -16,6 +16,7 @@ import typer
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
 from tradegap.cli.render import console, open_store, render, user_errors
+from tradegap.coverage import BRIEF_LAST_YEAR
 from tradegap.errors import InputError
 
 __all__ = ["read_cmd"]
@@ -41,7 +42,6 @@ Examples:
 
 
 #: Last year complete in every dataset the brief uses (BACI 2020 lacks some pairs, e.g. Iran–Russia).
-BRIEF_LAST_YEAR = 2019
 
 
 @dataclass(frozen=True)

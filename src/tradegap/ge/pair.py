@@ -31,6 +31,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
+from tradegap.coverage import DATASETS
 from tradegap.errors import CoverageError, InputError
 from tradegap.ge.api import simulate
 from tradegap.ge.model import Baseline, CostStructure, calibrated_residual, check_sigma
@@ -68,7 +69,8 @@ def _flows(year: int, store: Any, source: str) -> pd.DataFrame:
     if f.empty:
         raise CoverageError(
             f"No {source.upper()} flows for {year}.",
-            hint="BACI totals cover 2000-2020 (2020 incomplete); pick a year in 2000-2019.",
+            hint=f"BACI totals cover {DATASETS['baci'].span} ({DATASETS['baci'].last} incomplete); "
+            f"pick a year in {DATASETS['baci'].usable_span}.",
         )
     from tradegap.data.schema import rescale
 
@@ -176,7 +178,7 @@ def world_baseline(
             ind = sanc.indicator(years=[year])
         except CoverageError:
             ind = sanc.indicator(years=[year], partial=True)
-            notes.append(f"GSDB sanctions for {year} are a lower bound (shipped cases cover 2013-2022).")
+            notes.append(f"GSDB sanctions for {year} are a lower bound (shipped cases cover {DATASETS['gsdb'].span}).")
         ind = ind.loc[ind["exporter"].isin(pos) & ind["importer"].isin(pos) & (ind["sanction_trade"] > 0)]
         S = np.zeros((n, n))
         S[ind["exporter"].map(pos).to_numpy(), ind["importer"].map(pos).to_numpy()] = 1.0

@@ -23,6 +23,8 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from tradegap import defaults
+from tradegap.coverage import DATASETS, parse_years
 from tradegap.data.schema import SCALES
 from tradegap.errors import CoverageError, InputError
 from tradegap.potential._fe import poisson_fe
@@ -33,11 +35,8 @@ Source = Literal["baci", "dots"]
 StructuralMode = Literal["panel", "cross_section"]
 
 #: Years usable for potentials per source (BACI 2020 is incomplete: e.g. IRN–RUS is missing).
-COVERAGE: dict[str, tuple[int, int]] = {"baci": (2000, 2019), "dots": (1990, 2020)}
-COVERAGE_NOTES: dict[str, str] = {
-    "baci": "CEPII BACI totals, exporter-reported and reconciled (FOB); 2020 excluded because it is incomplete",
-    "dots": "IMF Direction of Trade Statistics, mirror-reconciled (importer CIF preferred)",
-}
+COVERAGE: dict[str, tuple[int, int]] = {k: DATASETS[k].usable for k in ("baci", "dots")}
+COVERAGE_NOTES: dict[str, str] = {k: DATASETS[k].note for k in ("baci", "dots")}
 STRUCTURAL_COSTS: tuple[str, ...] = ("ln_dist", "contig", "shared_sea", "comlang_off", "colony")
 SIZE_COSTS: tuple[str, ...] = (
     "ln_gdp_o", "ln_gdp_d", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "landlocked_o",
@@ -58,9 +57,9 @@ LABELS: dict[str, str] = {
     "year_deviation": "this year's deviation from the pair's own effect (pair_residual + year_deviation = "
     "ln(actual / structural potential) in the year)",
 }
-SANCTIONS_COVERAGE = (2013, 2022)
-STEP = 3
-DEFAULT_DRAWS = 100
+SANCTIONS_COVERAGE = DATASETS["gsdb"].usable
+STEP = defaults.STEP
+DEFAULT_DRAWS = defaults.DRAWS
 
 _LOCK = threading.Lock()
 _CACHE: dict[tuple, Any] = {}
@@ -111,8 +110,6 @@ def _years_arg(years: Any, source: str) -> list[int]:
     if isinstance(years, (int, np.integer)):
         ys = [int(years)]
     elif isinstance(years, str):
-        from tradegap.store import parse_years
-
         ys = list(parse_years(years) or [])
     else:
         try:
@@ -128,7 +125,8 @@ def _years_arg(years: Any, source: str) -> list[int]:
             f"Year(s) {bad} are outside the coverage of source {source!r} for potentials ({lo}–{hi}; "
             f"{COVERAGE_NOTES[source]}).",
             hint=f"Pick years within {lo}–{hi}"
-            + (", or source='dots' (1990–2020)." if source == "baci" else ", or source='baci' (2000–2019)."),
+            + (f", or source='dots' ({DATASETS['dots'].usable_span})." if source == "baci"
+               else f", or source='baci' ({DATASETS['baci'].usable_span})."),
         )
     return ys
 
@@ -660,7 +658,7 @@ def size_based(
     for variant, with_s in (("size", False), ("size_sanctions", True)):
         m = _size_model(st, source, sample, with_s)
         if m is None:
-            notes.append("Variant with sanctions omitted: the sanctions data covers 2013–2022 only.")
+            notes.append(f"Variant with sanctions omitted: the sanctions data covers {DATASETS['gsdb'].span} only.")
             continue
         model_panel, coef, vcov, se, formula, nobs, pnotes = m
         _check_pair_data(model_panel, a, b, ys, source, st)
