@@ -38,11 +38,13 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
-from tradegap import ge, measure, sanctions, sectors
-from tradegap import potential as potentials
+from tradegap import measure, sanctions
 from tradegap.article.claims import Claim
 from tradegap.coverage import DATASETS
 from tradegap.errors import TradegapError
+from tradegap.views import potential as potentials
+from tradegap.views import scenarios
+from tradegap.views import sectors as sector_view
 
 Verdict = Literal["consistent", "higher than data", "lower than data", "inconsistent", "not checkable"]
 VERDICTS: Final[tuple[str, ...]] = ("consistent", "higher than data", "lower than data", "inconsistent", "not checkable")
@@ -529,7 +531,7 @@ def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     pair = claim_pair(claim, ctx)
     if pair is None:
         return _not(claim, "scenario", None, "not checkable: no pair for this claim")
-    pair_scenarios = ge.pair_scenarios
+    pair_scenarios = scenarios.pair_scenarios
     year, how = _ref_year(pair, ctx)
     if year is None or year > GE_LAST_YEAR:
         how = f"{how}; the GE baseline uses {GE_LAST_YEAR}, the last complete year of BACI totals"
@@ -537,7 +539,7 @@ def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     bloc = claim.details.get("bloc")
     members = None
     if bloc is not None:
-        from tradegap.ge.scenario import GROUPS
+        from tradegap.countries import GROUPS
 
         group = set(GROUPS.get(bloc, ()))
         inside = [c for c in pair if c in group]
@@ -602,7 +604,7 @@ def check_sector(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     pair = claim_pair(claim, ctx)
     if pair is None:
         return _not(claim, "sector", None, "not checkable: no pair for this claim")
-    pair_sectors = sectors.pair_sectors
+    pair_sectors = sector_view.pair_sectors
     key = f"sectors:{pair[0]}:{pair[1]}"
     ps = _cached(ctx, key, lambda: pair_sectors(*pair, fit=False))
     table = ps.table.set_index("sector")

@@ -14,12 +14,13 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from tradegap import ge, measure, politics, potential, sanctions, sectors
+from tradegap import measure, politics, sanctions
 from tradegap._json import jsonable
 from tradegap.brief.model import UNIT
 from tradegap.brief.prose import _finite
 from tradegap.coverage import DATASETS
 from tradegap.errors import InputError, TradegapError
+from tradegap.views import potential, scenarios, sectors
 
 # ----------------------------------------------------------------------------------------------
 # Context: caches component results (and their errors) so sections stay independent
@@ -636,7 +637,7 @@ def _adapt_scenarios(ctx: _Context) -> tuple[pd.DataFrame, str, pd.DataFrame]:
     kwargs: dict[str, Any] = {"year": ctx.year, "store": ctx.store}
     if potential is not None:
         kwargs["potential"] = potential
-    res = ge.pair_scenarios(ctx.a, ctx.b, **kwargs)
+    res = scenarios.pair_scenarios(ctx.a, ctx.b, **kwargs)
     df = res.to_frame()
     a, b = ctx.a, ctx.b
     paras = [

@@ -453,7 +453,7 @@ def sectors_cmd(
     db: Optional[Path] = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    from tradegap import sectors
+    from tradegap.views import sectors
 
     lib_scheme = None if scheme is None else ("sitc_section" if scheme is SchemeOption.sitc else scheme.value)
     with user_errors():

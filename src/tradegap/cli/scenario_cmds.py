@@ -102,7 +102,7 @@ def fta_cmd(
     db: Optional[Path] = DB_OPTION,
 ) -> None:
     """A free-trade agreement between A and B (RTA effect 0.557 from the Advanced Guide)."""
-    from tradegap.ge.pair import run_fta
+    from tradegap.views.scenarios import run_fta
 
     with user_errors():
         res = run_fta(a, b, year=year, members=members, store=open_store(db), sigma=sigma)
@@ -120,7 +120,7 @@ def sanctions_cmd(
     db: Optional[Path] = DB_OPTION,
 ) -> None:
     """Lift the GSDB trade sanctions in force on COUNTRY (effect estimated by PPML)."""
-    from tradegap.ge.pair import run_sanctions_lifted
+    from tradegap.views.scenarios import run_sanctions_lifted
 
     with user_errors():
         res = run_sanctions_lifted(country, year=year, by=by, store=open_store(db), sigma=sigma)
@@ -139,7 +139,7 @@ def cost_cmd(
     db: Optional[Path] = DB_OPTION,
 ) -> None:
     """Change the bilateral trade cost between A and B (both directions) by a percentage."""
-    from tradegap.ge.pair import run_cost
+    from tradegap.views.scenarios import run_cost
 
     with user_errors():
         res = run_cost(a, b, year=year, percent=_parse_percent(change), store=open_store(db), sigma=sigma)
@@ -175,7 +175,7 @@ def run_cmd(
     """Run a TOML scenario file: its data, estimation or fixed coefficients, and changes."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from tradegap.ge.scenario import run_scenario
+    from tradegap.views.scenarios import run_scenario
 
     with user_errors():
         if not file.exists():

@@ -45,17 +45,17 @@ from __future__ import annotations
 import tomllib
 import warnings
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Literal, Mapping, Sequence
+from typing import Any, Callable, Literal, Mapping
 
 import numpy as np
 import pandas as pd
 
-from tradegap.errors import DroppedObservationsWarning, InputError, UnknownCountryError
+from tradegap.errors import DroppedObservationsWarning, InputError
 from tradegap.ge.api import simulate
+from tradegap.ge.changes import CHANGE_TYPES, GROUPS, Change, PairSelection, apply_changes, canon, expand  # noqa: F401 (re-exported)
 from tradegap.ge.model import (
     DEFICITS,
     Baseline,
-    CostStructure,
     baseline_from_frame,
     calibrated_residual,
     check_literal,
@@ -64,26 +64,6 @@ from tradegap.ge.model import (
 from tradegap.ge.results import GEResult
 from tradegap.ge.solve import CONVENTIONS
 
-#: Country groups for pair selections (current membership; EU = EU27 after Brexit).
-GROUPS: dict[str, tuple[str, ...]] = {
-    "EAEU": ("ARM", "BLR", "KAZ", "KGZ", "RUS"),
-    "EU": (
-        "AUT", "BEL", "BGR", "CYP", "CZE", "DEU", "DNK", "ESP", "EST", "FIN", "FRA", "GRC", "HRV", "HUN",
-        "IRL", "ITA", "LTU", "LUX", "LVA", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "SWE",
-    ),
-    "NAFTA": ("CAN", "MEX", "USA"),
-    "USMCA": ("CAN", "MEX", "USA"),
-    "GCC": ("ARE", "BHR", "KWT", "OMN", "QAT", "SAU"),
-    "ASEAN": ("BRN", "IDN", "KHM", "LAO", "MMR", "MYS", "PHL", "SGP", "THA", "VNM"),
-    "MERCOSUR": ("ARG", "BRA", "PRY", "URY"),
-    "SCO": ("CHN", "IND", "IRN", "KAZ", "KGZ", "PAK", "RUS", "TJK", "UZB"),
-    "BRICS": ("BRA", "RUS", "IND", "CHN", "ZAF"),
-}
-#: Historical aliases (codes used by some datasets).
-_ALIASES = {"ROM": "ROU"}
-
-ChangeType = Literal["set", "scale", "remove_border"]
-CHANGE_TYPES: tuple[str, ...] = ("set", "scale", "remove_border")
 DIRECTIONS: tuple[str, ...] = ("counterfactual_vs_baseline", "baseline_vs_counterfactual")
 COSTS: tuple[str, ...] = ("variables", "calibrated")
 METHODS: tuple[str, ...] = ("pair_fe", "gravity")
@@ -93,129 +73,6 @@ _TOP_KEYS = {
     "pair", "data", "estimation", "coefficients", "change", "monte_carlo",
 }
 _SELECT_KEYS = ("among", "between", "pairs", "exporters", "importers", "international")
-
-
-@dataclass(frozen=True)
-class PairSelection:
-    """A set of directed pairs (exporter, importer), i ≠ j unless listed explicitly."""
-
-    among: tuple[str, ...] | None = None
-    between: tuple[tuple[str, ...], tuple[str, ...]] | None = None
-    pairs: tuple[tuple[str, str], ...] | None = None
-    exporters: tuple[str, ...] | None = None
-    importers: tuple[str, ...] | None = None
-    international: bool = False
-
-    def describe(self) -> str:
-        """Human-readable description."""
-        if self.among is not None:
-            return "all pairs among " + ", ".join(self.among)
-        if self.between is not None:
-            return f"both directions between {', '.join(self.between[0])} and {', '.join(self.between[1])}"
-        if self.pairs is not None:
-            return "pairs " + ", ".join(f"{a}→{b}" for a, b in self.pairs)
-        if self.international:
-            return "all international pairs"
-        ex = ", ".join(self.exporters) if self.exporters else "any exporter"
-        im = ", ".join(self.importers) if self.importers else "any importer"
-        return f"from {ex} to {im}"
-
-    def mask(self, baseline: Baseline, notes: list[str] | None = None) -> np.ndarray:
-        """Boolean (N, N) mask of the selected directed pairs in ``baseline``'s order."""
-        n = baseline.n
-        off = ~np.eye(n, dtype=bool)
-
-        def idx(codes: Sequence[str]) -> np.ndarray:
-            return np.array(sorted(set(expand(codes, baseline, notes))), dtype=int)
-
-        m = np.zeros((n, n), dtype=bool)
-        if self.international:
-            return off.copy()
-        if self.among is not None:
-            ii = idx(self.among)
-            m[np.ix_(ii, ii)] = True
-            return m & off
-        if self.between is not None:
-            a, b = idx(self.between[0]), idx(self.between[1])
-            m[np.ix_(a, b)] = True
-            m[np.ix_(b, a)] = True
-            return m & off
-        if self.pairs is not None:
-            for a, b in self.pairs:
-                m[baseline.position(_canon(a)), baseline.position(_canon(b))] = True
-            return m
-        rows = idx(self.exporters) if self.exporters else np.arange(n)
-        cols = idx(self.importers) if self.importers else np.arange(n)
-        m[np.ix_(rows, cols)] = True
-        return m & off
-
-
-def _canon(code: str) -> str:
-    c = str(code).strip().upper()
-    return _ALIASES.get(c, c)
-
-
-def expand(codes: Sequence[str], baseline: Baseline, notes: list[str] | None = None) -> list[int]:
-    """Positions of countries/groups in the baseline.
-
-    A named country missing from the model raises :class:`UnknownCountryError`; members
-    of a group that are missing are skipped (and noted).
-    """
-    out: list[int] = []
-    for code in codes:
-        c = _canon(code)
-        if c in ("*", "ALL", "WORLD"):
-            out.extend(range(baseline.n))
-            continue
-        if c in GROUPS:
-            members = GROUPS[c]
-            present = [m for m in members if m in baseline.countries]
-            absent = [m for m in members if m not in baseline.countries]
-            if not present:
-                raise UnknownCountryError(
-                    f"No member of group {c} ({', '.join(members)}) is in the GE model.",
-                    hint="Use countries present in the baseline data.",
-                )
-            if absent and notes is not None:
-                notes.append(f"Group {c}: members not in the data and left out: {', '.join(absent)}.")
-            out.extend(baseline.position(m) for m in present)
-        else:
-            if c not in baseline.countries:
-                hint = f"Known groups: {', '.join(GROUPS)}. Countries in the model: " + ", ".join(
-                    baseline.countries[:30]
-                ) + (" ..." if baseline.n > 30 else "")
-                try:
-                    from tradegap.countries import to_iso3
-
-                    iso = to_iso3(code)
-                    if iso in baseline.countries:
-                        out.append(baseline.position(iso))
-                        continue
-                    hint = f"{code!r} is {iso}, which has no data in this model. " + hint
-                except Exception:  # noqa: BLE001 - country lookup is only a helper for the message
-                    pass
-                raise UnknownCountryError(f"Country {code!r} is not in the GE model.", hint=hint)
-            out.append(baseline.position(c))
-    return out
-
-
-@dataclass(frozen=True)
-class Change:
-    """One trade-cost change of a scenario."""
-
-    type: ChangeType
-    select: PairSelection
-    variable: str | None = None
-    value: float | None = None
-    percent: float | None = None
-
-    def describe(self) -> str:
-        """Human-readable description."""
-        if self.type == "set":
-            return f"set {self.variable} = {self.value:g} for {self.select.describe()}"
-        if self.type == "scale":
-            return f"trade costs t_ij {self.percent:+g}% for {self.select.describe()}"
-        return f"remove border ({self.variable} = 0) for {self.select.describe()}"
 
 
 @dataclass(frozen=True)
@@ -425,14 +282,14 @@ def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:  # noqa: C901
         p = _strs(d["pair"], "pair")
         if len(p) != 2:
             raise InputError(f"'pair' must be two country codes; got {d['pair']!r}.")
-        pair = (_canon(p[0]), _canon(p[1]))
+        pair = (canon(p[0]), canon(p[1]))
     return ScenarioSpec(
         name=str(d.get("name", "scenario")),
         description=str(d.get("description", "")),
         changes=tuple(changes),
         year=None if d.get("year") is None else int(d["year"]),
         sigma=sigma,
-        reference=None if d.get("reference") is None else _canon(d["reference"]),
+        reference=None if d.get("reference") is None else canon(d["reference"]),
         convention=convention,
         deficits=deficits,
         direction=direction,
@@ -540,8 +397,8 @@ def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:  # noqa: C
         if col not in data.columns:
             raise InputError(f"The scenario data have no column {col!r}.", hint=f"Columns: {list(data.columns)}")
     df = data.copy()
-    df[ds.exporter] = df[ds.exporter].astype(str).map(_canon)
-    df[ds.importer] = df[ds.importer].astype(str).map(_canon)
+    df[ds.exporter] = df[ds.exporter].astype(str).map(canon)
+    df[ds.importer] = df[ds.importer].astype(str).map(canon)
     has_year = ds.year in df.columns
     year = spec.year
     if year is None and has_year:
@@ -662,38 +519,6 @@ def _default_reference(df: pd.DataFrame, ds: DataSpec) -> str:
     return "DEU" if "DEU" in countries else countries[0]
 
 
-def apply_changes(baseline: Baseline, changes: Sequence[Change], notes: list[str] | None = None) -> CostStructure:
-    """The counterfactual cost structure after the scenario's changes.
-
-    Raises
-    ------
-    InputError
-        A change names a variable the model does not have.
-    UnknownCountryError
-        A change names a country that is not in the model.
-    """
-    costs = baseline.costs
-    for ch in changes:
-        mask = ch.select.mask(baseline, notes)
-        if not mask.any():
-            raise InputError(f"The change '{ch.describe()}' selects no pair.")
-        if ch.type in ("set", "remove_border"):
-            k = costs.index(str(ch.variable))
-            x = costs.x[k].copy()
-            changed = int(np.count_nonzero(x[mask] != ch.value))
-            x[mask] = ch.value
-            costs = costs.with_x(k, x)
-            if notes is not None:
-                notes.append(f"'{ch.describe()}' changed {changed} of the {int(mask.sum())} selected directed pairs"
-                             + (" (nothing to change: the scenario equals the baseline there)" if changed == 0 else "")
-                             + ".")
-        else:
-            r = costs.residual.copy()
-            r[mask] += (1.0 - baseline.sigma) * np.log1p(ch.percent / 100.0)
-            costs = replace(costs, residual=r)
-    return costs
-
-
 @dataclass(frozen=True)
 class ScenarioResult:
     """A scenario's GE result with its calibration (and Monte Carlo bands if asked)."""
@@ -728,8 +553,13 @@ def run_scenario(
     *,
     calibration: Calibration | None = None,
     progress: Callable[[int, int], None] | None = None,
+    world: Callable[[ScenarioSpec], Calibration] | None = None,
 ) -> ScenarioResult:
     """Run a scenario on its data.
+
+    This is the pure runner: the caller reads the data.  A scenario with ``[data] source = "baci"``
+    (the shipped BACI totals) is run by :func:`tradegap.views.scenarios.run_scenario`, which passes
+    the world calibration as ``world``.
 
     Parameters
     ----------
@@ -741,6 +571,8 @@ def run_scenario(
         A ready baseline (skips :func:`calibrate`).
     progress
         Callback ``progress(done, total)`` for Monte Carlo trials.
+    world
+        Calibration from tradegap's own data for ``[data] source = ...`` (set by the view).
 
     Returns
     -------
@@ -749,7 +581,12 @@ def run_scenario(
     if not isinstance(spec, ScenarioSpec):
         spec = parse_scenario(spec)
     if calibration is None and data is None and spec.data.source is not None:
-        calibration = _world_calibration(spec)
+        if world is None:
+            raise InputError(
+                f"[data] source = {spec.data.source!r} reads tradegap's data; this runner takes a frame.",
+                hint="Use tradegap.ge.run_scenario (tradegap.views.scenarios.run_scenario) or pass data.",
+            )
+        calibration = world(spec)
     if calibration is None:
         if data is None:
             raise InputError("run_scenario needs the scenario's data (or a calibration).",
@@ -791,29 +628,6 @@ def run_scenario(
         if bands is not None:
             bands = _invert_bands(bands)
     return ScenarioResult(spec=spec, result=res, coefficients=calibration.coefficients, bands=bands)
-
-
-def _world_calibration(spec: ScenarioSpec) -> Calibration:
-    """Calibration from tradegap's shipped data ([data] source = "baci")."""
-    from tradegap.ge.pair import world_baseline
-
-    if spec.data.source != "baci":
-        raise InputError(f"[data] source must be 'baci' (the shipped BACI totals); got {spec.data.source!r}.")
-    if spec.year is None:
-        raise InputError("[data] source = 'baci' needs the scenario's 'year'.")
-    w = world_baseline(spec.year, sigma=spec.sigma, reference=spec.reference or "DEU", sanctions=True)
-    b = w.baseline
-    coef = w.coefficients
-    for v, fc in spec.coefficients.items():
-        k = b.costs.index(v)
-        c = b.costs.coef.copy()
-        c[k] = fc.coef
-        # keep the calibrated baseline: shift the residual by the change of the coefficient's contribution
-        r = b.costs.residual - (fc.coef - b.costs.coef[k]) * b.costs.x[k]
-        b = b.with_costs(replace(b.costs, coef=c, residual=r))
-        coef = coef.copy()
-        coef.loc[coef["variable"] == v, ["coef", "se", "source"]] = [fc.coef, fc.se, fc.source or "fixed (scenario file)"]
-    return Calibration(baseline=b, coefficients=coef, nobs=None, notes=w.assumptions)
 
 
 def _invert_bands(bands: pd.DataFrame) -> pd.DataFrame:

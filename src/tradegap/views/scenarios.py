@@ -24,6 +24,7 @@ to reproduce the observed flows exactly (pairs with no recorded trade keep zero 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Sequence
@@ -34,9 +35,11 @@ import pandas as pd
 from tradegap.coverage import DATASETS
 from tradegap.errors import CoverageError, InputError
 from tradegap.ge.api import simulate
+from tradegap.ge.changes import Change, PairSelection, apply_changes, canon
 from tradegap.ge.model import Baseline, CostStructure, calibrated_residual, check_sigma
 from tradegap.ge.results import GEResult
-from tradegap.ge.scenario import Change, PairSelection, _canon, apply_changes
+from tradegap.ge.scenario import Calibration, ScenarioResult, ScenarioSpec
+from tradegap.ge.scenario import run_scenario as _run_scenario
 
 #: The RTA coefficient used for FTA scenarios (Yotov et al. 2016, ch. 2; pair-FE PPML).
 FTA_COEF = 0.557
@@ -221,24 +224,24 @@ def _members(codes: Sequence[str] | str | None) -> tuple[str, ...]:
         return ()
     if isinstance(codes, str):
         codes = [c for c in codes.replace(";", ",").split(",") if c.strip()]
-    return tuple(_canon(c) for c in codes)
+    return tuple(canon(c) for c in codes)
 
 
 def fta_changes(a: str, b: str, members: Sequence[str] | str | None = None) -> tuple[Change, ...]:
     """FTA between ``a`` and ``b`` (+ ``members``): set ``fta`` = 1 both ways."""
-    side_b = (_canon(b), *_members(members))
-    return (Change("set", PairSelection(between=((_canon(a),), side_b)), variable="fta", value=1.0),)
+    side_b = (canon(b), *_members(members))
+    return (Change("set", PairSelection(between=((canon(a),), side_b)), variable="fta", value=1.0),)
 
 
 def sanctions_lifted_changes(country: str, by: Sequence[str] | str | None = None,
                              partner: str | None = None) -> tuple[Change, ...]:
     """Lift trade sanctions on flows of ``country`` (by given senders, or with ``partner``, or all)."""
-    c = _canon(country)
+    c = canon(country)
     senders = _members(by)
     if senders:
         sel = PairSelection(between=((c,), senders))
     elif partner is not None:
-        sel = PairSelection(between=((c,), (_canon(partner),)))
+        sel = PairSelection(between=((c,), (canon(partner),)))
     else:
         sel = PairSelection(between=((c,), ("*",)))
     return (Change("set", sel, variable="sanction", value=0.0),)
@@ -248,7 +251,7 @@ def cost_changes(a: str, b: str, percent: float) -> tuple[Change, ...]:
     """Scale the iceberg trade cost between ``a`` and ``b`` (both directions) by ``percent``."""
     if percent <= -100:
         raise InputError(f"A trade-cost change of {percent}% would make costs non-positive.")
-    return (Change("scale", PairSelection(between=((_canon(a),), (_canon(b),))), percent=float(percent)),)
+    return (Change("scale", PairSelection(between=((canon(a),), (canon(b),))), percent=float(percent)),)
 
 
 def _run(world: WorldBaseline, name: str, changes: Sequence[Change], pair: tuple[str, str] | None,
@@ -267,23 +270,23 @@ def run_fta(a: str, b: str, *, year: int, members=None, store=None, sigma: float
     w = world_baseline(year, store=store, sigma=sigma, sanctions=False)
     _check_pair(w.baseline, a, b)
     return _run(w, f"FTA {a}-{b}" + (f" (+{','.join(_members(members))})" if members else ""),
-                fta_changes(a, b, members), (_canon(a), _canon(b)))
+                fta_changes(a, b, members), (canon(a), canon(b)))
 
 
 def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | None = None, store=None,
                          sigma: float = 7.0) -> GEResult:
     """Sanctions-lifted scenario on the shipped data."""
     w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
-    c = _canon(country)
+    c = canon(country)
     w.baseline.position(c)
     changes = sanctions_lifted_changes(c, by, partner)
     k = w.baseline.costs.index("sanction")
     extra = []
     if not w.baseline.costs.x[k].any():
         extra.append(f"No GSDB trade sanction in force in {year} among the countries modelled.")
-    pair = (c, _canon(partner)) if partner else None
+    pair = (c, canon(partner)) if partner else None
     name = f"Sanctions on {c} lifted" + (f" by {','.join(_members(by))}" if by else "") + (
-        f" (pair {c}-{_canon(partner)})" if partner and not by else "")
+        f" (pair {c}-{canon(partner)})" if partner and not by else "")
     return _run(w, name, changes, pair, extra)
 
 
@@ -291,12 +294,12 @@ def run_cost(a: str, b: str, *, year: int, percent: float = -20.0, store=None, s
     """Bilateral trade-cost scenario on the shipped data."""
     w = world_baseline(year, store=store, sigma=sigma, sanctions=False)
     _check_pair(w.baseline, a, b)
-    return _run(w, f"Trade cost {a}-{b} {percent:+g}%", cost_changes(a, b, percent), (_canon(a), _canon(b)))
+    return _run(w, f"Trade cost {a}-{b} {percent:+g}%", cost_changes(a, b, percent), (canon(a), canon(b)))
 
 
 def _check_pair(b: Baseline, a: str, c: str) -> None:
-    b.position(_canon(a))
-    b.position(_canon(c))
+    b.position(canon(a))
+    b.position(canon(c))
 
 
 @dataclass(frozen=True)
@@ -401,7 +404,7 @@ def pair_scenarios(
     The sanctions scenario lifts every GSDB trade sanction in force in ``year`` between
     ``a`` or ``b`` and any partner (the pair's own and third-country sanctions).
     """
-    a, b = _canon(a), _canon(b)
+    a, b = canon(a), canon(b)
     if a == b:
         raise InputError(f"A pair needs two different countries; got {a} twice.")
     w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
@@ -424,3 +427,38 @@ def pair_scenarios(
                if v.pair is not None else v for k, v in res.items()}
     return PairScenarios(a=a, b=b, year=int(year), sigma=float(sigma), results=res,
                          assumptions=w.assumptions, coefficients=w.coefficients)
+
+
+def _world_calibration(spec: ScenarioSpec) -> Calibration:
+    """Calibration from tradegap's shipped data ([data] source = "baci")."""
+    if spec.data.source != "baci":
+        raise InputError(f"[data] source must be 'baci' (the shipped BACI totals); got {spec.data.source!r}.")
+    if spec.year is None:
+        raise InputError("[data] source = 'baci' needs the scenario's 'year'.")
+    w = world_baseline(spec.year, sigma=spec.sigma, reference=spec.reference or "DEU", sanctions=True)
+    b = w.baseline
+    coef = w.coefficients
+    for v, fc in spec.coefficients.items():
+        k = b.costs.index(v)
+        c = b.costs.coef.copy()
+        c[k] = fc.coef
+        # keep the calibrated baseline: shift the residual by the change of the coefficient's contribution
+        r = b.costs.residual - (fc.coef - b.costs.coef[k]) * b.costs.x[k]
+        b = b.with_costs(replace(b.costs, coef=c, residual=r))
+        coef = coef.copy()
+        coef.loc[coef["variable"] == v, ["coef", "se", "source"]] = [fc.coef, fc.se, fc.source or "fixed (scenario file)"]
+    return Calibration(baseline=b, coefficients=coef, nobs=None, notes=w.assumptions)
+
+
+def run_scenario(
+    spec: ScenarioSpec | str | Mapping[str, Any],
+    data: pd.DataFrame | None = None,
+    *,
+    calibration: Calibration | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScenarioResult:
+    """Run a TOML scenario; ``[data] source = "baci"`` calibrates on the shipped BACI totals.
+
+    Same parameters as :func:`tradegap.ge.scenario.run_scenario` (the pure runner it calls).
+    """
+    return _run_scenario(spec, data, calibration=calibration, progress=progress, world=_world_calibration)
