@@ -15,9 +15,8 @@ import warnings
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -31,6 +30,10 @@ __all__ = ["politics_cmd", "sanctions_cmd", "sectors_cmd"]
 
 # --------------------------------------------------------------------------- shared helpers
 
+
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 def _countries(a: str, b: Optional[str]) -> tuple[str, Optional[str]]:
     """ISO3 codes of the command's countries; both unknown names are reported in one error."""
@@ -84,6 +87,7 @@ def _span(years: list[int]) -> str:
 
 
 def _short(text: Any, width: int = 48) -> str:
+    import pandas as pd
     s = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
     return s if len(s) <= width else s[: width - 1] + "…"
 
@@ -138,6 +142,8 @@ _FLAG_LABELS = {
 
 def _flags_frame(a3: str, b3: str, years: list[int], *, include_un: bool, partial: bool) -> tuple[pd.DataFrame, list[str]]:
     """Per-year indicator rows for both directions (library: attach + indicator's case counts)."""
+    import pandas as pd
+
     from tradegap import sanctions
 
     panel = pd.DataFrame(
@@ -166,6 +172,7 @@ def _flags_frame(a3: str, b3: str, years: list[int], *, include_un: bool, partia
 
 def _flags_display(flags: pd.DataFrame, a3: str, b3: str) -> pd.DataFrame:
     """One row per year: symmetric flags once, the flow-specific trade flag per direction."""
+    import pandas as pd
 
     def mark(v: Any) -> str:
         return "?" if pd.isna(v) else ("yes" if int(v) else "")
@@ -201,6 +208,8 @@ def sanctions_cmd(
     ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
+    import pandas as pd
+
     from tradegap import sanctions
 
     with user_errors():
@@ -453,6 +462,8 @@ def sectors_cmd(
     db: Optional[Path] = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
+    import pandas as pd
+
     from tradegap.views import sectors
 
     lib_scheme = None if scheme is None else ("sitc_section" if scheme is SchemeOption.sitc else scheme.value)

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import pandas as pd
 import typer
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
 from tradegap.cli.render import console, err_console, open_store, render, user_errors
+from tradegap.coverage import DATASETS
+from tradegap.defaults import SIGMA
 from tradegap.errors import DataFormatError, InputError
-from tradegap.ge.results import PairOutcome
 
 scenario_app = typer.Typer(
     name="scenario",
@@ -25,8 +25,17 @@ scenario_app = typer.Typer(
 )
 app.add_typer(scenario_app, name="scenario")
 
-YEAR_OPTION = typer.Option(2019, "--year", "-y", help="Baseline year (shipped BACI totals: 2000-2019).")
-SIGMA_OPTION = typer.Option(7.0, "--sigma", help="Elasticity of substitution (> 1); the Advanced Guide uses 7.")
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+YEAR_OPTION = typer.Option(
+    DATASETS["baci"].usable_last, "--year", "-y",
+    help=f"Baseline year (shipped BACI totals: {DATASETS['baci'].usable_span}).",
+)
+SIGMA_OPTION = typer.Option(
+    SIGMA, "--sigma", help=f"Elasticity of substitution (> 1); the Advanced Guide uses {SIGMA:g}."
+)
 KEY_COLUMNS = ["country", "exports_change_pct", "imports_change_pct", "real_gdp_change_pct", "imr_change_pct",
                "omr_change_pct", "factory_price_change_pct"]
 
@@ -39,6 +48,7 @@ class _CountryView:
         self.top = top
 
     def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
         f = self.result.to_frame()
         cols = [c for c in KEY_COLUMNS if c in f.columns] + [c for c in f.columns if c.endswith(("_lo", "_hi"))]
         f = f[cols]
@@ -58,6 +68,7 @@ class _CountryView:
 
 
 def _show(result, fmt: OutputFormat, top: int | None) -> None:
+    from tradegap.ge.results import PairOutcome
     fmt = OutputFormat(fmt)
     if fmt is OutputFormat.table:
         r = getattr(result, "result", result)
@@ -147,6 +158,7 @@ def cost_cmd(
 
 
 def _read_data(path: Path) -> pd.DataFrame:
+    import pandas as pd
     if not path.exists():
         raise InputError(f"The scenario's data file {str(path)!r} does not exist.",
                          hint="[data] file is relative to the scenario file.")
