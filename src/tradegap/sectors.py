@@ -377,6 +377,8 @@ class SectorFit:
         ``exporter, importer, actual, fitted`` for every pair of the estimation grid (fitted NaN
         where the row was dropped).
     converged : bool
+    notes : tuple of str
+        Warnings raised by the fit (dropped observations, collinear terms), as text.
     """
 
     sector: str
@@ -386,6 +388,7 @@ class SectorFit:
     nobs: int
     fitted: pd.DataFrame = field(repr=False)
     converged: bool = True
+    notes: tuple[str, ...] = ()
 
 
 def _base_grid(countries: Iterable[str], pairs: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -440,14 +443,11 @@ def gravity_grid(sector_flows: pd.DataFrame, pairs: pd.DataFrame) -> tuple[pd.Da
 
 def _fit_one(sector: str, year: int, grid: pd.DataFrame) -> SectorFit:
     """PPML of one sector-year grid (pure: frame in, result out; safe to run in a worker)."""
-    import warnings
-
-    from tradegap.errors import CollinearityWarning, DroppedObservationsWarning
     from tradegap.estimate import fepois
+    from tradegap.fitnotes import collect_warnings
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DroppedObservationsWarning)
-        warnings.simplefilter("ignore", CollinearityWarning)
+    notes: list[str] = []
+    with collect_warnings(notes):
         res = fepois(GRAVITY_FORMULA, grid, vcov="hc1")
     fitted = pd.DataFrame(
         {
@@ -465,6 +465,7 @@ def _fit_one(sector: str, year: int, grid: pd.DataFrame) -> SectorFit:
         nobs=int(res.nobs),
         fitted=fitted,
         converged=bool(res.converged),
+        notes=tuple(notes),
     )
 
 

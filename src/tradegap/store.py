@@ -579,6 +579,20 @@ class Store:
         )
         return bool(n)
 
+    def fingerprint(self) -> str:
+        """The store's data version: its path and a hash of its ingest log (id, file hash, rows).
+
+        Changes with every :meth:`ingest` (in this process or another), so results cached under
+        it (:mod:`tradegap.cache`) are never served after the data changed.
+        """
+        if not self._exists() or self._connect(write=False) is None or not self._has_table("ingests"):
+            return f"store:{self.path}:empty"
+        rows = self._sql(
+            "SELECT id, sha256, rows, replaced_rows FROM ingests ORDER BY id", table="ingests"
+        ).fetchall()
+        digest = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+        return f"store:{self.path}:{len(rows)}:{digest}"
+
     def sources(self) -> list[str]:
         """Flow sources available: stored ones and embedded ``flows_*`` datasets."""
         emb = [n.removeprefix("flows_") for n in _embedded_names() if n.startswith("flows_")]

@@ -20,6 +20,7 @@ from tradegap.brief.components import (
 from tradegap.brief.model import UNIT
 from tradegap.brief.prose import _finite, ratio_sentence
 from tradegap.errors import InputError, TradegapError
+from tradegap.fitnotes import is_warning_note
 
 # ----------------------------------------------------------------------------------------------
 # The potential of one pair, both measures side by side (``tradegap potential A B``)
@@ -47,6 +48,8 @@ class PairPotential:
         Plain-language comparison, one sentence per measure and direction.
     meaning : dict
         Per measure, what it means in plain words (from :mod:`tradegap.potential`).
+    notes : tuple of str
+        Warnings raised by the fits (dropped observations, collinear terms, …), as text.
     """
 
     a: str
@@ -58,6 +61,7 @@ class PairPotential:
     sentences: tuple[str, ...]
     unit: str = UNIT
     meaning: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """The comparison table (see :attr:`table`)."""
@@ -85,6 +89,7 @@ class PairPotential:
             "errors": dict(self.errors),
             "meaning": dict(self.meaning),
             "text": list(self.sentences),
+            "notes": list(self.notes),
         }
 
 
@@ -122,6 +127,7 @@ def pair_potential(a: str, b: str, *, year: int = 2019, store: Any = None) -> Pa
     ctx = _Context(a_iso, b_iso, year, store, (a_name, b_name), None)
     rows, spec, errors, sentences = [], {}, {}, []
     meanings: dict[str, str] = {}
+    fit_notes: list[str] = []
     first_error: TradegapError | None = None
     for measure, fn, label in (
         ("structural", _adapt_structural, "structural potential"),
@@ -133,6 +139,7 @@ def pair_potential(a: str, b: str, *, year: int = 2019, store: Any = None) -> Pa
             errors[measure] = exc.message + (f" (Hint: {exc.hint})" if exc.hint else "")
             first_error = first_error or exc
             continue
+        fit_notes.extend(f"{label}: {n}" for n in frame.attrs.get("notes", ()) if is_warning_note(n))
         spec[measure] = frame.attrs.get("specification_raw", frame.attrs.get("specification"))
         meanings[measure] = frame.attrs.get("meaning", "")
         snap = frame[frame["year"] == year]
@@ -183,5 +190,5 @@ def pair_potential(a: str, b: str, *, year: int = 2019, store: Any = None) -> Pa
     ).astype({c: "float64" for c in ("actual", "potential", "lower", "upper", "ratio", "untapped")})
     return PairPotential(
         a=a_iso, b=b_iso, year=year, table=table, specification=spec, errors=errors, sentences=tuple(sentences),
-        meaning={k: v for k, v in meanings.items() if v},
+        meaning={k: v for k, v in meanings.items() if v}, notes=tuple(dict.fromkeys(fit_notes)),
     )

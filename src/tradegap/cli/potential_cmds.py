@@ -214,6 +214,8 @@ def potential_cmd(
         style="dim",
         highlight=False,
     )
+    for note in result.notes:
+        console.print(f"[dim]Note:[/] {escape(note)}", highlight=False)
 
 
 def _band_level(spec) -> float | None:  # noqa: ANN001 - nested dict from tradegap.potential

@@ -15,8 +15,6 @@ Sample years
 
 from __future__ import annotations
 
-import threading
-import warnings
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -24,9 +22,11 @@ import numpy as np
 import pandas as pd
 
 from tradegap import defaults
+from tradegap.cache import CACHE, MISSING, store_fingerprint
 from tradegap.coverage import DATASETS, parse_years
 from tradegap.data.schema import SCALES
 from tradegap.errors import CoverageError, InputError
+from tradegap.fitnotes import collect_warnings
 from tradegap.potential._fe import poisson_fe
 from tradegap.potential.core import TwoStageResult, _add_potential, _check_literal, _fepois, two_stage
 from tradegap.potential.results import GapDecomposition, Potential, UntappedRanking
@@ -61,8 +61,6 @@ SANCTIONS_COVERAGE = DATASETS["gsdb"].usable
 STEP = defaults.STEP
 DEFAULT_DRAWS = defaults.DRAWS
 
-_LOCK = threading.Lock()
-_CACHE: dict[tuple, Any] = {}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -79,7 +77,8 @@ def _store(store):
 
 
 def _store_key(store) -> str:
-    return str(getattr(store, "path", id(store)))
+    """The data fingerprint the cache keys end with (changes with every ingest)."""
+    return store_fingerprint(store)
 
 
 def _iso(code: str) -> str:
@@ -152,9 +151,9 @@ def _anchors(years: list[int], source: str) -> tuple[int, ...]:
 
 def _flows(store, source: str, years: Iterable[int]) -> pd.DataFrame:
     key = ("flows", source, tuple(years), _store_key(store))
-    with _LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
+    hit = CACHE.get(key[-1], key[:-1])
+    if hit is not MISSING:
+        return hit
     f = store.flows(source, years=list(years))
     if "product" in f.columns:
         f = f[f["product"].fillna("") == ""]
@@ -166,24 +165,22 @@ def _flows(store, source: str, years: Iterable[int]) -> pd.DataFrame:
         "year": f["year"].astype(int).to_numpy(),
         "trade": pd.to_numeric(f["value"], errors="coerce").to_numpy(float) * scale / SCALES["millions"],
     }).groupby(["exporter", "importer", "year"], as_index=False)["trade"].sum()
-    with _LOCK:
-        _CACHE[key] = out
+    CACHE.put(key[-1], key[:-1], out)
     return out
 
 
 def _pair_covariates(store) -> pd.DataFrame:
     key = ("pairs", _store_key(store))
-    with _LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
+    hit = CACHE.get(key[-1], key[:-1])
+    if hit is not MISSING:
+        return hit
     p = store.pairs().copy()
     p["ln_dist"] = np.log(pd.to_numeric(p["dist"], errors="coerce").clip(lower=1.0))
     for c in ("contig", "shared_sea", "comlang_off", "colony", "landlocked_o", "landlocked_d"):
         p[c] = pd.to_numeric(p[c], errors="coerce").astype(float)
     p = p[["exporter", "importer", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "landlocked_o",
            "landlocked_d"]]
-    with _LOCK:
-        _CACHE[key] = p
+    CACHE.put(key[-1], key[:-1], p)
     return p
 
 
@@ -200,9 +197,9 @@ def _sanctions(years: Iterable[int], *, partial: bool = False) -> pd.DataFrame |
 def _panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFrame, list[str]]:
     """Rectangular panel (all ordered pairs of trading countries × years) with zeros and covariates."""
     key = ("panel", source, years, _store_key(store))
-    with _LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
+    hit = CACHE.get(key[-1], key[:-1])
+    if hit is not MISSING:
+        return hit
     notes: list[str] = []
     f = _flows(store, source, years)
     pos = f[f["trade"] > 0]
@@ -224,8 +221,7 @@ def _panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFrame, li
         notes.append(f"{int(miss.sum() // len(years))} pairs lack distance/contiguity data and are left out.")
         panel = panel[~miss]
     panel = panel.reset_index(drop=True)
-    with _LOCK:
-        _CACHE[key] = (panel, notes)
+    CACHE.put(key[-1], key[:-1], (panel, notes))
     return panel, notes
 
 
@@ -245,9 +241,9 @@ def _attach_sanctions(panel: pd.DataFrame, years: Iterable[int], *, partial: boo
 
 def _structural_model(store, source: str, anchors: tuple[int, ...], n_draws: int) -> tuple[TwoStageResult, list[str]]:
     key = ("structural", source, anchors, n_draws, _store_key(store))
-    with _LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
+    hit = CACHE.get(key[-1], key[:-1])
+    if hit is not MISSING:
+        return hit
     panel, notes = _panel(store, source, anchors)
     notes = list(notes)
     with_s = _attach_sanctions(panel, anchors)
@@ -260,16 +256,14 @@ def _structural_model(store, source: str, anchors: tuple[int, ...], n_draws: int
             f"Sanctions are not a stage-1 regressor: the sanctions data covers {SANCTIONS_COVERAGE[0]}–"
             f"{SANCTIONS_COVERAGE[1]} and the sample years are {list(anchors)}."
         )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with collect_warnings(notes):
         res = two_stage(panel, costs=STRUCTURAL_COSTS, policy=policy, n_draws=n_draws, level=0.90, seed=0,
                         unit="USD", scale="millions", source=source)
     notes.append(
         "Landlocked status is exporter- or importer-specific, so the stage-2 exporter and importer effects "
         "absorb it (it is part of each country's multilateral terms, not of the pair's trade cost)."
     )
-    with _LOCK:
-        _CACHE[key] = (res, notes)
+    CACHE.put(key[-1], key[:-1], (res, notes))
     return res, notes
 
 
@@ -478,9 +472,9 @@ def structural(
 
 def _cross_section_model(store, source: str, year: int, n_draws: int) -> tuple[TwoStageResult, list[str]]:
     key = ("cross_section", source, year, n_draws, _store_key(store))
-    with _LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
+    hit = CACHE.get(key[-1], key[:-1])
+    if hit is not MISSING:
+        return hit
     panel, notes = _panel(store, source, (year,))
     notes = list(notes)
     ws = _attach_sanctions(panel, [year])
@@ -490,12 +484,10 @@ def _cross_section_model(store, source: str, year: int, n_draws: int) -> tuple[T
     else:
         notes.append(f"Sanctions are not a regressor: the sanctions data covers {SANCTIONS_COVERAGE[0]}–"
                      f"{SANCTIONS_COVERAGE[1]}.")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with collect_warnings(notes):
         res = two_stage(panel, costs=STRUCTURAL_COSTS, policy=policy, mode="cross_section", n_draws=n_draws,
                         level=0.90, seed=0, unit="USD", scale="millions", source=source)
-    with _LOCK:
-        _CACHE[key] = (res, notes)
+    CACHE.put(key[-1], key[:-1], (res, notes))
     return res, notes
 
 
@@ -555,28 +547,26 @@ def _size_panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFram
 
 def _size_model(store, source: str, years: tuple[int, ...], with_sanctions: bool):
     key = ("size", source, years, with_sanctions, _store_key(store))
-    with _LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
+    hit = CACHE.get(key[-1], key[:-1])
+    if hit is not MISSING:
+        return hit
     panel, notes = _size_panel(store, source, years)
+    notes = list(notes)
     terms = list(SIZE_COSTS)
     if with_sanctions:
         ws = _attach_sanctions(panel, years)
         if ws is None:
-            with _LOCK:
-                _CACHE[key] = None
+            CACHE.put(key[-1], key[:-1], None)
             return None
         panel = ws
         terms.append("sanction_trade")
     formula = f"trade ~ {' + '.join(terms)} | year"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with collect_warnings(notes):
         res = _fepois(formula, panel, vcov="cluster:pair", separation=("fe",))
     coef = pd.Series(res.coef, dtype=float).reindex(terms).dropna()
     out = (panel, coef, pd.DataFrame(res.vcov).loc[coef.index, coef.index], pd.Series(res.se).reindex(coef.index),
            formula, int(res.nobs), notes)
-    with _LOCK:
-        _CACHE[key] = out
+    CACHE.put(key[-1], key[:-1], out)
     return out
 
 
@@ -916,6 +906,8 @@ def untapped(
 
 
 def clear_cache() -> None:
-    """Forget the cached panels and models (e.g. after ingesting new data into the store)."""
-    with _LOCK:
-        _CACHE.clear()
+    """Forget every cached result (:data:`tradegap.cache.CACHE`).
+
+    Not needed after an ingest: cache keys carry the store's fingerprint, which the ingest changes.
+    """
+    CACHE.clear()

@@ -26,14 +26,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
+from tradegap.cache import CACHE, store_fingerprint
 from tradegap.coverage import DATASETS
 from tradegap.errors import CoverageError, InputError
+from tradegap.fitnotes import collect_warnings
 from tradegap.ge.api import simulate
 from tradegap.ge.changes import Change, PairSelection, apply_changes, canon
 from tradegap.ge.model import Baseline, CostStructure, calibrated_residual, check_sigma
@@ -96,11 +97,16 @@ def _gdp(year: int, store: Any) -> pd.Series:
     return w.set_index("iso3")["gdp"] / 1e6  # current USD → USD millions
 
 
-@lru_cache(maxsize=4)
-def _sanction_coefficient() -> tuple[float, float, int]:
-    """PPML estimate of the trade-sanction effect on the embedded BACI panel (coef, se, N)."""
-    import warnings
+def _sanction_coefficient() -> tuple[float, float, int, tuple[str, ...]]:
+    """PPML estimate of the trade-sanction effect on the embedded BACI panel (coef, se, N, fit notes).
 
+    Cached in :data:`tradegap.cache.CACHE` under the embedded data's fingerprint.
+    """
+    return CACHE.get_or_compute(store_fingerprint(None), ("sanction_coefficient", SANCTION_YEARS),
+                                _estimate_sanction_coefficient)
+
+
+def _estimate_sanction_coefficient() -> tuple[float, float, int, tuple[str, ...]]:
     from tradegap import sanctions
     from tradegap.data import embedded
     from tradegap.estimate import fepois
@@ -116,12 +122,13 @@ def _sanction_coefficient() -> tuple[float, float, int]:
     ind = sanctions.indicator(years=list(SANCTION_YEARS))[["exporter", "importer", "year", "sanction_trade"]]
     p = p.merge(ind, how="left", on=["exporter", "importer", "year"])
     p["sanction_trade"] = p["sanction_trade"].fillna(0).astype(float)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    notes: list[str] = []
+    with collect_warnings(notes):
         fit = fepois(
             "value ~ sanction_trade | exporter^year + importer^year + exporter^importer", p, vcov="cluster:pair"
         )
-    return float(fit.coef["sanction_trade"]), float(fit.se["sanction_trade"]), int(fit.nobs)
+    return (float(fit.coef["sanction_trade"]), float(fit.se["sanction_trade"]), int(fit.nobs),
+            tuple(f"Sanction-effect fit: {n}" for n in notes))
 
 
 def world_baseline(
@@ -185,7 +192,8 @@ def world_baseline(
         ind = ind.loc[ind["exporter"].isin(pos) & ind["importer"].isin(pos) & (ind["sanction_trade"] > 0)]
         S = np.zeros((n, n))
         S[ind["exporter"].map(pos).to_numpy(), ind["importer"].map(pos).to_numpy()] = 1.0
-        b, se, nobs = _sanction_coefficient()
+        b, se, nobs, fit_notes = _sanction_coefficient()
+        notes.extend(fit_notes)
         variables.append("sanction")
         coefs.append(b)
         ses.append(se)

@@ -16,13 +16,13 @@ from typing import Any, get_args
 import numpy as np
 import pandas as pd
 
+from tradegap.cache import CACHE, store_fingerprint
 from tradegap.errors import CoverageError, InputError
 from tradegap.sectors import (
     GRAVITY_FORMULA,
     SCHEMES,
     Classification,
     Scheme,
-    SectorFit,
     _base_grid,
     _check_option,
     aggregate,
@@ -236,13 +236,12 @@ def pair_sectors(
     coef_rows = []
     if fit:
         pairs = store.pairs() if store is not None else _pairs_embedded()
-        if store is None:  # the embedded data never change: fit once per process
-            key = (source, int(year), scheme, classification)
-            if key not in _EMBEDDED_FITS:
-                _EMBEDDED_FITS[key] = fit_sectors(sf, pairs, scheduler=scheduler, progress=progress)
-            fits = _EMBEDDED_FITS[key]
-        else:
-            fits = fit_sectors(sf, pairs, scheduler=scheduler, progress=progress)
+        fits = CACHE.get_or_compute(
+            store_fingerprint(store), ("sector_fits", source, int(year), scheme, classification),
+            lambda: fit_sectors(sf, pairs, scheduler=scheduler, progress=progress),
+        )
+        for n in dict.fromkeys(n for f in fits.values() for n in f.notes):
+            notes.append(f"Sector fits: {n}")
         _, dropped = _base_grid(set(sf["exporter"].unique()) | set(sf["importer"].unique()), pairs)
         if dropped:
             notes.append(
@@ -274,10 +273,6 @@ def pair_sectors(
         table["ratio_b_to_a"] = table["b_to_a"] / table["predicted_b_to_a"]
     coefs = pd.DataFrame(coef_rows, columns=["sector", "term", "estimate", "std_error", "nobs"])
     return PairSectors(a3, b3, int(year), scheme, source, unit, scale, table, coefs, tuple(notes))
-
-
-#: Per-process cache of the gravity fits on the embedded data (the data never change).
-_EMBEDDED_FITS: dict[tuple[str, int, str, str], dict[tuple[str, int], SectorFit]] = {}
 
 
 @lru_cache(maxsize=1)
