@@ -8,10 +8,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo lint test test-all bench chromium clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench,dev]' -c constraints.txt
 	touch $(STAMP)
 
 chromium:

@@ -18,6 +18,7 @@ from tradegap import measure, politics, sanctions
 from tradegap._json import jsonable
 from tradegap.brief.model import UNIT
 from tradegap.brief.prose import _finite
+from tradegap.countries import short_name
 from tradegap.coverage import DATASETS
 from tradegap.errors import InputError, TradegapError
 from tradegap.views import potential, scenarios, sectors
@@ -71,25 +72,13 @@ class _Context:
 # Adapters: component results → tidy frames the sections use
 # ----------------------------------------------------------------------------------------------
 
-# The component APIs are those in CONTRACTS.md; each adapter turns one component's
-# result object into the tidy frame its section needs, in USD millions.
-
-_SHORT_NAMES: Final[dict[str, str]] = {
-    "IRN": "Iran",
-    "RUS": "Russia",
-    "USA": "United States",
-    "GBR": "United Kingdom",
-    "KOR": "South Korea",
-    "PRK": "North Korea",
-    "SYR": "Syria",
-    "VEN": "Venezuela",
-    "TUR": "Türkiye",
-}
+# Each adapter calls one component directly and turns its result object into the tidy
+# frame its section needs, in USD millions.
 
 
 def _adapt_short_name(iso3: str, name: str) -> str:
-    """A short English name for prose ("Iran", not "Iran, Islamic Republic of")."""
-    return _SHORT_NAMES.get(iso3, name.split(",")[0].strip() or iso3)
+    """A short English name for prose ("Iran", not "Iran, Islamic Republic of"): :func:`countries.short_name`."""
+    return short_name(iso3, name)
 
 
 def _adapt_coverage(message: str, hint: str | None = None) -> TradegapError:
