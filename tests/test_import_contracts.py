@@ -2,8 +2,8 @@
 
 Layers, lowest first; a module may import its own layer or lower ones, never a higher one:
 
-0. foundation — errors, _json, coverage, defaults, validation, cache
-1. data       — countries, data.* (schema, readers, embedded files)
+0. foundation — errors, _json, coverage, defaults, validation, fitnotes
+1. data       — countries, data.* (schema, readers, embedded files), cache (fingerprints the files)
 2. core       — estimate.*, potential.* (core, results), ge.* (model, solve, changes, scenario
                 runner, Monte Carlo), sectors (definitions and fits), article text/claims/mentions
 3. store      — store (the DuckDB store)
@@ -29,8 +29,8 @@ PKG = SRC / "tradegap"
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("tradegap.errors", "tradegap._json", "tradegap.coverage", "tradegap.defaults",
-                    "tradegap.validation", "tradegap.cache")),
-    ("data", ("tradegap.countries", "tradegap.data")),
+                    "tradegap.validation", "tradegap.fitnotes")),
+    ("data", ("tradegap.countries", "tradegap.data", "tradegap.cache")),
     ("core", ("tradegap.estimate", "tradegap.potential", "tradegap.ge", "tradegap.sectors",
               "tradegap.article.text", "tradegap.article.claims", "tradegap.article.mentions")),
     ("store", ("tradegap.store",)),
