@@ -45,11 +45,12 @@ from __future__ import annotations
 import tomllib
 import warnings
 from dataclasses import dataclass, field, replace
-from typing import Any, Callable, Literal, Mapping
+from typing import Any, Callable, Literal, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from tradegap.defaults import SIGMA
 from tradegap.errors import DroppedObservationsWarning, InputError
 from tradegap.ge.api import simulate
 from tradegap.ge.changes import CHANGE_TYPES, GROUPS, Change, PairSelection, apply_changes, canon, expand  # noqa: F401 (re-exported)
@@ -126,7 +127,7 @@ class ScenarioSpec:
     name: str
     changes: tuple[Change, ...]
     year: int | None = None
-    sigma: float = 7.0
+    sigma: float = SIGMA
     reference: str | None = None
     convention: str = "exact"
     deficits: str = "multiplicative"
@@ -188,7 +189,79 @@ def _unknown_keys(d: Mapping[str, Any], allowed: set[str], where: str) -> None:
         raise InputError(f"Unknown key(s) {extra} in {where}.", hint=f"Allowed: {sorted(allowed)}.")
 
 
-def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:  # noqa: C901 (split pending)
+def _parse_change(c: Mapping[str, Any], where: str) -> Change:
+    """One ``[[change]]`` table → :class:`Change`."""
+    _unknown_keys(c, {"type", "variable", "value", "percent", *_SELECT_KEYS}, where)
+    typ = check_literal("type", c.get("type", ""), CHANGE_TYPES, where)
+    sel = _selection(c, where) if typ != "remove_border" or any(s in c for s in _SELECT_KEYS) else \
+        PairSelection(international=True)
+    if typ == "set":
+        if "variable" not in c or "value" not in c:
+            raise InputError(f"{where}: type 'set' needs 'variable' and 'value'.")
+        return Change("set", sel, variable=str(c["variable"]), value=float(c["value"]))
+    if typ == "scale":
+        if "percent" not in c:
+            raise InputError(f"{where}: type 'scale' needs 'percent' (e.g. percent = -20).")
+        p = float(str(c["percent"]).rstrip("%"))
+        if p <= -100:
+            raise InputError(f"{where}: a trade-cost change of {p}% would make costs non-positive.")
+        return Change("scale", sel, percent=p)
+    if "variable" not in c:
+        raise InputError(f"{where}: type 'remove_border' needs the border 'variable'.")
+    return Change("remove_border", sel, variable=str(c["variable"]), value=0.0)
+
+
+def _parse_changes(d: Mapping[str, Any]) -> tuple[Change, ...]:
+    raw_changes = d.get("change", [])
+    if isinstance(raw_changes, dict):
+        raw_changes = [raw_changes]
+    if not raw_changes:
+        raise InputError("The scenario has no [[change]].", hint="Add at least one [[change]] table.")
+    return tuple(_parse_change(c, f"change #{k}") for k, c in enumerate(raw_changes, 1))
+
+
+def _parse_estimation(e: Mapping[str, Any]) -> EstimationSpec:
+    """The ``[estimation]`` table → :class:`EstimationSpec`."""
+    _unknown_keys(e, {"method", "variables", "years", "fill", "vcov", "pairs"}, "[estimation]")
+    pairs_kind = check_literal("pairs", e.get("pairs", "directed"), ("directed", "symmetric"), "[estimation]")
+    method = check_literal("method", e.get("method", "gravity"), METHODS, "[estimation]")
+    variables = tuple(e.get("variables", ()))
+    if not variables:
+        raise InputError("[estimation] needs 'variables' (the trade-cost regressors).")
+    return EstimationSpec(
+        method=method,  # type: ignore[arg-type]
+        variables=variables,
+        years=tuple(int(y) for y in e["years"]) if "years" in e else None,
+        fill=tuple(e.get("fill", ())),
+        vcov=str(e.get("vcov", "hc1")),
+        pairs=pairs_kind,  # type: ignore[arg-type]
+    )
+
+
+def _parse_coefficients(raw: Mapping[str, Any]) -> dict[str, FixedCoef]:
+    """The ``[coefficients]`` table → fixed coefficients by variable."""
+    coefs: dict[str, FixedCoef] = {}
+    for k, v in raw.items():
+        if isinstance(v, (int, float)):
+            coefs[k] = FixedCoef(float(v))
+        elif isinstance(v, dict):
+            _unknown_keys(v, {"coef", "se", "source"}, f"[coefficients].{k}")
+            if "coef" not in v:
+                raise InputError(f"[coefficients].{k} needs 'coef'.")
+            coefs[k] = FixedCoef(float(v["coef"]), None if v.get("se") is None else float(v["se"]), v.get("source"))
+        else:
+            raise InputError(f"[coefficients].{k} must be a number or a table {{coef, se, source}}; got {v!r}.")
+    return coefs
+
+
+def _parse_pair(raw: Any) -> tuple[str, str]:
+    p = _strs(raw, "pair")
+    if len(p) != 2:
+        raise InputError(f"'pair' must be two country codes; got {raw!r}.")
+    return (canon(p[0]), canon(p[1]))
+
+
+def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:
     """Parse and validate a scenario from TOML text or a dict.
 
     Raises
@@ -204,70 +277,18 @@ def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:  # noqa: C901
     else:
         d = dict(spec)
     _unknown_keys(d, _TOP_KEYS, "the scenario")
-    sigma = check_sigma(d.get("sigma", 7.0))
+    sigma = check_sigma(d.get("sigma", SIGMA))
     convention = check_literal("convention", d.get("convention", "exact"), CONVENTIONS, "scenario")
     deficits = check_literal("deficits", d.get("deficits", "multiplicative"), DEFICITS, "scenario")
     direction = check_literal("direction", d.get("direction", DIRECTIONS[0]), DIRECTIONS, "scenario")
     costs = check_literal("costs", d.get("costs", "variables"), COSTS, "scenario")
-    raw_changes = d.get("change", [])
-    if isinstance(raw_changes, dict):
-        raw_changes = [raw_changes]
-    if not raw_changes:
-        raise InputError("The scenario has no [[change]].", hint="Add at least one [[change]] table.")
-    changes = []
-    for k, c in enumerate(raw_changes, 1):
-        where = f"change #{k}"
-        _unknown_keys(c, {"type", "variable", "value", "percent", *_SELECT_KEYS}, where)
-        typ = check_literal("type", c.get("type", ""), CHANGE_TYPES, where)
-        sel = _selection(c, where) if typ != "remove_border" or any(s in c for s in _SELECT_KEYS) else \
-            PairSelection(international=True)
-        if typ == "set":
-            if "variable" not in c or "value" not in c:
-                raise InputError(f"{where}: type 'set' needs 'variable' and 'value'.")
-            changes.append(Change("set", sel, variable=str(c["variable"]), value=float(c["value"])))
-        elif typ == "scale":
-            if "percent" not in c:
-                raise InputError(f"{where}: type 'scale' needs 'percent' (e.g. percent = -20).")
-            p = float(str(c["percent"]).rstrip("%"))
-            if p <= -100:
-                raise InputError(f"{where}: a trade-cost change of {p}% would make costs non-positive.")
-            changes.append(Change("scale", sel, percent=p))
-        else:
-            if "variable" not in c:
-                raise InputError(f"{where}: type 'remove_border' needs the border 'variable'.")
-            changes.append(Change("remove_border", sel, variable=str(c["variable"]), value=0.0))
+    changes = _parse_changes(d)
     data = DataSpec()
     if "data" in d:
         _unknown_keys(d["data"], set(DataSpec.__dataclass_fields__), "[data]")
         data = DataSpec(**d["data"])
-    est = None
-    if "estimation" in d:
-        e = d["estimation"]
-        _unknown_keys(e, {"method", "variables", "years", "fill", "vcov", "pairs"}, "[estimation]")
-        pairs_kind = check_literal("pairs", e.get("pairs", "directed"), ("directed", "symmetric"), "[estimation]")
-        method = check_literal("method", e.get("method", "gravity"), METHODS, "[estimation]")
-        variables = tuple(e.get("variables", ()))
-        if not variables:
-            raise InputError("[estimation] needs 'variables' (the trade-cost regressors).")
-        est = EstimationSpec(
-            method=method,  # type: ignore[arg-type]
-            variables=variables,
-            years=tuple(int(y) for y in e["years"]) if "years" in e else None,
-            fill=tuple(e.get("fill", ())),
-            vcov=str(e.get("vcov", "hc1")),
-            pairs=pairs_kind,  # type: ignore[arg-type]
-        )
-    coefs: dict[str, FixedCoef] = {}
-    for k, v in d.get("coefficients", {}).items():
-        if isinstance(v, (int, float)):
-            coefs[k] = FixedCoef(float(v))
-        elif isinstance(v, dict):
-            _unknown_keys(v, {"coef", "se", "source"}, f"[coefficients].{k}")
-            if "coef" not in v:
-                raise InputError(f"[coefficients].{k} needs 'coef'.")
-            coefs[k] = FixedCoef(float(v["coef"]), None if v.get("se") is None else float(v["se"]), v.get("source"))
-        else:
-            raise InputError(f"[coefficients].{k} must be a number or a table {{coef, se, source}}; got {v!r}.")
+    est = _parse_estimation(d["estimation"]) if "estimation" in d else None
+    coefs = _parse_coefficients(d.get("coefficients", {}))
     if est is None and not coefs and costs == "variables":
         raise InputError(
             "The scenario gives neither [estimation] nor [coefficients]: trade costs cannot be built.",
@@ -277,16 +298,10 @@ def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:  # noqa: C901
     if "monte_carlo" in d:
         _unknown_keys(d["monte_carlo"], {"trials", "seed", "level"}, "[monte_carlo]")
         mc = MonteCarloSpec(**d["monte_carlo"])
-    pair = None
-    if "pair" in d:
-        p = _strs(d["pair"], "pair")
-        if len(p) != 2:
-            raise InputError(f"'pair' must be two country codes; got {d['pair']!r}.")
-        pair = (canon(p[0]), canon(p[1]))
     return ScenarioSpec(
         name=str(d.get("name", "scenario")),
         description=str(d.get("description", "")),
-        changes=tuple(changes),
+        changes=changes,
         year=None if d.get("year") is None else int(d["year"]),
         sigma=sigma,
         reference=None if d.get("reference") is None else canon(d["reference"]),
@@ -294,7 +309,7 @@ def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:  # noqa: C901
         deficits=deficits,
         direction=direction,
         costs=costs,
-        pair=pair,
+        pair=_parse_pair(d["pair"]) if "pair" in d else None,
         data=data,
         estimation=est,
         coefficients=coefs,
@@ -377,21 +392,17 @@ def _estimate_pair_fe(panel: pd.DataFrame, cross: pd.DataFrame, est: EstimationS
     return pair_fe, fit, notes
 
 
-def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:  # noqa: C901 (split pending)
-    """Build the scenario's baseline from a bilateral frame (estimating coefficients if asked).
+def _check_columns(df: pd.DataFrame, names: Sequence[str]) -> None:
+    for v in names:
+        if v not in df.columns:
+            raise InputError(
+                f"The model has no variable {v!r}: it is not a column of the scenario data.",
+                hint=f"Columns: {list(df.columns)}",
+            )
 
-    Parameters
-    ----------
-    spec
-        The parsed scenario.
-    data
-        Long bilateral table with the columns named in ``spec.data`` (domestic flows
-        included); a panel when ``[estimation] years`` are given.
 
-    Returns
-    -------
-    Calibration
-    """
+def _scenario_frames(spec: ScenarioSpec, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int | None, bool]:
+    """``(panel, cross-section of the baseline year, year, has_year)`` with canonical country codes."""
     ds = spec.data
     for col in (ds.exporter, ds.importer, ds.trade):
         if col not in data.columns:
@@ -410,6 +421,73 @@ def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:  # noqa: C
     else:
         cross = df.copy()
     cross = _square_frame(cross, ds).sort_values([ds.exporter, ds.importer]).reset_index(drop=True)
+    return df, cross, year, has_year
+
+
+def _estimate_costs(est: EstimationSpec, ds: DataSpec, df: pd.DataFrame, cross: pd.DataFrame, has_year: bool):
+    """PPML of the cost regressors: ``(fit, notes, pair-FE residual or None)``."""
+    _check_columns(df, est.variables + est.fill)
+    if est.method == "pair_fe":
+        if not has_year:
+            raise InputError("method = 'pair_fe' needs a panel with a year column.")
+        panel = df if est.years is None else df.loc[pd.to_numeric(df[ds.year]).isin(est.years)]
+        pair_fe, fit, n = _estimate_pair_fe(panel, cross, est, ds)
+        return fit, n, pair_fe
+    from tradegap.estimate import fepois
+
+    if est.years is not None and has_year:
+        sample = df.loc[pd.to_numeric(df[ds.year]).isin(est.years)]
+        fes = f"{ds.exporter}^{ds.year} + {ds.importer}^{ds.year}"
+    else:
+        sample = cross
+        fes = f"{ds.exporter} + {ds.importer}"
+    fit = fepois(f"{ds.trade} ~ {' + '.join(est.variables)} | {fes}", sample, vcov=est.vcov)
+    n = [f"PPML of {ds.trade} on {', '.join(est.variables)} with {fes.replace('^', '×')} fixed effects, "
+         f"N = {fit.nobs}."]
+    return fit, n, None
+
+
+def _cost_vcov(cost_vars: list[str], ses: dict[str, float], vc: pd.DataFrame | None,
+               fixed: Mapping[str, FixedCoef]) -> pd.DataFrame:
+    """Covariance of the cost coefficients: the fit's for estimated ones, the diagonal of the given SEs otherwise."""
+    vcov = pd.DataFrame(np.diag([ses.get(v, 0.0) ** 2 for v in cost_vars]), index=cost_vars, columns=cost_vars)
+    if vc is not None:
+        common = [v for v in vc.index if v in cost_vars and fixed.get(v) is None]
+        vcov.loc[common, common] = vc.loc[common, common].to_numpy()
+    return vcov
+
+
+def _calibrated_to_observed(b: Baseline, cost_vars: list[str], notes: list[str]) -> Baseline:
+    """Baseline costs that reproduce observed flows exactly (``costs = "calibrated"``)."""
+    if b.observed is None or np.isnan(b.observed).any():
+        raise InputError("costs = 'calibrated' needs observed trade for every pair (domestic included).")
+    r = calibrated_residual(b.observed, b.output, b.expenditure) - (
+        np.tensordot(b.costs.coef, b.costs.x, axes=(0, 0)) if cost_vars else 0.0
+    )
+    notes.append(
+        "Baseline trade costs calibrated to reproduce observed flows exactly "
+        "(t^(1-sigma) = X_ij Y / (Y_i E_j)); cost variables only shift them in the counterfactual."
+    )
+    return b.with_costs(replace(b.costs, residual=r))
+
+
+def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:
+    """Build the scenario's baseline from a bilateral frame (estimating coefficients if asked).
+
+    Parameters
+    ----------
+    spec
+        The parsed scenario.
+    data
+        Long bilateral table with the columns named in ``spec.data`` (domestic flows
+        included); a panel when ``[estimation] years`` are given.
+
+    Returns
+    -------
+    Calibration
+    """
+    ds = spec.data
+    df, cross, year, has_year = _scenario_frames(spec, data)
     notes: list[str] = []
     est = spec.estimation
     table = []
@@ -420,30 +498,7 @@ def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:  # noqa: C
     vc = None
     residual = None
     if est is not None:
-        for v in est.variables + est.fill:
-            if v not in df.columns:
-                raise InputError(
-                    f"The model has no variable {v!r}: it is not a column of the scenario data.",
-                    hint=f"Columns: {list(df.columns)}",
-                )
-        if est.method == "pair_fe":
-            if not has_year:
-                raise InputError("method = 'pair_fe' needs a panel with a year column.")
-            panel = df if est.years is None else df.loc[pd.to_numeric(df[ds.year]).isin(est.years)]
-            pair_fe, fit, n = _estimate_pair_fe(panel, cross, est, ds)
-            residual = pair_fe
-        else:
-            from tradegap.estimate import fepois
-
-            if est.years is not None and has_year:
-                sample = df.loc[pd.to_numeric(df[ds.year]).isin(est.years)]
-                fes = f"{ds.exporter}^{ds.year} + {ds.importer}^{ds.year}"
-            else:
-                sample = cross
-                fes = f"{ds.exporter} + {ds.importer}"
-            fit = fepois(f"{ds.trade} ~ {' + '.join(est.variables)} | {fes}", sample, vcov=est.vcov)
-            n = [f"PPML of {ds.trade} on {', '.join(est.variables)} with {fes.replace('^', '×')} fixed effects, "
-                 f"N = {fit.nobs}."]
+        fit, n, residual = _estimate_costs(est, ds, df, cross, has_year)
         notes += n
         nobs = int(fit.nobs)
         for v in est.variables:
@@ -454,12 +509,8 @@ def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:  # noqa: C
             table.append({"variable": v, "coef": coefs[v], "se": ses[v], "source": "estimated (PPML, tradegap.estimate)"})
         cost_vars += list(est.variables)
         vc = fit.vcov.loc[list(est.variables), list(est.variables)]
+    _check_columns(df, list(spec.coefficients))
     for v, fc in spec.coefficients.items():
-        if v not in df.columns:
-            raise InputError(
-                f"The model has no variable {v!r}: it is not a column of the scenario data.",
-                hint=f"Columns: {list(df.columns)}",
-            )
         if v in coefs:
             notes.append(f"Coefficient of {v} fixed at {fc.coef:g} instead of the estimate {coefs[v]:.4f}.")
         else:
@@ -468,12 +519,7 @@ def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:  # noqa: C
         if fc.se is not None:
             ses[v] = fc.se
         table.append({"variable": v, "coef": fc.coef, "se": fc.se, "source": fc.source or "fixed (scenario file)"})
-    if vc is not None:
-        vcov = pd.DataFrame(np.diag([ses.get(v, 0.0) ** 2 for v in cost_vars]), index=cost_vars, columns=cost_vars)
-        common = [v for v in vc.index if v in cost_vars and spec.coefficients.get(v) is None]
-        vcov.loc[common, common] = vc.loc[common, common].to_numpy()
-    else:
-        vcov = pd.DataFrame(np.diag([ses.get(v, 0.0) ** 2 for v in cost_vars]), index=cost_vars, columns=cost_vars)
+    vcov = _cost_vcov(cost_vars, ses, vc, spec.coefficients)
     cross_b = cross.copy()
     if residual is not None:
         cross_b["_residual"] = residual
@@ -499,16 +545,7 @@ def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:  # noqa: C
         year=None,
     )
     if spec.costs == "calibrated":
-        if b.observed is None or np.isnan(b.observed).any():
-            raise InputError("costs = 'calibrated' needs observed trade for every pair (domestic included).")
-        r = calibrated_residual(b.observed, b.output, b.expenditure) - (
-            np.tensordot(b.costs.coef, b.costs.x, axes=(0, 0)) if cost_vars else 0.0
-        )
-        b = b.with_costs(replace(b.costs, residual=r))
-        notes.append(
-            "Baseline trade costs calibrated to reproduce observed flows exactly "
-            "(t^(1-sigma) = X_ij Y / (Y_i E_j)); cost variables only shift them in the counterfactual."
-        )
+        b = _calibrated_to_observed(b, cost_vars, notes)
     b = replace(b, year=year, notes=tuple(b.notes) + tuple(notes))
     coef_frame = pd.DataFrame(table, columns=["variable", "coef", "se", "source"])
     return Calibration(baseline=b, coefficients=coef_frame, nobs=nobs, notes=tuple(notes))
