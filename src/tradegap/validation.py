@@ -26,15 +26,16 @@ def check_option(name: str, value: object, allowed: Iterable[Any] | Any, where: 
         )
 
 
-def check_pair(a: str, b: str, where: str, *, a_given: object = None, b_given: object = None) -> tuple[str, str]:
+def check_pair(a: str, b: str, where: str, *, given: tuple[object, object] | None = None,
+               hint: str | None = None) -> tuple[str, str]:
     """``(a, b)`` after checking that the two ISO3 codes are different countries.
 
-    ``a_given``/``b_given`` are the user's spellings, quoted in the message when given.
+    ``given`` holds the user's spellings, quoted in the message; ``hint`` replaces the default hint.
     """
     if a == b:
-        said = f"{a_given!r} and {b_given!r} (both {a})" if a_given is not None else f"{a} twice"
+        said = f" ({given[0]!r} and {given[1]!r})" if given is not None and given[0] != given[1] else ""
         raise InputError(
-            f"{where} needs two different countries. Got {said}.",
-            hint="Name two different countries, e.g. IRN RUS.",
+            f"Both countries are {a}{said}: {where} needs two different countries.",
+            hint=hint or "Name two different countries, e.g. IRN RUS.",
         )
     return a, b

@@ -13,6 +13,7 @@ from tradegap.brief.model import DEFAULT_SECTIONS, SECTIONS, BriefSection, PairB
 from tradegap.brief.sections import _BUILDERS, _build
 from tradegap.brief.summary import _summary
 from tradegap.errors import InputError, TradegapError
+from tradegap.validation import check_pair
 
 
 def _validate_country(code: str, what: str) -> tuple[str, str]:
@@ -80,11 +81,7 @@ def pair_brief(
         )
     a_iso, a_name = _validate_country(a, "a")
     b_iso, b_name = _validate_country(b, "b")
-    if a_iso == b_iso:
-        raise InputError(
-            f"pair_brief needs two different countries. Got {a!r} and {b!r} (both {a_iso}).",
-            hint="Name two countries, e.g. `tradegap brief IRN RUS`.",
-        )
+    check_pair(a_iso, b_iso, "pair_brief", given=(a, b), hint="Name two countries, e.g. `tradegap brief IRN RUS`.")
     claims_list = list(claims) if claims is not None else None
     if sections is None:
         wanted = list(DEFAULT_SECTIONS) + (["claims"] if claims_list is not None else [])

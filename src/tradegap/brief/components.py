@@ -20,6 +20,7 @@ from tradegap.brief.model import UNIT
 from tradegap.brief.prose import _finite
 from tradegap.countries import short_name
 from tradegap.coverage import DATASETS
+from tradegap.defaults import SIGMA
 from tradegap.errors import InputError, TradegapError
 from tradegap.views import potential, scenarios, sectors
 
@@ -631,7 +632,7 @@ def _adapt_scenarios(ctx: _Context) -> tuple[pd.DataFrame, str, pd.DataFrame]:
     a, b = ctx.a, ctx.b
     paras = [
         "Three standard planning scenarios, each solved in a general-equilibrium model of world trade "
-        f"(one sector, trade elasticity σ = {getattr(res, 'sigma', 7.0):g}): prices, incomes and every country's "
+        f"(one sector, trade elasticity σ = {getattr(res, 'sigma', SIGMA):g}): prices, incomes and every country's "
         "trade adjust, so gains include trade diverted from third countries. They describe the long-run effect "
         "of each change on its own, under the model's assumptions — not a forecast."
     ]

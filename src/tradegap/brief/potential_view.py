@@ -21,6 +21,7 @@ from tradegap.brief.model import UNIT
 from tradegap.brief.prose import _finite, ratio_sentence
 from tradegap.errors import InputError, TradegapError
 from tradegap.fitnotes import is_warning_note
+from tradegap.validation import check_pair
 
 # ----------------------------------------------------------------------------------------------
 # The potential of one pair, both measures side by side (``tradegap potential A B``)
@@ -119,11 +120,8 @@ def pair_potential(a: str, b: str, *, year: int = 2019, store: Any = None) -> Pa
     year = int(year)
     a_iso, a_name = _validate_country(a, "a")
     b_iso, b_name = _validate_country(b, "b")
-    if a_iso == b_iso:
-        raise InputError(
-            f"pair_potential needs two different countries. Got {a!r} and {b!r} (both {a_iso}).",
-            hint="Name two countries, e.g. `tradegap potential IRN RUS`.",
-        )
+    check_pair(a_iso, b_iso, "pair_potential", given=(a, b),
+               hint="Name two countries, e.g. `tradegap potential IRN RUS`.")
     ctx = _Context(a_iso, b_iso, year, store, (a_name, b_name), None)
     rows, spec, errors, sentences = [], {}, {}, []
     meanings: dict[str, str] = {}

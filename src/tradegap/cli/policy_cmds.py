@@ -23,7 +23,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
 from tradegap.cli.render import console, err_console, render, user_errors
-from tradegap.errors import InputError
+from tradegap.validation import check_pair
 
 __all__ = ["politics_cmd", "sanctions_cmd", "sectors_cmd"]
 
@@ -43,12 +43,7 @@ def _countries(a: str, b: Optional[str]) -> tuple[str, Optional[str]]:
         return to_iso3(a), None
     codes = to_iso3_many([a, b])
     a3, b3 = codes[a], codes[b]
-    if a3 == b3:
-        raise InputError(
-            f"Both countries are {a3} ({a!r} and {b!r}).",
-            hint="Name two different countries, e.g. IRN RUS.",
-        )
-    return a3, b3
+    return check_pair(a3, b3, "this command", given=(a, b))
 
 
 def _years(text: Optional[str]) -> Optional[list[int]]:

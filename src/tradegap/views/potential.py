@@ -30,6 +30,7 @@ from tradegap.fitnotes import collect_warnings
 from tradegap.potential._fe import poisson_fe
 from tradegap.potential.core import TwoStageResult, _add_potential, _check_literal, _fepois, two_stage
 from tradegap.potential.results import GapDecomposition, Potential, UntappedRanking
+from tradegap.validation import check_pair
 
 Source = Literal["baci", "dots"]
 StructuralMode = Literal["panel", "cross_section"]
@@ -92,10 +93,7 @@ def _iso(code: str) -> str:
 
 def _iso_pair(a: str, b: str) -> tuple[str, str]:
     """ISO3 codes of two different countries."""
-    a, b = _iso(a), _iso(b)
-    if a == b:
-        raise InputError(f"A pair needs two different countries. Got {a} twice.", hint="Pass two countries.")
-    return a, b
+    return check_pair(_iso(a), _iso(b), "a pair", given=(a, b))
 
 
 def _check_source(source: str, where: str) -> None:

@@ -33,6 +33,7 @@ import pandas as pd
 
 from tradegap.cache import CACHE, store_fingerprint
 from tradegap.coverage import DATASETS
+from tradegap.defaults import SIGMA
 from tradegap.errors import CoverageError, InputError
 from tradegap.fitnotes import collect_warnings
 from tradegap.ge.api import simulate
@@ -41,6 +42,7 @@ from tradegap.ge.model import Baseline, CostStructure, calibrated_residual, chec
 from tradegap.ge.results import GEResult
 from tradegap.ge.scenario import Calibration, ScenarioResult, ScenarioSpec
 from tradegap.ge.scenario import run_scenario as _run_scenario
+from tradegap.validation import check_pair
 
 #: The RTA coefficient used for FTA scenarios (Yotov et al. 2016, ch. 2; pair-FE PPML).
 FTA_COEF = 0.557
@@ -135,7 +137,7 @@ def world_baseline(
     year: int,
     *,
     store: Any = None,
-    sigma: float = 7.0,
+    sigma: float = SIGMA,
     source: str = "baci",
     reference: str = "DEU",
     sanctions: bool = True,
@@ -273,7 +275,7 @@ def _run(world: WorldBaseline, name: str, changes: Sequence[Change], pair: tuple
     return simulate(b, new, name=name, pair=pair, assumptions=tuple(notes) + tuple(extra))
 
 
-def run_fta(a: str, b: str, *, year: int, members=None, store=None, sigma: float = 7.0) -> GEResult:
+def run_fta(a: str, b: str, *, year: int, members=None, store=None, sigma: float = SIGMA) -> GEResult:
     """FTA scenario on the shipped data."""
     w = world_baseline(year, store=store, sigma=sigma, sanctions=False)
     _check_pair(w.baseline, a, b)
@@ -282,7 +284,7 @@ def run_fta(a: str, b: str, *, year: int, members=None, store=None, sigma: float
 
 
 def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | None = None, store=None,
-                         sigma: float = 7.0) -> GEResult:
+                         sigma: float = SIGMA) -> GEResult:
     """Sanctions-lifted scenario on the shipped data."""
     w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
     c = canon(country)
@@ -298,7 +300,7 @@ def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | Non
     return _run(w, name, changes, pair, extra)
 
 
-def run_cost(a: str, b: str, *, year: int, percent: float = -20.0, store=None, sigma: float = 7.0) -> GEResult:
+def run_cost(a: str, b: str, *, year: int, percent: float = -20.0, store=None, sigma: float = SIGMA) -> GEResult:
     """Bilateral trade-cost scenario on the shipped data."""
     w = world_baseline(year, store=store, sigma=sigma, sanctions=False)
     _check_pair(w.baseline, a, b)
@@ -376,7 +378,7 @@ def pair_scenarios(
     *,
     year: int,
     store: Any = None,
-    sigma: float = 7.0,
+    sigma: float = SIGMA,
     members: Sequence[str] | str | None = None,
     cost_change: float = -20.0,
     potential: float | None = None,
@@ -413,8 +415,7 @@ def pair_scenarios(
     ``a`` or ``b`` and any partner (the pair's own and third-country sanctions).
     """
     a, b = canon(a), canon(b)
-    if a == b:
-        raise InputError(f"A pair needs two different countries; got {a} twice.")
+    check_pair(a, b, "pair_scenarios")
     w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
     _check_pair(w.baseline, a, b)
     res: dict[str, GEResult] = {}

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tradegap.cache import CACHE, store_fingerprint
-from tradegap.errors import CoverageError, InputError
+from tradegap.errors import CoverageError
 from tradegap.sectors import (
     GRAVITY_FORMULA,
     SCHEMES,
@@ -29,6 +29,7 @@ from tradegap.sectors import (
     fit_sectors,
     sectors,
 )
+from tradegap.validation import check_pair
 
 
 @dataclass(frozen=True)
@@ -184,8 +185,7 @@ def pair_sectors(
     PairSectors
     """
     a3, b3 = _code(a), _code(b)
-    if a3 == b3:
-        raise InputError(f"pair_sectors needs two different countries. Got {a3!r} twice.")
+    check_pair(a3, b3, "pair_sectors", given=(a, b))
     classification = classification or ("sitc" if source == "sitc" else "hs")
     _check_option("classification", classification, get_args(Classification), "pair_sectors")
     scheme = scheme or ("sitc_section" if classification == "sitc" else "hs_section")
