@@ -12,6 +12,7 @@ from tradegap.brief.components import _adapt_short_name, _Context
 from tradegap.brief.model import DEFAULT_SECTIONS, SECTIONS, BriefSection, PairBrief, Progress
 from tradegap.brief.sections import _BUILDERS, _build
 from tradegap.brief.summary import _summary
+from tradegap.coverage import DATASETS
 from tradegap.errors import InputError, TradegapError
 from tradegap.validation import check_pair
 
@@ -77,7 +78,7 @@ def pair_brief(
     if not 1948 <= year <= 2100:
         raise InputError(
             f"The 'year' parameter of pair_brief must be a calendar year. Got {year} instead.",
-            hint="Trade data covers 1990–2020 for history and 2000–2020 for potentials.",
+            hint=f"Trade data covers {DATASETS['dots'].span} for history and {DATASETS['baci'].span} for potentials.",
         )
     a_iso, a_name = _validate_country(a, "a")
     b_iso, b_name = _validate_country(b, "b")

@@ -28,6 +28,7 @@ from tradegap.brief.components import (
 )
 from tradegap.brief.model import UNIT, BriefSection, Chart
 from tradegap.brief.prose import _finite, _fmt_pct, _fmt_usd, ratio_sentence
+from tradegap.coverage import DATASETS
 from tradegap.errors import TradegapError
 
 # ----------------------------------------------------------------------------------------------
@@ -39,7 +40,7 @@ _SOURCES = {
     "baci": "CEPII BACI, total goods trade, reconciled FOB values (converted from USD thousands to millions)",
     "wdi": "World Bank World Development Indicators (GDP, current USD)",
     "geodist": "CEPII GeoDist (distance, contiguity, language, colonial ties, landlocked) plus a shared-sea flag",
-    "unga": "UN General Assembly roll-call votes (Voeten et al.), 1946–2019",
+    "unga": f"UN General Assembly roll-call votes (Voeten et al.), {DATASETS['unga'].span}",
     "gsdb": "Global Sanctions Data Base v3 (Felbermayr, Kirilakha, Syropoulos, Yalcin & Yotov)",
 }
 
