@@ -33,6 +33,7 @@ import pandas as pd
 
 from tradegap.cache import CACHE, store_fingerprint
 from tradegap.coverage import DATASETS
+from tradegap.data.schema import rescale
 from tradegap.defaults import SIGMA
 from tradegap.errors import CoverageError, InputError
 from tradegap.fitnotes import collect_warnings
@@ -78,13 +79,8 @@ def _flows(year: int, store: Any, source: str) -> pd.DataFrame:
             hint=f"BACI totals cover {DATASETS['baci'].span} ({DATASETS['baci'].last} incomplete); "
             f"pick a year in {DATASETS['baci'].usable_span}.",
         )
-    from tradegap.data.schema import rescale
-
     f = f.copy()
-    try:
-        f["value"] = rescale(f["value"], f["scale"].iloc[0], "millions")
-    except Exception:  # noqa: BLE001 - fall back to the known BACI scale
-        f["value"] = f["value"] / (1000.0 if str(f["scale"].iloc[0]) == "thousands" else 1.0)
+    f["value"] = rescale(f["value"], str(f["scale"].iloc[0]), "millions")
     return f[["exporter", "importer", "year", "value"]]
 
 
@@ -120,7 +116,7 @@ def _estimate_sanction_coefficient() -> tuple[float, float, int, tuple[str, ...]
     p = idx.to_frame(index=False)
     p = p.loc[p["exporter"] != p["importer"]]
     p = p.merge(f, how="left", on=["exporter", "importer", "year"])
-    p["value"] = p["value"].fillna(0.0) / 1000.0
+    p["value"] = rescale(p["value"].fillna(0.0), "thousands", "millions")  # embedded BACI: USD thousands
     ind = sanctions.indicator(years=list(SANCTION_YEARS))[["exporter", "importer", "year", "sanction_trade"]]
     p = p.merge(ind, how="left", on=["exporter", "importer", "year"])
     p["sanction_trade"] = p["sanction_trade"].fillna(0).astype(float)
