@@ -195,7 +195,7 @@ def main() -> None:
     print()
     print(f"{'panel':<12}{'rows':>10}{'tg wall':>9}{'tg CPU':>8}{'pf wall':>9}{'pf CPU':>8}{'wall x':>8}"
           f"{'CPU x':>7}{'tg MiB':>8}{'pf MiB':>8}{'rel diff':>10}{'load':>12}")
-    for p, n, nobs, t, f, rel, same, l0, l1, _ in rows:
+    for p, n, _nobs, t, f, rel, same, l0, l1, _ in rows:
         print(f"{p:<12}{n:>10,}{t['wall']:>9.2f}{t['cpu']:>8.2f}{f['wall']:>9.2f}{f['cpu']:>8.2f}"
               f"{f['wall'] / t['wall']:>7.1f}x{f['cpu'] / t['cpu']:>6.1f}x{t['peak_mb']:>8.0f}{f['peak_mb']:>8.0f}"
               f"{rel:>10.1e}{l0:>6.2f}-{l1:<5.2f}" + ("" if same else "  (N differs!)"))

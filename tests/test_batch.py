@@ -7,8 +7,8 @@ import io
 import numpy as np
 import pandas as pd
 import pytest
-from _estimate_helpers import gravity_panel
 
+from _estimate_helpers import gravity_panel
 from tradegap.batch import TextProgress, fit_batch
 from tradegap.errors import InputError
 

@@ -10,9 +10,9 @@ import warnings
 import numba as nb
 import numpy as np
 import pytest
-from _estimate_helpers import gravity_panel
 from numba.core.caching import FunctionCache
 
+from _estimate_helpers import gravity_panel
 from tradegap.errors import InputError
 from tradegap.estimate import demean as demean_mod
 from tradegap.estimate import fepois, fepois_arrays

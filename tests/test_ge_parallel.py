@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from threadpoolctl import threadpool_info
 
+import tradegap.ge.solve  # noqa: F401  (the module, shadowed by the function in tradegap.ge)
 from tradegap.errors import InputError
 from tradegap.ge import baseline_from_frame, monte_carlo
-import tradegap.ge.solve  # noqa: F401  (the module, shadowed by the function in tradegap.ge)
-from tradegap.ge.scenario import Change, PairSelection
+from tradegap.ge.changes import Change, PairSelection
 
 COEF = {"lndist": -0.3764, "contiguity": 0.8850, "pta": 0.4823, "common_language": 0.0392, "international": -3.4224}
 SE = {"lndist": 0.072, "contiguity": 0.131, "pta": 0.109, "common_language": 0.084, "international": 0.215}

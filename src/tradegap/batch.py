@@ -31,7 +31,6 @@ import math
 import multiprocessing
 import sys
 import time
-import warnings
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -67,6 +66,8 @@ class FitSummary:
     fitted
         ``(n,)`` fitted values aligned with the key's rows in input order (NaN
         where a row was dropped); only with ``keep_fitted=True``.
+    notes
+        Warnings the fit raised (dropped observations, collinear terms), as text.
     """
 
     key: str
@@ -76,6 +77,7 @@ class FitSummary:
     iterations: int
     seconds: float
     fitted: np.ndarray | None = field(default=None, repr=False)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ class BatchResult:
             "workers": self.workers,
             "seconds": self.seconds,
             "fits": {k: {"coef": f.coef, "se": f.se, "nobs": f.nobs, "iterations": f.iterations,
-                         "seconds": f.seconds} for k, f in self.fits.items()},
+                         "seconds": f.seconds, "notes": list(f.notes)} for k, f in self.fits.items()},
             "failed": dict(self.failed),
         }
 
@@ -150,11 +152,12 @@ def _fit_task(key: str, frame: pd.DataFrame, formula: str, options: dict[str, An
               keep_fitted: bool) -> tuple[str, FitSummary | None, str | None]:
     """Fit one key's rows (pure: frame in, summary out; runs in any worker).  Never raises."""
     from tradegap.estimate import fepois
+    from tradegap.fitnotes import collect_warnings
 
     t0 = time.perf_counter()
+    notes: list[str] = []
     try:
-        with warnings.catch_warnings(record=True):  # dropped rows / collinearity: expected in a batch
-            warnings.simplefilter("always")
+        with collect_warnings(notes):  # dropped rows / collinearity: kept as notes on the summary
             res = fepois(formula, frame, threads=threads, **options)
     except Exception as exc:  # a failed fit is reported, not fatal  # noqa: BLE001
         msg = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
@@ -167,6 +170,7 @@ def _fit_task(key: str, frame: pd.DataFrame, formula: str, options: dict[str, An
         iterations=int(res.iterations),
         seconds=time.perf_counter() - t0,
         fitted=np.asarray(res.fitted, dtype=float) if keep_fitted else None,
+        notes=tuple(notes),
     )
     return key, summary, None
 
