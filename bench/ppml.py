@@ -189,6 +189,11 @@ def main() -> None:
                 load1 = os.getloadavg()[0]
                 med = {e: {k: statistics.median(x[k] for x in v) for k in ("wall", "cpu", "peak_mb")}
                        for e, v in res.items() if v}
+                if "tradegap" in med and "pyfixest" not in med:  # peer not run or timed out: ours alone
+                    t = med["tradegap"]
+                    print(f"  done {panel} {size} ({n:,} rows): tradegap alone {t['wall']:.2f} s wall, "
+                          f"{t['cpu']:.2f} s CPU, peak {t['peak_mb']:.0f} MiB, rta {res['tradegap'][0]['coef']:.6f} "
+                          f"(load {load0:.2f} -> {load1:.2f})", flush=True)
                 if len(med) < 2:
                     continue
                 a, b = res["tradegap"][0], res["pyfixest"][0]
