@@ -233,7 +233,7 @@ BAD_CASES = {
     "unknown_country": (GOOD_ROWS + ["2019,999,842,010121,1.0,1"], None, ["999", "line 7", "unknown"]),
     "negative": (GOOD_ROWS[:3] + ["2019,842,12,010121,-4.5,1"], None, ["line 5", "negative"]),
     "nan": (GOOD_ROWS[:3] + ["2019,842,12,010121,NA,1"], None, ["line 5", "missing"]),
-    "duplicate": (GOOD_ROWS + [GOOD_ROWS[1].replace("559627.2", "1.0")], None, ["Duplicate", "line 3", "line 7"]),
+    "duplicate": (GOOD_ROWS + [GOOD_ROWS[1].replace("559627.2", "1.0")], None, ["duplicate rows", "lines 3, 7"]),
     "header_only": ([], None, ["no data rows"]),
 }
 

@@ -35,11 +35,9 @@ exactly as it was.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import logging
 import os
-import re
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -348,71 +346,6 @@ def _read_chunks(
     if mapping:
         kwargs["mapping"] = mapping
     yield from readers.iter_chunks(source, path, **kwargs)
-
-
-_BACI_HEADER = ["t", "i", "j", "k", "v", "q"]
-
-
-def _baci_fast_path(source: str, path: Path, mapping: dict[str, str] | None) -> bool:
-    """True for an official BACI product file (``t,i,j,k,v,q``, plain or gzipped CSV)."""
-    if source != "baci" or mapping:
-        return False
-    name = path.name.lower()
-    if not (name.endswith(".csv") or name.endswith(".csv.gz")):
-        return False
-    try:
-        opener = gzip.open if name.endswith(".gz") else open
-        with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
-            header = fh.readline().lstrip("\ufeff").strip()
-    except (OSError, EOFError):
-        return False
-    return [c.strip().strip('"') for c in header.split(",")] == _BACI_HEADER
-
-
-def _baci_codes(path: Path) -> dict[int, str | None]:
-    """BACI numeric country code → ISO3 (``None`` for areas that are not countries).
-
-    From the ``country_codes_V*.csv`` beside ``path`` (the latest release if several),
-    completed by the UN/BACI numeric codes :func:`tradegap.countries.to_iso3` knows.
-    """
-    from tradegap import countries
-
-    out: dict[int, str | None] = {}
-    files = sorted(path.parent.glob("country_codes_V*.csv"))
-    if files:
-        try:
-            cc = pd.read_csv(files[-1], dtype=str, keep_default_na=False, sep=None, engine="python")
-        except (ValueError, OSError, pd.errors.ParserError) as exc:
-            raise DataFormatError(
-                f"{files[-1].name}: cannot be read as a BACI country-codes file ({exc}).",
-                hint="Use the country_codes_V*.csv shipped in the same BACI archive.",
-            ) from exc
-        iso_col = next((c for c in ("country_iso3", "iso_3digit_alpha") if c in cc.columns), None)
-        if "country_code" not in cc.columns or iso_col is None:
-            raise DataFormatError(
-                f"{files[-1].name}: a BACI country-codes file needs columns 'country_code' and "
-                f"'country_iso3'; found {list(cc.columns)}.",
-                hint="Use the country_codes_V*.csv shipped in the same BACI archive.",
-            )
-        for code, iso in zip(cc["country_code"].str.strip(), cc[iso_col].str.strip(), strict=True):
-            if not re.fullmatch(r"\d+(\.0+)?", code or ""):
-                continue
-            num = int(float(code))
-            try:
-                out[num] = countries.to_iso3(iso)
-            except UnknownCountryError:
-                out[num] = _baci_numeric(num)  # None: an area that is not a country
-    return out
-
-
-def _baci_numeric(code: int) -> str | None:
-    """ISO3 of a UN/BACI numeric country code, or None if tradegap does not know it."""
-    from tradegap import countries
-
-    try:
-        return countries.to_iso3(str(code), source="baci")
-    except UnknownCountryError:
-        return None
 
 
 def _classify(columns: Iterable[str]) -> str:
@@ -1033,10 +966,6 @@ class Store:
         tell: Callable[[int], None],
     ) -> str:
         """Stream one file's chunks into the staging tables; return its kind."""
-        if _baci_fast_path(source, path, mapping):
-            n = self._stage_baci_fast(source, path, ingest_id)
-            tell(n)
-            return "flows"
         self._row_label[ingest_id] = "record"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -1085,147 +1014,14 @@ class Store:
             )
         return kind or "flows"
 
-    def _stage_baci_fast(self, source: str, path: Path, ingest_id: int) -> int:
-        """Load an official BACI ``t,i,j,k,v,q`` CSV with DuckDB's own (parallel) CSV reader.
-
-        Same semantics as the data layer's BACI reader — numeric codes decoded by the
-        ``country_codes_V*.csv`` beside the file (else the UN/BACI numeric codes),
-        non-country areas dropped (counted in the ingest note), HS codes padded to 6
-        digits, values in USD thousands, basis "reconciled" — but about ten times faster;
-        every problem is still reported with the file, line, column and value.
-        Returns the rows staged.
-        """
-        self._row_label[ingest_id] = "line"
-        codes = _baci_codes(path)
-        self._sql("CREATE OR REPLACE TEMP TABLE _tg_codes (code BIGINT, iso3 VARCHAR)", table="_tg_codes")
-        self._con.register("_tg_codes_df", pd.DataFrame({"code": list(codes), "iso3": list(codes.values())}))
-        try:
-            self._sql("INSERT INTO _tg_codes SELECT code, iso3 FROM _tg_codes_df", table="_tg_codes")
-        finally:
-            self._con.unregister("_tg_codes_df")
-
-        def csv_error(exc: duckdb.Error) -> Exception:
-            text = str(exc)
-            m = re.search(r"[Ll]ine:? (\d+)", text)
-            where = f"line {m.group(1)}" if m else "a line"
-            col = re.search(r'column "?(\w+)"?', text)
-            what = re.search(r'(Could not convert string "[^"]*" to \S+|Expected Number of Columns: \d+ Found: \d+)', text)
-            detail = (f"column {col.group(1)!r}: " if col and what and what.group(1).startswith("Could") else "") + (
-                what.group(1) if what else " ".join(text.split())[:300])
-            return DataFormatError(
-                f"{path.name}: malformed CSV at {where}: {detail}.",
-                hint="The CEPII BACI layout has one record per line with the header's 6 columns "
-                "(t,i,j,k,v,q); fix or remove that line. Nothing was loaded; the store is unchanged.",
-            )
-
-        before = int(self._scalar("SELECT count(*) FROM _tg_stage", table="_tg_stage"))
-        self._sql(
-            """INSERT INTO _tg_stage
-               WITH r AS (
-                 SELECT row_number() OVER () + 1 AS line, t, i, j, k, v
-                 FROM read_csv(?, header = true, delim = ',', quote = '"', escape = '"',
-                               strict_mode = true, null_padding = false, auto_detect = false,
-                               nullstr = ['', 'NA'],
-                               columns = {'t': 'BIGINT', 'i': 'BIGINT', 'j': 'BIGINT', 'k': 'VARCHAR',
-                                          'v': 'DOUBLE', 'q': 'VARCHAR'})
-               )
-               SELECT ce.iso3, ci.iso3, r.t,
-                      CASE WHEN length(r.k) = 5 THEN '0' || r.k ELSE r.k END,
-                      r.v, 'USD', 'thousands', ?, 'reconciled', ?, r.line, r.i, r.j,
-                      CASE WHEN r.t IS NULL THEN 't' WHEN r.i IS NULL THEN 'i' WHEN r.j IS NULL THEN 'j'
-                           WHEN r.k IS NULL THEN 'k' END,
-                      NULL
-               FROM r LEFT JOIN _tg_codes ce ON ce.code = r.i LEFT JOIN _tg_codes ci ON ci.code = r.j""",
-            [str(path), source, ingest_id],
-            table="_tg_stage",
-            on_error=csv_error,
-        )
-        bad = self._frame(
-            """SELECT row_no, bad_col, bad_raw, count(*) OVER () AS n FROM _tg_stage
-               WHERE ingest_id = ? AND bad_col IS NOT NULL ORDER BY row_no LIMIT 3""",
-            [ingest_id],
-            table="_tg_stage",
-        )
-        if len(bad):
-            r = bad.iloc[0]
-            what = {"t": "is missing (no year)", "i": "is missing (no exporter code)",
-                    "j": "is missing (no importer code)", "k": "is missing (no product code)"}[r["bad_col"]]
-            raw = None if pd.isna(r["bad_raw"]) else r["bad_raw"]
-            more = f" ({int(r['n']) - 1:,} more row(s))" if int(r["n"]) > 1 else ""
-            raise DataFormatError(
-                f"{path.name}: line {int(r['row_no'])}, column {r['bad_col']!r}: value {raw!r} {what}{more}.",
-                hint="Fix or remove the row; tradegap never reads a missing value as zero. "
-                "Nothing was loaded; the store is unchanged.",
-            )
-        unknown = self._frame(
-            """SELECT col, code, min(row_no) AS line FROM (
-                   SELECT 'i' AS col, raw_i AS code, row_no FROM _tg_stage
-                   WHERE ingest_id = ? AND raw_i NOT IN (SELECT code FROM _tg_codes)
-                   UNION ALL
-                   SELECT 'j', raw_j, row_no FROM _tg_stage
-                   WHERE ingest_id = ? AND raw_j NOT IN (SELECT code FROM _tg_codes))
-               GROUP BY col, code ORDER BY line LIMIT 20""",
-            [ingest_id, ingest_id],
-            table="_tg_stage",
-        )
-        if len(unknown):
-            # Codes missing from the country-codes file (or no such file): the UN numeric codes.
-            extra = {int(c): _baci_numeric(int(c)) for c in set(unknown["code"])}
-            known = {c: iso for c, iso in extra.items() if iso is not None}
-            if known:
-                self._con.register("_tg_codes_df", pd.DataFrame({"code": list(known), "iso3": list(known.values())}))
-                try:
-                    self._sql("INSERT INTO _tg_codes SELECT code, iso3 FROM _tg_codes_df", table="_tg_codes")
-                finally:
-                    self._con.unregister("_tg_codes_df")
-                for col, raw in (("exporter", "raw_i"), ("importer", "raw_j")):
-                    # col/raw come from the fixed pairs above: safe identifiers.
-                    self._sql(
-                        f"""UPDATE _tg_stage SET {col} = c.iso3 FROM _tg_codes c
-                            WHERE _tg_stage.ingest_id = ? AND _tg_stage.{col} IS NULL AND c.code = _tg_stage.{raw}""",
-                        [ingest_id],
-                        table="_tg_stage",
-                    )
-                unknown = unknown.loc[~unknown["code"].astype(int).isin(known)]
-        if len(unknown):
-            listed = "; ".join(
-                f"{int(r.code)} (line {int(r.line)}, column {r.col!r})" for r in unknown.itertuples(index=False)
-            )
-            raise UnknownCountryError(
-                f"{path.name}: {len(unknown)} unknown country code(s): {listed}.",
-                hint="BACI's numeric codes are decoded with the country_codes_V*.csv file of the same "
-                "release; put it in the same folder. Nothing was loaded; the store is unchanged.",
-            )
-        dropped = self._frame(
-            """SELECT count(*) AS n, list(DISTINCT CASE WHEN exporter IS NULL THEN raw_i ELSE raw_j END) AS codes
-               FROM _tg_stage WHERE ingest_id = ? AND (exporter IS NULL OR importer IS NULL)""",
-            [ingest_id],
-            table="_tg_stage",
-        )
-        n_drop = int(dropped["n"].iloc[0])
-        if n_drop:
-            self._sql(
-                "DELETE FROM _tg_stage WHERE ingest_id = ? AND (exporter IS NULL OR importer IS NULL)",
-                [ingest_id],
-                table="_tg_stage",
-            )
-            dcodes = sorted(int(c) for c in dropped["codes"].iloc[0])
-            self._notes[ingest_id] = (
-                f"dropped {n_drop:,} rows of non-country areas (BACI codes {', '.join(map(str, dcodes[:10]))})"
-            )
-        total = int(self._scalar("SELECT count(*) FROM _tg_stage", table="_tg_stage")) - before
-        if total == 0:
-            raise DataFormatError(
-                f"{path.name}: the file has no data rows.",
-                hint="Check that it is a BACI file with a header and at least one row.",
-            )
-        return total
-
     def _stage_flows(self, chunk: pd.DataFrame, source: str, ingest_id: int, offset: int) -> None:
         df = chunk
         # The reader may number rows by file line; otherwise use the position in the stream.
         if "row" in df.columns:
             row_no = df["row"]
+            self._row_label[ingest_id] = "line"
+        elif getattr(df.attrs.get("lines"), "lines", ()).__len__() == len(df):
+            row_no = df.attrs["lines"].lines
             self._row_label[ingest_id] = "line"
         else:
             row_no = pd.RangeIndex(offset + 1, offset + len(df) + 1)

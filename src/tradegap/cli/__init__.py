@@ -36,7 +36,9 @@ def load_commands() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: every error ends as ``Error: … / Hint: …`` (see :mod:`.boundary`)."""
     from tradegap.cli.boundary import run
+    from tradegap.errors import set_face
 
+    set_face("cli")
     load_commands()
     sys.exit(run(app, argv))
 

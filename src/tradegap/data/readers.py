@@ -60,12 +60,10 @@ reporter-based files (the IMF DOTS long file has some) are dropped with a
 from __future__ import annotations
 
 import csv
-import glob
-import gzip
+import datetime
 import io
 import re
 import warnings
-import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final, Literal, get_args
@@ -74,11 +72,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from tradegap import countries
 from tradegap.data.reconcile import reconcile
 from tradegap.data.schema import FLOW_COLUMNS, PAIR_COLUMNS, SCALES
-from tradegap.errors import DataFormatError, DroppedObservationsWarning, InputError, UnknownCountryError
+from tradegap.data.textfile import open_binary, shown, sniff
+from tradegap.errors import DataFormatError, DroppedObservationsWarning, InputError, UnknownCountryError, option
 
 __all__ = [
     "SOURCES",
@@ -98,45 +98,16 @@ SOURCES: Final[tuple[str, ...]] = get_args(ReaderSource)
 _GENERIC = {"csv", "parquet", "stata", "generic"}
 
 DEFAULT_CHUNKSIZE: Final[int] = 1_000_000
+#: The latest year a data file may hold (this year plus one: no projections as data).
+_MAX_YEAR: Final[int] = datetime.date.today().year + 1
 
 
 # ======================================================================================
 # Low-level CSV plumbing: open, sniff, stream, locate errors
 # ======================================================================================
-def _open_text(path: Path) -> io.TextIOBase:
-    """Open a (possibly gzip/zip-compressed) text file for sniffing."""
-    name = path.name.lower()
-    if name.endswith(".gz"):
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace")
-    if name.endswith(".zip"):
-        zf = zipfile.ZipFile(path)
-        members = [m for m in zf.namelist() if not m.endswith("/")]
-        return io.TextIOWrapper(zf.open(members[0]), encoding="utf-8", errors="replace")
-    return open(path, encoding="utf-8", errors="replace", newline="")  # noqa: SIM115
-
-
 def _first_line(path: Path) -> str:
-    if not path.exists():
-        raise DataFormatError(f"{path}: no such file.", hint="Check the path.")
-    if path.stat().st_size == 0:
-        raise DataFormatError(
-            f"{path}: the file is empty (0 bytes).",
-            hint="Download the file again; an interrupted download leaves an empty file.",
-        )
-    try:
-        with _open_text(path) as fh:
-            for line in fh:
-                if line.strip():
-                    return line.lstrip("\ufeff").rstrip("\r\n")
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise DataFormatError(
-            f"{path}: cannot be read as text ({exc}).",
-            hint="Is it compressed in a format other than gzip/zip, or truncated?",
-        ) from exc
-    raise DataFormatError(
-        f"{path}: the file is empty (no header line).",
-        hint="Download the file again; an interrupted download leaves an empty file.",
-    )
+    """The header line (checked: readable, text, known encoding, sane length)."""
+    return sniff(path).header
 
 
 def sniff_delimiter(header: str) -> str:
@@ -168,16 +139,19 @@ def _check_header(
             raise DataFormatError(
                 f"{path}: line 1 (header) is {_sep_name(found_sep)}-separated, but the {layout} "
                 f"layout is {_sep_name(use)}-separated (header: {header[:120]!r}).",
-                hint=f"Pass sep={found_sep!r} to the reader (or re-save the file with "
-                f"{_sep_name(use)} as delimiter).",
+                hint=f"Pass {option('sep', repr(found_sep), cli=repr(found_sep))} (or re-save the file "
+                f"with {_sep_name(use)} as delimiter).",
             )
     missing = [c for c in required if c not in cols]
     if missing:
+        enc = sniff(path).label
+        found = repr(cols) if len(repr(cols)) <= 400 else (
+            "[" + ", ".join(shown(c, 40) for c in cols[:20]) + f", …] ({len(cols)} columns)")
         raise DataFormatError(
             f"{path}: the {layout} layout needs column(s) {missing}, missing from line 1 "
-            f"(header). Found: {cols}.",
-            hint="Check that the file is in this layout (SOURCE argument), or map its columns "
-            "with read_generic(..., mapping={...}) / `--map`.",
+            f"(header, read as {enc}). Found: {found}.",
+            hint="Check that the file is in this layout (the source), or map its columns with "
+            + option("mapping", "{'exporter': COLUMN, ...}", cli="exporter=COLUMN,...") + ".",
         )
     return use, cols
 
@@ -192,21 +166,23 @@ def _csv_chunks(
     layout: str,
 ) -> Iterator[tuple[int, pd.DataFrame]]:
     """Yield ``(first_line, chunk)``; ``first_line`` is the 1-based file line of the chunk's row 0."""
-    header = _split_header(_first_line(path), sep)
+    info = sniff(path)
+    header = _split_header(info.header, sep)
     # With a column subset, pandas' C parser ignores surplus fields in a row; read every
     # column of narrow layouts so that a malformed row is reported, subset wide ones.
     narrow = len(header) <= 16
     try:
         reader = pd.read_csv(
-            path,
+            open_binary(path),
             sep=sep,
+            encoding=info.encoding,
+            compression=None,
             usecols=None if narrow else (lambda c: c.strip().lstrip("\ufeff") in usecols),
             dtype=dtype,
             chunksize=chunksize,
             keep_default_na=False,
             na_values=[""],
             skipinitialspace=True,
-            encoding_errors="replace",
             low_memory=False,
         )
         line = 2
@@ -229,14 +205,25 @@ def _csv_chunks(
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
         where = f"line {m.group(1)}" if m else "a line"
+        detail = re.sub(r"^Error tokenizing data\. C error: ", "", str(exc).strip()).rstrip(".")
         raise DataFormatError(
-            f"{path}: malformed CSV at {where}: {str(exc).strip()}.",
+            f"{path}: malformed CSV at {where}: {detail[:300]}.",
             hint=f"The {layout} layout has one record per line with the header's columns; fix "
             "or remove that line (an unquoted separator inside a name, a truncated row?).",
         ) from exc
-    except (ValueError, UnicodeDecodeError, EOFError, OSError) as exc:
+    except UnicodeDecodeError as exc:
         raise DataFormatError(
-            f"{path}: cannot be parsed as a {layout} CSV: {exc}.",
+            f"{path}: a line after the first MiB is not valid {info.label} ({exc.reason}).",
+            hint="The file mixes encodings; re-save it as UTF-8.",
+        ) from exc
+    except OSError as exc:
+        raise DataFormatError(
+            f"{path}: the disk reported an error while reading it ({exc.strerror or exc}).",
+            hint="This is a problem of the disk or file system, not of the file's content.",
+        ) from exc
+    except (ValueError, EOFError) as exc:
+        raise DataFormatError(
+            f"{path}: cannot be parsed as a {layout} CSV (read as {info.label}): {str(exc)[:300]}.",
             hint="Check the file's format and compression.",
         ) from exc
 
@@ -285,11 +272,9 @@ def _numeric(
 
 def _value_error(path, first_line, pos, col, raw, what, hint) -> None:
     i = int(pos[0])
-    shown = raw.iloc[i]
-    shown = shown.item() if isinstance(shown, np.generic) else shown
-    more = f" ({len(pos) - 1} more row(s) in this chunk)" if len(pos) > 1 else ""
+    more = f" ({len(pos) - 1:,} more row(s) in this chunk)" if len(pos) > 1 else ""
     raise DataFormatError(
-        f"{path}: line {first_line + i}, column {col!r}: value {shown!r} {what}{more}.",
+        f"{path}: line {first_line + i:,}, column {col!r}: value {shown(raw.iloc[i])} {what}{more}.",
         hint=hint,
     )
 
@@ -362,12 +347,13 @@ def _map_countries(
     if unknown:
         listed = []
         for v, (line, col) in unknown.items():
-            sug = countries._suggest(v) if v else []
-            shown = repr(v) if v else "an empty cell"
-            listed.append(f"{shown} (line {line}, column {col!r}"
+            sug = countries._suggest(v[:60]) if v else []
+            val = shown(v) if v else "an empty cell"
+            listed.append(f"{val} (line {line:,}, column {col!r}"
                           + (f"; did you mean {', '.join(sug)}?" if sug else "") + ")")
+        more = f"; … and {len(listed) - 20} more" if len(listed) > 20 else ""
         raise UnknownCountryError(
-            f"{path}: {len(unknown)} unknown country name(s)/code(s): " + "; ".join(listed),
+            f"{path}: {len(unknown)} unknown country name(s)/code(s): " + "; ".join(listed[:20]) + more,
             hint="Use ISO3 codes or names tradegap knows (tradegap.countries.to_iso3); rename "
             "the values in the file, or drop aggregate rows.",
         )
@@ -446,13 +432,31 @@ def _flows(exporter, importer, year, product, value, *, unit, scale, source, bas
     )
 
 
+class FileLines:
+    """The 1-based file line of each row of a chunk (``chunk.attrs["lines"].lines``).
+
+    Compared by identity, so ``pd.concat`` drops it rather than comparing arrays.
+    """
+
+    __slots__ = ("lines",)
+
+    def __init__(self, lines: np.ndarray) -> None:
+        self.lines = np.asarray(lines, dtype=np.int64)
+
+
+def _with_lines(frame: pd.DataFrame, lines: np.ndarray) -> pd.DataFrame:
+    """Attach each row's file line to a chunk, for the store's messages ("line N", like the readers')."""
+    frame.attrs["lines"] = FileLines(lines)
+    return frame
+
+
 def _years(chunk, col, *, path, first_line) -> np.ndarray:
     y = _numeric(chunk, col, path=path, first_line=first_line)
     arr = y.to_numpy()
-    bad = np.flatnonzero((arr != np.round(arr)) | (arr < 1800) | (arr > 2200))
+    bad = np.flatnonzero((arr != np.round(arr)) | (arr < 1800) | (arr > _MAX_YEAR))
     if len(bad):
-        _value_error(path, first_line, bad, col, chunk[col], "is not a year",
-                     "Years are integers such as 2019.")
+        _value_error(path, first_line, bad, col, chunk[col], f"is not a year (1800–{_MAX_YEAR})",
+                     "Years are whole numbers such as 2019, no later than next year.")
     return arr.astype(np.int64)
 
 
@@ -478,7 +482,8 @@ def _iter_baci_totals(path: Path, chunksize: int, sep: str | None, **_: Any) -> 
 def _baci_country_codes(path: Path, country_codes: str | Path | None) -> dict[str, str | None]:
     """Numeric BACI code → ISO3, from ``country_codes_V*.csv`` next to the data file."""
     if country_codes is None:
-        cands = sorted(glob.glob(str(path.parent / "country_codes_V*.csv")))
+        # pathlib's glob matches the pattern in the folder only: a '[' in the folder name is literal
+        cands = sorted(path.parent.glob("country_codes_V*.csv"))
         if not cands:
             return {}
         country_codes = cands[-1]
@@ -494,7 +499,12 @@ def _baci_country_codes(path: Path, country_codes: str | Path | None) -> dict[st
             f"'country_iso3' (or 'iso_3digit_alpha'); found {cols}.",
             hint="Use the country_codes_V*.csv shipped in the same BACI archive.",
         )
-    cc = pd.read_csv(cc_path, sep=sep, dtype=str, keep_default_na=False, encoding_errors="replace")
+    try:
+        cc = pd.read_csv(open_binary(cc_path), sep=sep, dtype=str, keep_default_na=False,
+                         encoding=sniff(cc_path).encoding, compression=None)
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataFormatError(f"{cc_path}: cannot be read as a BACI country-codes file ({str(exc)[:200]}).",
+                              hint="Use the country_codes_V*.csv shipped in the same BACI archive.") from exc
     out: dict[str, str | None] = {}
     name_col = next((c for c in ("country_name", "country_name_full",
                                  "country_name_abbreviation") if c in cols), None)
@@ -517,42 +527,316 @@ def _baci_country_codes(path: Path, country_codes: str | Path | None) -> dict[st
     return out
 
 
+#: First year each HS revision was in use; a BACI file of revision HSxx has no earlier year.
+_HS_FIRST_YEAR: Final[dict[str, int]] = {"92": 1988, "96": 1996, "02": 2002, "07": 2007, "12": 2012,
+                                          "17": 2017, "22": 2022}
+_BACI_NAME = re.compile(r"BACI_HS(\d\d)_Y(\d{4})_V", re.IGNORECASE)
+_INT_RE = r"^\s*[0-9]{1,9}\s*$"
+_NUM_RE = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+_MISSING_RE = r"^\s*(|NA|N/A|NaN|nan|NAN|NULL|null|\.\.|\.)\s*$"
+_HS6_RE = r"^[0-9]{6}$"
+
+
+def _hs_revision(path: Path) -> tuple[str | None, int | None]:
+    """(HS revision, year) from a BACI file name ``BACI_HS17_Y2019_V202401.csv``, else (None, None)."""
+    m = _BACI_NAME.search(path.name)
+    if not m or m.group(1) not in _HS_FIRST_YEAR:
+        return None, None
+    return m.group(1), int(m.group(2))
+
+
+def _baci_product_codes(path: Path, rev: str | None) -> frozenset[str] | None:
+    """HS6 codes of ``product_codes_HS<rev>_V*.csv`` beside the data file (BACI ships it), if any."""
+    if rev is None:
+        return None
+    cands = sorted(path.parent.glob(f"product_codes_HS{rev}_V*.csv"))
+    if not cands:
+        return None
+    info = sniff(cands[-1])
+    sep = sniff_delimiter(info.header)
+    if "code" not in _split_header(info.header, sep):
+        raise DataFormatError(f"{cands[-1]}: a BACI product-codes file needs a 'code' column; line 1 has "
+                              f"{_split_header(info.header, sep)[:10]}.",
+                              hint="Use the product_codes_HS*_V*.csv shipped in the same BACI archive.")
+    pc_ = pd.read_csv(open_binary(cands[-1]), sep=sep, dtype=str, keep_default_na=False,
+                      encoding=info.encoding, compression=None, usecols=["code"])
+    return frozenset(pc_["code"].str.strip().str.zfill(6))
+
+
+def _baci_numeric(code: int) -> str | None:
+    """ISO3 of a UN/BACI numeric country code, or None if tradegap does not know it."""
+    try:
+        return countries.to_iso3(str(code), source="baci")
+    except UnknownCountryError:
+        return None
+
+
+def _first_bad(mask: np.ndarray) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+def _arrow_ints(arr: pa.Array, col: str, *, path: Path, first_line: int, what: str) -> np.ndarray:
+    """Strict whole numbers (``2019``, never ``2019.5`` or ``2e3``) from a string column."""
+    ok = pc.match_substring_regex(arr, _INT_RE).fill_null(False).to_numpy(zero_copy_only=False)
+    if not ok.all():
+        i = _first_bad(~ok)
+        raw = arr[i].as_py()
+        if raw is None or not str(raw).strip():
+            _raise_at(path, first_line + i, col, raw, f"is missing (no {what})",
+                      "Fix or remove the row; tradegap never guesses a missing code or year.")
+        _raise_at(path, first_line + i, col, raw, "is not a whole number",
+                  f"BACI's {col!r} column holds whole numbers ({what}); a decimal or text value is a "
+                  "damaged file: download it again.")
+    return pc.cast(pc.utf8_trim_whitespace(arr), pa.int64()).to_numpy(zero_copy_only=False)
+
+
+def _arrow_values(arr: pa.Array, col: str, *, path: Path, first_line: int) -> np.ndarray:
+    """Finite, non-negative numbers from a string column."""
+    ok = pc.match_substring_regex(arr, _NUM_RE).fill_null(False).to_numpy(zero_copy_only=False)
+    if not ok.all():
+        i = _first_bad(~ok)
+        raw = arr[i].as_py()
+        if raw is None or re.fullmatch(_MISSING_RE, str(raw)):
+            _raise_at(path, first_line + i, col, raw, "is missing (empty or NA)",
+                      "Fill in or drop rows without a value; tradegap never reads a missing value as zero.")
+        _raise_at(path, first_line + i, col, raw, "is not a number",
+                  "Remove thousands separators/text from the value column, or fix the row.")
+    vals = pc.cast(pc.utf8_trim_whitespace(arr), pa.float64()).to_numpy(zero_copy_only=False)
+    bad = ~np.isfinite(vals)
+    if bad.any():
+        i = _first_bad(bad)
+        _raise_at(path, first_line + i, col, arr[i].as_py(), "is infinite", "Trade values must be finite; fix the row.")
+    if (vals < 0).any():
+        i = _first_bad(vals < 0)
+        _raise_at(path, first_line + i, col, arr[i].as_py(), "is negative",
+                  "Trade values must be >= 0; a negative flow is a data error.")
+    return vals
+
+
+def _raise_at(path: Path, line: int, col: str, raw: Any, what: str, hint: str) -> None:
+    raise DataFormatError(f"{path}: line {line:,}, column {col!r}: value {shown(raw)} {what}.", hint=hint)
+
+
+def _hs6(arr: pa.Array, *, path: Path, first_line: int, rev: str | None,
+         known: frozenset[str] | None) -> pa.Array:
+    """Product codes as 6-digit HS strings, validated (BACI writes 010121 as 10121: padded)."""
+    k = pc.utf8_trim_whitespace(arr)
+    k = pc.if_else(pc.equal(pc.utf8_length(k), 5), pc.binary_join_element_wise("0", k, ""), k)
+    ok = pc.match_substring_regex(k, _HS6_RE).fill_null(False).to_numpy(zero_copy_only=False)
+    chapter = pc.cast(pc.utf8_slice_codeunits(pc.if_else(pa.array(ok), k, "000000"), 0, 2),
+                      pa.int64()).to_numpy(zero_copy_only=False)
+    ok &= (chapter >= 1) & (chapter != 77)  # 98–99: national use (Comtrade 999999: not specified)
+    revname = f"HS{rev}" if rev else "HS"
+    if not ok.all():
+        i = _first_bad(~ok)
+        raw = arr[i].as_py()
+        if raw is None or not str(raw).strip():
+            _raise_at(path, first_line + i, "k", raw, "is missing (no product code)",
+                      "Fix or remove the row; tradegap never guesses a product.")
+        _raise_at(path, first_line + i, "k", raw, f"is not an {revname} 6-digit product code",
+                  "HS6 codes have six digits, chapters 01–99 (77 is reserved); a decimal or text value "
+                  "is a damaged file: download it again.")
+    if known is not None:
+        inlist = pc.is_in(k, value_set=pa.array(sorted(known))).to_numpy(zero_copy_only=False)
+        if not inlist.all():
+            i = _first_bad(~inlist)
+            _raise_at(path, first_line + i, "k", arr[i].as_py(),
+                      f"is not in the {revname} product list beside the file", "Check that the file and "
+                      "its product_codes file come from the same BACI release.")
+    return k
+
+
+def _find_line(path: Path, encoding: str, text: str) -> int | None:
+    """1-based number of the first line whose text is ``text`` (only used to place an error)."""
+    with io.TextIOWrapper(open_binary(path), encoding=encoding, errors="replace", newline="") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.rstrip("\r\n") == text:
+                return n
+    return None
+
+
+def _arrow_csv(path: Path, sep: str, columns: list[str], chunksize: int,
+               layout: str) -> Iterator[tuple[int, pa.RecordBatch]]:
+    """Stream ``columns`` of a CSV as string batches of ≤ ``chunksize`` rows: ``(first line, batch)``.
+
+    Parsed by Arrow's multi-threaded reader: nothing is converted (strict typing is
+    the caller's), no row is skipped silently (a row with the wrong number of fields
+    is an error naming its line), no path globbing, lines at most MAX_LINE_BYTES.
+    """
+    info = sniff(path)
+    names = _split_header(info.header, sep)
+    invalid: list[Any] = []
+
+    def on_invalid(row: Any) -> str:
+        invalid.append(row)
+        return "skip"
+
+    enc = "utf8" if info.encoding in ("utf-8", "utf-8-sig") else info.encoding
+    first_size = max(len(info.header), 1)
+    block = int(min(64 << 20, max(1 << 20, chunksize * min(first_size, 200))))
+    try:
+        reader = pacsv.open_csv(
+            open_binary(path),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block,
+                                           encoding=enc, use_threads=True),
+            parse_options=pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                 include_columns=columns, null_values=["", "NA"],
+                                                 strings_can_be_null=True),
+        )
+        line = 2
+        pending: list[pa.RecordBatch] = []
+        have = 0
+
+        def flush(n: int) -> Iterator[tuple[int, pa.RecordBatch]]:
+            """Yield slices of ``n`` rows of the pending batches (all of them if ``n`` is 0)."""
+            nonlocal pending, have, line
+            whole = pa.concat_batches(pending) if len(pending) > 1 else pending[0]
+            start = 0
+            while whole.num_rows - start > 0 and (n == 0 or whole.num_rows - start >= n):
+                size = n or whole.num_rows - start
+                yield line, whole.slice(start, size)
+                line += size
+                start += size
+            rest = whole.slice(start)
+            pending, have = ([rest], rest.num_rows) if rest.num_rows else ([], 0)
+
+        for batch in reader:
+            if invalid:
+                row = invalid[0]
+                at = _find_line(path, info.encoding, row.text)
+                raise DataFormatError(
+                    f"{path}: malformed CSV at line {at if at is not None else '?'}: expected "
+                    f"{row.expected_columns} fields, found {row.actual_columns} ({shown(row.text, 80)}).",
+                    hint=f"The {layout} layout has one record per line with the header's "
+                    f"{len(names)} columns; fix or remove that line (a truncated row?).",
+                )
+            if batch.num_rows:
+                pending.append(batch)
+                have += batch.num_rows
+            if have >= chunksize:
+                yield from flush(chunksize)
+        if have:
+            yield from flush(0)
+        if line == 2:
+            raise DataFormatError(
+                f"{path}: the file has a header (line 1) but no data rows.",
+                hint="Download or export the file again; it holds no records.",
+            )
+    except pa.ArrowInvalid as exc:
+        raise DataFormatError(
+            f"{path}: cannot be parsed as a {layout} CSV (read as {info.label}): {str(exc)[:300]}.",
+            hint="Check the file's format and compression.",
+        ) from exc
+    except OSError as exc:
+        raise DataFormatError(
+            f"{path}: the disk reported an error while reading it ({exc.strerror or exc}).",
+            hint="This is a problem of the disk or file system, not of the file's content.",
+        ) from exc
+
+
+class _CodeTable:
+    """BACI numeric country code → ISO3 (None: an area that is not a country), vectorised."""
+
+    def __init__(self, codes: Mapping[str, str | None]) -> None:
+        num = {int(k): v for k, v in codes.items() if str(k).isdigit()}
+        self._set(num)
+
+    def _set(self, num: dict[int, str | None]) -> None:
+        self.num = num
+        self.keys = np.array(sorted(num), dtype=np.int64)
+        self.labels = [num[int(k)] or "" for k in self.keys] + [""]
+        self.is_country = np.array([num[int(k)] is not None for k in self.keys] + [False])
+
+    def add(self, extra: Mapping[int, str | None]) -> None:
+        self._set({**self.num, **extra})
+
+    def index(self, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position in the table, found) for each code; not found → the last (empty) label."""
+        if not len(self.keys):
+            return np.full(len(vals), 0, dtype=np.int64), np.zeros(len(vals), dtype=bool)
+        pos = np.searchsorted(self.keys, vals).clip(0, len(self.keys) - 1)
+        found = self.keys[pos] == vals
+        return np.where(found, pos, len(self.keys)), found
+
+
 def _iter_baci(path: Path, chunksize: int, sep: str | None, country_codes=None,
                **_: Any) -> Iterator[pd.DataFrame]:
+    """CEPII BACI ``t,i,j,k,v,q``: strict whole years and codes, HS6 products, USD thousands."""
     req = ["t", "i", "j", "k", "v"]
     sep, _cols = _check_header(path, "CEPII BACI", req, sep)
-    codes = _baci_country_codes(path, country_codes)
+    rev, name_year = _hs_revision(path)
+    table = _CodeTable(_baci_country_codes(path, country_codes))
+    products = _baci_product_codes(path, rev)
     dups = _DupTracker(path, ["t", "i", "j", "k"])
-    # numbers are parsed by the C parser (fast path); a column that does not parse as
-    # numbers comes back as text and is diagnosed row by row in _numeric/_map_countries
-    for line, ch in _csv_chunks(path, sep=sep, usecols=req, dtype=None,
-                                chunksize=chunksize, layout="CEPII BACI"):
-        year = _years(ch, "t", path=path, first_line=line)
-        val = _numeric(ch, "v", path=path, first_line=line)
-        m, keep = _map_countries(ch, ["i", "j"], path=path, first_line=line, source="baci",
-                                 extra=codes)
-        if pd.api.types.is_integer_dtype(ch["k"]):  # HS6 codes parsed as numbers: pad to 6
-            kkey = ch["k"].to_numpy()
-            k = pc.utf8_lpad(pc.cast(pa.array(kkey), pa.string()), 6, "0")
-        else:
-            k = pc.utf8_trim_whitespace(pa.array(ch["k"].astype(str).to_numpy(), type=pa.string()))
-            k = pc.if_else(pc.equal(pc.utf8_length(k), 5),
-                           pc.binary_join_element_wise("0", k, ""), k)
-            kkey = pd.factorize(pd.Series(pd.array(k, dtype="str")))[0]
-        k = pd.Series(pd.array(k, dtype="str"))
-        ikey = pd.factorize(m["i"])[0] if not pd.api.types.is_integer_dtype(ch["i"]) else ch["i"]
-        jkey = pd.factorize(m["j"])[0] if not pd.api.types.is_integer_dtype(ch["j"]) else ch["j"]
-        dups.add(pd.DataFrame({"i": np.asarray(ikey), "j": np.asarray(jkey), "t": year,
-                               "k": np.asarray(kkey)}), line + np.arange(len(ch)),
-                 labels=lambda r: {"t": year[r], "i": m["i"].iloc[r], "j": m["j"].iloc[r],
-                                   "k": k.iloc[r]})
+    dropped: dict[int, int] = {}
+    for line, batch in _arrow_csv(path, sep, req, chunksize, "CEPII BACI"):
+        cols = {c: batch.column(c) for c in req}
+        year = _arrow_ints(cols["t"], "t", path=path, first_line=line, what="year")
+        bad = (year < 1800) | (year > _MAX_YEAR)
+        if rev is not None:
+            bad |= year < _HS_FIRST_YEAR[rev]
+        if bad.any():
+            i = _first_bad(bad)
+            why = (f"is before HS{rev} existed ({_HS_FIRST_YEAR[rev]})" if rev and 1800 <= year[i] <= _MAX_YEAR
+                   else f"is not a year between 1800 and {_MAX_YEAR}")
+            _raise_at(path, line + i, "t", cols["t"][i].as_py(), why,
+                      "Check the file: the year column of BACI holds the data's year.")
+        if name_year is not None and (year != name_year).any():
+            i = _first_bad(year != name_year)
+            _raise_at(path, line + i, "t", cols["t"][i].as_py(),
+                      f"differs from the year in the file name ({name_year})",
+                      "A BACI file holds one year; rename the file if it was renamed by mistake.")
+        ex = _arrow_ints(cols["i"], "i", path=path, first_line=line, what="exporter code")
+        im = _arrow_ints(cols["j"], "j", path=path, first_line=line, what="importer code")
+        val = _arrow_values(cols["v"], "v", path=path, first_line=line)
+        k = _hs6(cols["k"], path=path, first_line=line, rev=rev, known=products)
+        pos_i, f_i = table.index(ex)
+        pos_j, f_j = table.index(im)
+        if not (f_i.all() and f_j.all()):
+            missing = np.unique(np.concatenate([ex[~f_i], im[~f_j]]))
+            table.add({int(c): _baci_numeric(int(c)) for c in missing})
+            still = [int(c) for c in missing if table.num.get(int(c)) is None]
+            if still:
+                listed = []
+                for c in still[:20]:
+                    where = np.flatnonzero((ex == c) | (im == c))[0]
+                    col = "i" if ex[where] == c else "j"
+                    listed.append(f"'{c}' (line {line + int(where):,}, column {col!r})")
+                raise UnknownCountryError(
+                    f"{path}: {len(still)} unknown country code(s): {'; '.join(listed)}.",
+                    hint="BACI's numeric codes are decoded with the country_codes_V*.csv file of the same "
+                    "release; put it in the same folder.",
+                )
+            pos_i, f_i = table.index(ex)
+            pos_j, f_j = table.index(im)
+        keep = table.is_country[pos_i] & table.is_country[pos_j]
+        if not keep.all():
+            for c in np.concatenate([ex[~table.is_country[pos_i]], im[~table.is_country[pos_j]]]):
+                dropped[int(c)] = dropped.get(int(c), 0) + 1
+        kint = pc.cast(k, pa.int64()).to_numpy(zero_copy_only=False)
+        dups.add(pd.DataFrame({"i": ex, "j": im, "t": year, "k": kint}),
+                 line + np.arange(len(year)),
+                 labels=lambda r: {"t": int(year[r]), "i": int(ex[r]), "j": int(im[r]), "k": k[r].as_py()})
+        exporter = _take_str(table.labels, pos_i)
+        importer = _take_str(table.labels, pos_j)
+        kk = pd.Series(pd.array(k, dtype="str"))
+        lines = line + np.arange(len(year))
         if keep.all():
-            yield _flows(m["i"], m["j"], year, k, val, unit="USD", scale="thousands",
-                         source="baci", basis="reconciled")
+            yield _with_lines(_flows(exporter, importer, year, kk, val, unit="USD", scale="thousands",
+                                     source="baci", basis="reconciled"), lines)
         else:
-            yield _flows(m["i"][keep], m["j"][keep], year[keep], k[keep], val[keep],
-                         unit="USD", scale="thousands", source="baci", basis="reconciled")
+            yield _with_lines(_flows(exporter[keep], importer[keep], year[keep], kk[keep], val[keep],
+                                     unit="USD", scale="thousands", source="baci", basis="reconciled"),
+                              lines[keep])
     dups.finish()
+    if dropped:
+        codes = ", ".join(str(c) for c in sorted(dropped)[:10])
+        warnings.warn(
+            f"dropped {sum(dropped.values()):,} rows of non-country areas (BACI codes {codes})",
+            DroppedObservationsWarning, stacklevel=3,
+        )
 
 
 def _iter_gravity(path: Path, chunksize: int, sep: str | None, flow: str = "tradeflow_baci",
