@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[1]
 READER_SRC = '''
 import pandas as pd
 
-def canonical_csv_reader(source, path, *, chunksize, mapping=None):
+def canonical_csv_reader(source, path, *, chunksize, mapping=None, options=None):
     """Canonical-layout CSV (exporter, importer, year, value[, product]) → canonical chunks."""
     for chunk in pd.read_csv(path, chunksize=chunksize, dtype={"product": str},
                              keep_default_na=False, na_values=[""]):

@@ -226,6 +226,15 @@ class FileIngest:
     year_max: int | None = None
     countries: int | None = None
     note: str = ""
+    unit: str = ""
+    scale: str = ""
+
+    @property
+    def values_in(self) -> str:
+        """The unit values were stored in, in words (``"USD thousands"``), or ``""`` for covariates."""
+        if not self.unit:
+            return ""
+        return self.unit if self.scale in ("", "units") else f"{self.unit} {self.scale}"
 
 
 @dataclass(frozen=True)
@@ -290,6 +299,8 @@ class IngestReport:
                     "year_min": f.year_min,
                     "year_max": f.year_max,
                     "countries": f.countries,
+                    "unit": f.unit or None,
+                    "scale": f.scale or None,
                     "note": f.note,
                 }
                 for f in self.files
@@ -337,12 +348,12 @@ def _load_embedded(name: str) -> pd.DataFrame:
 
 
 def _read_chunks(
-    source: str, path: Path, *, chunksize: int, mapping: dict[str, str] | None
+    source: str, path: Path, *, chunksize: int, mapping: dict[str, str] | None, options: dict[str, Any]
 ) -> Iterator[pd.DataFrame]:
     """Stream canonical frames from one file through the data layer's readers."""
     from tradegap.data import readers
 
-    kwargs: dict[str, Any] = {"chunksize": chunksize}
+    kwargs: dict[str, Any] = {"chunksize": chunksize, **options}
     if mapping:
         kwargs["mapping"] = mapping
     yield from readers.iter_chunks(source, path, **kwargs)
@@ -791,6 +802,10 @@ class Store:
         replace: bool = False,
         progress: Callable[[IngestProgress], None] | None = None,
         chunksize: int = DEFAULT_CHUNKSIZE,
+        sep: str | None = None,
+        unit: str | None = None,
+        scale: str | None = None,
+        dataset: str | None = None,
     ) -> IngestReport:
         """Validate, harmonize and load files of one source, atomically and idempotently.
 
@@ -810,6 +825,14 @@ class Store:
             Called with an :class:`IngestProgress` after each chunk.
         chunksize : int, default 1_000_000
             Rows per chunk streamed from the reader (bounds memory).
+        sep : str, optional
+            Field delimiter, overriding the layout's (``";"``, ``"\\t"``, ...).
+        unit, scale : str, optional
+            Currency (``"USD"``) and scale (``"units"``, ``"thousands"``, ``"millions"``) of
+            the values of a generic file (csv, parquet, stata): the scale is required there;
+            published layouts have their own and refuse these (``imf`` accepts ``scale``).
+        dataset : str, optional
+            Source id stored for the rows of a generic file (default: the layout name).
 
         Returns
         -------
@@ -832,6 +855,8 @@ class Store:
             raise InputError(f"The 'source' parameter must be a non-empty string. Got {source!r} instead.")
         if not isinstance(chunksize, (int, np.integer)) or chunksize < 1:
             raise InputError(f"The 'chunksize' parameter must be a positive integer. Got {chunksize!r} instead.")
+        options = {k: v for k, v in (("sep", sep), ("unit", unit), ("scale", scale), ("dataset", dataset))
+                   if v is not None}
         paths = [Path(files)] if isinstance(files, (str, Path)) else [Path(f) for f in files]
         if not paths:
             raise InputError("No files to ingest.", hint="Give at least one FILE.")
@@ -856,7 +881,7 @@ class Store:
         try:
             report = self._ingest_in_transaction(
                 source, paths, sizes, mapping=mapping, replace=replace, tell=tell, state=state,
-                chunksize=int(chunksize),
+                chunksize=int(chunksize), options=options,
             )
             self._commit()
         except BaseException:
@@ -895,6 +920,7 @@ class Store:
         tell: Callable[[int, int, str], None],
         state: dict[str, int],
         chunksize: int,
+        options: dict[str, Any],
     ) -> tuple[tuple[FileIngest, ...], int, int]:
         self._notes: dict[int, str] = {}
         self._row_label: dict[int, str] = {}
@@ -940,7 +966,7 @@ class Store:
             seen[sha] = path.name
             ingest_id = next_id
             next_id += 1
-            kind = self._stage_file(source, path, ingest_id, mapping=mapping, chunksize=chunksize,
+            kind = self._stage_file(source, path, ingest_id, mapping=mapping, chunksize=chunksize, options=options,
                                     tell=lambda rows, i=i: tell(i, rows, "read"))
             state["bytes"] += sizes[i]
             loaded.append((ingest_id, path, sha, kind, i))
@@ -964,12 +990,14 @@ class Store:
         mapping: dict[str, str] | None,
         chunksize: int,
         tell: Callable[[int], None],
+        options: dict[str, Any],
     ) -> str:
         """Stream one file's chunks into the staging tables; return its kind."""
         self._row_label[ingest_id] = "record"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            kind = self._stage_chunks(source, path, ingest_id, mapping=mapping, chunksize=chunksize, tell=tell)
+            kind = self._stage_chunks(source, path, ingest_id, mapping=mapping, chunksize=chunksize, tell=tell,
+                                      options=options)
         notes = list(dict.fromkeys(str(w.message).rstrip(".") for w in caught))
         if notes:
             self._notes[ingest_id] = "; ".join(notes)
@@ -985,11 +1013,12 @@ class Store:
         mapping: dict[str, str] | None,
         chunksize: int,
         tell: Callable[[int], None],
+        options: dict[str, Any],
     ) -> str:
         kind: str | None = None
         rows = 0
         empty = True
-        for chunk in _read_chunks(source, path, chunksize=chunksize, mapping=mapping):
+        for chunk in _read_chunks(source, path, chunksize=chunksize, mapping=mapping, options=options):
             if not isinstance(chunk, pd.DataFrame):
                 raise DataFormatError(f"The reader for {source!r} returned {type(chunk).__name__}, not a DataFrame.")
             this = _classify(chunk.columns)
@@ -1305,5 +1334,6 @@ class Store:
             if rows_replaced and k == 0:
                 notes.append(f"replaced {rows_replaced:,} stored rows")
             note = "; ".join(x for x in notes if x)
-            results.append((idx, FileIngest(path.name, sha, source, kind, "loaded", n, y0, y1, c, note)))
+            results.append((idx, FileIngest(path.name, sha, source, kind, "loaded", n, y0, y1, c, note,
+                                            unit=str(unit or ""), scale=str(scale or ""))))
         return total

@@ -77,8 +77,15 @@ import pyarrow.csv as pacsv
 from tradegap import countries
 from tradegap.data.reconcile import reconcile
 from tradegap.data.schema import FLOW_COLUMNS, PAIR_COLUMNS, SCALES
-from tradegap.data.textfile import open_binary, shown, sniff
-from tradegap.errors import DataFormatError, DroppedObservationsWarning, InputError, UnknownCountryError, option
+from tradegap.data.textfile import check_readable, open_binary, shown, sniff
+from tradegap.errors import (
+    AssumptionWarning,
+    DataFormatError,
+    DroppedObservationsWarning,
+    InputError,
+    UnknownCountryError,
+    option,
+)
 
 __all__ = [
     "SOURCES",
@@ -940,8 +947,15 @@ def _collect_reports(parts: list[pd.DataFrame], path: Path) -> pd.DataFrame:
 
 
 def _yield_reconciled(rep: pd.DataFrame, chunksize: int, *, unit: str, scale: str,
-                      source: str, cif_fob: float | None) -> Iterator[pd.DataFrame]:
-    rep = rep[rep["reporter"] != rep["partner"]]
+                      source: str, cif_fob: float | None, path: Path) -> Iterator[pd.DataFrame]:
+    same = (rep["reporter"] == rep["partner"]).to_numpy()
+    if same.any():
+        i = int(np.flatnonzero(same)[0])
+        r = rep.iloc[i]
+        warnings.warn(_self_flow_note(path, int(same.sum()), int(r["_line"]),
+                                      f"{r['reporter']}→{r['partner']} {int(r['year'])}"),
+                      DroppedObservationsWarning, stacklevel=4)
+        rep = rep[~same]
     flows = reconcile(rep.drop(columns="_line"), cif_fob=cif_fob, unit=unit, scale=scale,
                       source=source)
     flows = flows.astype({c: "str" for c in ("exporter", "importer", "product", "unit", "scale",
@@ -985,7 +999,7 @@ def _iter_dots(path: Path, chunksize: int, sep: str | None, cif_fob: float | Non
         }))
     rep = _collect_reports(parts, path)
     yield from _yield_reconciled(rep, chunksize, unit="USD", scale="millions", source="dots",
-                                 cif_fob=cif_fob)
+                                 cif_fob=cif_fob, path=path)
 
 
 def _validate_rows(ch: pd.DataFrame, ycol: str, vcol: str, lines: np.ndarray,
@@ -1062,7 +1076,7 @@ def _iter_imf(path: Path, chunksize: int, sep: str | None, cif_fob: float | None
         }))
     rep = _collect_reports(parts, path)
     yield from _yield_reconciled(rep, chunksize, unit="USD", scale=scale, source="dots",
-                                 cif_fob=cif_fob)
+                                 cif_fob=cif_fob, path=path)
 
 
 _COMTRADE_AGGREGATES = {"W00", "_X", "X1", "X2", "XX", "R4", "0", "Wld", "WLD", "EUR", "EU"}
@@ -1108,7 +1122,7 @@ def _iter_comtrade(path: Path, chunksize: int, sep: str | None, cif_fob: float |
         }))
     rep = _collect_reports(parts, path)
     yield from _yield_reconciled(rep, chunksize, unit="USD", scale="units", source="comtrade",
-                                 cif_fob=cif_fob)
+                                 cif_fob=cif_fob, path=path)
 
 
 # ---- covariates ----------------------------------------------------------------------
@@ -1220,6 +1234,7 @@ _MAPPING_KEYS = ("exporter", "importer", "year", "value", "product")
 
 def _generic_frames(path: Path, needed: list[str], sep: str | None,
                     chunksize: int) -> Iterator[tuple[int, pd.DataFrame]]:
+    check_readable(path)
     name = path.name.lower()
     if name.endswith(".parquet") or name.endswith(".pq"):
         import pyarrow.parquet as pq
@@ -1258,9 +1273,12 @@ def _generic_frames(path: Path, needed: list[str], sep: str | None,
                             hint="Fix the mapping: {canonical name: variable in the .dta}.")
                     yield line, df[needed]
                     line += len(df)
-        except (ValueError, OSError) as exc:
-            raise DataFormatError(f"{path}: not a readable Stata file ({exc}).",
-                                  hint="Save it with Stata 10+ (`saveold` if needed).") from exc
+        except DataFormatError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - pandas' Stata reader raises struct.error, ValueError, ...
+            raise DataFormatError(f"{path}: not a readable Stata .dta file ({type(exc).__name__}: "
+                                  f"{str(exc)[:200]}); is it empty, truncated or renamed?",
+                                  hint="Save it again with Stata 10+ (`saveold` if needed).") from exc
         return
     sep, _ = _check_header(path, "mapped CSV", needed, sep,
                            default_sep="\t" if name.endswith((".tsv", ".tab")) else ",")
@@ -1270,7 +1288,7 @@ def _generic_frames(path: Path, needed: list[str], sep: str | None,
 
 
 def _iter_generic(path: Path, chunksize: int, sep: str | None, mapping: Mapping[str, str] | None = None,
-                  unit: str = "USD", scale: str = "units", dataset: str = "csv",
+                  unit: str = "USD", scale: str | None = None, dataset: str = "csv",
                   basis: str = "reported", country_source: countries.Source = "",
                   **unknown: Any) -> Iterator[pd.DataFrame]:
     if unknown:
@@ -1281,8 +1299,8 @@ def _iter_generic(path: Path, chunksize: int, sep: str | None, mapping: Mapping[
     if not mapping:
         raise InputError(
             f"{path}: a generic file needs a column mapping.",
-            hint="Pass mapping={'exporter': ..., 'importer': ..., 'year': ..., 'value': ...} "
-            "(CLI: --map exporter=COL,importer=COL,year=COL,value=COL).",
+            hint="Pass " + option("mapping", "{'exporter': ..., 'importer': ..., 'year': ..., 'value': ...}",
+                                  cli="exporter=COL,importer=COL,year=COL,value=COL") + ".",
         )
     bad = [k for k in mapping if k not in _MAPPING_KEYS]
     miss = [k for k in ("exporter", "importer", "year", "value") if k not in mapping]
@@ -1291,12 +1309,33 @@ def _iter_generic(path: Path, chunksize: int, sep: str | None, mapping: Mapping[
             f"The 'mapping' parameter must map {list(_MAPPING_KEYS[:4])} (and optionally "
             f"'product') to file columns. Got {dict(mapping)!r}: "
             + (f"unknown key(s) {bad}; " if bad else "") + (f"missing {miss}." if miss else ""),
-            hint="Example: mapping={'exporter': 'iso_o', 'importer': 'iso_d', 'year': 'year', "
-            "'value': 'trade'}.",
+            hint="Example: " + option("mapping", "{'exporter': 'iso_o', 'importer': 'iso_d', 'year': 'year', "
+                                      "'value': 'trade'}", cli="exporter=iso_o,importer=iso_d,year=year,value=trade")
+            + ".",
+        )
+    mapped = [mapping[k] for k in _MAPPING_KEYS if k in mapping]
+    if len(set(mapped)) < len(mapped):
+        twice = sorted({c for c in mapped if mapped.count(c) > 1})
+        keys = [k for k in _MAPPING_KEYS if mapping.get(k) in twice]
+        raise InputError(
+            f"The column mapping uses column(s) {twice} for more than one of {keys}: "
+            + ("every row would be a self-flow (exporter = importer)." if {"exporter", "importer"} <= set(keys)
+               else "each canonical column needs its own file column."),
+            hint="Map each of exporter, importer, year, value (and product) to a different column of the file.",
+        )
+    if scale is None:
+        raise InputError(
+            f"{path}: the scale of the value column is not known; tradegap does not guess it "
+            "(a file in thousands read as units is off by 1,000).",
+            hint="Pass " + option("scale", "'thousands'", cli="thousands") + f" (one of {', '.join(SCALES)}), and "
+            + option("unit", "'USD'", cli="USD") + " if the currency is not US dollars.",
         )
     if scale not in SCALES:
         raise InputError(f"The 'scale' parameter must be one of {list(SCALES)}. Got {scale!r} "
-                         "instead.")
+                         "instead.", hint=f"Pass {option('scale', repr('thousands'), cli='thousands')}.")
+    if not isinstance(unit, str) or not re.fullmatch(r"[A-Z]{3}", unit):
+        raise InputError(f"The 'unit' parameter must be a 3-letter currency code such as 'USD'. Got {unit!r} "
+                         "instead.", hint=f"Pass {option('unit', repr('USD'), cli='USD')}.")
     from tradegap.data.schema import BASES
 
     if basis not in BASES:
@@ -1318,8 +1357,9 @@ def _iter_generic(path: Path, chunksize: int, sep: str | None, mapping: Mapping[
         prod = df[p].astype("string").fillna("").to_numpy() if p else None
         dups.add(pd.DataFrame({"e": m[e], "i": m[i], "y": year, "p": prod if p else ""}),
                  line + np.arange(len(df)))
-        yield _flows(m[e][keep], m[i][keep], year[keep], prod[keep] if p else None, val[keep],
-                     unit=unit, scale=scale, source=source, basis=basis)
+        yield _with_lines(_flows(m[e][keep], m[i][keep], year[keep], prod[keep] if p else None, val[keep],
+                                 unit=unit, scale=scale, source=source, basis=basis),
+                          (line + np.arange(len(df)))[keep])
     dups.finish()
 
 
@@ -1328,7 +1368,7 @@ def read_generic(
     mapping: Mapping[str, str],
     *,
     unit: str = "USD",
-    scale: str = "units",
+    scale: str | None = None,
     source: str = "csv",
     basis: str = "reported",
     sep: str | None = None,
@@ -1343,8 +1383,8 @@ def read_generic(
         ``{"exporter": col, "importer": col, "year": col, "value": col}`` and
         optionally ``"product": col``; country columns may hold names or codes.
     unit, scale : str
-        Currency and scale of the value column (scale in ``"units"``,
-        ``"thousands"``, ``"millions"``).
+        Currency (default ``"USD"``) and scale of the value column: ``"units"``,
+        ``"thousands"`` or ``"millions"``.  The scale is required: it is never guessed.
     source, basis : str
         Dataset id and value basis (:data:`tradegap.data.schema.BASES`) recorded
         on every row.
@@ -1444,21 +1484,91 @@ def iter_chunks(
     kind = _resolve_source(source, p)
     if kind == "generic":
         options.setdefault("dataset", source if source != "generic" else "csv")
-        return _iter_generic(p, chunksize, sep, **options)
+        return _flow_policies(_iter_generic(p, chunksize, sep, **options), p)
     allowed = {
         "dots": {"cif_fob"}, "imf": {"cif_fob", "scale"}, "comtrade": {"cif_fob"},
         "baci": {"country_codes"}, "baci_totals": set(), "gravity": {"flow"},
         "unctad": {"year"}, "wdi": set(), "geodist": {"geo"},
     }[kind]
     unknown = sorted(set(options) - allowed - {"mapping"})
-    if unknown or (options.get("mapping") and kind != "generic"):
+    if options.get("mapping") and kind != "generic":
         raise InputError(
-            f"Unknown option(s) {unknown or ['mapping']} for the {source!r} reader; it accepts "
-            f"{sorted(allowed) or 'none'}.",
-            hint="A column mapping is for generic files: use source 'csv', 'parquet' or 'stata'.",
+            f"A column mapping is for generic files; the {source!r} layout has fixed columns.",
+            hint="Drop " + option("mapping", "{...}", cli="...") + ", or read the file as source 'csv', "
+            "'parquet' or 'stata' with a mapping.",
+        )
+    if unknown:
+        fixed = {"unit", "scale", "dataset"} & set(unknown)
+        raise InputError(
+            f"Unknown option(s) {', '.join(option(u, '...', cli='...') for u in unknown)} for the {source!r} "
+            f"layout; it accepts {', '.join(option(a, '...', cli='...') for a in sorted(allowed)) or 'none'}.",
+            hint=(f"The {source!r} layout records its values in its own published unit; unit, scale and "
+                  "dataset are for generic files (source 'csv', 'parquet' or 'stata')." if fixed else
+                  "Remove the option."),
         )
     options.pop("mapping", None)
-    return _READERS[kind](p, chunksize, sep, **options)
+    return _flow_policies(_READERS[kind](p, chunksize, sep, **options), p)
+
+
+def _self_flow_note(path: Path, n: int, first_line: int | None, example: str) -> str:
+    at = f" (first at line {first_line:,}: {example})" if first_line is not None else f" ({example})"
+    return (f"{path.name}: dropped {n:,} self-flow row(s) where exporter = importer{at}; tradegap "
+            "stores trade between countries only")
+
+
+def _flow_policies(chunks: Iterator[pd.DataFrame], path: Path) -> Iterator[pd.DataFrame]:
+    """The policies every flow layout shares, each announced by a warning (an ingest note).
+
+    * Self-flows (exporter = importer after harmonisation, e.g. two codes of one
+      country, or a domestic-trade row) are dropped.
+    * Rows naming a historical entity after its last year
+      (:data:`tradegap.countries.LAST_YEAR`, e.g. the Soviet Union in 2019) are kept as
+      the source reports them — residual partner lines — and flagged.
+    """
+    n_self, self_line, self_ex = 0, None, ""
+    late: dict[str, tuple[int, int, int | None]] = {}  # code → (rows, latest year, first line)
+    for ch in chunks:
+        if not set(FLOW_COLUMNS) <= set(ch.columns) or not len(ch):
+            yield ch
+            continue
+        lines = getattr(ch.attrs.get("lines"), "lines", None)
+        ex = ch["exporter"].to_numpy()
+        im = ch["importer"].to_numpy()
+        same = ex == im
+        if same.any():
+            i = int(np.flatnonzero(same)[0])
+            if n_self == 0:
+                self_line = int(lines[i]) if lines is not None else None
+                self_ex = f"{ex[i]}→{im[i]} {int(ch['year'].iloc[i])}"
+            n_self += int(same.sum())
+            keep = ~same
+            attrs = dict(ch.attrs)
+            ch = ch.loc[keep].reset_index(drop=True)
+            ch.attrs = attrs
+            if lines is not None:
+                ch.attrs["lines"] = FileLines(lines[keep])
+                lines = lines[keep]
+            ex, im = ex[keep], im[keep]
+        year = ch["year"].to_numpy()
+        for code, last in countries.LAST_YEAR.items():
+            m = ((ex == code) | (im == code)) & (year > last)
+            if m.any():
+                rows, ymax, first = late.get(code, (0, 0, None))
+                i = int(np.flatnonzero(m)[0])
+                late[code] = (rows + int(m.sum()), max(ymax, int(year[m].max())),
+                              first if first is not None else (int(lines[i]) if lines is not None else None))
+        yield ch
+    if n_self:
+        warnings.warn(_self_flow_note(path, n_self, self_line, self_ex), DroppedObservationsWarning, stacklevel=3)
+    for code, (rows, ymax, first) in late.items():
+        name = countries.HISTORICAL[code][0]
+        at = f", first at line {first:,}" if first is not None else ""
+        warnings.warn(
+            f"{path.name}: {rows:,} row(s) name {code} ({name}, which ended in {countries.LAST_YEAR[code]}) "
+            f"in later years (up to {ymax}{at}); kept as reported (a residual partner line of the "
+            "source), never merged into successor states",
+            AssumptionWarning, stacklevel=3,
+        )
 
 
 def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:
