@@ -189,7 +189,7 @@ def test_new_version_needs_replace(reader, tmp_db, tmp_path):
     with Store(tmp_db) as s:
         with pytest.raises(StoreError, match=r"already stored.*RUS→IRN 2019.*v1.csv") as info:
             s.ingest("mysrc", [v2])
-        assert "--replace" in str(info.value)
+        assert "replace=True" in str(info.value)
     assert snapshot(tmp_db) == before
     with Store(tmp_db) as s:
         rep = s.ingest("mysrc", [v2], replace=True)
@@ -338,7 +338,7 @@ def test_covariates_stored_beside_flows(tmp_db, tmp_path):
         assert ds.loc[(ds["dataset"] == "wdi") & (ds["origin"] == "store"), "kind"].item() == "country_year"
         g = tmp_path / "wdi2.csv"
         g.write_text(WDI.replace("82913893", "83000000"))
-        with pytest.raises(StoreError, match="--replace"):
+        with pytest.raises(StoreError, match="replace=True"):
             s.ingest("wdi", [g])
         s.ingest("wdi", [g], replace=True)
         assert s.country_year().set_index("iso3").loc["IRN", "population"] == 83000000

@@ -8,7 +8,7 @@ wrong and what to do; the hint goes on its own line starting with ``Hint:``.
 
 from __future__ import annotations
 
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 
 
 class TradegapError(Exception):
@@ -77,9 +77,17 @@ _FACE: ContextVar[str] = ContextVar("tradegap_face", default="python")
 _CLI_NAMES = {"mapping": "--map", "replace": "--replace"}
 
 
-def set_face(face: str) -> None:
-    """Say who reads the hints: ``"python"`` (parameters, the default) or ``"cli"`` (options)."""
-    _FACE.set(face)
+def set_face(face: str) -> Token[str]:
+    """Say who reads the hints: ``"python"`` (parameters, the default) or ``"cli"`` (options).
+
+    Returns the token that :func:`reset_face` takes to restore the previous reader.
+    """
+    return _FACE.set(face)
+
+
+def reset_face(token: Token[str]) -> None:
+    """Undo a :func:`set_face`."""
+    _FACE.reset(token)
 
 
 def option(name: str, value: str | None = None, *, cli: str | None = None) -> str:

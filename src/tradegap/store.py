@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from tradegap.data.schema import BASES, FLOW_COLUMNS, SCALES
-from tradegap.errors import CoverageError, DataFormatError, InputError, StoreError, UnknownCountryError
+from tradegap.errors import CoverageError, DataFormatError, InputError, StoreError, UnknownCountryError, option
 
 __all__ = [
     "FileIngest",
@@ -359,6 +359,33 @@ def _read_chunks(
     yield from readers.iter_chunks(source, path, **kwargs)
 
 
+def _open_error(p: Path, exc: BaseException) -> StoreError:
+    """A store-open failure in words: locked, unreadable, not a database / damaged, or disk full."""
+    text = str(exc)
+    if "lock" in text.lower():
+        return StoreError(
+            f"The store {p} is in use by another tradegap process (an ingest is probably running).",
+            hint="Wait until it finishes and run again, or use another store with --db PATH.",
+        )
+    if "not a valid DuckDB database" in text or "Could not read enough bytes" in text or "Corrupt" in text:
+        return StoreError(
+            f"The file {p} is not a DuckDB database, or it is damaged.",
+            hint="If it is a tradegap store, move it away and ingest again (tradegap never leaves a half-written "
+            "store); otherwise choose another file with --db PATH.",
+        )
+    if "Permission denied" in text or isinstance(exc, PermissionError):
+        return StoreError(f"The store {p} cannot be opened: permission denied.",
+                          hint="Check the file's permissions, or choose another file with --db PATH.")
+    if "No space left" in text:
+        return StoreError(f"No space left on the device holding the store {p}.",
+                          hint="Free disk space, or put the store elsewhere with --db PATH.")
+    if "Is a directory" in text:
+        return StoreError(f"The store {p} is a folder, not a DuckDB file.",
+                          hint="Give a file path with --db PATH (e.g. ./trade.duckdb).")
+    return StoreError(f"Could not open the store {p}: {' '.join(text.split())[:300]}",
+                      hint="Check the path and the file, or choose another file with --db PATH.")
+
+
 def _classify(columns: Iterable[str]) -> str:
     cols = set(columns)
     if set(FLOW_COLUMNS) <= cols:
@@ -467,19 +494,42 @@ class Store:
             p = Path(self.path)
             if not write and not p.exists():
                 return None
+            if p.exists() and not p.is_file():
+                raise StoreError(f"The store {p} is a folder, not a DuckDB file.",
+                                 hint="Give a file path with --db PATH (e.g. ./trade.duckdb).")
+            if p.exists() and not os.access(p, os.R_OK | (os.W_OK if write else 0)):
+                raise StoreError(
+                    f"The store {p} cannot be {'written' if write else 'read'}: permission denied.",
+                    hint="Check the file's permissions, or choose another file with --db PATH.",
+                )
             try:
                 if write:
                     p.parent.mkdir(parents=True, exist_ok=True)
                 self._con = duckdb.connect(str(p), read_only=not write)
             except (duckdb.Error, OSError) as exc:
-                raise StoreError(
-                    f"Could not open the store {p}: {exc}",
-                    hint="Another tradegap process may be writing to it; wait and retry, "
-                    "or choose another file with --db PATH.",
-                ) from exc
+                raise _open_error(p, exc) from exc
+            self._refuse_foreign(p)
             self._writable = write
         self._ensure_schema()
         return self._con
+
+    def _refuse_foreign(self, p: Path) -> None:
+        """Refuse a DuckDB file made by something else: never read it as empty, never write into it."""
+        tables = {
+            str(r[0]) for r in self._sql(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'",
+                table="information_schema",
+            ).fetchall()
+        }
+        if tables and not ({"ingests", "flow_rows", "series"} & tables):
+            self._con.close()
+            self._con = None
+            shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+            raise StoreError(
+                f"The file {p} is a DuckDB database of something else (tables {shown}), not a tradegap "
+                "store; tradegap will not write into it.",
+                hint="Choose another file with --db PATH (or $TRADEGAP_DB); a new path creates a new store.",
+            )
 
     def _ensure_schema(self) -> None:
         self._sql("SET enable_progress_bar = false", table="settings")
@@ -522,6 +572,11 @@ class Store:
                 mapped = on_error(exc)
                 if mapped is not None:
                     raise mapped from exc
+            text = str(exc)
+            if "No space left" in text or "Could not read enough bytes" in text or "not a valid DuckDB" in text:
+                err = _open_error(Path(self.path), exc)
+                raise StoreError(err.message + (" Nothing was loaded; the store is unchanged."
+                                                if "No space" in text else ""), hint=err.hint) from exc
             raise StoreError(
                 f"DuckDB error on table {table or '?'} of {self.path}: {exc}\nSQL: {' '.join(sql.split())}",
                 hint="If the store file is damaged, move it away and ingest again; "
@@ -1200,11 +1255,18 @@ class Store:
         """Rows already stored with the same key: error unless ``replace``; return rows deleted."""
         conflict = self._frame(
             """SELECT f.source, f.exporter, f.importer, f.year, f.product, i.file_name, s.ingest_id,
-                      count(*) OVER () AS n
+                      f.value AS old_value, s.value AS new_value,
+                      count(*) OVER () AS n,
+                      count(*) FILTER (WHERE f.value IS DISTINCT FROM s.value OR f.unit IS DISTINCT FROM s.unit
+                                         OR f.scale IS DISTINCT FROM s.scale
+                                         OR f.basis IS DISTINCT FROM s.basis) OVER () AS n_diff,
+                      (f.value IS DISTINCT FROM s.value OR f.unit IS DISTINCT FROM s.unit
+                       OR f.scale IS DISTINCT FROM s.scale OR f.basis IS DISTINCT FROM s.basis) AS differs
                FROM _tg_stage s
                JOIN flows f ON f.source = s.source AND f.exporter = s.exporter AND f.importer = s.importer
                            AND f.year = s.year AND f.product = s.product
                JOIN ingests i ON i.id = f.ingest_id
+               ORDER BY differs DESC, s.ingest_id, s.row_no
                LIMIT 1""",
             table="flows",
         )
@@ -1221,18 +1283,30 @@ class Store:
             if len(conflict):
                 r = conflict.iloc[0]
                 product = f", product {r['product']}" if r["product"] else ""
+                n, n_diff = int(r["n"]), int(r["n_diff"])
+                first = f"{r['exporter']}→{r['importer']} {int(r['year'])}{product}, from {r['file_name']}"
+                if n_diff:
+                    same = f"; {n - n_diff:,} more are stored with the same values" if n > n_diff else ""
+                    raise StoreError(
+                        f"{n_diff:,} row(s) of source {r['source']!r} are already stored with other values "
+                        f"(first: {first}: stored {r['old_value']:,.6g}, new {r['new_value']:,.6g}){same}.",
+                        hint=f"To replace the stored rows with the new file's, run again with {option('replace', 'True')}. "
+                        "Nothing was loaded; the store is unchanged.",
+                    )
                 raise StoreError(
-                    f"{int(r['n']):,} row(s) of source {r['source']!r} are already stored with other values "
-                    f"(first: {r['exporter']}→{r['importer']} {int(r['year'])}{product}, from {r['file_name']}).",
-                    hint="To replace the stored rows with the new file's, run again with --replace "
-                    "(Store.ingest(..., replace=True)). Nothing was loaded; the store is unchanged.",
+                    f"{n:,} row(s) of source {r['source']!r} are already stored with the same values "
+                    f"(first: {first}).",
+                    hint="The file overlaps data already loaded from another file; remove the overlap, or run "
+                    f"again with {option('replace', 'True')} to load the file as a whole. Nothing was loaded; "
+                    "the store is unchanged.",
                 )
             if len(cov_conflict):
                 r = cov_conflict.iloc[0]
                 raise StoreError(
                     f"{int(r['n']):,} {r['kind']} covariate value(s) of source {source!r} are already stored "
                     f"(first: {r['a']} {r['b'] if r['kind'] == 'pairs' else int(r['year'])} {r['variable']}).",
-                    hint="Run again with --replace to overwrite them. Nothing was loaded; the store is unchanged.",
+                    hint=f"Run again with {option('replace', 'True')} to overwrite them. Nothing was loaded; the store "
+                    "is unchanged.",
                 )
             return 0
         deleted = 0

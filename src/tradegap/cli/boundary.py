@@ -59,8 +59,17 @@ def _shorten(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
 
 
 def print_error(message: str, hint: str | None = None, *, console: Console | None = None) -> None:
-    """Print ``Error: message`` and ``Hint: hint`` on stderr (no markup interpreted)."""
+    """Print ``Error: message`` and ``Hint: hint`` on stderr (no markup interpreted).
+
+    A message that carries its own ``Hint:`` line (an error wrapped in another) is split,
+    so the user sees one Error and one Hint.
+    """
     con = console or Console(stderr=True)
+    if "\nHint: " in message:
+        message, _, inner = message.partition("\nHint: ")
+        hint = inner if not hint else hint
+    if hint and "\nHint: " in hint:
+        hint = hint.split("\nHint: ")[-1]
     con.print(f"[bold red]Error:[/] {escape(_shorten(message))}", highlight=False, soft_wrap=True)
     if hint:
         con.print(f"[yellow]Hint:[/] {escape(_shorten(hint, 500))}", highlight=False, soft_wrap=True)

@@ -17,7 +17,7 @@ from rich.table import Table
 
 from tradegap._json import jsonable
 from tradegap.cli.app import OutputFormat
-from tradegap.errors import TradegapError
+from tradegap.errors import TradegapError, reset_face, set_face
 
 if TYPE_CHECKING:
     from tradegap.store import Store
@@ -28,16 +28,23 @@ err_console = Console(stderr=True)
 
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn a TradegapError into ``Error: ...`` / ``Hint: ...`` on stderr and exit code 2."""
+    """Turn a TradegapError into ``Error: ...`` / ``Hint: ...`` on stderr and exit code 2.
+
+    Inside the block, the library's hints name command-line options (``--sep``), not
+    Python parameters (``sep=``).
+    """
+    token = set_face("cli")
     try:
         yield
     except TradegapError as exc:
-        err_console.print(f"[bold red]Error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
-        if exc.hint:
-            err_console.print(f"[yellow]Hint:[/] {escape(exc.hint)}", highlight=False, soft_wrap=True)
+        from tradegap.cli.boundary import print_error
+
+        print_error(exc.message, exc.hint, console=err_console)
         # SystemExit, not typer.Exit: the console entry point runs click with standalone_mode=False,
         # where an Exit's code is returned rather than raised; SystemExit(2) reaches the shell either way.
         raise SystemExit(2) from None
+    finally:
+        reset_face(token)
 
 
 def open_store(db: Path | None) -> Store | None:
