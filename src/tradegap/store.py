@@ -912,6 +912,10 @@ class Store:
             raise InputError(f"The 'chunksize' parameter must be a positive integer. Got {chunksize!r} instead.")
         options = {k: v for k, v in (("sep", sep), ("unit", unit), ("scale", scale), ("dataset", dataset))
                    if v is not None}
+        from tradegap.data import readers
+
+        if source in readers.SOURCES:  # options checked before any file is hashed or read
+            readers.validate_options(source, mapping=mapping, **options)
         paths = [Path(files)] if isinstance(files, (str, Path)) else [Path(f) for f in files]
         if not paths:
             raise InputError("No files to ingest.", hint="Give at least one FILE.")

@@ -93,6 +93,7 @@ __all__ = [
     "iter_chunks",
     "read",
     "read_generic",
+    "validate_options",
     "read_geo_cepii",
     "sniff_delimiter",
 ]
@@ -387,8 +388,8 @@ class _DupTracker:
     def _raise(self, keys, h, lines, dup, labels=None) -> None:
         first = int(np.flatnonzero(dup)[0])
         same = np.flatnonzero(h == h[first])
-        shown = labels(first) if labels is not None else {c: keys.iloc[first][c] for c in keys.columns}
-        key = ", ".join(f"{k}={v!r}" for k, v in shown.items())
+        vals = labels(first) if labels is not None else {c: keys.iloc[first][c] for c in keys.columns}
+        key = ", ".join(f"{k}={shown(v)}" for k, v in vals.items())
         raise DataFormatError(
             f"{self.path}: duplicate rows: lines {', '.join(str(int(lines[i])) for i in same[:5])} "
             f"have the same key ({key}).",
@@ -481,8 +482,8 @@ def _iter_baci_totals(path: Path, chunksize: int, sep: str | None, **_: Any) -> 
         m, keep = _map_countries(ch, ["exporter", "importer"], path=path, first_line=line)
         lines = line + np.arange(len(ch))
         dups.add(pd.DataFrame({"e": m["exporter"], "i": m["importer"], "y": year}), lines)
-        yield _flows(m["exporter"][keep], m["importer"][keep], year[keep], None, val[keep],
-                     unit="USD", scale="thousands", source="baci", basis="reconciled")
+        yield _with_lines(_flows(m["exporter"][keep], m["importer"][keep], year[keep], None, val[keep],
+                                 unit="USD", scale="thousands", source="baci", basis="reconciled"), lines[keep])
     dups.finish()
 
 
@@ -878,8 +879,8 @@ def _iter_gravity(path: Path, chunksize: int, sep: str | None, flow: str = "trad
         has = val.notna().to_numpy()
         dropped += int((keep & ~has).sum())
         keep &= has
-        yield _flows(m["iso3_o"][keep], m["iso3_d"][keep], year[keep], None, val[keep],
-                     unit="USD", scale="thousands", source=src, basis=basis)
+        yield _with_lines(_flows(m["iso3_o"][keep], m["iso3_d"][keep], year[keep], None, val[keep],
+                                 unit="USD", scale="thousands", source=src, basis=basis), line_of[keep])
     dups.finish()
     if dropped:
         warnings.warn(f"{path}: {dropped} pair-year row(s) without {flow} were skipped (Gravity "
@@ -912,9 +913,10 @@ def _iter_unctad(path: Path, chunksize: int, sep: str | None, year: int | None =
         keyframe = pd.DataFrame({"s": m["source"], "t": m["target"], "y": yr,
                                  "k": prod if prod is not None else ""})
         dups.add(keyframe, line + np.arange(len(ch)))
-        yield _flows(m["source"][keep], m["target"][keep], yr[keep],
-                     prod[keep] if prod is not None else None, val[keep], unit="USD",
-                     scale="thousands", source="unctad", basis="reported")
+        yield _with_lines(_flows(m["source"][keep], m["target"][keep], yr[keep],
+                                 prod[keep] if prod is not None else None, val[keep], unit="USD",
+                                 scale="thousands", source="unctad", basis="reported"),
+                          (line + np.arange(len(ch)))[keep])
     dups.finish()
 
 
@@ -1287,18 +1289,20 @@ def _generic_frames(path: Path, needed: list[str], sep: str | None,
         yield line, df
 
 
-def _iter_generic(path: Path, chunksize: int, sep: str | None, mapping: Mapping[str, str] | None = None,
-                  unit: str = "USD", scale: str | None = None, dataset: str = "csv",
-                  basis: str = "reported", country_source: countries.Source = "",
-                  **unknown: Any) -> Iterator[pd.DataFrame]:
+def _check_generic(mapping: Mapping[str, str] | None = None, unit: str = "USD", scale: str | None = None,
+                   dataset: str = "csv", basis: str = "reported", country_source: countries.Source = "",
+                   **unknown: Any) -> None:
+    """Check a generic file's options before any file is read (every problem is the user's to fix)."""
     if unknown:
         raise InputError(
             f"Unknown option(s) {sorted(unknown)} for a generic file; it accepts mapping, unit, "
             "scale, dataset, basis, country_source, sep.")
-    source = dataset
+    if not isinstance(dataset, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", dataset):
+        raise InputError(f"The 'dataset' parameter must be a short name (letters, digits, _ . -). Got "
+                         f"{shown(dataset)} instead.", hint=f"Pass {option('dataset', repr('mydata'), cli='mydata')}.")
     if not mapping:
         raise InputError(
-            f"{path}: a generic file needs a column mapping.",
+            "A generic file needs a column mapping.",
             hint="Pass " + option("mapping", "{'exporter': ..., 'importer': ..., 'year': ..., 'value': ...}",
                                   cli="exporter=COL,importer=COL,year=COL,value=COL") + ".",
         )
@@ -1325,7 +1329,7 @@ def _iter_generic(path: Path, chunksize: int, sep: str | None, mapping: Mapping[
         )
     if scale is None:
         raise InputError(
-            f"{path}: the scale of the value column is not known; tradegap does not guess it "
+            "The scale of the value column is not known; tradegap does not guess it "
             "(a file in thousands read as units is off by 1,000).",
             hint="Pass " + option("scale", "'thousands'", cli="thousands") + f" (one of {', '.join(SCALES)}), and "
             + option("unit", "'USD'", cli="USD") + " if the currency is not US dollars.",
@@ -1341,6 +1345,14 @@ def _iter_generic(path: Path, chunksize: int, sep: str | None, mapping: Mapping[
     if basis not in BASES:
         raise InputError(f"The 'basis' parameter must be one of {list(BASES)}. Got {basis!r} "
                          "instead.")
+
+def _iter_generic(path: Path, chunksize: int, sep: str | None, mapping: Mapping[str, str] | None = None,
+                  unit: str = "USD", scale: str | None = None, dataset: str = "csv",
+                  basis: str = "reported", country_source: countries.Source = "",
+                  **unknown: Any) -> Iterator[pd.DataFrame]:
+    _check_generic(mapping, unit, scale, dataset, basis, country_source, **unknown)
+    assert mapping is not None and scale is not None  # checked above
+    source = dataset
     cols = [mapping[k] for k in _MAPPING_KEYS if k in mapping]
     e, i, y, v = mapping["exporter"], mapping["importer"], mapping["year"], mapping["value"]
     p = mapping.get("product")
@@ -1439,6 +1451,54 @@ def _resolve_source(source: str, path: Path) -> str:
     return source
 
 
+_ALLOWED: Final[dict[str, set[str]]] = {
+    "dots": {"cif_fob"}, "imf": {"cif_fob", "scale"}, "comtrade": {"cif_fob"},
+    "baci": {"country_codes"}, "baci_totals": set(), "gravity": {"flow"},
+    "unctad": {"year"}, "wdi": set(), "geodist": {"geo"},
+}
+
+
+def validate_options(source: str, *, sep: str | None = None, **options: Any) -> None:
+    """Check a reader's options without reading a file (the store calls it before any work).
+
+    Raises
+    ------
+    InputError
+        Unknown source, an option the layout does not take, a bad mapping, a missing
+        or unknown scale, a bad unit or delimiter.
+    """
+    if sep is not None and (not isinstance(sep, str) or len(sep) != 1 or sep in "\r\n\"'"):
+        raise InputError(f"The 'sep' parameter must be one delimiter character. Got {shown(sep)} instead.",
+                         hint=f"Pass {option('sep', repr(';'), cli=repr(';'))} or tab.")
+    if source in _GENERIC:
+        options = {k: v for k, v in options.items() if v is not None}
+        options.setdefault("dataset", source if source != "generic" else "csv")
+        _check_generic(**options)
+        return
+    if source not in _READERS and source != "baci_totals":
+        _resolve_source(source, Path("."))
+    kind = source
+    allowed = _ALLOWED.get(kind, set())
+    if kind == "baci":
+        allowed = allowed | _ALLOWED["baci_totals"]
+    unknown = sorted(set(options) - allowed - {"mapping"})
+    if options.get("mapping"):
+        raise InputError(
+            f"A column mapping is for generic files; the {source!r} layout has fixed columns.",
+            hint="Drop " + option("mapping", "{...}", cli="...") + ", or read the file as source 'csv', "
+            "'parquet' or 'stata' with a mapping.",
+        )
+    if unknown:
+        fixed = {"unit", "scale", "dataset"} & set(unknown)
+        raise InputError(
+            f"Unknown option(s) {', '.join(option(u, '...', cli='...') for u in unknown)} for the {source!r} "
+            f"layout; it accepts {', '.join(option(a, '...', cli='...') for a in sorted(allowed)) or 'none'}.",
+            hint=(f"The {source!r} layout records its values in its own published unit; unit, scale and "
+                  "dataset are for generic files (source 'csv', 'parquet' or 'stata')." if fixed else
+                  "Remove the option."),
+        )
+
+
 def iter_chunks(
     source: str,
     path: str | Path,
@@ -1482,30 +1542,10 @@ def iter_chunks(
                          "instead.")
     p = Path(path)
     kind = _resolve_source(source, p)
+    validate_options(source, sep=sep, **options)
     if kind == "generic":
         options.setdefault("dataset", source if source != "generic" else "csv")
         return _flow_policies(_iter_generic(p, chunksize, sep, **options), p)
-    allowed = {
-        "dots": {"cif_fob"}, "imf": {"cif_fob", "scale"}, "comtrade": {"cif_fob"},
-        "baci": {"country_codes"}, "baci_totals": set(), "gravity": {"flow"},
-        "unctad": {"year"}, "wdi": set(), "geodist": {"geo"},
-    }[kind]
-    unknown = sorted(set(options) - allowed - {"mapping"})
-    if options.get("mapping") and kind != "generic":
-        raise InputError(
-            f"A column mapping is for generic files; the {source!r} layout has fixed columns.",
-            hint="Drop " + option("mapping", "{...}", cli="...") + ", or read the file as source 'csv', "
-            "'parquet' or 'stata' with a mapping.",
-        )
-    if unknown:
-        fixed = {"unit", "scale", "dataset"} & set(unknown)
-        raise InputError(
-            f"Unknown option(s) {', '.join(option(u, '...', cli='...') for u in unknown)} for the {source!r} "
-            f"layout; it accepts {', '.join(option(a, '...', cli='...') for a in sorted(allowed)) or 'none'}.",
-            hint=(f"The {source!r} layout records its values in its own published unit; unit, scale and "
-                  "dataset are for generic files (source 'csv', 'parquet' or 'stata')." if fixed else
-                  "Remove the option."),
-        )
     options.pop("mapping", None)
     return _flow_policies(_READERS[kind](p, chunksize, sep, **options), p)
 
