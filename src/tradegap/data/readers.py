@@ -126,7 +126,11 @@ def sniff_delimiter(header: str) -> str:
 
 
 def _split_header(header: str, sep: str) -> list[str]:
-    return [c.strip() for c in next(csv.reader([header], delimiter=sep))]
+    try:
+        return [c.strip() for c in next(csv.reader([header], delimiter=sep))]
+    except csv.Error as exc:
+        raise DataFormatError(f"The header line cannot be split into columns ({exc}): {shown(header, 120)}.",
+                              hint="Check that the file is a delimited text table.") from exc
 
 
 def _sep_name(sep: str) -> str:
@@ -710,7 +714,7 @@ def _arrow_csv(path: Path, sep: str, columns: list[str], chunksize: int,
             rest = whole.slice(start)
             pending, have = ([rest], rest.num_rows) if rest.num_rows else ([], 0)
 
-        for batch in reader:
+        def check_invalid() -> None:
             if invalid:
                 row = invalid[0]
                 at = _find_line(path, info.encoding, row.text)
@@ -720,11 +724,15 @@ def _arrow_csv(path: Path, sep: str, columns: list[str], chunksize: int,
                     hint=f"The {layout} layout has one record per line with the header's "
                     f"{len(names)} columns; fix or remove that line (a truncated row?).",
                 )
+
+        for batch in reader:
+            check_invalid()
             if batch.num_rows:
                 pending.append(batch)
                 have += batch.num_rows
             if have >= chunksize:
                 yield from flush(chunksize)
+        check_invalid()
         if have:
             yield from flush(0)
         if line == 2:

@@ -95,8 +95,11 @@ class _LineLimited(io.RawIOBase):
         return True
 
     def readinto(self, b: Any) -> int:
+        # At most ``limit`` bytes per read: a line longer than the limit then either spans a
+        # whole read without a newline, or two reads (the tail of one, the head of the next).
+        want = min(len(b), self._limit)
         try:
-            data = self._raw.read(len(b))
+            data = self._raw.read(want)
         except (EOFError, zlib_error()) as exc:
             raise DataFormatError(
                 f"{self._path}: the compressed file is truncated or damaged after line {self._line:,} ({exc}).",
@@ -106,20 +109,25 @@ class _LineLimited(io.RawIOBase):
             raise _os_error(self._path, exc, self._line) from exc
         n = len(data)
         b[:n] = data
-        nl = data.rfind(b"\n")
-        if nl < 0:
+        first = data.find(b"\n")
+        if first < 0:
             self._run += n
+        elif self._run + first > self._limit:
+            self._too_long()
         else:
             self._line += data.count(b"\n")
-            self._run = n - nl - 1
+            self._run = n - data.rfind(b"\n") - 1
         if self._run > self._limit:
-            raise DataFormatError(
-                f"{self._path}: line {self._line:,} is longer than {self._limit // 1024:,} KiB "
-                "(is this a text table with one record per line?).",
-                hint="Check the file: a trade table has short lines; a file without line breaks "
-                "or a binary file cannot be read.",
-            )
+            self._too_long()
         return n
+
+    def _too_long(self) -> None:
+        raise DataFormatError(
+            f"{self._path}: line {self._line:,} is longer than {self._limit // 1024:,} KiB "
+            "(is this a text table with one record per line?).",
+            hint="Check the file: a trade table has short lines; a file without line breaks "
+            "or a binary file cannot be read.",
+        )
 
     def close(self) -> None:
         try:
@@ -208,14 +216,20 @@ def _detect(sample: bytes, path: Path) -> tuple[str, str]:
         if sample.startswith(bom):
             return enc, label
     head = sample[:4096]
-    if head and head.count(0) > len(head) // 4:
-        # UTF-16 without BOM: every other byte NUL in ASCII text
-        if head[1::2].count(0) > len(head) // 3:
+    if head and head.count(0):
+        # UTF-16 without BOM: text whose every other byte is NUL from the first byte on
+        start = head[:256]
+        odd_nul = start[1::2].count(0) / max(len(start[1::2]), 1)
+        even_nul = start[0::2].count(0) / max(len(start[0::2]), 1)
+        if odd_nul > 0.9 and even_nul < 0.1:
             return "utf-16-le", "UTF-16 little-endian (no BOM)"
-        if head[0::2].count(0) > len(head) // 3:
+        if even_nul > 0.9 and odd_nul < 0.1:
             return "utf-16-be", "UTF-16 big-endian (no BOM)"
+        at = head.find(0)
+        line = head[:at].count(10) + 1  # 10 = newline
         raise DataFormatError(
-            f"{path}: is a binary file, not a text table (NUL bytes in the first {len(head):,} bytes).",
+            f"{path}: is a binary file, not a text table (a NUL byte at byte {at:,}"
+            + (f", line {line:,}" if at else "") + ").",
             hint="Give a CSV/TSV text file (optionally .gz), a Parquet (.parquet) or a Stata (.dta) file; "
             "the file name's ending tells tradegap which.",
         )
