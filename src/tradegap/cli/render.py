@@ -67,22 +67,28 @@ def opened_store(db: Path | None) -> Iterator[Store | None]:
             store.close()
 
 
-def frame_table(df: pd.DataFrame, title: str | None = None, caption: str | None = None) -> Table:
-    """A rich table of a frame; floats with thousands separators."""
+def frame_table(
+    df: pd.DataFrame, title: str | None = None, caption: str | None = None, *, width: int | None = None
+) -> Table:
+    """A rich table of a frame that fits the terminal without cutting a number (see :mod:`.fit`).
+
+    Columns that do not fit are left out whole and named in the caption.
+    """
+    from tradegap.cli.fit import fit
+
+    fitted = fit(df, width or console.width)
+    if fitted.left_out:
+        more = f"not shown at this width: {', '.join(fitted.left_out)} (--format csv shows every column)"
+        caption = f"{caption}; {more}" if caption else more
     table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
-    for col in df.columns:
-        numeric = pd.api.types.is_numeric_dtype(df[col])
-        table.add_column(str(col), justify="right" if numeric else "left")
-    for row in df.itertuples(index=False):
-        cells = []
-        for v in row:
-            if isinstance(v, (float, np.floating)):
-                cells.append("" if pd.isna(v) else f"{v:,.3f}" if abs(v) < 100 else f"{v:,.1f}")
-            elif v is None or (not isinstance(v, str) and pd.isna(v)):
-                cells.append("")
-            else:
-                cells.append(str(v))
-        table.add_row(*cells)
+    for head, numeric, w in zip(fitted.headers, fitted.numeric, fitted.min_widths, strict=True):
+        table.add_column(
+            # min_width = the widest number, so a number never wraps; headers wrap at spaces
+            escape(head), justify="right" if numeric else "left", width=w,
+            overflow="fold",
+        )
+    for row in fitted.rows:
+        table.add_row(*(escape(c) for c in row))
     return table
 
 
