@@ -42,7 +42,7 @@ def test_no_number_is_ever_cut(width, k):
                 assert format_cell(v) in text, (c, format_cell(v))
     assert "…" not in text  # rich's ellipsis never appears: nothing is cut
     lines = text.splitlines()
-    assert not any(line.strip().startswith("┏") for line in lines[lines.index(next(l for l in lines if "┏" in l)) + 1:])
+    assert not any(line.strip().startswith("┏") for line in lines[lines.index(next(x for x in lines if "┏" in x)) + 1:])
 
 
 def test_left_out_columns_are_named_and_the_first_is_kept():

@@ -7,15 +7,12 @@ Python API first (``Store.ingest`` / ``readers``), the CLI where the face matter
 from __future__ import annotations
 
 import hashlib
-import re
-import shutil
 import subprocess
 import sys
 import warnings
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pytest
 
 from tradegap.data import readers

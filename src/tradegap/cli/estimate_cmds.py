@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
 from tradegap.cli.app import FORMAT_OPTION, OutputFormat, app
@@ -18,6 +18,11 @@ from tradegap.cli.render import err_console, render, user_errors
 from tradegap.errors import TradegapWarning
 
 __all__ = ["estimate_cmd", "read_table"]
+
+
+if TYPE_CHECKING:
+    import pandas as pd
+
 
 def read_table(path: Path) -> pd.DataFrame:
     """Read a CSV/TSV (optionally ``.gz``), Parquet or Stata file (see :func:`tradegap.data.tables.read_frame`)."""

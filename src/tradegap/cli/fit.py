@@ -117,7 +117,7 @@ def fit(df: pd.DataFrame, width: int) -> Fitted:
     cells = [[_plain(v) if _is_year(c) else format_cell(v) for v in df[c].tolist()] for c in cols]
     headers = [human_header(c) for c in cols]
     need = []
-    for k, c in enumerate(cols):
+    for k in range(len(cols)):
         head = _longest_word(headers[k])
         if numeric[k]:
             need.append(max([head, *(len(s) for s in cells[k])]))

@@ -9,17 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tradegap._json import jsonable
 from tradegap.cli.app import OutputFormat
 from tradegap.errors import TradegapError, reset_face, set_face
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from tradegap.store import Store
 
 console = Console()
@@ -105,6 +104,10 @@ def render(
     (or the frame's records); ``csv`` prints ``to_frame()`` as CSV.
     """
     fmt = OutputFormat(fmt)
+    import pandas as pd
+
+    from tradegap._json import jsonable
+
     frame = obj if isinstance(obj, pd.DataFrame) else obj.to_frame()
     if fmt is OutputFormat.json:
         payload = obj.to_dict() if hasattr(obj, "to_dict") and not isinstance(obj, pd.DataFrame) else frame

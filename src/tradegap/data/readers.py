@@ -834,7 +834,8 @@ def _iter_baci(path: Path, chunksize: int, sep: str | None, country_codes=None,
         kint = pc.cast(k, pa.int64()).to_numpy(zero_copy_only=False)
         dups.add(pd.DataFrame({"i": ex, "j": im, "t": year, "k": kint}),
                  line + np.arange(len(year)),
-                 labels=lambda r: {"t": int(year[r]), "i": int(ex[r]), "j": int(im[r]), "k": k[r].as_py()})
+                 labels=lambda r, year=year, ex=ex, im=im, k=k: {"t": int(year[r]), "i": int(ex[r]),
+                                                                 "j": int(im[r]), "k": k[r].as_py()})
         exporter = _take_str(table.labels, pos_i)
         importer = _take_str(table.labels, pos_j)
         kk = pd.Series(pd.array(k, dtype="str"))
