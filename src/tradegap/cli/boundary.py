@@ -75,6 +75,25 @@ def print_error(message: str, hint: str | None = None, *, console: Console | Non
         con.print(f"[yellow]Hint:[/] {escape(_shorten(hint, 500))}", highlight=False, soft_wrap=True)
 
 
+def help_hint() -> str:
+    """The fallback hint for an error without its own: the running command's help."""
+    ctx = None
+    for exc_mod in (_typer_exc, click_exc):
+        if exc_mod is None:
+            continue
+        try:
+            if exc_mod is _typer_exc:
+                from typer._click import globals as g
+            else:
+                import click.globals as g
+            ctx = g.get_current_context(silent=True)
+        except ImportError:  # pragma: no cover
+            ctx = None
+        if ctx is not None:
+            break
+    return f"Run `{_command_path(ctx)} --help` for the options and an example."
+
+
 def _command_path(ctx: Any) -> str:
     return getattr(ctx, "command_path", None) or "tradegap"
 
@@ -198,7 +217,8 @@ def run(main: Callable[..., Any], argv: Sequence[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except TradegapError as exc:
-        print_error(exc.message, exc.hint, console=err)
+        print_error(exc.message, exc.hint or "Run `tradegap --help` for the commands and their options.",
+                    console=err)
         return 2
     except _NO_ARGS as exc:
         ctx = getattr(exc, "ctx", None)

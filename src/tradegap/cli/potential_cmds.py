@@ -147,6 +147,10 @@ def brief_cmd(
                 hint="Use --format table or --format json, or `tradegap potential A B --format csv`.",
             )
     with user_errors(), opened_store(db) as store:
+        if html is not None:  # before a minute of work: can the file be written at all?
+            from tradegap.report.html import check_html_path
+
+            check_html_path(html)
         with _progress(fmt is OutputFormat.table and err_console.is_terminal) as tick:
             result = pair_brief(a, b, year=year, store=store, progress=tick)
         path = None

@@ -5,7 +5,6 @@ Commands only parse, call :mod:`tradegap.ge` and render.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
@@ -15,7 +14,7 @@ from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
 from tradegap.cli.render import console, err_console, opened_store, render, user_errors
 from tradegap.coverage import DATASETS
 from tradegap.defaults import SIGMA
-from tradegap.errors import DataFormatError, InputError
+from tradegap.errors import InputError
 
 scenario_app = typer.Typer(
     name="scenario",
@@ -158,21 +157,12 @@ def cost_cmd(
 
 
 def _read_data(path: Path) -> pd.DataFrame:
-    import pandas as pd
+    from tradegap.data.tables import read_frame
+
     if not path.exists():
         raise InputError(f"The scenario's data file {str(path)!r} does not exist.",
                          hint="[data] file is relative to the scenario file.")
-    name = path.name.lower()
-    try:
-        if name.endswith(".parquet"):
-            return pd.read_parquet(path)
-        if name.endswith((".csv", ".csv.gz")):
-            return pd.read_csv(path)
-        if name.endswith(".dta"):
-            return pd.read_stata(path)
-    except Exception as exc:  # noqa: BLE001 - any reader failure becomes a DataFormatError
-        raise DataFormatError(f"Could not read {str(path)!r}: {exc}.") from None
-    raise DataFormatError(f"Unsupported data file type {str(path)!r}.", hint="Use .parquet, .csv(.gz) or .dta.")
+    return read_frame(path)
 
 
 @scenario_app.command("run")
@@ -187,19 +177,17 @@ def run_cmd(
     """Run a TOML scenario file: its data, estimation or fixed coefficients, and changes."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from tradegap.data.textfile import read_toml
+    from tradegap.ge.scenario import parse_scenario
     from tradegap.views.scenarios import run_scenario
 
     with user_errors():
-        if not file.exists():
-            raise InputError(f"Scenario file {str(file)!r} does not exist.")
-        try:
-            d = tomllib.loads(file.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"{str(file)!r} is not valid TOML: {exc}.") from None
+        d = read_toml(file)
         if sigma is not None:
             d["sigma"] = sigma
         if trials is not None:
             d.setdefault("monte_carlo", {})["trials"] = trials
+        spec = parse_scenario(d)  # every key checked before any data is read
         data_spec = d.get("data", {})
         if "file" in data_spec:
             data = _read_data((file.parent / data_spec["file"]).resolve())
@@ -211,8 +199,8 @@ def run_cmd(
         if "monte_carlo" in d:
             with Progress(TextColumn("Monte Carlo"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           TimeElapsedColumn(), console=err_console, transient=True) as prog:
-                task = prog.add_task("mc", total=int(d["monte_carlo"].get("trials", 100)))
-                res = run_scenario(d, data, progress=lambda done, total: prog.update(task, completed=done))
+                task = prog.add_task("mc", total=spec.monte_carlo.trials if spec.monte_carlo else 100)
+                res = run_scenario(spec, data, progress=lambda done, total: prog.update(task, completed=done))
         else:
-            res = run_scenario(d, data)
+            res = run_scenario(spec, data)
         _show(res, fmt, top)
