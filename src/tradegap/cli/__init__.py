@@ -27,6 +27,9 @@ def load_commands() -> None:
         read_cmds,
         scenario_cmds,
     )
+    from tradegap.cli.helptext import reflow_all
+
+    reflow_all(app)
 
 
 def main(argv: list[str] | None = None) -> None:

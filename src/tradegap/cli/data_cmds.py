@@ -62,8 +62,10 @@ product) are refused unless you pass --replace.
 Examples:
   tradegap ingest baci BACI_HS17_Y2019_V202401.csv
   tradegap ingest dots dots_long.csv.gz --db ./mytrade.duckdb
-  tradegap ingest csv flows.csv --map exporter=origin,importer=destination,year=yr,value=usd --scale units
-  tradegap ingest csv flows_k.csv --sep ';' --scale thousands --unit EUR --dataset mydata --map ...
+  tradegap ingest csv flows.csv --scale units \\
+      --map exporter=origin,importer=dest,year=yr,value=usd
+  tradegap ingest csv eu.csv --sep ';' --scale thousands --unit EUR \\
+      --dataset eurostat --map exporter=rep,importer=par,year=y,value=v
 
 Generic files (csv, parquet, stata) need --scale: the values' unit is never guessed.
 Self-flows (exporter = importer) are dropped and historical entities after their end

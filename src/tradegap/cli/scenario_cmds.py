@@ -13,13 +13,14 @@ import typer
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
 from tradegap.cli.render import console, err_console, opened_store, render, user_errors
 from tradegap.coverage import DATASETS
-from tradegap.defaults import SIGMA
+from tradegap.defaults import SIGMA, SIGMA_RANGE
 from tradegap.errors import InputError
 
 scenario_app = typer.Typer(
     name="scenario",
     help="General-equilibrium scenarios (structural gravity, endowment economies): FTA, sanctions lifted, "
-    "trade-cost changes, or any TOML scenario file.",
+    "trade-cost changes, or any TOML scenario file.\n\n\b\nExamples:\n  tradegap scenario fta Iran Russia\n"
+    "  tradegap scenario run examples/nafta_removal.toml --format json",
     no_args_is_help=True,
 )
 app.add_typer(scenario_app, name="scenario")
@@ -33,7 +34,8 @@ YEAR_OPTION = typer.Option(
     help=f"Baseline year (shipped BACI totals: {DATASETS['baci'].usable_span}).",
 )
 SIGMA_OPTION = typer.Option(
-    SIGMA, "--sigma", help=f"Elasticity of substitution (> 1); the Advanced Guide uses {SIGMA:g}."
+    SIGMA, "--sigma", help=f"Elasticity of substitution, {SIGMA_RANGE[0]:g}–{SIGMA_RANGE[1]:g} (the literature's band); "
+    f"the Advanced Guide uses {SIGMA:g}."
 )
 KEY_COLUMNS = ["country", "exports_change_pct", "imports_change_pct", "real_gdp_change_pct", "imr_change_pct",
                "omr_change_pct", "factory_price_change_pct"]
@@ -102,8 +104,8 @@ TOP_OPTION = typer.Option(15, "--top", help="Table only: show the pair plus this
 
 @scenario_app.command("fta")
 def fta_cmd(
-    a: str = typer.Argument(..., help="First country (ISO3)."),
-    b: str = typer.Argument(..., help="Second country (ISO3)."),
+    a: str = typer.Argument(..., help="First country: name or code (IRN, Iran)."),
+    b: str = typer.Argument(..., help="Second country: name or code (RUS, Russia)."),
     members: Optional[str] = typer.Option(None, "--members", help="Partners joining B, e.g. EAEU or ARM,BLR."),
     year: int = YEAR_OPTION,
     sigma: float = SIGMA_OPTION,
@@ -111,7 +113,16 @@ def fta_cmd(
     fmt: OutputFormat = FORMAT_OPTION,
     db: Optional[Path] = DB_OPTION,
 ) -> None:
-    """A free-trade agreement between A and B (RTA effect 0.557 from the Advanced Guide)."""
+    """A free-trade agreement between A and B (RTA effect 0.557 from the Advanced Guide).
+
+    Countries by code or name; --members adds partners on B's side (a group such as
+    EAEU or a list). Results are % changes against the baseline year.
+
+    \b
+    Examples:
+      tradegap scenario fta Iran Russia
+      tradegap scenario fta IRN RUS --members EAEU --sigma 5 --top 10
+    """
     from tradegap.views.scenarios import run_fta
 
     with user_errors(), opened_store(db) as store:
@@ -121,7 +132,7 @@ def fta_cmd(
 
 @scenario_app.command("sanctions-lifted")
 def sanctions_cmd(
-    country: str = typer.Argument(..., help="The sanctioned country (ISO3)."),
+    country: str = typer.Argument(..., help="The sanctioned country: name or code (IRN, Iran)."),
     by: Optional[str] = typer.Option(None, "--by", help="Only sanctions by these senders, e.g. USA,EU."),
     year: int = YEAR_OPTION,
     sigma: float = SIGMA_OPTION,
@@ -129,7 +140,13 @@ def sanctions_cmd(
     fmt: OutputFormat = FORMAT_OPTION,
     db: Optional[Path] = DB_OPTION,
 ) -> None:
-    """Lift the GSDB trade sanctions in force on COUNTRY (effect estimated by PPML)."""
+    """Lift the GSDB trade sanctions in force on COUNTRY (effect estimated by PPML).
+
+    \b
+    Examples:
+      tradegap scenario sanctions-lifted Iran
+      tradegap scenario sanctions-lifted IRN --by USA,EU --format json
+    """
     from tradegap.views.scenarios import run_sanctions_lifted
 
     with user_errors(), opened_store(db) as store:
@@ -139,8 +156,8 @@ def sanctions_cmd(
 
 @scenario_app.command("cost")
 def cost_cmd(
-    a: str = typer.Argument(..., help="First country (ISO3)."),
-    b: str = typer.Argument(..., help="Second country (ISO3)."),
+    a: str = typer.Argument(..., help="First country: name or code (IRN, Iran)."),
+    b: str = typer.Argument(..., help="Second country: name or code (RUS, Russia)."),
     change: str = typer.Option("-20%", "--change", help="Change of the iceberg trade cost, e.g. -20%."),
     year: int = YEAR_OPTION,
     sigma: float = SIGMA_OPTION,
@@ -148,7 +165,13 @@ def cost_cmd(
     fmt: OutputFormat = FORMAT_OPTION,
     db: Optional[Path] = DB_OPTION,
 ) -> None:
-    """Change the bilateral trade cost between A and B (both directions) by a percentage."""
+    """Change the bilateral trade cost between A and B (both directions) by a percentage.
+
+    \b
+    Examples:
+      tradegap scenario cost Iran Russia --change -20%
+      tradegap scenario cost IRN TUR --change 10% --year 2018
+    """
     from tradegap.views.scenarios import run_cost
 
     with user_errors(), opened_store(db) as store:
@@ -174,7 +197,16 @@ def run_cmd(
     fmt: OutputFormat = FORMAT_OPTION,
     db: Optional[Path] = DB_OPTION,
 ) -> None:
-    """Run a TOML scenario file: its data, estimation or fixed coefficients, and changes."""
+    """Run a TOML scenario file: its data, estimation or fixed coefficients, and changes.
+
+    The file's layout is documented in tradegap.ge.scenario and shown by the
+    examples shipped in examples/.
+
+    \b
+    Examples:
+      tradegap scenario run examples/trade_without_borders.toml
+      tradegap scenario run examples/nafta_removal.toml --sigma 5 --format json
+    """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from tradegap.data.textfile import read_toml
