@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
@@ -240,7 +241,7 @@ def peers_cmd(
         result = peers(country, partner, year=year, source=source, store=store, n=n)
     shown = result
     if fmt is OutputFormat.table:
-        console.print(result.headline, highlight=False, soft_wrap=True)
+        console.print(escape(result.headline), highlight=False)
         # presentation only: mark the partner's row and keep the table narrow
         frame = result.to_frame()
         frame["name"] = [f"▶ {n}" if p else n for n, p in zip(frame["name"], frame["is_partner"], strict=True)]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 import typer
+from rich.markup import escape
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
 from tradegap.cli.render import console, err_console, opened_store, render, user_errors
@@ -86,7 +87,7 @@ def _show(result, fmt: OutputFormat, top: int | None) -> None:
             caption += "."
         render(_CountryView(result, top), fmt, title=r.name, caption=caption)
         for note in r.assumptions:
-            console.print(f"[dim]• {note}[/]", highlight=False, soft_wrap=True)
+            console.print(f"[dim]• {escape(note)}[/]", highlight=False)
     else:
         render(_CountryView(result, None), fmt)
 
