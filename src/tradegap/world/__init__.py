@@ -1,0 +1,37 @@
+"""The world model: every pair's potentials computed once per dataset and persisted in the store.
+
+For the store's current data (its content fingerprint) and a specification (source, terminal
+year, bootstrap draws), :func:`ensure` finds or builds once the structural and size-based fits and
+potentials with bands for every directed pair and year, the decomposition inputs, the GE
+baselines and coefficients, and country facts, in DuckDB tables keyed by fingerprint and spec.
+The readers return the same result objects as the pair views, without fitting anything:
+
+* :func:`structural`, :func:`size_based`, :func:`decompose` — one pair;
+* :func:`untapped` — one country's partners ranked by untapped potential;
+* :func:`world_untapped` — the directed pairs with the largest untapped potential in a year;
+* :func:`pair_rows` — raw stored rows (for the web API).
+
+Plain functions, safe to call from many threads and processes (read-only connections per call).
+"""
+
+from __future__ import annotations
+
+from tradegap.world.model import WorldModel, ensure, forget
+from tradegap.world.query import decompose, pair_rows, size_based, structural, untapped, world_untapped
+from tradegap.world.results import WorldUntapped
+from tradegap.world.spec import WorldSpec, default_spec
+
+__all__ = [
+    "WorldModel",
+    "WorldSpec",
+    "WorldUntapped",
+    "decompose",
+    "default_spec",
+    "ensure",
+    "forget",
+    "pair_rows",
+    "size_based",
+    "structural",
+    "untapped",
+    "world_untapped",
+]
