@@ -177,13 +177,21 @@ def _structural_years(model, store: Any, spec: WorldSpec, anchors: tuple[int, ..
     from tradegap.potential import pair as views
 
     parts = [model.flows[model.flows["year"].isin(anchors)].assign(estimated=True)]
-    extra = [y for y in years if y not in anchors]
+    extra = [y for y in years if y not in anchors and _has_flows(store, spec, y)]
     for k, y in enumerate(extra):
         parts.append(views._extra_year_flows(model, store, spec.source, y).assign(estimated=False))
         tick.tell((k + 1) / max(len(extra), 1))
     f = pd.concat(parts, ignore_index=True)
     f = f[f["year"].isin(years)]
     return f[list(STRUCTURAL_COLUMNS)].sort_values(["year", "exporter", "importer"]).reset_index(drop=True)
+
+
+def _has_flows(store: Any, spec: WorldSpec, year: int) -> bool:
+    """Whether the source has any positive international flow in ``year`` (ingested data may cover fewer years)."""
+    from tradegap.potential import pair as views
+
+    f = views._flows(store, spec.source, [year])
+    return bool((f["trade"] > 0).any())
 
 
 def _pairs_frame(model) -> pd.DataFrame:
@@ -246,6 +254,8 @@ def _size_years(store: Any, spec: WorldSpec, models: dict[str, Any], years: list
             continue
         model_panel, coef, vcov, se, formula, nobs, pnotes = m
         for y in years:
+            if not _has_flows(store, spec, y):
+                continue
             panel, _ = views._size_panel(store, spec.source, (y,))
             if with_s:
                 panel = views._attach_sanctions(panel, [y], partial=True)
@@ -290,6 +300,8 @@ def _ge(store: Any, spec: WorldSpec, years: list[int], tick: _Ticker):
     tick.tell(0.5)
     flows, countries = [], []
     for k, y in enumerate(years):
+        if not _has_flows(store, spec, y):
+            continue
         try:
             w = gepair.world_baseline(y, store=store, source=spec.source, sanctions=True)
         except Exception:  # noqa: BLE001 - a year without GE data has no baseline; the scenario explains why

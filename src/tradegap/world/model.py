@@ -14,11 +14,10 @@ builds it ahead.
 from __future__ import annotations
 
 import contextlib
-import json
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -154,7 +153,7 @@ def ensure(
         with _MEMO_LOCK:
             hit = _MEMO.get(memo_key)
         if hit is not None and hit[0] == state:
-            return hit[1]
+            return replace(hit[1], built_now=False)
     with _reader(st, shared) as con:
         fp = fingerprint(con)
         status, row = ("missing", None) if rebuild else persist.status(con, fp, spec.key)
@@ -215,5 +214,4 @@ def describe(wm: WorldModel) -> dict[str, Any]:
     with wm.connection() as con:
         row = persist.model_row(con, wm.fingerprint, wm.spec.key)
     return {"path": wm.path, "fingerprint": wm.fingerprint, "spec": wm.spec.to_dict(),
-            "tables": {k: v[0] for k, v in (row.checks if row else {}).items()},
-            "seconds": row.seconds if row else {}, "meta_keys": sorted(json.loads(json.dumps(wm.meta)))}
+            "tables": dict(row.checks) if row else {}, "stage_seconds": row.seconds if row else {}}

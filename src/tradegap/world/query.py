@@ -54,9 +54,10 @@ def _read(wm: WorldModel, table: str, where: str, params: list[Any], parts: list
         return con.execute(sql, named).df()
 
 
-def _with_model(fn, store: Any, source: str, year: int, progress: Progress | None, notify: Notify | None):
+def _with_model(fn, store: Any, source: str, year: int, progress: Progress | None, notify: Notify | None,
+                n_draws: int):
     """``fn(world_model)``; a damaged model is dropped, rebuilt once and read again."""
-    wm = _model(store, source, year, progress, notify)
+    wm = _model(store, source, year, progress, notify, n_draws)
     try:
         return fn(wm)
     except DamagedModel:
@@ -75,13 +76,14 @@ def pair_rows(a: str, b: str, years: list[int], wm: WorldModel, table: str = "wo
 
 
 def structural(a: str, b: str, *, years: int | Iterable[int] | None = None, store: Any = None,
-               source: views.Source = "baci", progress: Progress | None = None,
+               source: views.Source = "baci", n_draws: int = views.DEFAULT_DRAWS,
+               progress: Progress | None = None,
                notify: Notify | None = None) -> Potential:
     """:func:`tradegap.potential.structural` (panel mode) from the world model's rows."""
     views._check_source(source, "structural")
     a, b = views._iso_pair(a, b)
     ys = views._years_arg(years, source)
-    return _with_model(lambda wm: _structural(wm, a, b, ys, store), store, source, max(ys), progress, notify)
+    return _with_model(lambda wm: _structural(wm, a, b, ys, store), store, source, max(ys), progress, notify, n_draws)
 
 
 def _structural(wm: WorldModel, a: str, b: str, ys: list[int], store: Any) -> Potential:
@@ -100,13 +102,14 @@ def _structural(wm: WorldModel, a: str, b: str, ys: list[int], store: Any) -> Po
 
 
 def size_based(a: str, b: str, *, years: int | Iterable[int] | None = None, store: Any = None,
-               source: views.Source = "baci", progress: Progress | None = None,
+               source: views.Source = "baci", n_draws: int = views.DEFAULT_DRAWS,
+               progress: Progress | None = None,
                notify: Notify | None = None) -> Potential:
     """:func:`tradegap.potential.size_based` from the world model's rows (gap split included)."""
     views._check_source(source, "size_based")
     a, b = views._iso_pair(a, b)
     ys = views._years_arg(years, source)
-    return _with_model(lambda wm: _size_based(wm, a, b, ys, store), store, source, max(ys), progress, notify)
+    return _with_model(lambda wm: _size_based(wm, a, b, ys, store), store, source, max(ys), progress, notify, n_draws)
 
 
 def _size_based(wm: WorldModel, a: str, b: str, ys: list[int], store: Any) -> Potential:
@@ -148,14 +151,14 @@ def _size_based(wm: WorldModel, a: str, b: str, ys: list[int], store: Any) -> Po
 
 
 def decompose(a: str, b: str, *, year: int | None = None, store: Any = None, source: views.Source = "baci",
-              progress: Progress | None = None, notify: Notify | None = None) -> GapDecomposition:
+              n_draws: int = views.DEFAULT_DRAWS, progress: Progress | None = None, notify: Notify | None = None) -> GapDecomposition:
     """:func:`tradegap.potential.decompose` from the world model's rows."""
     views._check_source(source, "decompose")
     a, b = views._iso_pair(a, b)
     ys = views._years_arg(year, source)
     if len(ys) != 1:
         raise InputError(f"decompose takes one year. Got {ys}.", hint="Pass year=2019.")
-    return _with_model(lambda wm: _decompose(wm, a, b, ys, store), store, source, ys[0], progress, notify)
+    return _with_model(lambda wm: _decompose(wm, a, b, ys, store), store, source, ys[0], progress, notify, n_draws)
 
 
 def _decompose(wm: WorldModel, a: str, b: str, ys: list[int], store: Any) -> GapDecomposition:
@@ -191,7 +194,7 @@ def _check_top(top: Any, where: str) -> int:
 
 
 def untapped(country: str, *, year: int | None = None, top: int | None = 20, store: Any = None,
-             source: views.Source = "baci", progress: Progress | None = None,
+             source: views.Source = "baci", n_draws: int = views.DEFAULT_DRAWS, progress: Progress | None = None,
              notify: Notify | None = None) -> UntappedRanking:
     """:func:`tradegap.potential.untapped` from the world model's rows (``top=None``: every partner)."""
     views._check_source(source, "untapped")
@@ -211,11 +214,11 @@ def untapped(country: str, *, year: int | None = None, top: int | None = 20, sto
         return UntappedRanking(country=c, year=ys[0], table=t, spec=views._spec_dict(m["spec"], ys, anchors, []),
                                notes=(*m["notes"], views.UNTAPPED_NOTE))
 
-    return _with_model(read, store, source, ys[0], progress, notify)
+    return _with_model(read, store, source, ys[0], progress, notify, n_draws)
 
 
 def world_untapped(*, year: int | None = None, top: int = 50, store: Any = None, source: views.Source = "baci",
-                   progress: Progress | None = None, notify: Notify | None = None) -> WorldUntapped:
+                   n_draws: int = views.DEFAULT_DRAWS, progress: Progress | None = None, notify: Notify | None = None) -> WorldUntapped:
     """The directed pairs with the largest untapped structural potential in ``year`` (the world map's view).
 
     Returns
@@ -256,7 +259,7 @@ def world_untapped(*, year: int | None = None, top: int = 50, store: Any = None,
         return WorldUntapped(year=ys[0], table=t, n_pairs=int(n[0][0]), spec=spec,
                              notes=(*m["notes"], WORLD_NOTE))
 
-    return _with_model(read, store, source, ys[0], progress, notify)
+    return _with_model(read, store, source, ys[0], progress, notify, n_draws)
 
 
 WORLD_NOTE = (
