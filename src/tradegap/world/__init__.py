@@ -9,7 +9,8 @@ The readers return the same result objects as the pair views, without fitting an
 * :func:`structural`, :func:`size_based`, :func:`decompose` — one pair;
 * :func:`untapped` — one country's partners ranked by untapped potential;
 * :func:`world_untapped` — the directed pairs with the largest untapped potential in a year;
-* :func:`pair_rows` — raw stored rows (for the web API).
+* :func:`pair_rows` — raw stored rows; :func:`brief_inputs` — what the brief reads (for the web API);
+* :func:`ge_baseline` — a year's solved GE baseline; :func:`country_facts` — totals and rank.
 
 Plain functions, safe to call from many threads and processes (read-only connections per call).
 """
@@ -17,7 +18,17 @@ Plain functions, safe to call from many threads and processes (read-only connect
 from __future__ import annotations
 
 from tradegap.world.model import WorldModel, ensure, forget
-from tradegap.world.query import decompose, pair_rows, size_based, structural, untapped, world_untapped
+from tradegap.world.query import (
+    brief_inputs,
+    country_facts,
+    decompose,
+    ge_baseline,
+    pair_rows,
+    size_based,
+    structural,
+    untapped,
+    world_untapped,
+)
 from tradegap.world.results import WorldUntapped
 from tradegap.world.spec import WorldSpec, default_spec
 
@@ -25,10 +36,13 @@ __all__ = [
     "WorldModel",
     "WorldSpec",
     "WorldUntapped",
+    "brief_inputs",
+    "country_facts",
     "decompose",
     "default_spec",
     "ensure",
     "forget",
+    "ge_baseline",
     "pair_rows",
     "size_based",
     "structural",

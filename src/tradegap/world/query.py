@@ -29,7 +29,8 @@ from tradegap.world.model import Notify, WorldModel, ensure
 from tradegap.world.results import WorldUntapped
 from tradegap.world.spec import WorldSpec
 
-__all__ = ["decompose", "pair_rows", "size_based", "structural", "untapped", "world_untapped"]
+__all__ = ["brief_inputs", "country_facts", "decompose", "ge_baseline", "pair_rows", "size_based", "structural",
+           "untapped", "world_untapped"]
 
 
 class DamagedModel(StoreError):
@@ -266,3 +267,69 @@ WORLD_NOTE = (
     "Untapped = structural potential − actual trade of one direction (exporter → importer), USD millions; "
     "the structural potential takes each country's total exports and imports as given."
 )
+
+
+def ge_baseline(year: int, *, store: Any = None, source: views.Source = "baci", n_draws: int = views.DEFAULT_DRAWS,
+                progress: Progress | None = None, notify: Notify | None = None) -> dict[str, Any]:
+    """The stored GE baseline of ``year``: countries, observed flows ``X`` (N×N, USD millions, domestic sales
+    on the diagonal), output ``Y`` and expenditure ``E`` (N,), multilateral resistances in power form
+    (``omr_pow``, ``imr_pow``), the reference country and the FTA / sanction coefficients.
+
+    The model whose sample ends at the source's latest year holds every year's baseline.
+    """
+    views._check_source(source, "ge_baseline")
+    ys = views._years_arg(int(year), source)
+    last = views.COVERAGE[source][1]
+
+    def read(wm: WorldModel) -> dict[str, Any]:
+        c = _read(wm, "world_ge_countries", "year = $p1", [ys[0]], None)
+        if c.empty:
+            raise CoverageError(f"No GE baseline for {ys[0]} in the world model.",
+                                hint=f"Pick a year within {views.COVERAGE[source][0]}–{last}.")
+        f = _read(wm, "world_ge_flows", "year = $p1", [ys[0]], None)
+        cs = c["iso3"].astype(str).tolist()
+        pos = {k: i for i, k in enumerate(cs)}
+        X = np.zeros((len(cs), len(cs)))
+        X[f["exporter"].map(pos).to_numpy(), f["importer"].map(pos).to_numpy()] = f["value"].to_numpy(float)
+        g = wm.meta["ge"]
+        return {"year": ys[0], "countries": tuple(cs), "X": X, "Y": c["output"].to_numpy(float),
+                "E": c["expenditure"].to_numpy(float), "omr_pow": c["omr_pow"].to_numpy(float),
+                "imr_pow": c["imr_pow"].to_numpy(float), "reference": str(c["reference"].iloc[0]),
+                "fta_coef": g["fta_coef"], "sanction_coef": g["sanction_coef"], "sanction_se": g["sanction_se"],
+                "sanction_nobs": g["sanction_nobs"]}
+
+    return _with_model(read, store, source, last, progress, notify, n_draws)
+
+
+def country_facts(country: str, *, year: int | None = None, store: Any = None, source: views.Source = "baci",
+                  n_draws: int = views.DEFAULT_DRAWS) -> dict[str, Any]:
+    """A country's exports, imports, total trade (USD millions) and rank by total trade in ``year``."""
+    views._check_source(source, "country_facts")
+    c = views._iso(country)
+    ys = views._years_arg(year, source)
+
+    def read(wm: WorldModel) -> dict[str, Any]:
+        f = _read(wm, "world_country_year", "year = $p1 AND iso3 = $p2", [ys[0], c], None)
+        if f.empty:
+            raise CoverageError(f"{c} has no {source} trade in {ys[0]}.", hint="Try another year.")
+        r = f.iloc[0]
+        return {"iso3": c, "year": ys[0], "exports": float(r["exports"]), "imports": float(r["imports"]),
+                "total": float(r["total"]), "rank": int(r["rank"]), "n_countries": int(r["n_countries"])}
+
+    return _with_model(read, store, source, ys[0], None, None, n_draws)
+
+
+def brief_inputs(a: str, b: str, *, year: int | None = None, store: Any = None, source: views.Source = "baci",
+                 window: int = 10) -> dict[str, Any]:
+    """What the pair brief reads from the world model (for the web API): both potentials over the
+    ``window`` years ending at ``year``, the decomposition and both countries' facts."""
+    a, b = views._iso_pair(a, b)
+    y = views._years_arg(year, source)[0]
+    lo = views.COVERAGE[source][0]
+    years = list(range(max(lo, y - window + 1), y + 1))
+    return {
+        "structural": structural(a, b, years=years, store=store, source=source),
+        "size_based": size_based(a, b, years=years, store=store, source=source),
+        "decomposition": decompose(a, b, year=y, store=store, source=source),
+        "facts": {c: country_facts(c, year=y, store=store, source=source) for c in (a, b)},
+    }
