@@ -22,7 +22,7 @@ from rich.markup import escape
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
 from tradegap.cli.render import console, err_console, opened_store, user_errors
 
-__all__ = ["build_cmd", "world_progress"]
+__all__ = ["build_cmd", "prepare_world", "world_progress"]
 
 
 @contextlib.contextmanager
@@ -68,6 +68,20 @@ def world_progress(*, transient: bool = True) -> Iterator[tuple[Callable[[str, f
     finally:
         if state["bar"] is not None:
             state["bar"].stop()
+
+
+def prepare_world(store: object, year: int | None) -> None:
+    """Build the world model whose sample ends in ``year`` if it is missing, with the bar and one line on how
+    long it takes; a year outside the coverage is left to the command's own message."""
+    from tradegap.coverage import DATASETS
+
+    lo, hi = DATASETS["baci"].usable
+    if year is not None and not lo <= int(year) <= hi:
+        return
+    from tradegap import world
+
+    with world_progress() as (progress, notify):
+        world.ensure(store, world.default_spec("baci", year), progress=progress, notify=notify)
 
 
 BUILD_HELP = """Build the world model: every pair's potentials, fitted once for this data.

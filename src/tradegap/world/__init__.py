@@ -10,7 +10,8 @@ The readers return the same result objects as the pair views, without fitting an
 * :func:`untapped` — one country's partners ranked by untapped potential;
 * :func:`world_untapped` — the directed pairs with the largest untapped potential in a year;
 * :func:`pair_rows` — raw stored rows; :func:`brief_inputs` — what the brief reads (for the web API);
-* :func:`ge_baseline` — a year's solved GE baseline; :func:`country_facts` — totals and rank.
+* :func:`ge_baseline` — a year's solved GE baseline; :func:`country_facts` — totals and rank;
+* :func:`prime` — ensure the model and seed the result cache with its sector fits and GE coefficient.
 
 Plain functions, safe to call from many threads and processes (read-only connections per call).
 """
@@ -18,6 +19,7 @@ Plain functions, safe to call from many threads and processes (read-only connect
 from __future__ import annotations
 
 from tradegap.world.model import WorldModel, ensure, forget
+from tradegap.world.prime import prime
 from tradegap.world.query import (
     brief_inputs,
     country_facts,
@@ -44,6 +46,7 @@ __all__ = [
     "forget",
     "ge_baseline",
     "pair_rows",
+    "prime",
     "size_based",
     "structural",
     "untapped",

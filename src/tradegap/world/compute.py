@@ -1,7 +1,7 @@
 """Compute a world model in memory: every directed pair and year, from the pair views' own code.
 
-The computation calls the same functions the pair views use (:mod:`tradegap.potential.pair`
-for the structural and size-based models, :mod:`tradegap.ge.pair` for the GE baseline and the
+The computation calls the same functions the pair views use (:mod:`tradegap.views.potential`
+for the structural and size-based models, :mod:`tradegap.views.scenarios` for the GE baseline and the
 sanction coefficient) on whole panels instead of one pair, so a persisted row equals what a
 fresh in-memory fit gives for that pair (tested to 1e-9).  No estimator is reimplemented here.
 
@@ -38,6 +38,7 @@ STAGES: tuple[tuple[str, str, float], ...] = (
     ("size_models", "Size-based models", 5.0),
     ("size_years", "Size-based potential, every year", 6.0),
     ("ge", "GE baselines and sanction coefficient", 8.0),
+    ("sectors", "Sector gravity benchmarks", 5.0),
     ("facts", "Country facts", 1.0),
 )
 
@@ -149,6 +150,9 @@ def compute(store: Any, spec: WorldSpec, *, progress: Progress | None = None,
          "std_error": ge_meta["sanction_se"], "model": "ge"},
     ]))
     tick.end()
+    tick.start("sectors")
+    out.frames["sector_fitted"], out.meta["sectors"] = _sector_fits(store)
+    tick.end()
     tick.start("facts")
     out.frames["country_year"] = _country_facts(out.frames["structural"])
     tick.end()
@@ -165,7 +169,7 @@ def compute(store: Any, spec: WorldSpec, *, progress: Progress | None = None,
 
 
 def _structural(store: Any, spec: WorldSpec):
-    from tradegap.potential import pair as views
+    from tradegap.views import potential as views
 
     anchors = views._anchors([spec.year], spec.source)
     model, notes = views._structural_model(store, spec.source, anchors, spec.n_draws)
@@ -174,7 +178,7 @@ def _structural(store: Any, spec: WorldSpec):
 
 def _structural_years(model, store: Any, spec: WorldSpec, anchors: tuple[int, ...], years: list[int],
                       tick: _Ticker) -> pd.DataFrame:
-    from tradegap.potential import pair as views
+    from tradegap.views import potential as views
 
     parts = [model.flows[model.flows["year"].isin(anchors)].assign(estimated=True)]
     extra = [y for y in years if y not in anchors and _has_flows(store, spec, y)]
@@ -188,7 +192,7 @@ def _structural_years(model, store: Any, spec: WorldSpec, anchors: tuple[int, ..
 
 def _has_flows(store: Any, spec: WorldSpec, year: int) -> bool:
     """Whether the source has any positive international flow in ``year`` (ingested data may cover fewer years)."""
-    from tradegap.potential import pair as views
+    from tradegap.views import potential as views
 
     f = views._flows(store, spec.source, [year])
     return bool((f["trade"] > 0).any())
@@ -229,7 +233,7 @@ def _stage1_policy(model) -> pd.DataFrame:
 
 
 def _size_models(store: Any, spec: WorldSpec, anchors: tuple[int, ...], tick: _Ticker) -> dict[str, Any]:
-    from tradegap.potential import pair as views
+    from tradegap.views import potential as views
 
     out = {}
     for k, (variant, with_s) in enumerate((("size", False), ("size_sanctions", True))):
@@ -240,7 +244,7 @@ def _size_models(store: Any, spec: WorldSpec, anchors: tuple[int, ...], tick: _T
 
 
 def _size_years(store: Any, spec: WorldSpec, models: dict[str, Any], years: list[int], tick: _Ticker):
-    from tradegap.potential import pair as views
+    from tradegap.views import potential as views
 
     tables, coefs = [], []
     meta: dict[str, Any] = {"variants": {}, "notes": []}
@@ -293,10 +297,10 @@ def _size_years(store: Any, spec: WorldSpec, models: dict[str, Any], years: list
 
 def _ge(store: Any, spec: WorldSpec, years: list[int], tick: _Ticker):
     """Each year's GE baseline (sanctions in, as ``scenario sanctions-lifted`` uses) and the coefficients."""
-    from tradegap.ge import pair as gepair
     from tradegap.ge.solve import solve_mr
+    from tradegap.views import scenarios as gepair
 
-    b, se, nobs = gepair._sanction_coefficient()
+    b, se, nobs, _fit_notes = gepair._sanction_coefficient()
     tick.tell(0.5)
     flows, countries = [], []
     for k, y in enumerate(years):
@@ -323,8 +327,33 @@ def _ge(store: Any, spec: WorldSpec, years: list[int], tick: _Ticker):
         }))
         tick.tell(0.5 + 0.5 * (k + 1) / len(years))
     meta = {"fta_coef": gepair.FTA_COEF, "fta_source": gepair.FTA_SOURCE, "sanction_coef": b, "sanction_se": se,
-            "sanction_nobs": nobs, "sanction_years": list(gepair.SANCTION_YEARS)}
+            "sanction_nobs": nobs, "sanction_notes": list(_fit_notes),
+            "sanction_years": list(gepair.SANCTION_YEARS)}
     return pd.concat(flows, ignore_index=True), pd.concat(countries, ignore_index=True), meta
+
+
+def _sector_fits(store: Any) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The per-sector gravity fits the brief's sector section uses (default source and scheme).
+
+    Computed by :func:`tradegap.views.sectors.pair_sectors` itself (any pair: the fits are world-level),
+    then taken from the result cache under the key that function uses.
+    """
+    from tradegap.cache import CACHE, MISSING, store_fingerprint
+    from tradegap.views import sectors as vs
+
+    res = vs.pair_sectors("USA", "CHN", store=store)
+    key = ("sector_fits", res.source, int(res.year), res.scheme, "sitc" if res.source == "sitc" else "hs")
+    fits = CACHE.get(store_fingerprint(store), key)
+    if fits is MISSING:  # pragma: no cover - pair_sectors always caches its fits
+        raise RuntimeError("the sector fits were not cached")
+    rows, meta = [], {}
+    for (sector, year), f in fits.items():
+        rows.append(f.fitted.assign(sector=sector, year=int(year)))
+        meta[f"{sector}|{int(year)}"] = {"sector": sector, "year": int(year), "coef": dict(f.coef), "se": dict(f.se),
+                                        "nobs": int(f.nobs), "converged": bool(f.converged), "notes": list(f.notes)}
+    frame = pd.concat(rows, ignore_index=True)
+    cols = ["sector", "year", *[c for c in frame.columns if c not in ("sector", "year")]]
+    return frame[cols], {"key": list(key), "fits": meta}
 
 
 def _records(frame: pd.DataFrame) -> dict[str, list]:

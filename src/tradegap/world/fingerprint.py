@@ -10,22 +10,10 @@ served for other data.
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from typing import Any
 
 from tradegap import __version__
-
-
-@lru_cache(maxsize=1)
-def embedded_digest() -> str:
-    """SHA-256 over the embedded data files (names and bytes), computed once per process."""
-    from tradegap.data.embedded import DIR
-
-    h = hashlib.sha256()
-    for p in sorted(DIR.glob("*.parquet")):
-        h.update(p.name.encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
+from tradegap.cache import embedded_fingerprint
 
 
 def store_digest(con: Any) -> str:
@@ -51,7 +39,7 @@ def fingerprint(con: Any | None) -> str:
     """The data fingerprint: embedded files + store contents (``con`` None: no store file yet)."""
     h = hashlib.sha256()
     h.update(f"tradegap {__version__}\n".encode())
-    h.update(embedded_digest().encode())
+    h.update(embedded_fingerprint().encode())
     if con is not None:
         h.update(store_digest(con).encode())
     return h.hexdigest()[:32]

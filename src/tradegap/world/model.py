@@ -185,15 +185,12 @@ def _remember(key: tuple[str, str], path: str, shared: Any, wm: WorldModel) -> N
 
 def _build(st: Any, shared: Any, fp: str, spec: WorldSpec, status: str, previous: dict[str, float] | None,
            progress: Progress | None, notify: Notify | None) -> persist.ModelRow:
-    from tradegap.potential import clear_cache
-
     if notify is not None:
         eta = sum(expected_seconds(spec, previous).values())
         why = "is damaged (its rows do not match its checksums); rebuilding it" if status == "damaged" else (
             "is not built yet for this data")
         notify(f"The world model ({spec.source.upper()}, years to {spec.year}) {why}: a one-time computation of "
                f"about {eta:.0f} s; later questions read its rows.")
-    clear_cache()  # the pair views' in-memory panels may predate an ingest
     t0 = time.perf_counter()
     frames = compute(st, spec, progress=progress, previous=previous)
     frames.seconds["total"] = time.perf_counter() - t0

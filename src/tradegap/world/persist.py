@@ -27,6 +27,7 @@ TABLES: dict[str, str] = {
     "world_ge_flows": "ge_flows",
     "world_ge_countries": "ge_countries",
     "world_country_year": "country_year",
+    "world_sector_fitted": "sector_fitted",
 }
 
 #: The column whose values split each table into separately checksummed partitions (None: one).
@@ -39,6 +40,7 @@ PARTITION: dict[str, str | None] = {
     "world_ge_flows": "exporter",
     "world_ge_countries": None,
     "world_country_year": None,
+    "world_sector_fitted": "sector",
 }
 
 #: Sort order of the rows as written (pair reads then skip most of the file).
@@ -201,13 +203,13 @@ def write(con: duckdb.DuckDBPyConnection, fingerprint: str, spec_key: str, spec_
             con.register("_world_df", df)
             try:
                 if table not in have:
-                    _run(con, 
+                    _run(con,
                         f"CREATE TABLE {table} AS SELECT CAST(NULL AS VARCHAR) AS fingerprint, "
                         "CAST(NULL AS VARCHAR) AS spec, * FROM _world_df LIMIT 0"
                     )
                 _run(con, f"DELETE FROM {table} WHERE fingerprint <> ? OR spec = ?", [fingerprint, spec_key])
                 cols = ", ".join(f'"{c}"' for c in df.columns)
-                _run(con, 
+                _run(con,
                     f"INSERT INTO {table} (fingerprint, spec, {cols}) SELECT ?, ?, {cols} FROM _world_df"
                     + (f" ORDER BY {ORDER[table]}" if table in ORDER else ""),
                     [fingerprint, spec_key],
@@ -220,7 +222,7 @@ def write(con: duckdb.DuckDBPyConnection, fingerprint: str, spec_key: str, spec_
                  f"CAST(sum({_hash_expr(con, table)}) AS VARCHAR) FROM {table} WHERE fingerprint = ? AND spec = ? "
                  "GROUP BY ALL", [table, fingerprint, spec_key])
         _run(con, "DELETE FROM world_models WHERE fingerprint <> ? OR spec = ?", [fingerprint, spec_key])
-        _run(con, 
+        _run(con,
             "INSERT INTO world_models VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [fingerprint, spec_key, spec_json, json.dumps(meta), json.dumps(checks), json.dumps(seconds),
              duckdb.__version__, time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())],

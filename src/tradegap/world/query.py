@@ -1,7 +1,7 @@
 """Answers read from the persisted world model: the same result objects as the pair views, from rows.
 
 Each function validates its arguments exactly as its pair-view twin in
-:mod:`tradegap.potential.pair` does, finds (or builds once) the world model of the store's
+:mod:`tradegap.views.potential` does, finds (or builds once) the world model of the store's
 current data (:func:`tradegap.world.model.ensure`) and assembles the answer from stored rows with
 the views' own helpers, so ``world.structural(a, b, years=…)`` equals
 ``potential.structural(a, b, years=…)`` (tested to 1e-9) without fitting anything.
@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from tradegap.errors import CoverageError, InputError, StoreError
-from tradegap.potential import pair as views
 from tradegap.potential.results import GapDecomposition, Potential, UntappedRanking
+from tradegap.views import potential as views
 from tradegap.world import persist
 from tradegap.world.compute import Progress
 from tradegap.world.model import Notify, WorldModel, ensure

@@ -2,7 +2,7 @@
 
 A world model answers every single-year question on one source the way the pair views do: a
 potential for year ``Y`` comes from the structural and size-based models estimated on the anchor
-years ending at ``Y`` (:func:`tradegap.potential.pair._anchors`).  One :class:`WorldSpec` covers
+years ending at ``Y`` (:func:`tradegap.views.potential._anchors`).  One :class:`WorldSpec` covers
 one terminal year; its tables hold every directed pair for every year from the start of the
 source's coverage up to that terminal year (the years a brief on ``Y`` shows).
 """
@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 #: Bumped whenever what the world model computes or stores changes (old tables are then rebuilt).
-WORLD_VERSION = 1
+WORLD_VERSION = 2
 
 #: Bootstrap draws for the 90% bands (the pair views' default).
 DEFAULT_DRAWS = 100
@@ -57,7 +57,7 @@ class WorldSpec:
 
 def coverage(source: str) -> tuple[int, int]:
     """First and last year with potentials for ``source``."""
-    from tradegap.potential.pair import COVERAGE
+    from tradegap.views.potential import COVERAGE
 
     return COVERAGE[source]
 
