@@ -17,41 +17,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from _world_helpers import COUNTRIES, SPEC, small_store
+from _world_helpers import write_flows as _write_flows
 from tradegap import potential, world
-from tradegap.data import embedded
 from tradegap.store import Store
-from tradegap.world.spec import WorldSpec
 
 ROOT = Path(__file__).resolve().parents[1]
-COUNTRIES = ["ARE", "AUS", "BRA", "CAN", "CHE", "CHN", "DEU", "EGY", "ESP", "FRA", "GBR", "IND", "IRN", "ITA",
-             "JPN", "KAZ", "KOR", "MEX", "NLD", "NOR", "POL", "RUS", "SAU", "SWE", "TUR", "UKR", "USA", "VNM",
-             "ZAF", "AZE"]
-YEARS = list(range(2013, 2020))
-SPEC = WorldSpec(source="baci", year=2019, n_draws=20)
 PAIRS = [("IRN", "RUS"), ("USA", "CHN"), ("DEU", "TUR")]
-
-
-def _write_flows(path: Path, scale_pair: tuple[str, str] | None = None, factor: float = 1.0) -> Path:
-    f = embedded.load("flows_baci")
-    f = f[f["exporter"].isin(COUNTRIES) & f["importer"].isin(COUNTRIES) & f["year"].isin(YEARS)]
-    f = f[f["exporter"] != f["importer"]][["year", "exporter", "importer", "value"]].copy()
-    if scale_pair is not None:
-        sel = (f["exporter"] == scale_pair[0]) & (f["importer"] == scale_pair[1])
-        f.loc[sel, "value"] = f.loc[sel, "value"] * factor
-    f.to_csv(path, index=False)
-    return path
 
 
 @pytest.fixture(scope="module")
 def small_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store holding 30 economies' BACI totals, with its world model built."""
-    d = tmp_path_factory.mktemp("world")
-    db = d / "small.duckdb"
-    with Store(db) as s:
-        s.ingest("baci_totals", [_write_flows(d / "flows.csv")])
-    with Store(db) as s:
-        world.ensure(s, SPEC)
-    return db
+    return small_store(tmp_path_factory.mktemp("world"))
 
 
 def _copy(db: Path, to: Path) -> Path:
