@@ -199,9 +199,9 @@ def _panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFrame, li
     notes: list[str] = []
     f = _flows(store, source, years)
     pos = f[f["trade"] > 0]
-    countries = sorted(set(pos["exporter"]) | set(pos["importer"]))
+    countries = sorted(set(pos["exporter"].unique()) | set(pos["importer"].unique()))  # unique() first: fast
     pc = _pair_covariates(store)
-    have = set(pc["exporter"]) & set(pc["importer"])
+    have = set(pc["exporter"].unique()) & set(pc["importer"].unique())
     lacking = [c for c in countries if c not in have]
     countries = [c for c in countries if c in have]
     if lacking:
@@ -592,21 +592,28 @@ def _size_predict(panel: pd.DataFrame, coef: pd.Series, vcov: pd.DataFrame, rows
     y = panel["trade"].to_numpy(float)
     yc, uy = pd.factorize(panel["year"])
 
-    def fitted(b: np.ndarray) -> np.ndarray:
-        xb = X @ b
-        ref = np.array([xb[yc == k].max() for k in range(len(uy))])
-        e = np.exp(xb - ref[yc])
-        dt = np.log(np.bincount(yc, y) / np.bincount(yc, e))
-        return xb[rows] - ref[yc[rows]] + dt[yc[rows]]
+    groups = [np.flatnonzero(yc == k) for k in range(len(uy))]
+    y_sum = np.array([y[g].sum() for g in groups])
+
+    def fitted(B: np.ndarray) -> np.ndarray:
+        """ln fitted flows of ``rows`` for coefficient vectors ``B`` (draws × terms), shape (draws, rows)."""
+        XB = X @ B.T  # (n, draws): every draw in one product
+        ref = np.empty((len(groups), B.shape[0]))
+        dt = np.empty_like(ref)
+        for k, g in enumerate(groups):  # each year's effect from Poisson adding-up, all draws at once
+            ref[k] = XB[g].max(axis=0)
+            dt[k] = np.log(y_sum[k] / np.exp(XB[g] - ref[k]).sum(axis=0))
+        r = yc[rows]
+        return (XB[rows] - ref[r] + dt[r]).T
 
     b0 = coef.to_numpy(float)
-    point = fitted(b0)
+    point = fitted(b0[None, :])[0]
     if n_draws <= 0:
         return np.exp(point), np.exp(point), np.exp(point)
     rng = np.random.default_rng(seed)
     V = vcov.to_numpy(float)
     draws = rng.multivariate_normal(b0, (V + V.T) / 2, size=n_draws, method="eigh")
-    sims = np.array([fitted(d) for d in draws])
+    sims = np.concatenate([fitted(draws[i:i + 25]) for i in range(0, n_draws, 25)])  # bounded memory
     q = (1 - level) / 2
     lo = np.minimum(np.quantile(sims, q, axis=0), point)
     hi = np.maximum(np.quantile(sims, 1 - q, axis=0), point)
