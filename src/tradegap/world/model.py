@@ -82,14 +82,6 @@ def _file_state(path: str) -> tuple:
     return tuple(out)
 
 
-def _store(store: Any):
-    if store is None:
-        from tradegap.store import Store
-
-        return Store()
-    return store
-
-
 def _shared_connection(st: Any) -> Any:
     """The store's own connection when it has no file of its own (``:memory:`` or a given connection)."""
     if st.path == ":memory:" or not getattr(st, "_own_connection", True):
@@ -144,7 +136,9 @@ def ensure(
     -------
     WorldModel
     """
-    st = _store(store)
+    from tradegap.store import resolve
+
+    st = resolve(store)
     spec = spec or default_spec()
     shared = _shared_connection(st)
     memo_key = (st.path, spec.key)
