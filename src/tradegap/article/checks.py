@@ -38,11 +38,10 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
-from tradegap import measure, sanctions
+from tradegap import measure, sanctions, world
 from tradegap.article.claims import Claim
 from tradegap.coverage import DATASETS
 from tradegap.errors import TradegapError
-from tradegap.views import potential as potentials
 from tradegap.views import scenarios
 from tradegap.views import sectors as sector_view
 
@@ -471,7 +470,7 @@ def _check_potential(claim: Claim, ctx: CheckContext, kind: str, check: str) -> 
     pair = claim_pair(claim, ctx)
     if pair is None:
         return _not(claim, check, None, "not checkable: no pair for this claim")
-    fn = {"structural": potentials.structural, "size_based": potentials.size_based}[kind]
+    fn = {"structural": world.structural, "size_based": world.size_based}[kind]  # persisted world model
     key = f"potential:{kind}:{pair[0]}:{pair[1]}"
     pot = _cached(ctx, key, lambda: fn(*pair, store=ctx.store))
     ref, how = _ref_year(pair, ctx)
