@@ -7,7 +7,7 @@ ingested) CEPII BACI totals and WDI GDP; :func:`pair_scenarios` runs, side by si
    partners, e.g. the EAEU), with the RTA effect of the Advanced Guide
    (β = 0.557 on :math:`\\ln t^{1-\\sigma}`; Yotov, Piermartini, Monteiro & Larch 2016, ch. 2,
    PPML with pair fixed effects on the 1986–2006 manufacturing panel — reproduced by
-   ``examples/nafta_removal.toml``), a fixed coefficient taken from the literature;
+   ``examples/nafta_effects.toml``), a fixed coefficient taken from the literature;
 2. **sanctions lifted**: every GSDB trade sanction in force that year on flows of ``a`` or
    ``b`` (or only those by given senders) switched off, with the sanctions coefficient
    **estimated** by PPML (:func:`tradegap.estimate.fepois`) on the BACI panel 2013–2019
