@@ -21,7 +21,9 @@ Run once from the repository root (needs ``openpyxl`` to read the workbook)::
 * ``rta_pairs.parquet`` — one row per **unordered** country pair (``iso_a < iso_b``) and year in
   which at least one agreement is in force for both: ``cu``, ``fta``, ``psa``, ``eia`` (1 if an
   agreement of that kind is in force; "FTA & EIA" sets ``fta`` and ``eia``), ``deepest``
-  (CU > FTA > PSA > EIA), ``n_agreements`` and ``rta_ids`` (";"-joined).
+  (CU > FTA > PSA > EIA), ``n_agreements``, ``rta_ids`` (";"-joined) and ``fta_cu_share``, the share of
+  the year's days on which an FTA or customs union was in force (e.g. 0.18 for an agreement that
+  entered into force on 27 October).
 
 Year convention: an agreement counts in year *t* if it is in force for both states on at least
 one day of *t* (entry on or before 31 Dec *t*; exit — the last day in force, or the inactive
@@ -175,6 +177,19 @@ def _years(entry: pd.Timestamp, exit_: pd.Timestamp | None) -> range:
     return range(max(entry.year, FIRST_YEAR), last + 1)
 
 
+def _share(spans: list[tuple[pd.Timestamp, pd.Timestamp]], year: int) -> float:
+    """Share of ``year``'s days covered by the union of ``[start, end)`` spans (0 when none)."""
+    covered, end = 0, None
+    for a, b in sorted(spans):
+        if end is not None and a < end:
+            a = end
+        if b > a:
+            covered += (b - a).days
+            end = b
+    days = (pd.Timestamp(year=year + 1, month=1, day=1) - pd.Timestamp(year=year, month=1, day=1)).days
+    return round(covered / days, 4)
+
+
 def _bloc_years(blocs: pd.DataFrame) -> dict[tuple[str, int], set[str]]:
     """``{(iso3, year): {bloc tokens}}`` from the bloc membership table."""
     out: dict[tuple[str, int], set[str]] = {}
@@ -211,16 +226,20 @@ def pair_table(a: pd.DataFrame, members: pd.DataFrame, blocs: pd.DataFrame) -> p
                 shared = in_bloc.get((lo, yr), set()) & in_bloc.get((hi, yr), set())
                 if shared and own.get(int(rid)) not in shared:
                     continue
-                r = recs.setdefault((lo, hi, yr), {"cu": False, "fta": False, "psa": False, "eia": False, "ids": set()})
+                r = recs.setdefault((lo, hi, yr), {"cu": False, "fta": False, "psa": False, "eia": False, "ids": set(),
+                                                   "spans": []})
                 for k, v in flags.items():
                     r[k] = r[k] or v
                 r["ids"].add(int(rid))
+                if flags["cu"] or flags["fta"]:
+                    y0, y1 = pd.Timestamp(year=yr, month=1, day=1), pd.Timestamp(year=yr + 1, month=1, day=1)
+                    r["spans"].append((max(e0, y0), min(e1, y1) if e1 is not None and pd.notna(e1) else y1))
     rows = []
     for (lo, hi, yr), r in recs.items():
         deepest = "CU" if r["cu"] else "FTA" if r["fta"] else "PSA" if r["psa"] else "EIA"
         rows.append({"iso_a": lo, "iso_b": hi, "year": yr, "cu": r["cu"], "fta": r["fta"], "psa": r["psa"],
                      "eia": r["eia"], "deepest": deepest, "n_agreements": len(r["ids"]),
-                     "rta_ids": ";".join(map(str, sorted(r["ids"])))})
+                     "rta_ids": ";".join(map(str, sorted(r["ids"]))), "fta_cu_share": _share(r["spans"], yr)})
     out = pd.DataFrame(rows).sort_values(["iso_a", "iso_b", "year"]).reset_index(drop=True)
     for c in ("cu", "fta", "psa", "eia"):
         out[c] = out[c].astype("int8")

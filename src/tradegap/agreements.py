@@ -108,9 +108,11 @@ def indicator(years: Iterable[int] | int | None = None) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`INDICATOR_COLUMNS`: ``rta`` (any agreement, incl. partial scope and
-        services-only), ``fta_cu`` (a free-trade agreement or customs union covering goods),
-        ``psa_only`` (only a partial-scope agreement), the WTO type flags and ``deepest``.
+        Columns :data:`INDICATOR_COLUMNS`: ``rta`` (any agreement in force on at least one day,
+        incl. partial scope and services-only), ``fta_cu`` (the share of the year, 0–1, on which a
+        free-trade agreement or customs union was in force: 1 for a full year, 0.18 for the EAEU–Iran
+        interim FTA in 2019, in force from 27 October), ``psa_only`` (only a partial-scope agreement),
+        the WTO type flags (0/1, any day of the year) and ``deepest``.
         Pairs absent from the frame have no agreement that year (0 on every flag).
     """
     ys = _years(years)
@@ -122,8 +124,8 @@ def indicator(years: Iterable[int] | int | None = None) -> pd.DataFrame:
         ignore_index=True,
     )
     both["rta"] = 1
-    both["fta_cu"] = ((both["fta"] == 1) | (both["cu"] == 1)).astype("int8")
-    both["psa_only"] = ((both["psa"] == 1) & (both["fta_cu"] == 0)).astype("int8")
+    both["fta_cu"] = both["fta_cu_share"].astype(float)
+    both["psa_only"] = ((both["psa"] == 1) & (both["fta"] == 0) & (both["cu"] == 0)).astype("int8")
     both["exporter"] = both["exporter"].astype(str)
     both["importer"] = both["importer"].astype(str)
     both["deepest"] = both["deepest"].astype(str)
@@ -132,7 +134,8 @@ def indicator(years: Iterable[int] | int | None = None) -> pd.DataFrame:
 
 def attach(panel: pd.DataFrame, *, exporter: str = "exporter", importer: str = "importer",
            year: str = "year") -> pd.DataFrame:
-    """``panel`` with ``rta``, ``fta_cu`` and ``psa_only`` columns (0 where no agreement)."""
+    """``panel`` with ``rta``, ``fta_cu`` (share of the year in force) and ``psa_only`` columns (0 where no
+    agreement)."""
     ys = [y for y in pd.unique(panel[year]) if COVERAGE[0] <= int(y) <= COVERAGE[1]]
     ind = indicator(ys)[["exporter", "importer", "year", "rta", "fta_cu", "psa_only"]]
     ind = ind.rename(columns={"exporter": exporter, "importer": importer, "year": year})
@@ -225,7 +228,8 @@ class AgreementEffect:
 
     ``coef`` is on ln trade (PPML): an agreement multiplies trade by ``exp(coef)``.
     ``switchers`` counts pairs whose agreement status changes within the sample: with pair fixed
-    effects only they identify the coefficient.
+    effects only they identify the coefficient.  With ``fta_cu`` measured as the share of the year in
+    force, ``coef`` is the effect of a full year under the agreement.
     """
 
     variable: str

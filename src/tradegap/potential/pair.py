@@ -38,7 +38,29 @@ COVERAGE_NOTES: dict[str, str] = {
     "baci": "CEPII BACI totals, exporter-reported and reconciled (FOB); 2020 excluded because it is incomplete",
     "dots": "IMF Direction of Trade Statistics, mirror-reconciled (importer CIF preferred)",
 }
-STRUCTURAL_COSTS: tuple[str, ...] = ("ln_dist", "contig", "shared_sea", "comlang_off", "colony")
+STRUCTURAL_COSTS: tuple[str, ...] = ("ln_dist", "contig", "shared_sea", "comlang_off", "colony", "same_country", "cu")
+#: Successor states of the federations that split in 1991–1993.  CEPII's ``smctry`` codes most of these pairs 0
+#: (KAZ–RUS, KAZ–UZB, UKR–RUS; it has 1 for e.g. ARM–AZE and CZE–SVK), so ``same_country`` is CEPII's
+#: ``smctry`` or both states in the same list.
+FORMER_FEDERATIONS: dict[str, frozenset[str]] = {
+    "SUN": frozenset("ARM AZE BLR EST GEO KAZ KGZ LTU LVA MDA RUS TJK TKM UKR UZB".split()),
+    "YUG": frozenset("BIH HRV MKD MNE SRB SVN XKX".split()),
+    "CSK": frozenset("CZE SVK".split()),
+}
+#: What the structural potential's "normal" trade cost includes and what it leaves out (stated in every result).
+NORMAL_INCLUDES = (
+    "Normal includes: distance, land border, shared enclosed sea, common official language, colonial tie, having "
+    "been the same country (CEPII smctry, plus the successor states of the USSR, Yugoslavia and Czechoslovakia), a "
+    "customs union in "
+    "force in the last sample year (WTO RTA-IS), and, from stage 1, the average effect of a free-trade agreement or "
+    "customs union in force (WTO RTA-IS) and of the pair's own trade sanctions (GSDB)."
+)
+NORMAL_LEAVES_OUT = (
+    "Normal leaves out: pipelines and other transport links, ethnic and business networks, political alignment, "
+    "payment and banking restrictions, agreements deeper or shallower than the average FTA, sanctions by third "
+    "countries (they act through each country's total trade, not this pair's cost) and anything else specific to "
+    "the pair: a ratio far from 1 measures these."
+)
 SIZE_COSTS: tuple[str, ...] = (
     "ln_gdp_o", "ln_gdp_d", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "landlocked_o",
     "landlocked_d",
@@ -49,6 +71,9 @@ LABELS: dict[str, str] = {
     "shared_sea": "shared (enclosed) sea, e.g. the Caspian",
     "comlang_off": "common official language",
     "colony": "colonial tie",
+    "same_country": "were or are the same country (CEPII smctry; USSR, Yugoslavia, Czechoslovakia successors)",
+    "cu": "customs union in force in the last sample year (WTO RTA-IS)",
+    "fta_cu": "free-trade agreement or customs union in force (WTO RTA-IS)",
     "sanction_trade": "trade sanctions in force",
     "ln_gdp_o": "exporter GDP",
     "ln_gdp_d": "importer GDP",
@@ -180,10 +205,13 @@ def _pair_covariates(store) -> pd.DataFrame:
             return _CACHE[key]
     p = store.pairs().copy()
     p["ln_dist"] = np.log(pd.to_numeric(p["dist"], errors="coerce").clip(lower=1.0))
-    for c in ("contig", "shared_sea", "comlang_off", "colony", "landlocked_o", "landlocked_d"):
+    for c in ("contig", "shared_sea", "comlang_off", "colony", "smctry", "landlocked_o", "landlocked_d"):
         p[c] = pd.to_numeric(p[c], errors="coerce").astype(float)
-    p = p[["exporter", "importer", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "landlocked_o",
-           "landlocked_d"]]
+    fed = {c: k for k, members in FORMER_FEDERATIONS.items() for c in members}
+    same_fed = p["exporter"].map(fed).notna() & (p["exporter"].map(fed) == p["importer"].map(fed))
+    p["same_country"] = ((p["smctry"] == 1) | same_fed).astype(float)
+    p = p[["exporter", "importer", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "same_country",
+           "landlocked_o", "landlocked_d"]]
     with _LOCK:
         _CACHE[key] = p
     return p
@@ -220,6 +248,7 @@ def _panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFrame, li
     panel = f.set_index(["exporter", "importer", "year"])["trade"].reindex(idx, fill_value=0.0).reset_index()
     panel = panel[panel["exporter"] != panel["importer"]]
     panel = panel.merge(pc, on=["exporter", "importer"], how="inner")
+    panel = _attach_agreements(panel, years)
     cov = list(STRUCTURAL_COSTS)
     miss = panel[cov].isna().any(axis=1)
     if miss.any():
@@ -229,6 +258,19 @@ def _panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFrame, li
     with _LOCK:
         _CACHE[key] = (panel, notes)
     return panel, notes
+
+
+def _attach_agreements(panel: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
+    """Add ``fta_cu`` (FTA or customs union in force that year) and ``cu`` (customs union in force in the
+    panel's last year, constant within a pair) from the WTO RTA-IS table."""
+    from tradegap import agreements
+
+    out = agreements.attach(panel).drop(columns=["rta", "psa_only"])
+    last = agreements.indicator([max(int(y) for y in years)])
+    cu = last.loc[last["cu"] == 1, ["exporter", "importer"]].assign(cu=1.0)
+    out = out.merge(cu, on=["exporter", "importer"], how="left")
+    out["cu"] = out["cu"].fillna(0.0)
+    return out
 
 
 def _attach_sanctions(panel: pd.DataFrame, years: Iterable[int], *, partial: bool = False) -> pd.DataFrame | None:
@@ -262,6 +304,9 @@ def _structural_model(store, source: str, anchors: tuple[int, ...], n_draws: int
             f"Sanctions are not a stage-1 regressor: the sanctions data covers {SANCTIONS_COVERAGE[0]}–"
             f"{SANCTIONS_COVERAGE[1]} and the sample years are {list(anchors)}."
         )
+    if panel["fta_cu"].groupby([panel["exporter"], panel["importer"]]).nunique().max() > 1:
+        policy = (*policy, "fta_cu")
+    notes += [NORMAL_INCLUDES, NORMAL_LEAVES_OUT]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = two_stage(panel, costs=STRUCTURAL_COSTS, policy=policy, n_draws=n_draws, level=0.90, seed=0,
@@ -280,7 +325,7 @@ def _extra_year_flows(model: TwoStageResult, store, source: str, year: int) -> p
     panel, _ = _panel(store, source, (year,))
     s1 = model.stage1
     pol = list(s1.coef.index)
-    if pol:
+    if "sanction_trade" in pol:
         panel = _attach_sanctions(panel, [year], partial=True)
     gam = s1.pair.reindex(pd.MultiIndex.from_arrays([panel["exporter"], panel["importer"]])).to_numpy()
     polidx = np.zeros(len(panel))
@@ -486,12 +531,13 @@ def _cross_section_model(store, source: str, year: int, n_draws: int) -> tuple[T
     panel, notes = _panel(store, source, (year,))
     notes = list(notes)
     ws = _attach_sanctions(panel, [year])
-    policy: tuple[str, ...] = ()
+    policy: tuple[str, ...] = ("fta_cu",)
     if ws is not None:
-        panel, policy = ws, ("sanction_trade",)
+        panel, policy = ws, ("sanction_trade", "fta_cu")
     else:
         notes.append(f"Sanctions are not a regressor: the sanctions data covers {SANCTIONS_COVERAGE[0]}–"
                      f"{SANCTIONS_COVERAGE[1]}.")
+    notes += [NORMAL_INCLUDES.replace(", from stage 1,", ","), NORMAL_LEAVES_OUT]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = two_stage(panel, costs=STRUCTURAL_COSTS, policy=policy, mode="cross_section", n_draws=n_draws,
