@@ -256,7 +256,7 @@ def main(raw: Path) -> None:
     members = member_table(a, blocs)
     pairs = pair_table(a, members, blocs)
     agreements = pd.DataFrame({
-        "rta_id": a["RTA ID"].astype(int), "name": a["RTA Name"].astype(str), "type": a["Type"].astype(str),
+        "rta_id": a["RTA ID"].astype(int), "name": a["RTA Name"].astype(str).str.strip(), "type": a["Type"].astype(str),
         "coverage": a["Coverage"].astype(str), "status": a["Status"].astype(str),
         "entry_into_force": a["entry_into_force"], "inactive": a["Inactive Date"],
         "composition": a["RTA Composition"].astype(str),

@@ -186,7 +186,8 @@ def test_cli_cost_and_pair_scenarios(runner):
     assert f.loc["fta", "pair_trade_change_pct"] > 0
     assert f.loc["cost_-20%", "pair_trade_change_pct"] > 0
     c = ps.coefficients.set_index("variable")
-    assert "literature" in c.loc["fta", "source"]
+    assert "estimated" in c.loc["fta", "source"] and "N = " in c.loc["fta", "source"]
+    assert any("18% of 2019" in n for n in ps.results["fta"].assumptions)  # the EAEU-Iran interim FTA
     assert "estimated" in c.loc["sanction", "source"]
     assert any("GDP" in a and "domestic" in a for a in ps.assumptions)
     json.dumps(ps.to_dict(), default=float)

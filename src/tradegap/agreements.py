@@ -134,13 +134,13 @@ def indicator(years: Iterable[int] | int | None = None) -> pd.DataFrame:
 
 def attach(panel: pd.DataFrame, *, exporter: str = "exporter", importer: str = "importer",
            year: str = "year") -> pd.DataFrame:
-    """``panel`` with ``rta``, ``fta_cu`` (share of the year in force) and ``psa_only`` columns (0 where no
-    agreement)."""
+    """``panel`` with ``rta``, ``fta_cu`` (share of the year in force), ``psa_only`` and ``cu_any`` (a customs
+    union in force on some day of the year) columns (0 where no agreement)."""
     ys = [y for y in pd.unique(panel[year]) if COVERAGE[0] <= int(y) <= COVERAGE[1]]
-    ind = indicator(ys)[["exporter", "importer", "year", "rta", "fta_cu", "psa_only"]]
-    ind = ind.rename(columns={"exporter": exporter, "importer": importer, "year": year})
+    ind = indicator(ys)[["exporter", "importer", "year", "rta", "fta_cu", "psa_only", "cu"]]
+    ind = ind.rename(columns={"exporter": exporter, "importer": importer, "year": year, "cu": "cu_any"})
     out = panel.merge(ind, on=[exporter, importer, year], how="left")
-    for c in ("rta", "fta_cu", "psa_only"):
+    for c in ("rta", "fta_cu", "psa_only", "cu_any"):
         out[c] = out[c].fillna(0).astype(float)
     return out
 
@@ -376,7 +376,22 @@ def fta_effect(source: str = "baci", years: tuple[int, ...] | None = None) -> Ag
     return estimate_effect(p, sample=sample)
 
 
+@lru_cache(maxsize=2)
+def deepening_effect(source: str = "baci") -> AgreementEffect:
+    """The customs-union premium: the effect of a customs union over and above an FTA.
+
+    PPML as :func:`fta_effect` with ``cu_any`` (a customs union in force) beside ``fta_cu`` and
+    ``psa_only``; identified by pairs that enter a customs union (e.g. EU enlargements, the EAEU)
+    within the sample.  Used by ``scenario fta --deepen`` for a pair already in an FTA.
+    """
+    years = EFFECT_YEARS[source]
+    p = flows_panel(source, years)
+    sample = (f"{_SOURCE_WORDS[source]} {years[0]}-{years[-1]} every {years[1] - years[0]} years, customs union "
+              "(WTO RTA-IS) beside FTA/CU and partial-scope terms")
+    return estimate_effect(p, variable="cu_any", controls=("fta_cu", "psa_only"), sample=sample)
+
+
 __all__ = [
     "AgreementEffect", "COVERAGE", "GUIDE_RTA_COEF", "GUIDE_RTA_SOURCE", "InForce", "agreement_table", "attach",
-    "bloc_members", "flows_panel", "estimate_effect", "fta_effect", "in_force", "indicator", "pair_table",
+    "bloc_members", "deepening_effect", "flows_panel", "estimate_effect", "fta_effect", "in_force", "indicator", "pair_table",
 ]

@@ -454,6 +454,41 @@ def _summary(table: pd.DataFrame, a: str, b: str, what: str) -> str:
     return " ".join(lines)
 
 
+def normal_flows(year: int, *, store=None, source: Source = "baci", without: tuple[str, ...] = ("sanction_trade",),
+                 n_draws: int = 0) -> tuple[pd.DataFrame, dict[str, float], list[str]]:
+    """Every directed pair's actual flow and structural potential in ``year``, also without given policy terms.
+
+    Returns
+    -------
+    flows, coefficients, notes
+        ``flows``: ``exporter, importer, year, actual, potential`` and ``potential_without`` (the
+        potential with the stage-1 terms in ``without`` switched off, e.g. the pair's own trade sanction:
+        the normal trade cost without the sanction), USD millions; ``coefficients``: the stage-1 policy
+        coefficients used; ``notes``: the model's notes (what normal includes and leaves out).
+    """
+    _check_source(source, "normal_flows")
+    (y,) = _years_arg([int(year)], source)
+    st = _store(store)
+    anchors = _anchors([y], source)
+    model, notes = _structural_model(st, source, anchors, n_draws)
+    if y in anchors:
+        f = model.flows[model.flows["year"] == y][["exporter", "importer", "year", "actual", "potential"]].copy()
+    else:
+        f = _extra_year_flows(model, st, source, y)[["exporter", "importer", "year", "actual", "potential"]].copy()
+    coef = {k: float(v) for k, v in model.stage1.coef.items()} if model.stage1 is not None else {}
+    off = [t for t in without if t in coef]
+    f["potential_without"] = f["potential"]
+    if off:
+        panel, _ = _panel(st, source, (y,))
+        if "sanction_trade" in off:
+            panel = _attach_sanctions(panel, [y], partial=True)
+        shift = sum(coef[t] * panel[t].to_numpy(float) for t in off)
+        keyed = pd.Series(shift, index=pd.MultiIndex.from_arrays([panel["exporter"], panel["importer"]]))
+        sh = keyed.reindex(pd.MultiIndex.from_arrays([f["exporter"], f["importer"]])).fillna(0.0).to_numpy()
+        f["potential_without"] = f["potential"] * np.exp(-sh)
+    return f.reset_index(drop=True), coef, list(notes)
+
+
 # ----------------------------------------------------------------------------------------------
 # public API
 # ----------------------------------------------------------------------------------------------
