@@ -38,10 +38,13 @@ COVERAGE_NOTES: dict[str, str] = {
     "baci": "CEPII BACI totals, exporter-reported and reconciled (FOB); 2020 excluded because it is incomplete",
     "dots": "IMF Direction of Trade Statistics, mirror-reconciled (importer CIF preferred)",
 }
-STRUCTURAL_COSTS: tuple[str, ...] = ("ln_dist", "contig", "shared_sea", "comlang_off", "colony", "same_country", "cu")
-#: Successor states of the federations that split in 1991–1993.  CEPII's ``smctry`` codes most of these pairs 0
-#: (KAZ–RUS, KAZ–UZB, UKR–RUS; it has 1 for e.g. ARM–AZE and CZE–SVK), so ``same_country`` is CEPII's
-#: ``smctry`` or both states in the same list.
+STRUCTURAL_COSTS: tuple[str, ...] = (
+    "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "smctry", "former_federation", "cu",
+)
+#: Successor states of the federations that split in 1991–1993.  CEPII's ``smctry`` ("were or are the same
+#: country") codes most of these pairs 0 (KAZ–RUS, KAZ–UZB, UKR–RUS; it has 1 for e.g. ARM–AZE and CZE–SVK, and
+#: for older unions such as BEL–LUX), so ``former_federation`` (1 when both states are in the same list) is a
+#: separate stage-2 term beside CEPII's ``smctry``, kept as published.
 FORMER_FEDERATIONS: dict[str, frozenset[str]] = {
     "SUN": frozenset("ARM AZE BLR EST GEO KAZ KGZ LTU LVA MDA RUS TJK TKM UKR UZB".split()),
     "YUG": frozenset("BIH HRV MKD MNE SRB SVN XKX".split()),
@@ -50,8 +53,8 @@ FORMER_FEDERATIONS: dict[str, frozenset[str]] = {
 #: What the structural potential's "normal" trade cost includes and what it leaves out (stated in every result).
 NORMAL_INCLUDES = (
     "Normal includes: distance, land border, shared enclosed sea, common official language, colonial tie, having "
-    "been the same country (CEPII smctry, plus the successor states of the USSR, Yugoslavia and Czechoslovakia), a "
-    "customs union in "
+    "been the same country (CEPII smctry), being successor states of the same federation (USSR, Yugoslavia, "
+    "Czechoslovakia), a customs union in "
     "force in the last sample year (WTO RTA-IS), and, from stage 1, the average effect of a free-trade agreement or "
     "customs union in force (WTO RTA-IS) and of the pair's own trade sanctions (GSDB)."
 )
@@ -71,7 +74,8 @@ LABELS: dict[str, str] = {
     "shared_sea": "shared (enclosed) sea, e.g. the Caspian",
     "comlang_off": "common official language",
     "colony": "colonial tie",
-    "same_country": "were or are the same country (CEPII smctry; USSR, Yugoslavia, Czechoslovakia successors)",
+    "smctry": "were or are the same country (CEPII smctry)",
+    "former_federation": "successor states of the same federation (USSR, Yugoslavia, Czechoslovakia)",
     "cu": "customs union in force in the last sample year (WTO RTA-IS)",
     "fta_cu": "free-trade agreement or customs union in force (WTO RTA-IS)",
     "sanction_trade": "trade sanctions in force",
@@ -209,9 +213,9 @@ def _pair_covariates(store) -> pd.DataFrame:
         p[c] = pd.to_numeric(p[c], errors="coerce").astype(float)
     fed = {c: k for k, members in FORMER_FEDERATIONS.items() for c in members}
     same_fed = p["exporter"].map(fed).notna() & (p["exporter"].map(fed) == p["importer"].map(fed))
-    p["same_country"] = ((p["smctry"] == 1) | same_fed).astype(float)
-    p = p[["exporter", "importer", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "same_country",
-           "landlocked_o", "landlocked_d"]]
+    p["former_federation"] = same_fed.astype(float)
+    p = p[["exporter", "importer", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "smctry",
+           "former_federation", "landlocked_o", "landlocked_d"]]
     with _LOCK:
         _CACHE[key] = p
     return p
