@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tradegap.cli import app, load_commands
-from tradegap.ge.pair import AgreementInForceError, run_fta, run_sanctions_lifted, world_baseline
+from tradegap.views.scenarios import AgreementInForceError, run_fta, run_sanctions_lifted, world_baseline
 
 
 @pytest.fixture(scope="module")

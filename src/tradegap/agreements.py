@@ -357,7 +357,6 @@ def flows_panel(source: str = "baci", years: Sequence[int] | None = None) -> pd.
     return attach(p)
 
 
-@lru_cache(maxsize=4)
 def fta_effect(source: str = "baci", years: tuple[int, ...] | None = None) -> AgreementEffect:
     """The FTA/customs-union effect estimated on the shipped flows (tradegap's default coefficient).
 
@@ -368,7 +367,14 @@ def fta_effect(source: str = "baci", years: tuple[int, ...] | None = None) -> Ag
     sales as in the Advanced Guide (0.557): it omits the part of an agreement's effect that comes
     at the expense of domestic sales and is smaller.
     """
+    from tradegap.cache import CACHE, store_fingerprint
+
     years = tuple(years) if years is not None else EFFECT_YEARS.get(source, ())
+    return CACHE.get_or_compute(store_fingerprint(None), ("fta_effect", source, years),
+                                lambda: _fta_effect(source, years))
+
+
+def _fta_effect(source: str, years: tuple[int, ...]) -> AgreementEffect:
     p = flows_panel(source, years)
     sample = (f"{_SOURCE_WORDS[source]} {years[0]}-{years[-1]} every {years[1] - years[0]} years, "
               f"{p['exporter'].nunique()} countries trading in every sample year, international flows, "
@@ -376,7 +382,6 @@ def fta_effect(source: str = "baci", years: tuple[int, ...] | None = None) -> Ag
     return estimate_effect(p, sample=sample)
 
 
-@lru_cache(maxsize=2)
 def deepening_effect(source: str = "baci") -> AgreementEffect:
     """The customs-union premium: the effect of a customs union over and above an FTA.
 
@@ -384,6 +389,13 @@ def deepening_effect(source: str = "baci") -> AgreementEffect:
     ``psa_only``; identified by pairs that enter a customs union (e.g. EU enlargements, the EAEU)
     within the sample.  Used by ``scenario fta --deepen`` for a pair already in an FTA.
     """
+    from tradegap.cache import CACHE, store_fingerprint
+
+    return CACHE.get_or_compute(store_fingerprint(None), ("deepening_effect", source),
+                                lambda: _deepening_effect(source))
+
+
+def _deepening_effect(source: str) -> AgreementEffect:
     years = EFFECT_YEARS[source]
     p = flows_panel(source, years)
     sample = (f"{_SOURCE_WORDS[source]} {years[0]}-{years[-1]} every {years[1] - years[0]} years, customs union "

@@ -335,9 +335,18 @@ def estimate(panel: pd.DataFrame, *, spec: Spec = "pooled", sample: str = "") ->
     )
 
 
-@lru_cache(maxsize=4)
 def long_panel_effect(spec: Spec = "pooled", years: tuple[int, ...] = HISTORY_YEARS) -> SanctionEffect:
-    """The trade-sanction effect on the shipped DOTS history (every 4th year 1960–2020) and all GSDB cases."""
+    """The trade-sanction effect on the shipped DOTS history (every 4th year 1960–2020) and all GSDB cases.
+
+    Cached in :data:`tradegap.cache.CACHE` under the embedded data's fingerprint.
+    """
+    from tradegap.cache import CACHE, store_fingerprint
+
+    return CACHE.get_or_compute(store_fingerprint(None), ("sanction_effect", spec, tuple(years)),
+                                lambda: _long_panel_effect(spec, tuple(years)))
+
+
+def _long_panel_effect(spec: Spec, years: tuple[int, ...]) -> SanctionEffect:
     p = history_panel(years)
     sample = (f"IMF DOTS {years[0]}-{years[-1]} every {years[1] - years[0]} years (mirror-reconciled, "
               f"international flows, all economies trading in each year), GSDB v3 trade sanctions of all "

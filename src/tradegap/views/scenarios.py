@@ -4,15 +4,17 @@
 ingested) CEPII BACI totals and WDI GDP; :func:`pair_scenarios` runs, side by side,
 
 1. **FTA**: a free-trade agreement between ``a`` and ``b`` (optionally with ``b``'s bloc
-   partners, e.g. the EAEU), with the RTA effect of the Advanced Guide
-   (β = 0.557 on :math:`\\ln t^{1-\\sigma}`; Yotov, Piermartini, Monteiro & Larch 2016, ch. 2,
-   PPML with pair fixed effects on the 1986–2006 manufacturing panel — reproduced by
-   ``examples/nafta_effects.toml``), a fixed coefficient taken from the literature;
+   partners, e.g. the EAEU).  Agreements in force (WTO RTA-IS, :mod:`tradegap.agreements`) are in
+   the baseline's ``fta`` term, so a pair already in an FTA or customs union for the whole year is
+   refused (never counted twice) or, with ``deepen``, moved from an FTA to a customs union.  The FTA
+   coefficient is estimated on the shipped BACI panel (:func:`tradegap.agreements.fta_effect`);
+   the Advanced Guide's 0.557 is an option (``fta="guide"``; reproduced by
+   ``examples/nafta_effects.toml``);
 2. **sanctions lifted**: every GSDB trade sanction in force that year on flows of ``a`` or
-   ``b`` (or only those by given senders) switched off, with the sanctions coefficient
-   **estimated** by PPML (:func:`tradegap.estimate.fepois`) on the BACI panel 2013–2019
-   (every other year, international flows, exporter-year, importer-year and pair fixed
-   effects) with :func:`tradegap.sanctions.indicator`;
+   ``b`` (or only those by given senders) switched off, with the sanction coefficient
+   **estimated** on IMF DOTS 1960–2020 with all GSDB cases (:mod:`tradegap.sanctions_effect`);
+   :func:`run_sanctions_lifted` also returns each sanctioned flow's trade cost to its normal
+   (stage-2 structural) level, so a flow held near zero can recover;
 3. **cost −20%**: the iceberg trade cost between ``a`` and ``b`` cut by 20% (e.g. a cheaper
    North–South corridor).
 
@@ -24,18 +26,24 @@ to reproduce the observed flows exactly (pairs with no recorded trade keep zero 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any, Literal, Sequence
 
 import numpy as np
 import pandas as pd
 
+from tradegap.coverage import DATASETS
+from tradegap.data.schema import rescale
+from tradegap.defaults import SIGMA
 from tradegap.errors import CoverageError, InputError
 from tradegap.ge.api import simulate
+from tradegap.ge.changes import Change, PairSelection, apply_changes, canon
 from tradegap.ge.model import Baseline, CostStructure, calibrated_residual, check_literal, check_sigma
 from tradegap.ge.results import GEResult
-from tradegap.ge.scenario import GROUPS, Change, PairSelection, _canon, apply_changes
+from tradegap.ge.scenario import Calibration, ScenarioResult, ScenarioSpec
+from tradegap.ge.scenario import run_scenario as _run_scenario
+from tradegap.validation import check_pair
 
 #: The Guide's RTA coefficient, an option (``fta="guide"``); the default is estimated on the data.
 FTA_COEF = 0.557
@@ -68,15 +76,11 @@ def _flows(year: int, store: Any, source: str) -> pd.DataFrame:
     if f.empty:
         raise CoverageError(
             f"No {source.upper()} flows for {year}.",
-            hint="BACI totals cover 2000-2020 (2020 incomplete); pick a year in 2000-2019.",
+            hint=f"BACI totals cover {DATASETS['baci'].span} ({DATASETS['baci'].last} incomplete); "
+            f"pick a year in {DATASETS['baci'].usable_span}.",
         )
-    from tradegap.data.schema import rescale
-
     f = f.copy()
-    try:
-        f["value"] = rescale(f["value"], f["scale"].iloc[0], "millions")
-    except Exception:  # noqa: BLE001 - fall back to the known BACI scale
-        f["value"] = f["value"] / (1000.0 if str(f["scale"].iloc[0]) == "thousands" else 1.0)
+    f["value"] = rescale(f["value"], str(f["scale"].iloc[0]), "millions")
     return f[["exporter", "importer", "year", "value"]]
 
 
@@ -106,8 +110,8 @@ def fta_coefficient(fta: FtaChoice = "estimated") -> tuple[float, float | None, 
     return e.coef, e.se, "estimated: " + e.describe() + " (international flows only; pass fta='guide' for 0.557)"
 
 
-def sanction_coefficient() -> tuple[float, float, str]:
-    """The trade-sanction coefficient: (coef, s.e., source in words), from the 1960-2020 panel."""
+def sanction_coefficient() -> tuple[float, float, str, tuple[str, ...]]:
+    """The trade-sanction coefficient: (coef, s.e., source in words, fit notes), from the 1960-2020 panel."""
     from tradegap import sanctions_effect
 
     e = sanctions_effect.long_panel_effect("pooled")
@@ -115,14 +119,14 @@ def sanction_coefficient() -> tuple[float, float, str]:
     src = (f"estimated on the long panel: {e.formula}; {e.sample}; N = {e.nobs:,}; identified by "
            f"{int(t['switchers']):,} pairs whose sanction status changes ({int(t['onsets']):,} onsets, "
            f"{int(t['ends']):,} ends) (tradegap.sanctions_effect)")
-    return float(t["coef"]), float(t["se"]), src
+    return float(t["coef"]), float(t["se"]), src, tuple(f"Sanction-effect fit: {w}" for w in e.warnings)
 
 
 def world_baseline(
     year: int,
     *,
     store: Any = None,
-    sigma: float = 7.0,
+    sigma: float = SIGMA,
     source: str = "baci",
     reference: str = "DEU",
     sanctions: bool = True,
@@ -189,11 +193,12 @@ def world_baseline(
             ind = sanc.indicator(years=[year])
         except CoverageError:
             ind = sanc.indicator(years=[year], partial=True)
-            notes.append(f"GSDB sanctions for {year} are a lower bound (shipped cases cover 2013-2022).")
+            notes.append(f"GSDB sanctions for {year} are a lower bound (shipped cases cover {DATASETS['gsdb'].span}).")
         ind = ind.loc[ind["exporter"].isin(pos) & ind["importer"].isin(pos) & (ind["sanction_trade"] > 0)]
         S = np.zeros((n, n))
         S[ind["exporter"].map(pos).to_numpy(), ind["importer"].map(pos).to_numpy()] = 1.0
-        b, se, src = sanction_coefficient()
+        b, se, src, fit_notes = sanction_coefficient()
+        notes.extend(fit_notes)
         variables.append("sanction")
         coefs.append(b)
         ses.append(se)
@@ -227,13 +232,13 @@ def _members(codes: Sequence[str] | str | None) -> tuple[str, ...]:
         return ()
     if isinstance(codes, str):
         codes = [c for c in codes.replace(";", ",").split(",") if c.strip()]
-    return tuple(_canon(c) for c in codes)
+    return tuple(canon(c) for c in codes)
 
 
 def fta_changes(a: str, b: str, members: Sequence[str] | str | None = None) -> tuple[Change, ...]:
     """FTA between ``a`` and ``b`` (+ ``members``): set ``fta`` = 1 both ways."""
-    side_b = (_canon(b), *_members(members))
-    return (Change("set", PairSelection(between=((_canon(a),), side_b)), variable="fta", value=1.0),)
+    side_b = (canon(b), *_members(members))
+    return (Change("set", PairSelection(between=((canon(a),), side_b)), variable="fta", value=1.0),)
 
 
 class AgreementInForceError(InputError):
@@ -251,8 +256,8 @@ def _fta_plan(a: str, b: str, members: Sequence[str] | str | None, year: int,
     """
     from tradegap import agreements
 
-    side_b = (_canon(b), *_members(members))
-    a = _canon(a)
+    side_b = (canon(b), *_members(members))
+    a = canon(a)
     new, deeper, notes, full = [], [], [], []
     for c in side_b:
         if c == a:
@@ -300,12 +305,12 @@ def _fta_plan(a: str, b: str, members: Sequence[str] | str | None, year: int,
 def sanctions_lifted_changes(country: str, by: Sequence[str] | str | None = None,
                              partner: str | None = None) -> tuple[Change, ...]:
     """Lift trade sanctions on flows of ``country`` (by given senders, or with ``partner``, or all)."""
-    c = _canon(country)
+    c = canon(country)
     senders = _members(by)
     if senders:
         sel = PairSelection(between=((c,), senders))
     elif partner is not None:
-        sel = PairSelection(between=((c,), (_canon(partner),)))
+        sel = PairSelection(between=((c,), (canon(partner),)))
     else:
         sel = PairSelection(between=((c,), ("*",)))
     return (Change("set", sel, variable="sanction", value=0.0),)
@@ -315,7 +320,7 @@ def cost_changes(a: str, b: str, percent: float) -> tuple[Change, ...]:
     """Scale the iceberg trade cost between ``a`` and ``b`` (both directions) by ``percent``."""
     if percent <= -100:
         raise InputError(f"A trade-cost change of {percent}% would make costs non-positive.")
-    return (Change("scale", PairSelection(between=((_canon(a),), (_canon(b),))), percent=float(percent)),)
+    return (Change("scale", PairSelection(between=((canon(a),), (canon(b),))), percent=float(percent)),)
 
 
 def _run(world: WorldBaseline, name: str, changes: Sequence[Change], pair: tuple[str, str] | None,
@@ -329,7 +334,7 @@ def _run(world: WorldBaseline, name: str, changes: Sequence[Change], pair: tuple
     return simulate(b, new, name=name, pair=pair, assumptions=tuple(notes) + tuple(extra))
 
 
-def run_fta(a: str, b: str, *, year: int, members=None, store=None, sigma: float = 7.0, deepen: bool = False,
+def run_fta(a: str, b: str, *, year: int, members=None, store=None, sigma: float = SIGMA, deepen: bool = False,
             fta: FtaChoice = "estimated") -> GEResult:
     """FTA scenario on the shipped data (agreements in force are in the baseline; never counted twice).
 
@@ -339,7 +344,7 @@ def run_fta(a: str, b: str, *, year: int, members=None, store=None, sigma: float
         The pair (every pair, with ``members``) already has an FTA or customs union for the whole year,
         and ``deepen`` is False; or ``deepen`` is asked for a customs union.
     """
-    a, b = _canon(a), _canon(b)
+    a, b = canon(a), canon(b)
     new, deeper, notes = _fta_plan(a, b, members, int(year), deepen)
     w = world_baseline(year, store=store, sigma=sigma, sanctions=False, fta=fta)
     _check_pair(w.baseline, a, b)
@@ -367,7 +372,7 @@ class SanctionsLifted:
     """Sanctions lifted, two ways, side by side.
 
     ``results["normal_cost"]``: each sanctioned flow's trade cost returns to its **normal** level, the
-    stage-2 structural cost without the sanction (:func:`tradegap.potential.pair.normal_flows`), so a
+    stage-2 structural cost without the sanction (:func:`tradegap.views.potential.normal_flows`), so a
     flow held near zero can recover; ``results["coefficient"]``: the sanction term is switched off at
     its estimated coefficient (:func:`sanction_coefficient`), which moves each flow by the same
     percentage and keeps a near-zero flow near zero.  ``flows``: the lifted directed pairs with their
@@ -411,7 +416,7 @@ class SanctionsLifted:
 
 
 def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | None = None, store=None,
-                         sigma: float = 7.0) -> SanctionsLifted:
+                         sigma: float = SIGMA) -> SanctionsLifted:
     """Lift the GSDB trade sanctions in force on ``country`` (by ``by``, or with ``partner``, or all), two ways.
 
     Raises
@@ -419,16 +424,16 @@ def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | Non
     CoverageError
         No GSDB trade sanction in force in ``year`` on the selected flows.
     """
-    from tradegap.potential.pair import NORMAL_INCLUDES, NORMAL_LEAVES_OUT, normal_flows
+    from tradegap.views.potential import NORMAL_INCLUDES, NORMAL_LEAVES_OUT, normal_flows
 
     w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
     b = w.baseline
-    c = _canon(country)
+    c = canon(country)
     b.position(c)
     changes = sanctions_lifted_changes(c, by, partner)
     k = b.costs.index("sanction")
     mask = changes[0].select.mask(b) & (b.costs.x[k] > 0)
-    senders = _members(by) or ((_canon(partner),) if partner else ("*",))
+    senders = _members(by) or ((canon(partner),) if partner else ("*",))
     if not mask.any():
         raise CoverageError(
             f"No GSDB trade sanction in force in {year} on flows between {c} and "
@@ -454,9 +459,9 @@ def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | Non
     r[ii[ok], jj[ok]] = r_new[ok] - index[ii[ok], jj[ok]]
     normal_costs = replace(coef_costs, residual=r)
     missing = [f"{cs[i]}->{cs[j]}" for i, j, good in zip(ii, jj, ok) if not good]
-    bs, ses, ssrc = sanction_coefficient()
+    bs, ses, _, _ = sanction_coefficient()
     name = f"Sanctions on {c} lifted" + (f" by {','.join(_members(by))}" if by else "") + (
-        f" (pair {c}-{_canon(partner)})" if partner and not by else "")
+        f" (pair {c}-{canon(partner)})" if partner and not by else "")
     pair = (c, senders[0]) if len(senders) == 1 and senders != ("*",) else None
     common = [f"Lifted: {len(ii)} directed flows with a GSDB trade sanction in force in {year}.",
               *(f"Coefficient {row.variable} = {row.coef:.4f}: {row.source}." for row in w.coefficients.itertuples())]
@@ -486,16 +491,16 @@ def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | Non
                            assumptions=w.assumptions + tuple(pnotes))
 
 
-def run_cost(a: str, b: str, *, year: int, percent: float = -20.0, store=None, sigma: float = 7.0) -> GEResult:
+def run_cost(a: str, b: str, *, year: int, percent: float = -20.0, store=None, sigma: float = SIGMA) -> GEResult:
     """Bilateral trade-cost scenario on the shipped data."""
     w = world_baseline(year, store=store, sigma=sigma, sanctions=False)
     _check_pair(w.baseline, a, b)
-    return _run(w, f"Trade cost {a}-{b} {percent:+g}%", cost_changes(a, b, percent), (_canon(a), _canon(b)))
+    return _run(w, f"Trade cost {a}-{b} {percent:+g}%", cost_changes(a, b, percent), (canon(a), canon(b)))
 
 
 def _check_pair(b: Baseline, a: str, c: str) -> None:
-    b.position(_canon(a))
-    b.position(_canon(c))
+    b.position(canon(a))
+    b.position(canon(c))
 
 
 @dataclass(frozen=True)
@@ -564,7 +569,7 @@ def pair_scenarios(
     *,
     year: int,
     store: Any = None,
-    sigma: float = 7.0,
+    sigma: float = SIGMA,
     members: Sequence[str] | str | None = None,
     cost_change: float = -20.0,
     potential: float | None = None,
@@ -600,9 +605,8 @@ def pair_scenarios(
     The sanctions scenario lifts every GSDB trade sanction in force in ``year`` between
     ``a`` or ``b`` and any partner (the pair's own and third-country sanctions).
     """
-    a, b = _canon(a), _canon(b)
-    if a == b:
-        raise InputError(f"A pair needs two different countries; got {a} twice.")
+    a, b = canon(a), canon(b)
+    check_pair(a, b, "pair_scenarios")
     w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
     _check_pair(w.baseline, a, b)
     res: dict[str, GEResult] = {}
@@ -627,3 +631,38 @@ def pair_scenarios(
                if v.pair is not None else v for k, v in res.items()}
     return PairScenarios(a=a, b=b, year=int(year), sigma=float(sigma), results=res,
                          assumptions=w.assumptions, coefficients=w.coefficients)
+
+
+def _world_calibration(spec: ScenarioSpec) -> Calibration:
+    """Calibration from tradegap's shipped data ([data] source = "baci")."""
+    if spec.data.source != "baci":
+        raise InputError(f"[data] source must be 'baci' (the shipped BACI totals); got {spec.data.source!r}.")
+    if spec.year is None:
+        raise InputError("[data] source = 'baci' needs the scenario's 'year'.")
+    w = world_baseline(spec.year, sigma=spec.sigma, reference=spec.reference or "DEU", sanctions=True)
+    b = w.baseline
+    coef = w.coefficients
+    for v, fc in spec.coefficients.items():
+        k = b.costs.index(v)
+        c = b.costs.coef.copy()
+        c[k] = fc.coef
+        # keep the calibrated baseline: shift the residual by the change of the coefficient's contribution
+        r = b.costs.residual - (fc.coef - b.costs.coef[k]) * b.costs.x[k]
+        b = b.with_costs(replace(b.costs, coef=c, residual=r))
+        coef = coef.copy()
+        coef.loc[coef["variable"] == v, ["coef", "se", "source"]] = [fc.coef, fc.se, fc.source or "fixed (scenario file)"]
+    return Calibration(baseline=b, coefficients=coef, nobs=None, notes=w.assumptions)
+
+
+def run_scenario(
+    spec: ScenarioSpec | str | Mapping[str, Any],
+    data: pd.DataFrame | None = None,
+    *,
+    calibration: Calibration | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScenarioResult:
+    """Run a TOML scenario; ``[data] source = "baci"`` calibrates on the shipped BACI totals.
+
+    Same parameters as :func:`tradegap.ge.scenario.run_scenario` (the pure runner it calls).
+    """
+    return _run_scenario(spec, data, calibration=calibration, progress=progress, world=_world_calibration)
