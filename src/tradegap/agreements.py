@@ -31,10 +31,11 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from tradegap.coverage import DATASETS
 from tradegap.errors import CoverageError, InputError
 
-#: Years the shipped table covers.
-COVERAGE: Final[tuple[int, int]] = (1949, 2025)
+#: Years the shipped table covers (from the coverage catalogue).
+COVERAGE: Final[tuple[int, int]] = DATASETS["wto_rta"].usable
 #: The Advanced Guide's RTA coefficient (Yotov et al. 2016, ch. 2; PPML, pair FE, 1986–2006, with
 #: domestic flows; N = 28,482), offered as an alternative to the estimate on tradegap's data.
 GUIDE_RTA_COEF: Final[float] = 0.557

@@ -39,6 +39,7 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
+from tradegap.coverage import DATASETS
 from tradegap.errors import CoverageError, InputError
 
 #: Cold-War and other blocs named in the full GSDB case list: token → {iso3: (first, last year)}.
@@ -72,7 +73,7 @@ SUCCESSION: Final[dict[str, tuple[tuple[int, str], ...]]] = {
     "SVK": ((1992, "CSK"),),
 }
 #: Sample of :func:`long_panel_effect`: every fourth year 1960–2020.
-HISTORY_YEARS: Final[tuple[int, ...]] = tuple(range(1960, 2021, 4))
+HISTORY_YEARS: Final[tuple[int, ...]] = tuple(range(DATASETS["dots_history"].first, DATASETS["dots"].last + 1, 4))
 TERMS: Final[dict[str, tuple[str, ...]]] = {
     "pooled": ("sanction_trade",),
     "direction": ("complete_flow", "partial_flow", "other_direction"),
@@ -147,7 +148,7 @@ def _indicator(include_un: bool) -> pd.DataFrame:
         exp_c, imp_c = "exp_compl" in d, "imp_compl" in d
         if not (exp or imp):  # trade sanction without a stated direction: both, partial
             exp = imp = True
-        for year in range(int(r.begin), min(int(r.end), 2022) + 1):
+        for year in range(int(r.begin), min(int(r.end), DATASETS["gsdb_full"].last) + 1):
             toks_t = [x for x in r.target_codes.split(",") if x and (include_un or x != "@UN")]
             toks_s = [x for x in r.sender_codes.split(",") if x and (include_un or x != "@UN")]
             targets = {_entity(m, year) for t in toks_t for m in _members(t, year)}
@@ -208,10 +209,11 @@ def history_panel(years: Sequence[int] = HISTORY_YEARS) -> pd.DataFrame:
     filled); 1960–1989 from ``dots_1960_1989``, 1990–2020 from ``flows_dots``.
     """
     ys = sorted({int(y) for y in years})
-    bad = [y for y in ys if not 1960 <= y <= 2020]
+    lo, hi = DATASETS["dots_history"].first, DATASETS["dots"].last
+    bad = [y for y in ys if not lo <= y <= hi]
     if bad:
-        raise CoverageError(f"Year(s) {bad} are outside the DOTS history (1960-2020).",
-                            hint="Pick years within 1960-2020.")
+        raise CoverageError(f"Year(s) {bad} are outside the DOTS history ({lo}-{hi}).",
+                            hint=f"Pick years within {lo}-{hi}.")
     early, late = _load("dots_1960_1989"), _load("flows_dots")
     f = pd.concat([early[early["year"].isin(ys)], late[late["year"].isin(ys)]], ignore_index=True)
     f = f[f["exporter"] != f["importer"]]
@@ -348,9 +350,11 @@ def long_panel_effect(spec: Spec = "pooled", years: tuple[int, ...] = HISTORY_YE
 
 def _long_panel_effect(spec: Spec, years: tuple[int, ...]) -> SanctionEffect:
     p = history_panel(years)
+    g = DATASETS["gsdb_full"]
+    n = len(case_table())
     sample = (f"IMF DOTS {years[0]}-{years[-1]} every {years[1] - years[0]} years (mirror-reconciled, "
               f"international flows, all economies trading in each year), GSDB v3 trade sanctions of all "
-              f"1,325 cases 1949-2022 (UN sanctions expanded to all members)")
+              f"{n:,} cases {g.first}-{g.last} (UN sanctions expanded to all members)")
     return estimate(p, spec=spec, sample=sample)
 
 
