@@ -46,15 +46,35 @@ def main() -> None:
         sys.exit(2)
     except SystemExit:
         raise
-    except Exception as exc:  # click usage errors etc.
-        import click
+    except Exception as exc:  # click usage errors etc. (typer may vendor its own click: match by shape)
+        show, code = getattr(exc, "show", None), getattr(exc, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            hint = _nested_command_hint(str(exc))
+            if hint:
+                from tradegap.cli.render import err_console
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
+                err_console.print(f"[yellow]Hint:[/] {hint}", highlight=False)
+            sys.exit(code)
+        if type(exc).__name__ == "Abort":
             sys.exit(1)
         raise
+
+
+def _nested_command_hint(message: str) -> str | None:
+    """For "No such command 'fta'": the group that has it (``tradegap scenario fta``)."""
+    import re
+
+    m = re.search(r"No such command '([^']+)'", message)
+    if not m:
+        return None
+    name = m.group(1)
+    for group in app.registered_groups:
+        sub = group.typer_instance
+        if sub is not None and any((c.name or (c.callback.__name__ if c.callback else "")) == name
+                                   for c in sub.registered_commands):
+            return f"'{name}' is a subcommand: run `tradegap {group.name} {name} --help`."
+    return "Run `tradegap --help` for the commands."
 
 
 if __name__ == "__main__":  # pragma: no cover
