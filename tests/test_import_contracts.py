@@ -36,7 +36,8 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("core", ("tradegap.estimate", "tradegap.batch", "tradegap.potential", "tradegap.ge", "tradegap.sectors",
               "tradegap.article.text", "tradegap.article.claims", "tradegap.article.mentions")),
     ("store", ("tradegap.store",)),
-    ("views", ("tradegap.views", "tradegap.world", "tradegap.measure", "tradegap.sanctions", "tradegap.politics")),
+    ("views", ("tradegap.views", "tradegap.world", "tradegap.measure", "tradegap.sanctions", "tradegap.politics",
+               "tradegap.agreements", "tradegap.sanctions_effect")),
     ("brief", ("tradegap.brief", "tradegap.article")),
     ("faces", ("tradegap.cli", "tradegap.api", "tradegap.report")),
 ]
