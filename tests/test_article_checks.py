@@ -165,11 +165,14 @@ def test_unknown_check_name_is_an_input_error():
 def test_seed_potential_and_scenarios_full():
     r = read_file(SEED, checks=["potential", "potential_size", "scenario"])
     pot = _check(r, "potential", "this index can be increased considerably")
-    assert pot.verdict in ("consistent", "higher than data")
+    # actual Iran–Russia trade is at the structural potential (ratio 1.00 in 2019): said in plain words
+    assert pot.verdict == "not supported"
+    assert pot.data.startswith("not supported by the model: actual trade is at")
     assert "structural potential" in pot.data and math.isfinite(pot.data_value)
     assert pot.data_year == 2019  # BACI: the latest year with a potential estimate
     size = _check(r, "potential_size", "this index can be increased considerably")
-    assert size.verdict == "consistent"  # Iran–Russia trade is far below what the two countries' size predicts
+    assert size.verdict == "supported"  # Iran–Russia trade is far below what the two countries' size predicts
+    assert size.data.startswith("supported by the model: actual trade is")
     assert size.data_value > 2
     sc = _check(r, "scenario", "this index can be increased considerably")
     assert sc.verdict == "not checkable" and "scenario hint" in sc.note

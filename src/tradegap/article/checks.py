@@ -219,13 +219,19 @@ def _name(iso3: str) -> str:
 
 
 # --------------------------------------------------------------------------- pair and year
+#: A clause about one unnamed country ("the country's exports" left unresolved): never the pair by default.
+_ONE_COUNTRY = re.compile(r"\b(?:the|its|their)\s+(?:country|nation|neighbou?r)\b", re.I)
+
+
 def claim_pair(claim: Claim, ctx: CheckContext, *, strict: bool = False) -> tuple[str, str] | None:
     """The pair a claim is about.
 
     Its flow direction if parsed; else two countries named in its clause, else in
     its sentence; else the main pair.  With ``strict`` (value and growth checks)
     a claim naming only one country uses the main pair only when it says
-    "bilateral", "the two countries" …; otherwise there is no pair.
+    "bilateral", "the two countries" …; otherwise there is no pair, and neither is
+    there for a clause about one unnamed country ("the country's exports") that
+    :func:`tradegap.article.mentions.resolve_references` left unresolved.
     """
     d = claim.details
     if d.get("direction") == "a>b":
@@ -238,7 +244,7 @@ def claim_pair(claim: Claim, ctx: CheckContext, *, strict: bool = False) -> tupl
             return (codes[0], codes[1])
     codes = list(claim.countries)
     if strict and not d.get("bilateral"):
-        if not codes and main is not None:
+        if not codes and main is not None and not _ONE_COUNTRY.search(claim.quote):
             return main
         return None
     if len(codes) == 1 and main and codes[0] in main:

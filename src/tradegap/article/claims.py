@@ -569,7 +569,7 @@ def find_period(window: str) -> dict[str, Any] | None:
 _C_LAST_N = re.compile(r"\b(?:over|in|during|for|within|across)\s+the\s+(?:last|past|previous|next|coming)\s+"
                        r"(?P<n>\d{1,2}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+years\b", re.I)
 _C_SPAN = re.compile(r"\b(?:between|from)\s+(?P<y0>(?:19|20)\d\d)\s*(?:and|to|through|[-–])\s*(?P<y1>(?:19|20)\d\d)\b"
-                     r"|\b(?P<y2>(?:19|20)\d\d)\s*[-–]\s*(?P<y3>(?:19|20)\d\d|\d\d)\b")
+                     r"|\b(?P<y2>(?:19|20)\d\d)\s*[-–]\s*(?P<y3>(?:19|20)\d\d|\d\d)\b", re.I)
 _C_SUM = re.compile(r"\b(?:total(?:l?ed|l?ing|s)?|combined|cumulative(?:ly)?|in all|altogether|aggregate|all told|"
                     r"sum(?:med)?)\b", re.I)
 _C_REACH = re.compile(r"\b(?:grew|rose|increased|climbed|jumped|surged|fell|dropped|declined|reached)\s+(?:\w+\s+)?"
@@ -736,8 +736,13 @@ def extract_claims(text: str, sentences: list[Sentence], mentions: list[Mention]
             raw.append((s0 + a, s0 + b, kind, body[a:b], sent.index, details or {}))
 
         def clause_text(a: int, b: int) -> tuple[str, str]:
-            qs, qe = _clause(text, sent, s0 + a, s0 + b, ix.cuts)
-            return body[max(qs - s0, a - 160) : a], body[b : min(qe - s0, b + 120)]
+            """The text before and after ``[a, b)`` up to the clause cuts (a leading phrase kept)."""
+            starts, ends = ix.cuts
+            k = bisect.bisect_right(ends, a) - 1
+            j = bisect.bisect_left(starts, b)
+            left = ends[k] if k >= 0 else 0
+            right = starts[j] if j < len(starts) else len(body)
+            return body[max(left, a - 160) : a], body[b : min(right, b + 120)]
 
         amounts = find_amounts(body) if (trade or econ) else []
         amount_starts = [d["start"] for d in amounts]
@@ -805,14 +810,16 @@ def extract_claims(text: str, sentences: list[Sentence], mentions: list[Mention]
                 add("share", sh.start(), sh.end(), {"share_pct": parse_number(sh.group("num")), "of": sh.group("of"),
                                                     "year": ix.year_near(sh.start()),
                                                     "relative_year": ix.relative_year})
-            ranks = find_ranks(body)
-            rank_spans = [(r["start"], r["end"]) for r in ranks]
-            for r in ranks:
-                add("rank", r["start"], r["end"], {**{k: r[k] for k in ("rank", "top", "role", "flow")},
-                                                   "year": ix.year_near(r["start"]),
-                                                   "relative_year": ix.relative_year})
+        ranks = find_ranks(body)  # "supplier", "market", "partner": trade words of their own
+        rank_starts = [r["start"] for r in ranks]
+        for r in ranks:
+            add("rank", r["start"], r["end"], {**{k: r[k] for k in ("rank", "top", "role", "flow")},
+                                               "year": ix.year_near(r["start"]),
+                                               "relative_year": ix.relative_year})
+        if trade:
             for c in COMPARISON.finditer(body):
-                if any(a < c.end() and c.start() < b for a, b in rank_spans):
+                k = bisect.bisect_right(rank_starts, c.end()) - 1
+                if k >= 0 and ranks[k]["end"] > c.start():
                     continue  # "the 5th largest trading partner": a rank claim
                 add("comparison", c.start(), c.end(), {})
         if econ or prev_trade:
