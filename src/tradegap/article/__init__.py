@@ -238,6 +238,18 @@ class ArticleReading:
             counts[c.verdict] += 1
         return {k: v for k, v in counts.items() if v}
 
+    def verdict_lines(self, width: int = 80) -> list[str]:
+        """One plain line per check, at most ``width`` characters: claim number, check, data year,
+        verdict and the start of the quote (what ``tradegap read`` prints, and the README lists)."""
+        out = []
+        for c in self.checks:
+            year = "" if c.data_year is None else str(c.data_year)
+            head = f"#{c.claim.id:<3}{c.check:<15}{year:<5}{c.verdict:<17}"
+            room = width - len(head) - 2
+            quote = c.claim.quote if len(c.claim.quote) <= room else c.claim.quote[: room - 1].rstrip() + "…"
+            out.append(f"{head}“{quote}”")
+        return out
+
     def summary(self) -> str:
         """Plain-language summary: pair chosen (with its score), claims found, verdicts."""
         if not self.mentions:
