@@ -232,3 +232,42 @@ def test_na_placeholders_are_not_namibia():
         with pytest.raises(UnknownCountryError):
             c.to_iso3(v)
     assert c.to_iso3("NA") == "NAM"  # the bare ISO2 code still is
+
+
+@pytest.mark.parametrize(
+    ("name", "codes"), [("Congo", ("COG", "COD")), ("korea", ("KOR", "PRK")), ("Virgin Islands", ("VGB", "VIR"))]
+)
+def test_ambiguous_names_are_refused_with_the_candidates(name, codes):
+    from tradegap.countries import to_iso3
+    from tradegap.errors import UnknownCountryError
+
+    with pytest.raises(UnknownCountryError, match="ambiguous") as exc:
+        to_iso3(name)
+    assert all(c in exc.value.message for c in codes) and all(c in exc.value.hint for c in codes)
+
+
+@pytest.mark.parametrize("name", ["R u s s i a", "russia!!", "Iran?", "U S A"])
+def test_garbled_names_are_not_resolved_silently(name):
+    from tradegap.countries import to_iso3
+    from tradegap.errors import UnknownCountryError
+
+    with pytest.raises(UnknownCountryError, match="not read as a country name"):
+        to_iso3(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "iso3"),
+    [("DR Congo", "COD"), ("Republic of Congo", "COG"), ("South Korea", "KOR"), ("Korea, Rep. of", "KOR"),
+     ("China, P.R.: Hong Kong", "HKG"), ("Côte d'Ivoire", "CIV"), ("Bosnia-Herzegovina", "BIH"),
+     ("St. Kitts & Nevis", "KNA"), ("russia", "RUS")],
+)
+def test_qualified_and_punctuated_names_still_resolve(name, iso3):
+    from tradegap.countries import to_iso3
+
+    assert to_iso3(name) == iso3
+
+
+def test_gazetteer_has_no_ambiguous_surface():
+    from tradegap.countries import gazetteer
+
+    assert not set(gazetteer()["surface"]) & {"Congo", "Korea"}
