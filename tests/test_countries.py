@@ -271,3 +271,17 @@ def test_gazetteer_has_no_ambiguous_surface():
     from tradegap.countries import gazetteer
 
     assert not set(gazetteer()["surface"]) & {"Congo", "Korea"}
+
+
+def test_succession_notes_flag_historical_entities():
+    from tradegap.countries import succession_notes
+
+    (ussr,) = succession_notes(["SUN", "IRN"], range(1990, 2014))
+    assert "one state until 1991" in ussr and "RUS, UKR" in ussr and "Rows after 1991" in ussr
+    (rus,) = succession_notes(["IRN", "RUS"], range(1990, 2020))
+    assert "only from 1992" in rus and "Soviet Union (SUN)" in rus
+    assert succession_notes(["IRN", "RUS"], range(2015, 2020)) == []
+    (sdn,) = succession_notes(["SDN", "EGY"], range(2005, 2015))
+    assert "up to 2010 includes the territory of South Sudan" in sdn
+    (csk,) = succession_notes(["CZE"], [1991, 1992, 1993])
+    assert "Czechoslovakia (CSK)" in csk and "CZE, SVK" in csk

@@ -58,6 +58,7 @@ __all__ = [
     "gazetteer",
     "is_aggregate",
     "is_historical",
+    "succession_notes",
     "to_iso3",
     "to_iso3_many",
 ]
@@ -489,6 +490,62 @@ _INSTITUTIONS: Final[dict[str, str]] = {
     "Union Buildings": "ZAF", "Riksdag": "SWE", "Storting": "NOR", "Bestepe": "TUR",
     "Beştepe": "TUR", "Al-Yamamah Palace": "SAU",
 }
+
+
+#: Dissolved or split states: code → (last year as one state, successor codes).  Sudan and
+#: Ethiopia keep their codes after South Sudan (2011) and Eritrea (1993) left: their series before the
+#: split include the seceded territory.
+SUCCESSION: Final[dict[str, tuple[int, tuple[str, ...]]]] = {
+    "SUN": (1991, ("RUS", "UKR", "BLR", "KAZ", "UZB", "TKM", "KGZ", "TJK", "AZE", "ARM", "GEO", "MDA", "LTU",
+                   "LVA", "EST")),
+    "YUG": (1991, ("SVN", "HRV", "BIH", "MKD", "SCG")),
+    "SCG": (2005, ("SRB", "MNE")),
+    "CSK": (1992, ("CZE", "SVK")),
+    "DDR": (1990, ("DEU",)),
+    "YMD": (1990, ("YEM",)),
+    "YAR": (1990, ("YEM",)),
+    "SDN": (2010, ("SDN", "SSD")),
+    "ETH": (1992, ("ETH", "ERI")),
+}
+
+
+def succession_notes(codes: Iterable[str], years: Iterable[int]) -> list[str]:
+    """What a reader must know about historical entities among ``codes`` in ``years``.
+
+    One sentence per case: a dissolved state (its last year and successors, and that rows after
+    its end are partners' reports under the old name), a successor whose series starts after the
+    split (its predecessor's trade is not in it), or a state whose series before a secession
+    includes the territory that left (Sudan before 2011, Ethiopia before 1993).
+    """
+    ys = sorted({int(y) for y in years})
+    if not ys:
+        return []
+    lo, hi = ys[0], ys[-1]
+    out: list[str] = []
+    for code in dict.fromkeys(str(c).upper() for c in codes):
+        name = country_name(code) if code in _index().country_name else code
+        if code in SUCCESSION and code not in ("SDN", "ETH"):
+            last, succ = SUCCESSION[code]
+            text = (f"{name} ({code}) is a historical entity: one state until {last}, then split into "
+                    f"{', '.join(succ)}.")
+            if hi > last:
+                text += (f" Rows after {last} are reports by partners that still used the old name; they are "
+                         "not its successors' trade.")
+            out.append(text)
+            continue
+        if code in ("SDN", "ETH") and lo <= SUCCESSION[code][0]:
+            last, succ = SUCCESSION[code]
+            other = [c for c in succ if c != code][0]
+            out.append(f"{name}'s series up to {last} includes the territory of {country_name(other)} "
+                       f"({other}), which became independent in {last + 1}; later years do not.")
+            continue
+        for old, (last, succ) in SUCCESSION.items():
+            if old in ("SDN", "ETH") or code not in succ or lo > last:
+                continue
+            out.append(f"{name} ({code}) exists in the data only from {last + 1}: for {lo}–{last} its trade is "
+                       f"inside {country_name(old)} ({old}), split among {len(succ)} successor states "
+                       f"({', '.join(succ)}), and is not shown as {name}'s.")
+    return out
 
 
 #: Names that denote more than one state: never resolved, the candidates are listed instead.
