@@ -258,3 +258,9 @@ def test_one_sentence_of_amounts_is_read_in_linear_time():
     elapsed = time.perf_counter() - t0
     assert len(r.claims) > 40_000 and all(len(c.quote) <= 400 for c in r.claims)
     assert elapsed < 90  # ~10 s on 2 loaded cores; quadratic extraction took ~18 minutes
+
+
+def test_part_year_growth_is_not_compared_with_the_annual_change():
+    text = "Trade between Iran and Russia rose 12% in the first eight months of 2019."
+    c = _only(read_article(text, checks=["growth"]), "growth", "12%")
+    assert c.verdict == "not checkable" and "partial period" in c.note

@@ -513,6 +513,11 @@ def check_growth(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     pair = claim_pair(claim, ctx, strict=True)
     if pair is None:
         return _not(claim, "growth", None, "not checkable: no pair for this claim")
+    period = claim.details.get("period")
+    if period is not None:
+        return _not(claim, "growth", pair, (
+            f"not checkable: partial period ({period['label']!r}): a change over part of a year can differ from "
+            "the annual change, and tradegap ships annual data only"), source=DOTS_SOURCE)
     year, how = _year_for(claim, pair, ctx)
     a, b = pair
     if claim.details.get("direction") == "a>b":
