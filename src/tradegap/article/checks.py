@@ -703,13 +703,15 @@ _POTENTIAL_MEANING: Final[dict[str, str]] = {
 def _potential(ctx: CheckContext, kind: str, pair: tuple[str, str], ref: int | None):
     """:func:`tradegap.potential.structural` / ``size_based`` for the pair, cached per reading."""
     fn = _component("tradegap.potential", kind)
-    if ref is not None:  # the reference year itself when the potentials cover it
-        try:
-            return _cached(ctx, f"potential:{kind}:{pair[0]}:{pair[1]}:{ref}",
-                           lambda: fn(*pair, years=[ref], store=ctx.store))
-        except TradegapError:
-            pass
-    return _cached(ctx, f"potential:{kind}:{pair[0]}:{pair[1]}", lambda: fn(*pair, store=ctx.store))
+    latest = _cached(ctx, f"potential:{kind}:{pair[0]}:{pair[1]}", lambda: fn(*pair, store=ctx.store))
+    years = pd.to_numeric(latest.to_frame()["year"], errors="coerce")
+    if ref is None or not len(years) or ref >= int(years.max()):
+        return latest
+    try:  # an earlier reference year (an older article): the potentials of that year
+        return _cached(ctx, f"potential:{kind}:{pair[0]}:{pair[1]}:{ref}",
+                       lambda: fn(*pair, years=[ref], store=ctx.store))
+    except TradegapError:
+        return latest
 
 
 def _check_potential(claim: Claim, ctx: CheckContext, kind: str, check: str) -> ClaimCheck:
