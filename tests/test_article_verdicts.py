@@ -257,7 +257,7 @@ def test_one_sentence_of_amounts_is_read_in_linear_time():
     r = read_article(text, checks=False)
     elapsed = time.perf_counter() - t0
     assert len(r.claims) > 40_000 and all(len(c.quote) <= 400 for c in r.claims)
-    assert elapsed < 90  # ~10 s on 2 loaded cores; quadratic extraction took ~18 minutes
+    assert elapsed < 120  # 15–30 s on 2 cores at load 2–10; the quadratic extraction took ~18 minutes
 
 
 def test_part_year_growth_is_not_compared_with_the_annual_change():
