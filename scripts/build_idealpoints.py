@@ -26,12 +26,11 @@ the one in its SOURCE.md and refuses a different file.
 
 from __future__ import annotations
 
-import hashlib
 import gzip
+import hashlib
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "tradegap" / "data" / "embedded" / "unga_idealpoints.parquet"

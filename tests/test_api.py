@@ -12,6 +12,7 @@ with warnings.catch_warnings():  # starlette's notice about httpx vs httpx2 (not
     from fastapi.testclient import TestClient  # noqa: E402
 
 from tradegap.api import app as api_module  # noqa: E402
+from tradegap.cache import CACHE  # noqa: E402
 
 
 @pytest.fixture
@@ -19,9 +20,9 @@ def client(monkeypatch):
     from test_brief import install_fakes
 
     install_fakes(monkeypatch)
-    api_module._briefs.clear()
+    CACHE.clear()  # briefs built on the fakes must not outlive them
     yield TestClient(api_module.app)
-    api_module._briefs.clear()
+    CACHE.clear()  # briefs built on the fakes must not outlive them
 
 
 def test_health_and_index(client):

@@ -6,7 +6,6 @@ The checks against data are in test_article_checks.py; the command in test_artic
 from __future__ import annotations
 
 import datetime as dt
-
 import io
 from pathlib import Path
 

@@ -9,7 +9,6 @@ message and hint: 404 for an unknown country or missing coverage, 400 otherwise.
 from __future__ import annotations
 
 import html as _html
-from collections import OrderedDict
 from typing import Any
 
 from fastapi import FastAPI, Query, Request
@@ -30,8 +29,6 @@ app = FastAPI(
     ),
 )
 
-_CACHE_SIZE = 8
-_briefs: OrderedDict[tuple[str, str, int], Any] = OrderedDict()
 
 
 @app.exception_handler(TradegapError)
@@ -44,18 +41,18 @@ async def _tradegap_error(_request: Request, exc: TradegapError) -> JSONResponse
 
 
 def _brief(a: str, b: str, year: int):
-    """The brief for (a, b, year), kept in a small in-process cache (briefs take seconds)."""
-    from tradegap.brief import pair_brief
+    """The brief for (a, b, year), from the one result cache (:mod:`tradegap.cache`).
 
-    key = (a.upper(), b.upper(), year)
-    if key in _briefs:
-        _briefs.move_to_end(key)
-        return _briefs[key]
-    result = pair_brief(a, b, year=year)
-    _briefs[key] = result
-    while len(_briefs) > _CACHE_SIZE:
-        _briefs.popitem(last=False)
-    return result
+    The key carries the default store's fingerprint, so an ingest makes the next request
+    compute the brief on the new data.
+    """
+    from tradegap.brief import pair_brief
+    from tradegap.cache import CACHE, store_fingerprint
+    from tradegap.store import Store
+
+    with Store() as st:
+        fp = store_fingerprint(st)
+    return CACHE.get_or_compute(fp, ("brief", a.upper(), b.upper(), int(year)), lambda: pair_brief(a, b, year=year))
 
 
 YEAR = Query(2019, ge=1948, le=2100, description="Reference year.")

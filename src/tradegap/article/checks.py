@@ -30,7 +30,6 @@ never stored or used as data.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -40,8 +39,13 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
+from tradegap import measure, sanctions
 from tradegap.article.claims import Claim
+from tradegap.coverage import DATASETS
 from tradegap.errors import TradegapError
+from tradegap.views import potential as potentials
+from tradegap.views import scenarios
+from tradegap.views import sectors as sector_view
 
 Verdict = Literal[
     "consistent", "higher than data", "lower than data", "inconsistent", "supported", "not supported", "not checkable"
@@ -179,23 +183,6 @@ def _surface_iso3(ctx: CheckContext, surface: str) -> str:
     return str(table.get(surface, ""))
 
 
-class _Unavailable(Exception):
-    """A component module is not installed (internal; becomes "not checkable")."""
-
-
-def _component(module: str, name: str) -> Callable[..., Any]:
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            raise _Unavailable(f"{module} unavailable") from exc
-        raise
-    fn = getattr(mod, name, None)
-    if fn is None:
-        raise _Unavailable(f"{module}.{name} unavailable")
-    return fn
-
-
 def _not(claim: Claim, check: str, pair, reason: str, *, year: int | None = None, source: str = "") -> ClaimCheck:
     return ClaimCheck(claim, check, pair, "", float("nan"), "", source, year, "not checkable", "", reason)
 
@@ -256,7 +243,7 @@ def claim_pair(claim: Claim, ctx: CheckContext, *, strict: bool = False) -> tupl
 
 def _pair_trade(a: str, b: str, ctx: CheckContext):
     key = f"trade:{min(a, b)}:{max(a, b)}"
-    trade = _component("tradegap.measure", "trade")
+    trade = measure.trade
     return _cached(ctx, key, lambda: trade(a, b, source="dots", store=ctx.store))
 
 
@@ -566,7 +553,7 @@ def check_peer(claim: Claim, ctx: CheckContext) -> ClaimCheck:
         country = _surface_iso3(ctx, m.group(1))
     partner = b if country == a else a
     year, how = _year_for(claim, pair, ctx)
-    _peers = _component("tradegap.measure", "peers")
+    _peers = measure.peers
 
     def peers(c: str, q: str, *, year: int, store: Any, n: int) -> Any:
         return _cached(ctx, f"peers:{c}:{q}:{year}:{n}", lambda: _peers(c, q, year=year, store=store, n=n))
@@ -664,9 +651,8 @@ def _check_rank(claim: Claim, ctx: CheckContext, pair: tuple[str, str]) -> Claim
         return _not(claim, "peer", pair, "not checkable: the rank does not say whose partners it ranks among")
     ranked = pair[1] if owner == pair[0] else pair[0]
     year, how = _year_for(claim, pair, ctx)
-    _peers = _component("tradegap.measure", "peers")
     p = _cached(ctx, f"peers-all:{owner}:{ranked}:{year}",
-                lambda: _peers(owner, ranked, year=year, store=ctx.store, n=400))
+                lambda: measure.peers(owner, ranked, year=year, store=ctx.store, n=400))
     flow = str(d.get("flow", "total"))
     col = {"total": "total", "imports": "imports", "exports": "exports"}[flow]
     table = p.table.loc[p.table[col].notna() & (p.table[col] > 0)].sort_values(col, ascending=False, kind="stable")
@@ -702,7 +688,7 @@ _POTENTIAL_MEANING: Final[dict[str, str]] = {
 
 def _potential(ctx: CheckContext, kind: str, pair: tuple[str, str], ref: int | None):
     """:func:`tradegap.potential.structural` / ``size_based`` for the pair, cached per reading."""
-    fn = _component("tradegap.potential", kind)
+    fn = {"structural": potentials.structural, "size_based": potentials.size_based}[kind]
     latest = _cached(ctx, f"potential:{kind}:{pair[0]}:{pair[1]}", lambda: fn(*pair, store=ctx.store))
     years = pd.to_numeric(latest.to_frame()["year"], errors="coerce")
     if ref is None or not len(years) or ref >= int(years.max()):
@@ -768,7 +754,6 @@ def check_target(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     nature = _NATURE_WORDS.get(str(d.get("nature")), "target")
     tol = (f"supported when the {nature} is at most the larger of the structural and size-based potentials "
            f"(+{POTENTIAL_MARGIN:.0%})")
-    cur = d["currency"]
     pair = claim_pair(claim, ctx, strict=True)
     if pair is None:
         return _not(claim, "target", None, f"not checkable: the {nature} names only one country of a pair")
@@ -851,7 +836,7 @@ def _potential_summary(
 
 
 #: Last complete year of the BACI totals behind the GE baseline (2020 is incomplete in the shipped data).
-GE_LAST_YEAR: Final[int] = 2019
+GE_LAST_YEAR: Final[int] = DATASETS["baci"].usable_last
 
 
 def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:
@@ -859,10 +844,7 @@ def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     pair = claim_pair(claim, ctx)
     if pair is None:
         return _not(claim, "scenario", None, "not checkable: no pair for this claim")
-    try:
-        pair_scenarios = _component("tradegap.ge", "pair_scenarios")
-    except _Unavailable:
-        pair_scenarios = _component("tradegap.ge.pair", "pair_scenarios")
+    pair_scenarios = scenarios.pair_scenarios
     year, how = _ref_year(pair, ctx)
     if year is None or year > GE_LAST_YEAR:
         how = f"{how}; the GE baseline uses {GE_LAST_YEAR}, the last complete year of BACI totals"
@@ -870,7 +852,7 @@ def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     bloc = claim.details.get("bloc")
     members = None
     if bloc is not None:
-        from tradegap.ge.scenario import GROUPS
+        from tradegap.countries import GROUPS
 
         group = set(GROUPS.get(bloc, ()))
         inside = [c for c in pair if c in group]
@@ -935,7 +917,7 @@ def check_sector(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     pair = claim_pair(claim, ctx)
     if pair is None:
         return _not(claim, "sector", None, "not checkable: no pair for this claim")
-    pair_sectors = _component("tradegap.sectors", "pair_sectors")
+    pair_sectors = sector_view.pair_sectors
     key = f"sectors:{pair[0]}:{pair[1]}"
     ps = _cached(ctx, key, lambda: pair_sectors(*pair, fit=False))
     table = ps.table.set_index("sector")
@@ -1007,7 +989,7 @@ def _ref_year(pair: tuple[str, str] | None, ctx: CheckContext) -> tuple[int | No
         return None, "no year"
     try:
         y = latest_year(*pair, ctx)
-    except (TradegapError, _Unavailable):
+    except TradegapError:
         return None, "no trade data to fix a year"
     return y, f"latest year with trade data ({y}); the article states no date (give --date)"
 
@@ -1019,8 +1001,8 @@ def check_sanctions(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     named, against either country or between them) is in force in the year.
     """
     pair = claim_pair(claim, ctx)
-    _cases = _component("tradegap.sanctions", "cases")
-    _indicator = _component("tradegap.sanctions", "indicator")
+    _cases = sanctions.cases
+    _indicator = sanctions.indicator
 
     def cases(*args: Any, **kwargs: Any) -> pd.DataFrame:
         return _cached(ctx, f"cases:{args}:{sorted(kwargs.items())}", lambda: _cases(*args, **kwargs))
@@ -1031,13 +1013,16 @@ def check_sanctions(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     target = claim.details.get("target")
     src = "Global Sanctions Data Base v3 (GSDB), tradegap.sanctions.cases / indicator"
     year, how = _ref_year(pair, ctx)
-    lo, hi = 2013, 2022
+    gsdb = DATASETS["gsdb"]
+    lo, hi = gsdb.first, gsdb.last
     if year is None:
         year, how = hi, f"latest year of the GSDB subset ({hi})"
-    elif not lo <= year <= hi:
-        clamped = min(max(year, lo), hi)
-        how += f"; GSDB subset covers {lo}–{hi}, so {clamped} is used"
-        year = clamped
+    elif year < lo:  # never a later year than the article's: unknown before the subset starts
+        return _not(claim, "sanctions", pair, f"not checkable: {year} is outside the sanctions data "
+                    f"({gsdb.label} covers {gsdb.span}: {gsdb.note})", year=year, source=src)
+    elif year > hi:
+        how += f"; the sanctions data end in {hi}, so {hi} is used"
+        year = hi
     if target is not None:
         df = cases(target)
         df = df.loc[df["relation"].astype(str).str.startswith("on ")]
@@ -1155,8 +1140,6 @@ def run_checks(claims: list[Claim], ctx: CheckContext, *, only: Iterable[str] | 
                 continue
             try:
                 out.append(CHECKS[check](claim, ctx))
-            except _Unavailable as exc:
-                out.append(_not(claim, check, claim_pair(claim, ctx), f"not checkable: {exc}"))
             except _NotCheckable as exc:
                 out.append(_not(claim, check, claim_pair(claim, ctx), f"not checkable: {exc}"))
             except TradegapError as exc:
