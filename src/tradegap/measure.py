@@ -18,7 +18,7 @@ import pandas as pd
 
 from tradegap.data.schema import BASES, SCALES
 from tradegap.errors import CoverageError, InputError
-from tradegap.store import Store, parse_years
+from tradegap.store import Store, parse_years, resolve
 from tradegap.validation import check_pair
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -255,7 +255,7 @@ def trade(
     ia, ib = _iso3(a, "a"), _iso3(b, "b")
     check_pair(ia, ib, "trade", given=(a, b), hint="Give two different countries, e.g. `trade IRN RUS`.")
     yrs = parse_years(years)
-    store = store if store is not None else Store()
+    store = resolve(store)
     raw = store.flows(source, exporters=[ia, ib], importers=[ia, ib])
     raw = raw.loc[raw["exporter"] != raw["importer"]]
     pair = _totals(raw)
@@ -424,7 +424,7 @@ def peers(
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise InputError(f"The 'n' parameter of peers must be a positive int. Got {n!r} instead.")
     year = int(year)
-    store = store if store is not None else Store()
+    store = resolve(store)
     flows_c = store.flows(source, years=year)
     if flows_c.empty:
         years = store.flows(source)

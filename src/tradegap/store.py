@@ -62,6 +62,7 @@ __all__ = [
     "Store",
     "default_path",
     "parse_years",
+    "resolve",
 ]
 
 log = logging.getLogger("tradegap.store")
@@ -146,6 +147,12 @@ def parse_years(years: Any) -> tuple[int, ...] | None:
     The one parser is :func:`tradegap.coverage.parse_years`; this name is kept for callers.
     """
     return _parse_years(years)
+
+
+def resolve(store: Store | None) -> Store:
+    """The store to read: ``store``, or the default one (:func:`default_path`; the embedded data
+    when nothing was ingested there).  The one way the library opens a store."""
+    return store if store is not None else Store()
 
 
 @dataclass(frozen=True, slots=True)

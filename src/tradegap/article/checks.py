@@ -1058,9 +1058,9 @@ def check_contiguity(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     pair = claim_pair(claim, ctx)
     if pair is None:
         return _not(claim, "contiguity", None, "not checkable: no pair for this claim")
-    from tradegap.store import Store
+    from tradegap.store import resolve
 
-    store = ctx.store if ctx.store is not None else Store()
+    store = resolve(ctx.store)
     pairs = _cached(ctx, "pairs", store.pairs)
     a, b = pair
     row = pairs.loc[((pairs["exporter"] == a) & (pairs["importer"] == b)) | ((pairs["exporter"] == b) & (pairs["importer"] == a))]

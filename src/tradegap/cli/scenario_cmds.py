@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
-from tradegap.cli.render import console, err_console, open_store, render, user_errors
+from tradegap.cli.render import console, err_console, opened_store, render, user_errors
 from tradegap.coverage import DATASETS
 from tradegap.defaults import SIGMA
 from tradegap.errors import DataFormatError, InputError
@@ -115,8 +115,8 @@ def fta_cmd(
     """A free-trade agreement between A and B (RTA effect 0.557 from the Advanced Guide)."""
     from tradegap.views.scenarios import run_fta
 
-    with user_errors():
-        res = run_fta(a, b, year=year, members=members, store=open_store(db), sigma=sigma)
+    with user_errors(), opened_store(db) as store:
+        res = run_fta(a, b, year=year, members=members, store=store, sigma=sigma)
         _show(res, fmt, top)
 
 
@@ -133,8 +133,8 @@ def sanctions_cmd(
     """Lift the GSDB trade sanctions in force on COUNTRY (effect estimated by PPML)."""
     from tradegap.views.scenarios import run_sanctions_lifted
 
-    with user_errors():
-        res = run_sanctions_lifted(country, year=year, by=by, store=open_store(db), sigma=sigma)
+    with user_errors(), opened_store(db) as store:
+        res = run_sanctions_lifted(country, year=year, by=by, store=store, sigma=sigma)
         _show(res, fmt, top)
 
 
@@ -152,8 +152,8 @@ def cost_cmd(
     """Change the bilateral trade cost between A and B (both directions) by a percentage."""
     from tradegap.views.scenarios import run_cost
 
-    with user_errors():
-        res = run_cost(a, b, year=year, percent=_parse_percent(change), store=open_store(db), sigma=sigma)
+    with user_errors(), opened_store(db) as store:
+        res = run_cost(a, b, year=year, percent=_parse_percent(change), store=store, sigma=sigma)
         _show(res, fmt, top)
 
 

@@ -70,11 +70,9 @@ DEFAULT_DRAWS = defaults.DRAWS
 
 
 def _store(store):
-    if store is None:
-        from tradegap.store import Store
+    from tradegap.store import resolve
 
-        return Store()
-    return store
+    return resolve(store)
 
 
 def _store_key(store) -> str:
