@@ -67,3 +67,15 @@ def test_usage_corpus_never_a_traceback():
     bad = problems(got)
     assert not bad, "\n\n".join(bad)
     assert all(o.rc == 2 for o in got), [(o.args, o.rc) for o in got if o.rc != 2]
+
+
+def test_unknown_top_level_command_names_the_group_that_has_it():
+    got = run_exe("fta", "DEU", "FRA")
+    assert got.problem() is None, got.problem()
+    assert got.rc == 2
+    assert "no command 'fta'" in got.err and "tradegap scenario fta" in got.err
+
+
+def test_unknown_command_without_a_group_points_to_help():
+    got = run_exe("nonsense")
+    assert got.rc == 2 and "tradegap --help" in got.err

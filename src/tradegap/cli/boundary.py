@@ -114,6 +114,16 @@ def _commands_of(ctx: Any) -> list[str]:
         return []
 
 
+def _group_having(ctx: Any, name: str) -> str | None:
+    """The subcommand group of ``ctx``'s command that has a command ``name`` (``scenario`` for ``fta``)."""
+    cmd = getattr(ctx, "command", None)
+    for group in _commands_of(ctx):
+        sub = cmd.get_command(ctx, group) if cmd is not None and hasattr(cmd, "get_command") else None
+        if sub is not None and hasattr(sub, "list_commands") and name in sub.list_commands(ctx):
+            return group
+    return None
+
+
 def _param_label(param: Any) -> str:
     if param is None:
         return "a value"
@@ -194,8 +204,12 @@ def _usage_message(exc: Any, args: Sequence[str] = ()) -> tuple[str, str]:
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
     if message.startswith("No such command"):
         bad = message.split("'")[1] if "'" in message else ""
+        group = _group_having(ctx, bad)
         close = difflib.get_close_matches(bad, _commands_of(ctx), n=3, cutoff=0.5)
-        hint = (f"Did you mean {' or '.join(close)}? " if close else "") + f"Run `{path} --help` for the commands."
+        if group:
+            hint = f"'{bad}' is a subcommand: run `{path} {group} {bad} --help`."
+        else:
+            hint = (f"Did you mean {' or '.join(close)}? " if close else "") + f"Run `{path} --help` for the commands."
         return (f"`{path}` has no command {bad!r}.", hint)
     if message.startswith("Got unexpected extra argument"):
         return (message.rstrip(".") + ".", "Quote values that contain spaces. " + help_hint)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
@@ -48,6 +48,9 @@ def estimate_cmd(
     drop_missing: bool = typer.Option(
         False, "--drop-missing", help="Drop rows with missing values in the columns used (counted)."
     ),
+    threads: Optional[int] = typer.Option(
+        None, "--threads", help="Threads for the fit (default: NUMBA_NUM_THREADS, i.e. all cores; 1 below 100k rows)."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     """Poisson PML with high-dimensional fixed effects (gravity models) on a data file.
@@ -75,6 +78,7 @@ def estimate_cmd(
                 weights=weights,
                 offset=offset,
                 missing="drop" if drop_missing else "raise",
+                threads=threads,
             )
     for w in caught:
         if issubclass(w.category, TradegapWarning):

@@ -22,6 +22,7 @@ from tradegap.estimate.ppml import (
     validate_outcome,
 )
 from tradegap.estimate.results import PoissonResult
+from tradegap.estimate.threads import check_threads, numba_threads, threads_for
 from tradegap.estimate.vcov import VcovInputs, VcovSpec, compute_vcov, parse_vcov
 
 __all__ = ["fepois", "fepois_arrays", "SEPARATION_METHODS"]
@@ -87,6 +88,7 @@ def fepois(
     drop_singletons: bool = True,
     collin_tol: float = 1e-9,
     missing: MissingOption = "raise",
+    threads: int | None = None,
 ) -> PoissonResult:
     """Poisson pseudo-maximum likelihood with high-dimensional fixed effects.
 
@@ -127,6 +129,11 @@ def fepois(
     missing
         ``"raise"`` (default): a missing value in any column used is an error;
         ``"drop"``: such rows are dropped and counted in ``dropped["missing"]``.
+    threads
+        Threads for the demeaning and IRLS kernels (1 to ``NUMBA_NUM_THREADS``).
+        ``None`` (default): one thread below 100,000 rows, else numba's current
+        setting, i.e. ``NUMBA_NUM_THREADS`` (default: all cores).  The estimates
+        do not depend on it.
 
     Returns
     -------
@@ -168,6 +175,7 @@ def fepois(
     spec = parse_vcov(vcov)
     _check_option("missing", missing, ("raise", "drop"))
     cfg = _make_config(tol, maxiter, fixef_tol, fixef_maxiter, separation, drop_singletons, collin_tol)
+    threads = check_threads(threads)
     clusters = tuple(_resolve_cluster(c, data) for c in spec.clusters)
     if clusters:
         spec = VcovSpec("crv1", clusters)
@@ -226,24 +234,25 @@ def fepois(
                 f"The regressor {nm!r} has infinite values (first at row {i}).",
                 hint="log() of zero gives -inf: drop those rows or add a small constant deliberately.",
             )
-    return _estimate(
-        y=y,
-        X=X,
-        names=names,
-        fe_codes=fe_codes,
-        fe_names=tuple(f.fixef),
-        fe_levels=tuple(fe_levels),
-        weights=w,
-        offset=off,
-        cluster_codes=cl_codes,
-        spec=spec,
-        cfg=cfg,
-        pre_drop=any_missing,
-        formula=formula,
-        depvar=f.depvar,
-        terms=tuple(f.terms),
-        offset_name=offset,
-    )
+    with numba_threads(threads_for(threads, n)):
+        return _estimate(
+            y=y,
+            X=X,
+            names=names,
+            fe_codes=fe_codes,
+            fe_names=tuple(f.fixef),
+            fe_levels=tuple(fe_levels),
+            weights=w,
+            offset=off,
+            cluster_codes=cl_codes,
+            spec=spec,
+            cfg=cfg,
+            pre_drop=any_missing,
+            formula=formula,
+            depvar=f.depvar,
+            terms=tuple(f.terms),
+            offset_name=offset,
+        )
 
 
 def fepois_arrays(
@@ -264,6 +273,7 @@ def fepois_arrays(
     separation: Sequence[SeparationMethod] | None = ("fe", "simplex", "relu"),
     drop_singletons: bool = True,
     collin_tol: float = 1e-9,
+    threads: int | None = None,
 ) -> PoissonResult:
     """Array-level PPML-HDFE: the engine beneath :func:`fepois`.
 
@@ -342,24 +352,26 @@ def fepois_arrays(
         if arr is not None:
             pre |= np.isnan(arr)
     validate_outcome(y, "y")
-    return _estimate(
-        y=y,
-        X=X,
-        names=names,
-        fe_codes=fe_codes,
-        fe_names=fe_names,
-        fe_levels=tuple(fe_levels),
-        weights=w,
-        offset=off,
-        cluster_codes=cl_codes,
-        spec=spec,
-        cfg=cfg,
-        pre_drop=pre,
-        formula="<arrays>",
-        depvar="y",
-        terms=tuple(names),
-        offset_name=None,
-    )
+    threads = check_threads(threads, "fepois_arrays")
+    with numba_threads(threads_for(threads, n)):
+        return _estimate(
+            y=y,
+            X=X,
+            names=names,
+            fe_codes=fe_codes,
+            fe_names=fe_names,
+            fe_levels=tuple(fe_levels),
+            weights=w,
+            offset=off,
+            cluster_codes=cl_codes,
+            spec=spec,
+            cfg=cfg,
+            pre_drop=pre,
+            formula="<arrays>",
+            depvar="y",
+            terms=tuple(names),
+            offset_name=None,
+        )
 
 
 # --------------------------------------------------------------------------- internals
