@@ -77,20 +77,14 @@ def print_error(message: str, hint: str | None = None, *, console: Console | Non
 
 def help_hint() -> str:
     """The fallback hint for an error without its own: the running command's help."""
+    import click.globals
+
     ctx = None
-    for exc_mod in (_typer_exc, click_exc):
-        if exc_mod is None:
-            continue
-        try:
-            if exc_mod is _typer_exc:
-                from typer._click import globals as g
-            else:
-                import click.globals as g
-            ctx = g.get_current_context(silent=True)
-        except ImportError:  # pragma: no cover
-            ctx = None
-        if ctx is not None:
-            break
+    if _typer_exc is not None:
+        from typer._click import globals as typer_globals
+
+        ctx = typer_globals.get_current_context(silent=True)
+    ctx = ctx or click.globals.get_current_context(silent=True)
     return f"Run `{_command_path(ctx)} --help` for the options and an example."
 
 
