@@ -5,7 +5,8 @@ Layers, lowest first; a module may import its own layer or lower ones, never a h
 0. foundation — errors, _json, coverage, defaults, validation, fitnotes
 1. data       — countries, data.* (schema, readers, embedded files), cache (fingerprints the files)
 2. core       — estimate.*, potential.* (core, results), ge.* (model, solve, changes, scenario
-                runner, Monte Carlo), sectors (definitions and fits), article text/claims/mentions
+                runner, Monte Carlo), batch (many fits), sectors (definitions and fits), article
+                text/claims/mentions
 3. store      — store (the DuckDB store)
 4. views      — views.*, world.* (the persisted world model) and the top-level data-bound modules
                 measure, sanctions, politics
@@ -32,10 +33,11 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("tradegap.errors", "tradegap._json", "tradegap.coverage", "tradegap.defaults",
                     "tradegap.validation", "tradegap.fitnotes")),
     ("data", ("tradegap.countries", "tradegap.data", "tradegap.cache")),
-    ("core", ("tradegap.estimate", "tradegap.potential", "tradegap.ge", "tradegap.sectors",
+    ("core", ("tradegap.estimate", "tradegap.batch", "tradegap.potential", "tradegap.ge", "tradegap.sectors",
               "tradegap.article.text", "tradegap.article.claims", "tradegap.article.mentions")),
     ("store", ("tradegap.store",)),
-    ("views", ("tradegap.views", "tradegap.world", "tradegap.measure", "tradegap.sanctions", "tradegap.politics")),
+    ("views", ("tradegap.views", "tradegap.world", "tradegap.measure", "tradegap.sanctions", "tradegap.politics",
+               "tradegap.agreements", "tradegap.sanctions_effect")),
     ("brief", ("tradegap.brief", "tradegap.article")),
     ("faces", ("tradegap.cli", "tradegap.api", "tradegap.report")),
 ]

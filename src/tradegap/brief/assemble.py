@@ -105,6 +105,7 @@ def pair_brief(
         world.prime(store, year)
     ctx = _Context(a_iso, b_iso, year, store, (a_name, b_name), claims_list)
     ctx.uses_potential = bool({"potential", "gap"} & set(wanted))
+    ctx.has_article = claims_list is not None or any(s.key in ("article", "claims") for s in extra_sections)
     order = [k for k in SECTIONS if k in wanted and k not in ("summary", "method")]
     built: dict[str, BriefSection] = {}
     n = len(order) + 2

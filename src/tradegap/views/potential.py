@@ -38,7 +38,32 @@ StructuralMode = Literal["panel", "cross_section"]
 #: Years usable for potentials per source (BACI 2020 is incomplete: e.g. IRN–RUS is missing).
 COVERAGE: dict[str, tuple[int, int]] = {k: DATASETS[k].usable for k in ("baci", "dots")}
 COVERAGE_NOTES: dict[str, str] = {k: DATASETS[k].note for k in ("baci", "dots")}
-STRUCTURAL_COSTS: tuple[str, ...] = ("ln_dist", "contig", "shared_sea", "comlang_off", "colony")
+STRUCTURAL_COSTS: tuple[str, ...] = (
+    "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "smctry", "former_federation", "cu",
+)
+#: Successor states of the federations that split in 1991–1993.  CEPII's ``smctry`` ("were or are the same
+#: country") codes most of these pairs 0 (KAZ–RUS, KAZ–UZB, UKR–RUS; it has 1 for e.g. ARM–AZE and CZE–SVK, and
+#: for older unions such as BEL–LUX), so ``former_federation`` (1 when both states are in the same list) is a
+#: separate stage-2 term beside CEPII's ``smctry``, kept as published.
+FORMER_FEDERATIONS: dict[str, frozenset[str]] = {
+    "SUN": frozenset("ARM AZE BLR EST GEO KAZ KGZ LTU LVA MDA RUS TJK TKM UKR UZB".split()),
+    "YUG": frozenset("BIH HRV MKD MNE SRB SVN XKX".split()),
+    "CSK": frozenset("CZE SVK".split()),
+}
+#: What the structural potential's "normal" trade cost includes and what it leaves out (stated in every result).
+NORMAL_INCLUDES = (
+    "Normal includes: distance, land border, shared enclosed sea, common official language, colonial tie, having "
+    "been the same country (CEPII smctry), being successor states of the same federation (USSR, Yugoslavia, "
+    "Czechoslovakia), a customs union in "
+    "force in the last sample year (WTO RTA-IS), and, from stage 1, the average effect of a free-trade agreement or "
+    "customs union in force (WTO RTA-IS) and of the pair's own trade sanctions (GSDB)."
+)
+NORMAL_LEAVES_OUT = (
+    "Normal leaves out: pipelines and other transport links, ethnic and business networks, political alignment, "
+    "payment and banking restrictions, agreements deeper or shallower than the average FTA, sanctions by third "
+    "countries (they act through each country's total trade, not this pair's cost) and anything else specific to "
+    "the pair: a ratio far from 1 measures these."
+)
 SIZE_COSTS: tuple[str, ...] = (
     "ln_gdp_o", "ln_gdp_d", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "landlocked_o",
     "landlocked_d",
@@ -49,6 +74,10 @@ LABELS: dict[str, str] = {
     "shared_sea": "shared (enclosed) sea, e.g. the Caspian",
     "comlang_off": "common official language",
     "colony": "colonial tie",
+    "smctry": "were or are the same country (CEPII smctry)",
+    "former_federation": "successor states of the same federation (USSR, Yugoslavia, Czechoslovakia)",
+    "cu": "customs union in force in the last sample year (WTO RTA-IS)",
+    "fta_cu": "free-trade agreement or customs union in force (WTO RTA-IS)",
     "sanction_trade": "trade sanctions in force",
     "ln_gdp_o": "exporter GDP",
     "ln_gdp_d": "importer GDP",
@@ -172,10 +201,13 @@ def _pair_covariates(store) -> pd.DataFrame:
         return hit
     p = store.pairs().copy()
     p["ln_dist"] = np.log(pd.to_numeric(p["dist"], errors="coerce").clip(lower=1.0))
-    for c in ("contig", "shared_sea", "comlang_off", "colony", "landlocked_o", "landlocked_d"):
+    for c in ("contig", "shared_sea", "comlang_off", "colony", "smctry", "landlocked_o", "landlocked_d"):
         p[c] = pd.to_numeric(p[c], errors="coerce").astype(float)
-    p = p[["exporter", "importer", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "landlocked_o",
-           "landlocked_d"]]
+    fed = {c: k for k, members in FORMER_FEDERATIONS.items() for c in members}
+    same_fed = p["exporter"].map(fed).notna() & (p["exporter"].map(fed) == p["importer"].map(fed))
+    p["former_federation"] = same_fed.astype(float)
+    p = p[["exporter", "importer", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "smctry",
+           "former_federation", "landlocked_o", "landlocked_d"]]
     CACHE.put(key[-1], key[:-1], p)
     return p
 
@@ -211,6 +243,7 @@ def _panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFrame, li
     panel = f.set_index(["exporter", "importer", "year"])["trade"].reindex(idx, fill_value=0.0).reset_index()
     panel = panel[panel["exporter"] != panel["importer"]]
     panel = panel.merge(pc, on=["exporter", "importer"], how="inner")
+    panel = _attach_agreements(panel, years)
     cov = list(STRUCTURAL_COSTS)
     miss = panel[cov].isna().any(axis=1)
     if miss.any():
@@ -219,6 +252,19 @@ def _panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFrame, li
     panel = panel.reset_index(drop=True)
     CACHE.put(key[-1], key[:-1], (panel, notes))
     return panel, notes
+
+
+def _attach_agreements(panel: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
+    """Add ``fta_cu`` (FTA or customs union in force that year) and ``cu`` (customs union in force in the
+    panel's last year, constant within a pair) from the WTO RTA-IS table."""
+    from tradegap import agreements
+
+    out = agreements.attach(panel).drop(columns=["rta", "psa_only"])
+    last = agreements.indicator([max(int(y) for y in years)])
+    cu = last.loc[last["cu"] == 1, ["exporter", "importer"]].assign(cu=1.0)
+    out = out.merge(cu, on=["exporter", "importer"], how="left")
+    out["cu"] = out["cu"].fillna(0.0)
+    return out
 
 
 def _attach_sanctions(panel: pd.DataFrame, years: Iterable[int], *, partial: bool = False) -> pd.DataFrame | None:
@@ -252,6 +298,9 @@ def _structural_model(store, source: str, anchors: tuple[int, ...], n_draws: int
             f"Sanctions are not a stage-1 regressor: the sanctions data covers {SANCTIONS_COVERAGE[0]}–"
             f"{SANCTIONS_COVERAGE[1]} and the sample years are {list(anchors)}."
         )
+    if panel["fta_cu"].groupby([panel["exporter"], panel["importer"]]).nunique().max() > 1:
+        policy = (*policy, "fta_cu")
+    notes += [NORMAL_INCLUDES, NORMAL_LEAVES_OUT]
     with collect_warnings(notes):
         res = two_stage(panel, costs=STRUCTURAL_COSTS, policy=policy, n_draws=n_draws, level=0.90, seed=0,
                         unit="USD", scale="millions", source=source)
@@ -268,7 +317,7 @@ def _extra_year_flows(model: TwoStageResult, store, source: str, year: int) -> p
     panel, _ = _panel(store, source, (year,))
     s1 = model.stage1
     pol = list(s1.coef.index)
-    if pol:
+    if "sanction_trade" in pol:
         panel = _attach_sanctions(panel, [year], partial=True)
     gam = s1.pair.reindex(pd.MultiIndex.from_arrays([panel["exporter"], panel["importer"]])).to_numpy()
     polidx = np.zeros(len(panel))
@@ -412,6 +461,41 @@ def _summary(table: pd.DataFrame, a: str, b: str, what: str) -> str:
     return " ".join(lines)
 
 
+def normal_flows(year: int, *, store=None, source: Source = "baci", without: tuple[str, ...] = ("sanction_trade",),
+                 n_draws: int = 0) -> tuple[pd.DataFrame, dict[str, float], list[str]]:
+    """Every directed pair's actual flow and structural potential in ``year``, also without given policy terms.
+
+    Returns
+    -------
+    flows, coefficients, notes
+        ``flows``: ``exporter, importer, year, actual, potential`` and ``potential_without`` (the
+        potential with the stage-1 terms in ``without`` switched off, e.g. the pair's own trade sanction:
+        the normal trade cost without the sanction), USD millions; ``coefficients``: the stage-1 policy
+        coefficients used; ``notes``: the model's notes (what normal includes and leaves out).
+    """
+    _check_source(source, "normal_flows")
+    (y,) = _years_arg([int(year)], source)
+    st = _store(store)
+    anchors = _anchors([y], source)
+    model, notes = _structural_model(st, source, anchors, n_draws)
+    if y in anchors:
+        f = model.flows[model.flows["year"] == y][["exporter", "importer", "year", "actual", "potential"]].copy()
+    else:
+        f = _extra_year_flows(model, st, source, y)[["exporter", "importer", "year", "actual", "potential"]].copy()
+    coef = {k: float(v) for k, v in model.stage1.coef.items()} if model.stage1 is not None else {}
+    off = [t for t in without if t in coef]
+    f["potential_without"] = f["potential"]
+    if off:
+        panel, _ = _panel(st, source, (y,))
+        if "sanction_trade" in off:
+            panel = _attach_sanctions(panel, [y], partial=True)
+        shift = sum(coef[t] * panel[t].to_numpy(float) for t in off)
+        keyed = pd.Series(shift, index=pd.MultiIndex.from_arrays([panel["exporter"], panel["importer"]]))
+        sh = keyed.reindex(pd.MultiIndex.from_arrays([f["exporter"], f["importer"]])).fillna(0.0).to_numpy()
+        f["potential_without"] = f["potential"] * np.exp(-sh)
+    return f.reset_index(drop=True), coef, list(notes)
+
+
 # ----------------------------------------------------------------------------------------------
 # public API
 # ----------------------------------------------------------------------------------------------
@@ -493,12 +577,13 @@ def _cross_section_model(store, source: str, year: int, n_draws: int) -> tuple[T
     panel, notes = _panel(store, source, (year,))
     notes = list(notes)
     ws = _attach_sanctions(panel, [year])
-    policy: tuple[str, ...] = ()
+    policy: tuple[str, ...] = ("fta_cu",)
     if ws is not None:
-        panel, policy = ws, ("sanction_trade",)
+        panel, policy = ws, ("sanction_trade", "fta_cu")
     else:
         notes.append(f"Sanctions are not a regressor: the sanctions data covers {SANCTIONS_COVERAGE[0]}–"
                      f"{SANCTIONS_COVERAGE[1]}.")
+    notes += [NORMAL_INCLUDES.replace(", from stage 1,", ","), NORMAL_LEAVES_OUT]
     with collect_warnings(notes):
         res = two_stage(panel, costs=STRUCTURAL_COSTS, policy=policy, mode="cross_section", n_draws=n_draws,
                         level=0.90, seed=0, unit="USD", scale="millions", source=source)
