@@ -122,9 +122,11 @@ def fta_cmd(
     the whole year is refused (never counted twice) unless --deepen. The FTA effect is estimated on the
     shipped data (PPML, pair fixed effects; its s.e. and sample are printed); --fta guide uses 0.557.
     """
+    from tradegap.cli.world_cmds import prepare_world
     from tradegap.views.scenarios import run_fta
 
     with user_errors(), opened_store(db) as store:
+        prepare_world(store, None)  # the stored FTA and sanction effects (fitted once)
         res = run_fta(a, b, year=year, members=members, store=store, sigma=sigma, deepen=deepen,
                       fta=fta)  # type: ignore[arg-type]
         _show(res, fmt, top)
@@ -146,9 +148,11 @@ def sanctions_cmd(
     without the sanction, so a flow held near zero can recover. 'coefficient': the sanction term is
     switched off at its coefficient estimated on IMF DOTS 1960-2020 (every flow rises by the same %).
     """
+    from tradegap.cli.world_cmds import prepare_world
     from tradegap.views.scenarios import run_sanctions_lifted
 
     with user_errors(), opened_store(db) as store:
+        prepare_world(store, None)  # the stored FTA and sanction effects (fitted once)
         res = run_sanctions_lifted(country, year=year, by=by, store=store, sigma=sigma)
         fmt = OutputFormat(fmt)
         if fmt is OutputFormat.table:
@@ -172,9 +176,11 @@ def cost_cmd(
     db: Optional[Path] = DB_OPTION,
 ) -> None:
     """Change the bilateral trade cost between A and B (both directions) by a percentage."""
+    from tradegap.cli.world_cmds import prepare_world
     from tradegap.views.scenarios import run_cost
 
     with user_errors(), opened_store(db) as store:
+        prepare_world(store, None)  # the stored FTA and sanction effects (fitted once)
         res = run_cost(a, b, year=year, percent=_parse_percent(change), store=store, sigma=sigma)
         _show(res, fmt, top)
 
