@@ -129,9 +129,11 @@ def fta_cmd(
       tradegap scenario fta Iran Russia
       tradegap scenario fta IRN RUS --members EAEU --sigma 5 --top 10
     """
+    from tradegap.cli.world_cmds import prepare_world
     from tradegap.views.scenarios import run_fta
 
     with user_errors(), opened_store(db) as store:
+        prepare_world(store, None)  # the stored FTA and sanction effects (fitted once)
         res = run_fta(a, b, year=year, members=members, store=store, sigma=sigma, deepen=deepen,
                       fta=fta)  # type: ignore[arg-type]
         _show(res, fmt, top)
@@ -158,9 +160,11 @@ def sanctions_cmd(
       tradegap scenario sanctions-lifted Iran
       tradegap scenario sanctions-lifted IRN --by USA,EU --format json
     """
+    from tradegap.cli.world_cmds import prepare_world
     from tradegap.views.scenarios import run_sanctions_lifted
 
     with user_errors(), opened_store(db) as store:
+        prepare_world(store, None)  # the stored FTA and sanction effects (fitted once)
         res = run_sanctions_lifted(country, year=year, by=by, store=store, sigma=sigma)
         fmt = OutputFormat(fmt)
         if fmt is OutputFormat.table:
@@ -190,9 +194,11 @@ def cost_cmd(
       tradegap scenario cost Iran Russia --change -20%
       tradegap scenario cost IRN TUR --change 10% --year 2018
     """
+    from tradegap.cli.world_cmds import prepare_world
     from tradegap.views.scenarios import run_cost
 
     with user_errors(), opened_store(db) as store:
+        prepare_world(store, None)  # the stored FTA and sanction effects (fitted once)
         res = run_cost(a, b, year=year, percent=_parse_percent(change), store=store, sigma=sigma)
         _show(res, fmt, top)
 
