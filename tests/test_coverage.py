@@ -17,6 +17,7 @@ _FILES = {
     "unga": ("unga_rollcalls", "year"),
     "dots_history": ("dots_1960_1989", "year"),
     "wto_rta": ("rta_pairs", "year"),
+    "unga_idealpoints": ("unga_idealpoints", "year"),
 }
 
 
