@@ -29,14 +29,17 @@ def prime(store: Any = None, year: int | None = None, *, progress: Progress | No
     -------
     WorldModel
     """
-    from tradegap.views import scenarios
+    from tradegap import agreements, sanctions_effect
 
     wm = ensure(store, default_spec("baci", year), progress=progress, notify=notify)
     g = wm.meta["ge"]
-    key = ("sanction_coefficient", tuple(scenarios.SANCTION_YEARS))
-    if CACHE.get(store_fingerprint(None), key) is MISSING and g.get("sanction_years") == list(scenarios.SANCTION_YEARS):
-        CACHE.put(store_fingerprint(None), key,
-                  (g["sanction_coef"], g["sanction_se"], g["sanction_nobs"], tuple(g.get("sanction_notes", ()))))
+    # the one sanction effect and the FTA/customs-union effects, as stored: no refit in this process
+    if "sanction_effect" in g:
+        sanctions_effect.remember(sanctions_effect.SanctionEffect.from_dict(g["sanction_effect"]))
+    if "fta_effect" in g:
+        agreements.remember(agreements.AgreementEffect.from_dict(g["fta_effect"]), kind="fta")
+    if "deepening_effect" in g:
+        agreements.remember(agreements.AgreementEffect.from_dict(g["deepening_effect"]), kind="deepening")
     s = wm.meta.get("sectors")
     if s:
         skey = tuple(s["key"])
