@@ -54,6 +54,7 @@ __all__ = [
     "GROUPS",
     "GROUP_MEMBERSHIP",
     "HISTORICAL",
+    "LAST_YEAR",
     "SHORT_NAMES",
     "Source",
     "country_name",
@@ -99,6 +100,14 @@ HISTORICAL: Final[dict[str, tuple[str, ...]]] = {
     "VDR": ("North Vietnam", "Viet-Nam, Democratic Republic of"),
 }
 _HISTORICAL_CODES: Final[frozenset[str]] = frozenset(HISTORICAL)
+
+#: Last calendar year each historical entity existed (dissolution, unification or end of
+#: the reporting union).  Sources still carry some of them later as residual partner
+#: lines (IMF DOTS reports "Former U.S.S.R." to 2013): such rows are flagged on ingest.
+LAST_YEAR: Final[dict[str, int]] = {
+    "SUN": 1991, "YUG": 1991, "CSK": 1992, "SCG": 2006, "DDR": 1990, "ANT": 2010, "YMD": 1990,
+    "YAR": 1990, "BLX": 1998, "XMW": 1963, "PCZ": 1979, "SKM": 1975, "VDR": 1976,
+}
 
 # Codes of states that merely changed name or code: old code → current ISO3.
 _LEGACY_CODES: Final[dict[str, str]] = {

@@ -39,11 +39,10 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
-from tradegap import measure, sanctions
+from tradegap import measure, sanctions, world
 from tradegap.article.claims import Claim
 from tradegap.coverage import DATASETS
 from tradegap.errors import TradegapError
-from tradegap.views import potential as potentials
 from tradegap.views import scenarios
 from tradegap.views import sectors as sector_view
 
@@ -688,7 +687,7 @@ _POTENTIAL_MEANING: Final[dict[str, str]] = {
 
 def _potential(ctx: CheckContext, kind: str, pair: tuple[str, str], ref: int | None):
     """:func:`tradegap.potential.structural` / ``size_based`` for the pair, cached per reading."""
-    fn = {"structural": potentials.structural, "size_based": potentials.size_based}[kind]
+    fn = {"structural": world.structural, "size_based": world.size_based}[kind]  # persisted world model
     latest = _cached(ctx, f"potential:{kind}:{pair[0]}:{pair[1]}", lambda: fn(*pair, store=ctx.store))
     years = pd.to_numeric(latest.to_frame()["year"], errors="coerce")
     if ref is None or not len(years) or ref >= int(years.max()):

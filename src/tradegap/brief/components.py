@@ -14,7 +14,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from tradegap import measure, politics, sanctions
+from tradegap import measure, politics, sanctions, world
 from tradegap._json import jsonable
 from tradegap.brief.model import UNIT
 from tradegap.brief.prose import _finite
@@ -22,7 +22,7 @@ from tradegap.countries import short_name
 from tradegap.coverage import DATASETS
 from tradegap.defaults import SIGMA
 from tradegap.errors import InputError, TradegapError
-from tradegap.views import potential, scenarios, sectors
+from tradegap.views import scenarios, sectors
 
 # ----------------------------------------------------------------------------------------------
 # Context: caches component results (and their errors) so sections stay independent
@@ -217,14 +217,15 @@ def _potential_years(year: int) -> list[int]:
 
 
 #: The two potentials a brief reports, by the name its sections and specifications use.
+#: Both are read from the persisted world model (:mod:`tradegap.world`), equal to a fresh fit.
 _POTENTIALS: Final[dict[str, Callable[..., Any]]] = {
-    "structural": potential.structural,
-    "size_based": potential.size_based,
+    "structural": world.structural,
+    "size_based": world.size_based,
 }
 
 
 def _adapt_potential(ctx: _Context, fn_name: str) -> pd.DataFrame:
-    """``tradegap.potential.<fn_name>(a, b)`` → ``year, exporter, importer, direction, actual, potential,
+    """``tradegap.world.<fn_name>(a, b)`` (the persisted model) → ``year, exporter, importer, direction, actual, potential,
     lower, upper, ratio, untapped`` (USD millions) for the pair's two directions; the specification
     and band method travel in ``attrs``."""
     fn = _POTENTIALS[fn_name]
@@ -411,8 +412,8 @@ _RESIDUAL_FACTORS: Final[tuple[str, ...]] = ("pair_residual", "year_deviation")
 
 
 def _adapt_decomposition(ctx: _Context) -> tuple[pd.DataFrame, str]:
-    """``tradegap.potential.decompose`` → factor table (``label, value`` = % effect on trade) and text."""
-    res = potential.decompose(ctx.a, ctx.b, year=ctx.year, store=ctx.store)
+    """``tradegap.world.decompose`` → factor table (``label, value`` = % effect on trade) and text."""
+    res = world.decompose(ctx.a, ctx.b, year=ctx.year, store=ctx.store)
     t = _add_direction(ctx, res.to_frame())
     t["pct_of_trade"] = t["pct_of_trade"].astype("float64")
     t["log_points"] = t["log_points"].astype("float64")

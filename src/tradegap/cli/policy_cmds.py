@@ -461,14 +461,6 @@ class SchemeOption(str, Enum):
     high_tech = "high_tech"
 
 
-class SchedulerOption(str, Enum):
-    """Where the per-sector fits run."""
-
-    serial = "serial"
-    threads = "threads"
-    processes = "processes"
-
-
 SECTORS_HELP = """A pair's trade by sector, both directions, against world patterns and a gravity benchmark.
 
 Per sector: A→B and B→A flows, the sector's share of the pair's trade and of world
@@ -488,6 +480,11 @@ Examples:
   tradegap sectors IRN RUS
   tradegap sectors Iran Russia --year 2015 --no-fit --format json
   tradegap sectors IRN RUS --source baci --scheme high_tech --year 2019 --db ./trade.duckdb
+  tradegap sectors IRN RUS --source baci --scheme hs_chapter --scheduler dask --workers 2
+
+\b
+On a cluster: `dask scheduler --port 8786` on one machine, `dask worker tcp://HOST:8786
+--nthreads 1` on each worker (tradegap installed), then --scheduler tcp://HOST:8786.
 """
 
 
@@ -512,8 +509,14 @@ def sectors_cmd(
         "sitc", "--source", "-s", help="Product-level flows: sitc (shipped, 2015) or an ingested source (e.g. baci)."
     ),
     fit: bool = typer.Option(True, "--fit/--no-fit", help="Fit the per-sector gravity benchmark (a few seconds per sector)."),
-    scheduler: SchedulerOption = typer.Option(
-        SchedulerOption.serial, "--scheduler", help="Run the sector fits serially or in parallel with Dask."
+    scheduler: str = typer.Option(
+        "serial",
+        "--scheduler",
+        help="Where the sector fits run: serial, processes (local pool), dask (local Dask cluster) or "
+        "tcp://HOST:PORT (a running `dask scheduler`).",
+    ),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", help="Parallel workers for processes/dask (default: the CPU cores)."
     ),
     db: Optional[Path] = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
@@ -554,7 +557,8 @@ def sectors_cmd(
                     source=source,
                     scheme=lib_scheme,
                     fit=fit,
-                    scheduler=None if scheduler is SchedulerOption.serial else scheduler.value,
+                    scheduler=scheduler,
+                    workers=workers,
                     progress=tick,
                 )
         finally:

@@ -33,13 +33,16 @@ the sentences that state or compare trade: amounts, growth, comparisons with
 other partners, sectors, sanctions, neighbours, agreements, potential. Each
 claim is checked against the data (IMF DOTS values ±10 %, peers, potential,
 sectors, sanctions, contiguity, GE scenarios) or listed as not checkable, with
-the reason. Then the pair brief follows, with the claims as a section.
+the reason. The answer comes first, from the persisted world model (`tradegap
+build`); the full pair brief, with the claims as a section, follows only with
+--brief or in the --html file.
 
 FILE is a .txt or .html file, or - for standard input; the encoding is detected.
 
 \b
 Examples:
   tradegap read article.txt
+  tradegap read article.txt --brief
   tradegap read page.html --year 2019 --html out/brief.html
   tradegap read article.txt --date 2022-01-14
   curl -s URL | tradegap read - --format json
@@ -127,7 +130,9 @@ def read_cmd(
     fx: Optional[list[str]] = typer.Option(
         None, "--fx", help="Exchange rate USD per unit for a currency, e.g. EUR=1.12 or EUR:2019=1.12 (repeatable)."
     ),
-    brief: bool = typer.Option(True, "--brief/--no-brief", help="Build the pair brief for the main pair."),
+    brief: bool = typer.Option(
+        False, "--brief/--no-brief", help="Also print the full pair brief for the main pair (always with --html)."
+    ),
     skip: Optional[list[str]] = typer.Option(
         None, "--skip", help="Checks not to run, e.g. --skip scenario --skip potential (the slow ones)."
     ),
@@ -150,6 +155,10 @@ def read_cmd(
                 hint="E.g. --skip scenario --skip potential.",
             )
         run = True if not skipped else [c for c in CHECKS if c not in skipped]
+        if "potential" not in skipped or "potential_size" not in skipped:
+            from tradegap.cli.world_cmds import prepare_world
+
+            prepare_world(store, None)
         reading = read_file(file, year=year, date=_parse_date(date), store=store, fx=_parse_fx(fx), checks=run)
         reading.require_countries()
         pb = None
