@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "tradegap.cli.scenario_cmds",
     "tradegap.cli.read_cmds",
     "tradegap.cli.policy_cmds",
+    "tradegap.cli.serve_cmds",
 )
 
 

@@ -1,0 +1,311 @@
+"""The JSON API: ``/api/...`` routes, each a thin call into :class:`~tradegap.api.service.Service`.
+
+Answers are cached JSON bytes, returned as they are.  Routes that may compute for seconds
+(potential, brief, sectors, untapped, scenarios, read) take ``wait``: ``true`` (default)
+blocks until the answer is ready; ``false`` answers at once, 200 with the answer when it
+is cached, else 202 with the progress of the (single, shared) computation: poll again.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import ValidationError
+
+from tradegap import __version__
+from tradegap.api import models as M
+from tradegap.api.errors import ERROR_RESPONSES, ErrorBody, error_response
+from tradegap.api.service import Pending, Service
+from tradegap.errors import CoverageError, InputError
+
+__all__ = ["router"]
+
+router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
+
+#: Years with trade data (IMF DOTS 1990–2020; potentials on CEPII BACI 2000–2019).
+DATA_YEARS = (1990, 2020)
+
+Country = Annotated[str, Path(min_length=1, max_length=80, description="Country name or ISO3 code (Iran, IRN).")]
+Year = Annotated[int, Query(ge=1948, le=2100, description="Reference year (trade data: 1990–2020).")]
+Wait = Annotated[
+    bool,
+    Query(description="false: answer at once, 202 with progress while the answer is being computed."),
+]
+PENDING = {202: {"model": M.PendingOut, "description": "Still computing (wait=false): poll the same URL."}}
+
+
+def _service(request: Request) -> Service:
+    svc = request.app.state.service
+    assert isinstance(svc, Service)
+    return svc
+
+
+def _json(out: bytes | Pending) -> Response:
+    if isinstance(out, Pending):
+        return JSONResponse(out.body().model_dump(), status_code=202, headers={"Retry-After": "1"})
+    return Response(content=out, media_type="application/json")
+
+
+def _in_data(year: int) -> int:
+    lo, hi = DATA_YEARS
+    if not lo <= year <= hi:
+        raise CoverageError(f"There are no trade data for {year}.",
+                            hint=f"Choose a year within {lo}–{hi} (potentials: 2000–2019).")
+    return year
+
+
+@router.get("/health", response_model=M.HealthOut, summary="Liveness and version")
+def health(request: Request) -> Response:
+    """Liveness check: cheap, never touches the data (the latency floor of the server)."""
+    svc = _service(request)
+    body = M.HealthOut(status="ok", version=__version__, cached=len(svc.cache), computed=svc.cache.computed)
+    return Response(body.model_dump_json(), media_type="application/json")
+
+
+@router.get("/countries", response_model=M.CountryList, summary="Search countries by name or code")
+def countries(
+    request: Request,
+    q: Annotated[str, Query(max_length=80, description="Part of a name, an alias or a code; empty: all.")] = "",
+    limit: Annotated[int, Query(ge=1, le=300, description="Most countries returned.")] = 20,
+) -> Response:
+    """Countries matching ``q`` (accents and case ignored), best match first, with ISO numeric codes."""
+    return _json(_service(request).countries(q, limit))
+
+
+@router.get("/trade/{a}/{b}", response_model=M.PairTradeOut, summary="Yearly trade, both directions")
+def trade(
+    request: Request,
+    a: Country,
+    b: Country,
+    source: Annotated[Literal["dots", "baci"], Query(description="IMF DOTS or CEPII BACI totals.")] = "dots",
+    years: Annotated[
+        str | None, Query(max_length=100, description="One year, a range 2000-2020 or a list 2015,2019; default all.")
+    ] = None,
+) -> Response:
+    """Yearly flows between ``a`` and ``b`` (USD millions), with each value's reporting basis."""
+    return _json(_service(request).trade(a, b, source, years))
+
+
+@router.get("/peers/{country}/{partner}", response_model=M.PeersOut, summary="Partner rank and peers")
+def peers(
+    request: Request,
+    country: Country,
+    partner: Country,
+    year: Year = 2019,
+    n: Annotated[int, Query(ge=1, le=100, description="How many comparable partners.")] = 10,
+) -> Response:
+    """Where ``partner`` ranks among ``country``'s partners and who trades about as much."""
+    return _json(_service(request).peers(country, partner, _in_data(year), n))
+
+
+@router.get("/potential/{a}/{b}", response_model=M.PairPotentialOut, responses=PENDING,
+            summary="Structural and size-based potential")
+def potential(request: Request, a: Country, b: Country, year: Year = 2019, wait: Wait = True) -> Response:
+    """Actual trade against both potentials with 90% bands and ratios (USD millions)."""
+    return _json(_service(request).potential(a, b, _in_data(year), wait=wait))
+
+
+@router.get("/sectors/{a}/{b}", response_model=M.PairSectorsOut, responses=PENDING, summary="Trade by sector")
+def sectors(
+    request: Request,
+    a: Country,
+    b: Country,
+    year: Annotated[int | None, Query(ge=1948, le=2100, description="Year; default the latest with data.")] = None,
+    wait: Wait = True,
+) -> Response:
+    """The pair's trade by sector against a gravity benchmark (USD thousands)."""
+    return _json(_service(request).sectors(a, b, None if year is None else _in_data(year), wait=wait))
+
+
+@router.get("/sanctions/{a}", response_model=M.SanctionsOut, summary="Sanctions on or by a country")
+def sanctions_country(request: Request, a: Country) -> Response:
+    """GSDB cases in which ``a`` sanctions or is sanctioned."""
+    return _json(_service(request).sanctions(a, None))
+
+
+@router.get("/sanctions/{a}/{b}", response_model=M.SanctionsOut, summary="Sanctions between two countries")
+def sanctions_pair(
+    request: Request,
+    a: Country,
+    b: Country,
+    scope: Annotated[
+        Literal["pair", "targets"],
+        Query(description="pair: cases between the two; targets: also every case against either by anyone."),
+    ] = "pair",
+) -> Response:
+    """GSDB cases between ``a`` and ``b`` (directly or through a bloc such as the UN or the EU)."""
+    return _json(_service(request).sanctions(a, b, scope))
+
+
+@router.get("/politics/{a}/{b}", response_model=M.AlignmentOut, summary="UN General Assembly alignment")
+def politics(
+    request: Request,
+    a: Country,
+    b: Country,
+    years: Annotated[str | None, Query(max_length=100, description="Years, e.g. 2010-2019; default all.")] = None,
+) -> Response:
+    """Agreement in UN General Assembly votes per year, and ``b``'s rank among ``a``'s partners."""
+    return _json(_service(request).politics(a, b, years))
+
+
+@router.get("/brief/{a}/{b}", response_model=M.PairBriefOut, responses=PENDING, summary="The pair brief")
+def brief(request: Request, a: Country, b: Country, year: Year = 2019, wait: Wait = True) -> Response:
+    """The whole brief: sections with text, tables and chart data (USD millions)."""
+    return _json(_service(request).brief(a, b, _in_data(year), wait=wait))
+
+
+@router.get("/untapped", response_model=M.WorldUntappedOut, responses=PENDING,
+            summary="The world's largest untapped flows")
+def untapped_world(
+    request: Request,
+    year: Annotated[int, Query(ge=1948, le=2100, description="Year (potentials: 2000–2019).")] = 2019,
+    top: Annotated[int, Query(ge=1, le=500, description="How many directed flows.")] = 50,
+    wait: Wait = True,
+) -> Response:
+    """Directed flows with the largest structural potential minus actual trade (USD millions)."""
+    return _json(_service(request).world_untapped(year, top, wait=wait))
+
+
+@router.get("/untapped/{country}", response_model=M.UntappedOut, responses=PENDING,
+            summary="A country's untapped partners")
+def untapped_country(
+    request: Request,
+    country: Country,
+    year: Annotated[int, Query(ge=1948, le=2100, description="Year (potentials: 2000–2019).")] = 2019,
+    top: Annotated[int, Query(ge=1, le=300, description="How many partners.")] = 300,
+    wait: Wait = True,
+) -> Response:
+    """``country``'s partners ranked by untapped structural potential, both directions (USD millions)."""
+    return _json(_service(request).untapped(country, year, top, wait=wait))
+
+
+_SCENARIO_EXAMPLE = {
+    "name": "Iran-Russia trade cost -20%",
+    "year": 2019,
+    "sigma": 7,
+    "pair": ["IRN", "RUS"],
+    "costs": "calibrated",
+    "data": {"source": "baci"},
+    "change": [{"type": "scale", "percent": -20, "between": [["IRN"], ["RUS"]]}],
+}
+
+
+@router.post(
+    "/scenarios",
+    response_model=M.ScenarioOut,
+    responses=PENDING,
+    summary="Run a GE scenario",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "A scenario spec: the TOML scenario schema (tradegap.ge.scenario) as JSON, on "
+            'tradegap\'s BACI data ("data": {"source": "baci"}).',
+            "content": {"application/json": {"schema": {"type": "object"}, "example": _SCENARIO_EXAMPLE}},
+        }
+    },
+)
+async def scenarios(request: Request, wait: Wait = True) -> Response:
+    """General-equilibrium counterfactual: per-country % changes of exports, imports and real GDP."""
+    import json
+
+    from starlette.concurrency import run_in_threadpool
+
+    raw = await request.body()
+    try:
+        spec = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise InputError("The scenario is not valid JSON.",
+                         hint="Send the TOML scenario schema as a JSON object (see the example in /docs).") from None
+    if not isinstance(spec, dict):
+        raise InputError(f"The scenario must be a JSON object. Got {type(spec).__name__}.",
+                         hint="Send the TOML scenario schema as a JSON object (see the example in /docs).")
+    return _json(await run_in_threadpool(_service(request).scenario, spec, wait=wait))
+
+
+_UPLOAD_TYPES = ("text/plain", "text/html")
+
+
+@router.post(
+    "/read",
+    response_model=M.ReadingOut,
+    responses={**PENDING, 415: {"model": ErrorBody, "description": "Unsupported body type."}},
+    summary="Check an article",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "The article: JSON {text, year}, a text/plain or text/html body, or a multipart "
+            "upload (field `file`, an .html or .txt file; optional field `year`). At most 1 MiB.",
+            "content": {
+                "application/json": {"schema": M.ReadIn.model_json_schema()},
+                "text/plain": {"schema": {"type": "string"}},
+                "text/html": {"schema": {"type": "string"}},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"file": {"type": "string", "format": "binary"},
+                                       "year": {"type": "integer", "minimum": 1950, "maximum": 2100}},
+                        "required": ["file"],
+                    }
+                },
+            },
+        }
+    },
+)
+async def read(request: Request, wait: Wait = True) -> Response:
+    """Countries, the main pair, claims with character spans, and each claim's check against the data."""
+    from starlette.concurrency import run_in_threadpool
+
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    year: int | None = None
+    origin = "pasted text"
+    content: str | bytes
+    if ctype == "application/json":
+        try:
+            body = M.ReadIn.model_validate_json(await request.body())
+        except ValidationError as exc:
+            from fastapi.exceptions import RequestValidationError
+
+            raise RequestValidationError(
+                [{**e, "loc": ("body", *e.get("loc", ()))} for e in exc.errors(include_url=False)]
+            ) from None
+        content, year = body.text, body.year
+    elif ctype == "multipart/form-data":
+        content, year, origin = await _upload(request)
+    elif ctype in _UPLOAD_TYPES:
+        content = await request.body()
+        origin = "uploaded " + ("HTML" if ctype == "text/html" else "text")
+    else:
+        return error_response(request, 415, "UnsupportedMediaType",
+                              f"POST /api/read takes JSON, text/plain, text/html or a multipart upload; got "
+                              f"{ctype or 'no content type'!r}.",
+                              hint='Send {"text": "..."} as application/json, or upload the file as `file`.')
+    return _json(await run_in_threadpool(_service(request).read, content, year, origin, wait=wait))
+
+
+async def _upload(request: Request) -> tuple[bytes, int | None, str]:
+    from starlette.datastructures import UploadFile
+
+    try:
+        form = await request.form(max_files=1, max_fields=4)
+    except Exception as exc:  # noqa: BLE001 - any malformed multipart body is the client's error
+        raise InputError(f"The upload could not be read as multipart form data ({type(exc).__name__}).",
+                         hint="Upload the article as the form field `file`.") from None
+    f = form.get("file")
+    if not isinstance(f, UploadFile):
+        raise InputError("The upload has no file field `file`.", hint="Upload the article as the form field `file`.")
+    name = (f.filename or "upload").rsplit("/", 1)[-1][:80]
+    if not name.lower().endswith((".txt", ".html", ".htm", "upload")):
+        raise InputError(f"The file {name!r} is not .txt or .html.", hint="Upload an .html or .txt file.")
+    data = await f.read()
+    year_raw = form.get("year")
+    year: int | None = None
+    if isinstance(year_raw, str) and year_raw.strip():
+        try:
+            year = int(year_raw)
+        except ValueError:
+            raise InputError(f"The year {year_raw[:20]!r} is not a whole number.", hint="Give e.g. 2019.") from None
+        if not 1950 <= year <= 2100:
+            raise InputError(f"The year {year} is not within 1950–2100.", hint="Give e.g. 2019.")
+    return data, year, f"uploaded file {name}"
