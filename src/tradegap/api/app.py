@@ -12,6 +12,9 @@ every error has one JSON shape (:mod:`tradegap.api.errors`), or a readable page 
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tradegap import __version__
 from tradegap.api.errors import error_response, install_handlers
 from tradegap.api.routes import DATA_YEARS, router
-from tradegap.api.service import Service
+from tradegap.api.service import Service, warm
 
 __all__ = ["MAX_BODY_BYTES", "app", "create_app"]
 
@@ -85,6 +88,13 @@ def _shell() -> bytes:
     return (STATIC / "index.html").read_bytes()
 
 
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    # the country list takes seconds to build: build it before the first search needs it
+    threading.Thread(target=warm, name="tradegap-warm", daemon=True).start()
+    yield
+
+
 def create_app(db: str | Path | None = None, *, workers: int = 2) -> FastAPI:
     """A new app answering from the store at ``db`` (default: the library's default store / embedded data)."""
     app = FastAPI(
@@ -99,8 +109,10 @@ def create_app(db: str | Path | None = None, *, workers: int = 2) -> FastAPI:
         ),
         docs_url=None,
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.service = Service(db, workers=workers)
+
     install_handlers(app)
     app.add_middleware(BodyLimit)
     app.include_router(router)
@@ -116,6 +128,12 @@ def create_app(db: str | Path | None = None, *, workers: int = 2) -> FastAPI:
             swagger_css_url="/static/vendor/swagger-ui/swagger-ui.css",
             swagger_favicon_url="/static/favicon.svg",
         )
+
+    favicon = (STATIC / "favicon.svg").read_bytes()
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon_ico() -> Response:
+        return Response(favicon, media_type="image/svg+xml")
 
     def page() -> Response:
         return Response(shell, media_type="text/html; charset=utf-8")

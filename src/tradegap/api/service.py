@@ -79,6 +79,11 @@ def _country_table() -> tuple[tuple[str, str, int | None, bool, tuple[str, ...]]
     return tuple(rows)
 
 
+def warm() -> None:
+    """Build the lookup tables the first requests need (country search)."""
+    _country_table()
+
+
 class Service:
     """What the API answers, cached and computed once per key.
 

@@ -350,19 +350,27 @@
   }
 
   function mapSpec(rows, by, onPick) {
+    const topo = { url: "/static/vendor/world-atlas/countries-110m.json", format: { type: "topojson", feature: "countries" } };
     return (w) => ({
       width: w, height: Math.round(w * 0.5),
       projection: { type: "equalEarth" },
-      data: { url: "/static/vendor/world-atlas/countries-110m.json", format: { type: "topojson", feature: "countries" } },
-      transform: [{ lookup: "id", from: { data: { values: rows }, key: "id", fields: ["iso3", "name", "untapped", "ratio", "actual", "potential"] } }],
-      params: onPick ? [{ name: "pick", select: { type: "point", on: "click" } }] : undefined,
-      mark: { type: "geoshape", stroke: "#fff", strokeWidth: 0.5, cursor: "pointer" },
-      encoding: {
-        color: by === "ratio"
-          ? { field: "ratio", type: "quantitative", title: "actual ÷ potential", scale: { type: "log", domain: [0.1, 10], clamp: true, scheme: "redblue", domainMid: 1 }, condition: { test: "!isValid(datum.ratio)", value: "#e3e7eb" } }
-          : { field: "untapped", type: "quantitative", title: "untapped, USD millions", scale: { type: "symlog", scheme: "blues" }, condition: { test: "!isValid(datum.untapped)", value: "#e3e7eb" } },
-        tooltip: [{ field: "properties.name", title: "country" }, { field: "untapped", format: ",.1f", title: "untapped (USD m)" }, { field: "actual", format: ",.1f", title: "actual (USD m)" }, { field: "potential", format: ",.1f", title: "potential (USD m)" }, { field: "ratio", format: ".2f", title: "actual ÷ potential" }],
-      },
+      layer: [
+        { data: topo, mark: { type: "geoshape", fill: "#e3e7eb", stroke: "#fff", strokeWidth: 0.5 },
+          encoding: { tooltip: [{ field: "properties.name", title: "country (no estimate)" }] } },
+        {
+          data: topo,
+          transform: [{ lookup: "id", from: { data: { values: rows }, key: "id", fields: ["iso3", "name", "untapped", "ratio", "actual", "potential"] } },
+            { filter: by === "ratio" ? "isValid(datum.ratio)" : "isValid(datum.untapped)" }],
+          params: onPick ? [{ name: "pick", select: { type: "point", on: "click" } }] : undefined,
+          mark: { type: "geoshape", stroke: "#fff", strokeWidth: 0.5, cursor: "pointer" },
+          encoding: {
+            color: by === "ratio"
+              ? { field: "ratio", type: "quantitative", title: "actual ÷ potential", scale: { type: "log", domain: [0.1, 10], clamp: true, scheme: "redblue", domainMid: 1 } }
+              : { field: "untapped", type: "quantitative", title: "untapped, USD millions", scale: { type: "symlog", scheme: "blues" } },
+            tooltip: [{ field: "name", title: "partner" }, { field: "untapped", format: ",.1f", title: "untapped (USD m)" }, { field: "actual", format: ",.1f", title: "actual (USD m)" }, { field: "potential", format: ",.1f", title: "potential (USD m)" }, { field: "ratio", format: ".2f", title: "actual ÷ potential" }],
+          },
+        },
+      ],
     });
   }
 
@@ -449,7 +457,8 @@
   }
 
   async function pairPage(a, b) {
-    const year = yearParam(2019, 1990, 2020);
+    const asked = parseInt(params.get("year") || "2019", 10);
+    const year = Number.isInteger(asked) ? asked : 2019;  // out-of-range years get the API's explanation
     page(a + " – " + b + ": trade potential brief, " + year);
     const holder = h("div", {});
     const scen = scenarioPanel(a, b, year >= 2000 && year <= 2019 ? year : 2019);
@@ -465,9 +474,9 @@
     document.title = d.title + " · tradegap";
     const sections = d.sections.filter((s) => s.key !== "summary");
     holder.append(
-      h("p", { class: "headline" }, d.headline.split(/\n\s*\n/)[0]),
+      h("div", { class: "headline" }, paragraphs(d.headline)),
       h("nav", { class: "toc", "aria-label": "Sections" }, sections.map((s) => h("a", { href: "#sec-" + s.key }, s.title)), h("a", { href: "#scenario" }, "Try a scenario"), h("a", { href: "/brief/" + d.a + "/" + d.b + "?year=" + d.year }, "Printable brief")),
-      sections.map((s) => sectionCard(s, d)));
+      ...sections.map((s) => sectionCard(s, d)));
   }
 
   function scenarioPanel(a, b, year) {
@@ -561,7 +570,7 @@
     page("Check an article", "Paste a news article or upload it (.html or .txt, up to 1 MB). tradegap finds the countries and the pair it is about, picks out its claims (amounts, growth, ranks, sanctions, neighbourhood, potential) and sets each against the data.");
     const text = h("textarea", { id: "article-text", name: "text", "aria-describedby": "article-help" });
     const file = h("input", { type: "file", id: "article-file", name: "file", accept: ".txt,.html,.htm,text/plain,text/html" });
-    const year = h("input", { type: "number", id: "article-year", min: "1990", max: "2020", placeholder: "from the article" });
+    const year = h("input", { type: "number", id: "article-year", min: "1990", max: "2020", placeholder: "auto" });
     const go = h("button", { type: "submit" }, "Check the article");
     const out = h("div", { id: "read-result" });
     const form = h("form", { class: "card" },
