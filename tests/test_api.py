@@ -23,10 +23,10 @@ pytest.importorskip("httpx")
 pytest.importorskip("multipart")
 with warnings.catch_warnings():  # starlette's notice about httpx vs httpx2 (not ours)
     warnings.simplefilter("ignore")
-    from fastapi.testclient import TestClient  # noqa: E402
+    from fastapi.testclient import TestClient
 
-from tradegap.api.app import create_app  # noqa: E402
-from tradegap.api.cache import SingleFlightCache  # noqa: E402
+from tradegap.api.app import create_app
+from tradegap.api.cache import SingleFlightCache
 
 ARTICLE = Path(__file__).parent / "data" / "articles" / "iran-russia-ties-2022.txt"
 ERROR_KEYS = {"error", "message", "hint", "status"}
@@ -440,8 +440,8 @@ def test_locked_store_answers_503_without_internals(tmp_path):
     db = tmp_path / "locked.duckdb"
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import duckdb, sys; con = duckdb.connect(sys.argv[1]); con.execute('CREATE TABLE t (x INT)'); "
-         "print('ready', flush=True); sys.stdin.read()", str(db)],
+         ("import duckdb, sys; con = duckdb.connect(sys.argv[1]); con.execute('CREATE TABLE t (x INT)'); "
+          "print('ready', flush=True); sys.stdin.read()"), str(db)],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )
     try:

@@ -14,8 +14,8 @@ import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
 pytest.importorskip("multipart")
-from hypothesis import HealthCheck, settings  # noqa: E402
-from schemathesis.checks import (  # noqa: E402
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
     response_schema_conformance,
@@ -24,7 +24,7 @@ from schemathesis.checks import (  # noqa: E402
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    from tradegap.api.app import create_app  # noqa: E402
+    from tradegap.api.app import create_app
 
 _mp = pytest.MonkeyPatch()
 APP = create_app()

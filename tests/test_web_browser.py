@@ -85,7 +85,7 @@ class Page:
 
         def route(r):
             url = r.request.url
-            if url.startswith(base) or url.startswith(("data:", "blob:", "about:")):
+            if url.startswith((base, "data:", "blob:", "about:")):
                 r.continue_()
             else:
                 self.external.append(url)

@@ -11,10 +11,11 @@ every error has one JSON shape (:mod:`tradegap.api.errors`), or a readable page 
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -120,7 +121,7 @@ def create_app(db: str | Path | None = None, *, workers: int = 2) -> FastAPI:
     shell = _shell()
 
     @app.get("/docs", include_in_schema=False)
-    def docs() -> HTMLResponse:
+    async def docs() -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url="/openapi.json",
             title="tradegap API",
@@ -132,41 +133,42 @@ def create_app(db: str | Path | None = None, *, workers: int = 2) -> FastAPI:
     favicon = (STATIC / "favicon.svg").read_bytes()
 
     @app.get("/favicon.ico", include_in_schema=False)
-    def favicon_ico() -> Response:
+    async def favicon_ico() -> Response:
         return Response(favicon, media_type="image/svg+xml")
 
     def page() -> Response:
         return Response(shell, media_type="text/html; charset=utf-8")
 
     @app.get("/", include_in_schema=False)
-    def index() -> Response:
+    async def index() -> Response:
         return page()
 
     @app.get("/read", include_in_schema=False)
-    def read_page() -> Response:
+    async def read_page() -> Response:
         return page()
 
     @app.get("/world", include_in_schema=False)
-    def world_page() -> Response:
+    async def world_page() -> Response:
         return page()
 
     @app.get("/country/{c}", include_in_schema=False)
-    def country_page(request: Request, c: str) -> Response:
+    async def country_page(request: Request, c: str) -> Response:
         request.app.state.service.iso3(c)  # an unknown country gets the readable 404 page
         return page()
 
     @app.get("/pair/{a}/{b}", include_in_schema=False)
-    def pair_page(request: Request, a: str, b: str) -> Response:
+    async def pair_page(request: Request, a: str, b: str) -> Response:
         request.app.state.service.pair(a, b)
         return page()
 
     @app.get("/brief/{a}/{b}", include_in_schema=False)
-    def brief_html(request: Request, a: str, b: str, year: int = 2019) -> Response:
+    async def brief_html(request: Request, a: str, b: str, year: int = 2019) -> Response:
         lo, hi = DATA_YEARS
         if not lo <= year <= hi:
             return error_response(request, 404, "CoverageError", f"There are no trade data for {year}.",
                                   hint=f"Choose a year within {lo}–{hi}.")
-        html = request.app.state.service.brief_html(a, b, year)
+        out = request.app.state.service.brief_html(a, b, year, wait=False)
+        html = out if isinstance(out, bytes) else await asyncio.wrap_future(out.flight.future)
         return Response(html, media_type="text/html; charset=utf-8")
 
     return app

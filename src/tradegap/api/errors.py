@@ -23,7 +23,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from tradegap.errors import CoverageError, StoreError, TradegapError, UnknownCountryError
+from tradegap.errors import (
+    CoverageError,
+    StoreError,
+    TradegapError,
+    UnknownCountryError,
+)
 
 __all__ = ["ERROR_RESPONSES", "ErrorBody", "error_response", "install_handlers", "scrub"]
 
@@ -70,7 +75,7 @@ def scrub(text: str | None, limit: int = 600) -> str | None:
 def wants_html(request: Request) -> bool:
     """True for page routes (anything outside ``/api``, ``/openapi.json`` and ``/static``)."""
     p = request.url.path
-    return not (p.startswith("/api") or p.startswith("/static") or p == "/openapi.json")
+    return not (p.startswith(("/api", "/static")) or p == "/openapi.json")
 
 
 _PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">

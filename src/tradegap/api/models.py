@@ -258,7 +258,7 @@ def sanctions_dict(a: str, b: str | None, scope: str, frame: pd.DataFrame) -> di
         "b": b,
         "scope": scope,
         "source": "Global Sanctions Data Base v3 (GSDB); cases active 2013–2022 are shipped",
-        "count": int(len(frame)),
+        "count": len(frame),
         "cases": frame.to_dict(orient="records"),
     }
 

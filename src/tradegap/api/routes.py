@@ -8,6 +8,7 @@ is cached, else 202 with the progress of the (single, shared) computation: poll 
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -42,9 +43,12 @@ def _service(request: Request) -> Service:
     return svc
 
 
-def _json(out: bytes | Pending) -> Response:
+async def _json(out: bytes | Pending, wait: bool = True) -> Response:
+    """The answer; a pending one is awaited (``wait``) without holding a thread, or reported as 202."""
     if isinstance(out, Pending):
-        return JSONResponse(out.body().model_dump(), status_code=202, headers={"Retry-After": "1"})
+        if not wait:
+            return JSONResponse(out.body().model_dump(), status_code=202, headers={"Retry-After": "1"})
+        out = await asyncio.wrap_future(out.flight.future)
     return Response(content=out, media_type="application/json")
 
 
@@ -57,7 +61,7 @@ def _in_data(year: int) -> int:
 
 
 @router.get("/health", response_model=M.HealthOut, summary="Liveness and version")
-def health(request: Request) -> Response:
+async def health(request: Request) -> Response:
     """Liveness check: cheap, never touches the data (the latency floor of the server)."""
     svc = _service(request)
     body = M.HealthOut(status="ok", version=__version__, cached=len(svc.cache), computed=svc.cache.computed)
@@ -65,17 +69,24 @@ def health(request: Request) -> Response:
 
 
 @router.get("/countries", response_model=M.CountryList, summary="Search countries by name or code")
-def countries(
+async def countries(
     request: Request,
     q: Annotated[str, Query(max_length=80, description="Part of a name, an alias or a code; empty: all.")] = "",
     limit: Annotated[int, Query(ge=1, le=300, description="Most countries returned.")] = 20,
 ) -> Response:
     """Countries matching ``q`` (accents and case ignored), best match first, with ISO numeric codes."""
-    return _json(_service(request).countries(q, limit))
+    from tradegap.api.service import countries_ready
+
+    svc = _service(request)
+    if countries_ready():
+        return await _json(svc.countries(q, limit))
+    from starlette.concurrency import run_in_threadpool
+
+    return await _json(await run_in_threadpool(svc.countries, q, limit))  # first search: builds the table
 
 
 @router.get("/trade/{a}/{b}", response_model=M.PairTradeOut, summary="Yearly trade, both directions")
-def trade(
+async def trade(
     request: Request,
     a: Country,
     b: Country,
@@ -85,11 +96,11 @@ def trade(
     ] = None,
 ) -> Response:
     """Yearly flows between ``a`` and ``b`` (USD millions), with each value's reporting basis."""
-    return _json(_service(request).trade(a, b, source, years))
+    return await _json(_service(request).trade(a, b, source, years, wait=False))
 
 
 @router.get("/peers/{country}/{partner}", response_model=M.PeersOut, summary="Partner rank and peers")
-def peers(
+async def peers(
     request: Request,
     country: Country,
     partner: Country,
@@ -97,18 +108,18 @@ def peers(
     n: Annotated[int, Query(ge=1, le=100, description="How many comparable partners.")] = 10,
 ) -> Response:
     """Where ``partner`` ranks among ``country``'s partners and who trades about as much."""
-    return _json(_service(request).peers(country, partner, _in_data(year), n))
+    return await _json(_service(request).peers(country, partner, _in_data(year), n, wait=False))
 
 
 @router.get("/potential/{a}/{b}", response_model=M.PairPotentialOut, responses=PENDING,
             summary="Structural and size-based potential")
-def potential(request: Request, a: Country, b: Country, year: Year = 2019, wait: Wait = True) -> Response:
+async def potential(request: Request, a: Country, b: Country, year: Year = 2019, wait: Wait = True) -> Response:
     """Actual trade against both potentials with 90% bands and ratios (USD millions)."""
-    return _json(_service(request).potential(a, b, _in_data(year), wait=wait))
+    return await _json(_service(request).potential(a, b, _in_data(year), wait=False), wait)
 
 
 @router.get("/sectors/{a}/{b}", response_model=M.PairSectorsOut, responses=PENDING, summary="Trade by sector")
-def sectors(
+async def sectors(
     request: Request,
     a: Country,
     b: Country,
@@ -116,17 +127,17 @@ def sectors(
     wait: Wait = True,
 ) -> Response:
     """The pair's trade by sector against a gravity benchmark (USD thousands)."""
-    return _json(_service(request).sectors(a, b, None if year is None else _in_data(year), wait=wait))
+    return await _json(_service(request).sectors(a, b, None if year is None else _in_data(year), wait=False), wait)
 
 
 @router.get("/sanctions/{a}", response_model=M.SanctionsOut, summary="Sanctions on or by a country")
-def sanctions_country(request: Request, a: Country) -> Response:
+async def sanctions_country(request: Request, a: Country) -> Response:
     """GSDB cases in which ``a`` sanctions or is sanctioned."""
-    return _json(_service(request).sanctions(a, None))
+    return await _json(_service(request).sanctions(a, None, wait=False))
 
 
 @router.get("/sanctions/{a}/{b}", response_model=M.SanctionsOut, summary="Sanctions between two countries")
-def sanctions_pair(
+async def sanctions_pair(
     request: Request,
     a: Country,
     b: Country,
@@ -136,41 +147,41 @@ def sanctions_pair(
     ] = "pair",
 ) -> Response:
     """GSDB cases between ``a`` and ``b`` (directly or through a bloc such as the UN or the EU)."""
-    return _json(_service(request).sanctions(a, b, scope))
+    return await _json(_service(request).sanctions(a, b, scope, wait=False))
 
 
 @router.get("/politics/{a}/{b}", response_model=M.AlignmentOut, summary="UN General Assembly alignment")
-def politics(
+async def politics(
     request: Request,
     a: Country,
     b: Country,
     years: Annotated[str | None, Query(max_length=100, description="Years, e.g. 2010-2019; default all.")] = None,
 ) -> Response:
     """Agreement in UN General Assembly votes per year, and ``b``'s rank among ``a``'s partners."""
-    return _json(_service(request).politics(a, b, years))
+    return await _json(_service(request).politics(a, b, years, wait=False))
 
 
 @router.get("/brief/{a}/{b}", response_model=M.PairBriefOut, responses=PENDING, summary="The pair brief")
-def brief(request: Request, a: Country, b: Country, year: Year = 2019, wait: Wait = True) -> Response:
+async def brief(request: Request, a: Country, b: Country, year: Year = 2019, wait: Wait = True) -> Response:
     """The whole brief: sections with text, tables and chart data (USD millions)."""
-    return _json(_service(request).brief(a, b, _in_data(year), wait=wait))
+    return await _json(_service(request).brief(a, b, _in_data(year), wait=False), wait)
 
 
 @router.get("/untapped", response_model=M.WorldUntappedOut, responses=PENDING,
             summary="The world's largest untapped flows")
-def untapped_world(
+async def untapped_world(
     request: Request,
     year: Annotated[int, Query(ge=1948, le=2100, description="Year (potentials: 2000–2019).")] = 2019,
     top: Annotated[int, Query(ge=1, le=500, description="How many directed flows.")] = 50,
     wait: Wait = True,
 ) -> Response:
     """Directed flows with the largest structural potential minus actual trade (USD millions)."""
-    return _json(_service(request).world_untapped(year, top, wait=wait))
+    return await _json(_service(request).world_untapped(year, top, wait=False), wait)
 
 
 @router.get("/untapped/{country}", response_model=M.UntappedOut, responses=PENDING,
             summary="A country's untapped partners")
-def untapped_country(
+async def untapped_country(
     request: Request,
     country: Country,
     year: Annotated[int, Query(ge=1948, le=2100, description="Year (potentials: 2000–2019).")] = 2019,
@@ -178,7 +189,7 @@ def untapped_country(
     wait: Wait = True,
 ) -> Response:
     """``country``'s partners ranked by untapped structural potential, both directions (USD millions)."""
-    return _json(_service(request).untapped(country, year, top, wait=wait))
+    return await _json(_service(request).untapped(country, year, top, wait=False), wait)
 
 
 _SCENARIO_EXAMPLE = {
@@ -210,8 +221,6 @@ async def scenarios(request: Request, wait: Wait = True) -> Response:
     """General-equilibrium counterfactual: per-country % changes of exports, imports and real GDP."""
     import json
 
-    from starlette.concurrency import run_in_threadpool
-
     raw = await request.body()
     try:
         spec = json.loads(raw)
@@ -221,7 +230,7 @@ async def scenarios(request: Request, wait: Wait = True) -> Response:
     if not isinstance(spec, dict):
         raise InputError(f"The scenario must be a JSON object. Got {type(spec).__name__}.",
                          hint="Send the TOML scenario schema as a JSON object (see the example in /docs).")
-    return _json(await run_in_threadpool(_service(request).scenario, spec, wait=wait))
+    return await _json(_service(request).scenario(spec, wait=False), wait)
 
 
 _UPLOAD_TYPES = ("text/plain", "text/html")
@@ -255,8 +264,6 @@ _UPLOAD_TYPES = ("text/plain", "text/html")
 )
 async def read(request: Request, wait: Wait = True) -> Response:
     """Countries, the main pair, claims with character spans, and each claim's check against the data."""
-    from starlette.concurrency import run_in_threadpool
-
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     year: int | None = None
     origin = "pasted text"
@@ -281,7 +288,7 @@ async def read(request: Request, wait: Wait = True) -> Response:
                               f"POST /api/read takes JSON, text/plain, text/html or a multipart upload; got "
                               f"{ctype or 'no content type'!r}.",
                               hint='Send {"text": "..."} as application/json, or upload the file as `file`.')
-    return _json(await run_in_threadpool(_service(request).read, content, year, origin, wait=wait))
+    return await _json(_service(request).read(content, year, origin, wait=False), wait)
 
 
 async def _upload(request: Request) -> tuple[bytes, int | None, str]:

@@ -10,7 +10,6 @@ so moving to faster library functions (a persisted world model) changes this mod
 
 from __future__ import annotations
 
-import os
 import threading
 import unicodedata
 from collections.abc import Callable, Hashable, Iterator
@@ -79,8 +78,16 @@ def _country_table() -> tuple[tuple[str, str, int | None, bool, tuple[str, ...]]
     return tuple(rows)
 
 
+def countries_ready() -> bool:
+    """True once the country search table is built (searches are then microseconds)."""
+    return _country_table.cache_info().currsize > 0
+
+
 def warm() -> None:
-    """Build the lookup tables the first requests need (country search)."""
+    """Build the lookup tables the first requests need (country names and search), off the event loop."""
+    from tradegap.countries import to_iso3
+
+    to_iso3("IRN")
     _country_table()
 
 
@@ -196,7 +203,7 @@ class Service:
 
     # ------------------------------------------------------------------ answers
     def countries(self, q: str, limit: int) -> bytes:
-        """Countries whose name, alias or code matches ``q`` (all when empty), best matches first."""
+        """Countries whose name, alias or code matches ``q`` (all when empty), best matches first (no I/O)."""
         table = _country_table()
         f = _fold(q)
         if not f:
@@ -204,7 +211,7 @@ class Service:
         else:
             hits = []
             for r in table:
-                iso, name, _num, _has, names = r
+                iso, _name, _num, _has, names = r
                 if f == iso.casefold():
                     score = 0
                 elif any(n == f for n in names):
@@ -224,7 +231,7 @@ class Service:
         ]
         return M.CountryList(query=q, count=len(items), countries=items).model_dump_json().encode()
 
-    def trade(self, a: str, b: str, source: str, years: str | None) -> bytes:
+    def trade(self, a: str, b: str, source: str, years: str | None, *, wait: bool = True) -> bytes | Pending:
         """Yearly flows both ways (USD millions)."""
         x, y = self.pair(a, b)
         ys = self.years(years)
@@ -235,11 +242,9 @@ class Service:
             res = trade(x, y, source=source, years=list(ys) if ys else None, store=st)
             return M.dump(M.PairTradeOut, res.to_dict())
 
-        out = self.answer("trade", (x, y, source, ys), compute)
-        assert isinstance(out, bytes)
-        return out
+        return self.answer("trade", (x, y, source, ys), compute, wait=wait)
 
-    def peers(self, country: str, partner: str, year: int, n: int) -> bytes:
+    def peers(self, country: str, partner: str, year: int, n: int, *, wait: bool = True) -> bytes | Pending:
         """Partner rank and comparable partners."""
         x, y = self.pair(country, partner)
 
@@ -248,9 +253,7 @@ class Service:
 
             return M.dump(M.PeersOut, peers(x, y, year=year, n=n, store=st).to_dict())
 
-        out = self.answer("peers", (x, y, year, n), compute)
-        assert isinstance(out, bytes)
-        return out
+        return self.answer("peers", (x, y, year, n), compute, wait=wait)
 
     def potential(self, a: str, b: str, year: int, *, wait: bool = True) -> bytes | Pending:
         """Structural and size-based potential with bands."""
@@ -276,7 +279,7 @@ class Service:
 
         return self.answer("brief", (x, y, year), compute, wait=wait)
 
-    def brief_html(self, a: str, b: str, year: int) -> bytes:
+    def brief_html(self, a: str, b: str, year: int, *, wait: bool = True) -> bytes | Pending:
         """The self-contained HTML brief (from the cached brief object's computation)."""
         x, y = self.pair(a, b)
 
@@ -286,9 +289,7 @@ class Service:
 
             return render_html(pair_brief(x, y, year=year, store=st, progress=progress)).encode("utf-8")
 
-        out = self.answer("brief_html", (x, y, year), compute)
-        assert isinstance(out, bytes)
-        return out
+        return self.answer("brief_html", (x, y, year), compute, wait=wait)
 
     def sectors(self, a: str, b: str, year: int | None, *, wait: bool = True) -> bytes | Pending:
         """Trade by sector against a gravity benchmark."""
@@ -302,7 +303,7 @@ class Service:
 
         return self.answer("sectors", (x, y, year), compute, wait=wait)
 
-    def sanctions(self, a: str, b: str | None, scope: str = "pair") -> bytes:
+    def sanctions(self, a: str, b: str | None, scope: str = "pair", *, wait: bool = True) -> bytes | Pending:
         """GSDB sanction cases involving ``a`` (and ``b``; ``scope="targets"`` adds third-party cases)."""
         x = self.iso3(a)
         y = None if b is None else self.iso3(b)
@@ -315,11 +316,9 @@ class Service:
             frame = sanctions.cases(x, y, scope=scope)  # type: ignore[arg-type]
             return M.dump(M.SanctionsOut, M.sanctions_dict(x, y, scope, frame))
 
-        out = self.answer("sanctions", (x, y, scope), compute)
-        assert isinstance(out, bytes)
-        return out
+        return self.answer("sanctions", (x, y, scope), compute, wait=wait)
 
-    def politics(self, a: str, b: str, years: str | None) -> bytes:
+    def politics(self, a: str, b: str, years: str | None, *, wait: bool = True) -> bytes | Pending:
         """UN General Assembly agreement per year."""
         x, y = self.pair(a, b)
         ys = self.years(years)
@@ -329,9 +328,7 @@ class Service:
 
             return M.dump(M.AlignmentOut, politics.alignment(x, y, years=list(ys) if ys else None).to_dict())
 
-        out = self.answer("politics", (x, y, ys), compute)
-        assert isinstance(out, bytes)
-        return out
+        return self.answer("politics", (x, y, ys), compute, wait=wait)
 
     def untapped(self, country: str, year: int, top: int, *, wait: bool = True) -> bytes | Pending:
         """A country's partners by untapped structural potential."""

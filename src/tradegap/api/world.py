@@ -66,11 +66,13 @@ def world_untapped(*, year: int, top: int, store: Any = None, source: str = "bac
         "unit": "USD",
         "scale": "millions",
         "source": source,
-        "n_pairs": int(len(f)),
+        "n_pairs": len(f),
         "table": rows,
         "notes": [
             *notes,
-            "Untapped = structural potential − actual trade of one directed flow (exporter → importer), "
-            "USD millions; ratio = actual / potential; the band is the potential's 90% bootstrap interval.",
+            (
+                "Untapped = structural potential − actual trade of one directed flow (exporter → importer), "
+                "USD millions; ratio = actual / potential; the band is the potential's 90% bootstrap interval."
+            ),
         ],
     }

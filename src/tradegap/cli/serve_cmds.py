@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -29,7 +28,7 @@ Examples:
 def serve_cmd(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on (0.0.0.0: every interface)."),
     port: int = typer.Option(8000, "--port", help="TCP port (1-65535)."),
-    db: Optional[Path] = DB_OPTION,
+    db: Path | None = DB_OPTION,
     workers: int = typer.Option(1, "--workers", help="Server processes (each keeps its own cache)."),
 ) -> None:
     with user_errors():
