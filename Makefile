@@ -6,12 +6,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-all bench chromium clean
+.PHONY: demo lint test test-all bench chromium clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,bench,dev]' -c constraints.txt
 	touch $(STAMP)
 
 chromium:
@@ -26,7 +26,10 @@ demo: $(STAMP)
 	$(BIN)/tradegap brief IRN RUS --year 2019 --html out/iran-russia-brief.html
 	@echo "HTML brief: $(CURDIR)/out/iran-russia-brief.html"
 
-test: $(STAMP) chromium
+lint: $(STAMP)
+	$(BIN)/ruff check src
+
+test: $(STAMP) chromium lint
 	$(BIN)/python -m pytest -n 2 -q
 
 test-all: $(STAMP) chromium

@@ -148,7 +148,8 @@ def test_trade_by_name_equals_by_code(client):
     ("params", "status", "words"),
     [
         ({"years": "2019,abc"}, 400, "abc"),
-        ({"years": "2000-99999999"}, 400, "1948–2100"),
+        ({"years": "2000-99999999"}, 404, "2100"),
+        ({"years": "1950-1960"}, 404, "IMF DOTS"),
         ({"years": "2019-2010"}, 400, "2019-2010"),
         ({"source": "comtrade"}, 422, "source"),
         ({"years": "1" * 101}, 422, "years"),
@@ -239,9 +240,8 @@ def test_brief_html_page(fake_client):
 
 
 def test_concurrent_uncached_brief_is_computed_once(monkeypatch):
-    from test_brief import install_fakes
-
     import tradegap.brief as B
+    from test_brief import install_fakes
 
     install_fakes(monkeypatch)
     real = B.pair_brief
@@ -291,6 +291,30 @@ def test_cache_is_thread_safe_under_eviction():
     for t in threads:
         t.join()
     assert errors == [] and len(cache) <= 4
+
+
+def test_a_client_going_away_does_not_cancel_the_shared_computation():
+    import asyncio
+
+    from tradegap.api.cache import await_flight
+
+    cache: SingleFlightCache[bytes] = SingleFlightCache(maxsize=4, workers=1)
+
+    def slow(_p):
+        time.sleep(0.3)
+        return b"answer"
+
+    async def scenario():
+        fl = cache.flight("k", slow)
+        gone = asyncio.ensure_future(await_flight(fl))
+        stays = asyncio.ensure_future(await_flight(fl))
+        await asyncio.sleep(0.05)
+        gone.cancel()
+        assert await stays == b"answer"
+        assert gone.cancelled() and not fl.future.cancelled()
+
+    asyncio.run(scenario())
+    assert cache.peek("k") == b"answer"
 
 
 def test_failed_computation_is_not_cached():

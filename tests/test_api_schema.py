@@ -14,8 +14,8 @@ import pytest
 
 schemathesis = pytest.importorskip("schemathesis")
 pytest.importorskip("multipart")
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import (
+from hypothesis import HealthCheck, settings  # noqa: E402
+from schemathesis.checks import (  # noqa: E402
     content_type_conformance,
     not_a_server_error,
     response_schema_conformance,
@@ -24,7 +24,7 @@ from schemathesis.checks import (
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
-    from tradegap.api.app import create_app
+    from tradegap.api.app import create_app  # noqa: E402
 
 _mp = pytest.MonkeyPatch()
 APP = create_app()
@@ -35,7 +35,6 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 def _synthetic_components():
     from test_api import _fake_untapped
     from test_brief import install_fakes
-
     from tradegap.api import world
 
     install_fakes(_mp)
@@ -52,5 +51,6 @@ def _synthetic_components():
 @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 def test_api_fuzz(case):
     case.call_and_validate(
-        checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+        checks=[not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance],
+        timeout=600,  # a first scenario estimates the sanction effect (seconds to a minute on a loaded machine)
     )

@@ -8,7 +8,7 @@ import pytest
 
 from tradegap.errors import InputError
 from tradegap.ge import baseline_from_frame, monte_carlo, run_scenario
-from tradegap.ge.scenario import Change, PairSelection
+from tradegap.ge.changes import Change, PairSelection
 
 COEF = {"lndist": -0.3764, "contiguity": 0.8850, "pta": 0.4823, "common_language": 0.0392, "international": -3.4224}
 SE = {"lndist": 0.072, "contiguity": 0.131, "pta": 0.109, "common_language": 0.084, "international": 0.215}
@@ -26,7 +26,7 @@ CHANGE = (Change("set", PairSelection(between=(("CAN",), ("JPN",))), variable="p
 
 def test_bands_bracket_the_point_estimate_and_are_reproducible(base):
     from tradegap.ge import simulate
-    from tradegap.ge.scenario import apply_changes
+    from tradegap.ge.changes import apply_changes
 
     point = simulate(base, apply_changes(base, CHANGE)).countries.set_index("country")
     mc = monte_carlo(base, CHANGE, trials=40, seed=1)

@@ -134,7 +134,7 @@ def test_bad_input(store):
 
 def test_stage1_adding_up_on_baci(store, struct):
     """PPML adding-up on the BACI estimation sample behind the IRN–RUS potential."""
-    from tradegap.potential.pair import _structural_model
+    from tradegap.views.potential import _structural_model
 
     model, _ = _structural_model(store, "baci", (2013, 2016, 2019), DRAWS)
     s1 = model.stage1

@@ -38,7 +38,6 @@ def server():
     pytest.importorskip("fastapi")
     from test_api import _fake_untapped
     from test_brief import install_fakes
-
     from tradegap.api.app import create_app
 
     mp = pytest.MonkeyPatch()

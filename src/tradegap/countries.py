@@ -50,12 +50,17 @@ import pycountry
 from tradegap.errors import InputError, UnknownCountryError
 
 __all__ = [
+    "GROUPS",
+    "GROUP_MEMBERSHIP",
     "HISTORICAL",
+    "SHORT_NAMES",
     "Source",
     "country_name",
+    "group_members",
     "gazetteer",
     "is_aggregate",
     "is_historical",
+    "short_name",
     "to_iso3",
     "to_iso3_many",
 ]
@@ -846,3 +851,100 @@ def gazetteer() -> pd.DataFrame:
         A fresh copy on every call.
     """
     return _gazetteer().copy()
+
+
+# --------------------------------------------------------------------------- short names
+
+
+#: Short English names for prose where the ISO name is long ("Iran", not "Iran, Islamic Republic of").
+SHORT_NAMES: Final[dict[str, str]] = {
+    "IRN": "Iran",
+    "RUS": "Russia",
+    "USA": "United States",
+    "GBR": "United Kingdom",
+    "KOR": "South Korea",
+    "PRK": "North Korea",
+    "SYR": "Syria",
+    "VEN": "Venezuela",
+    "TUR": "Türkiye",
+}
+
+
+def short_name(iso3: str, name: str | None = None) -> str:
+    """A short English name for prose: :data:`SHORT_NAMES`, else ``name`` up to its first comma."""
+    if iso3 in SHORT_NAMES:
+        return SHORT_NAMES[iso3]
+    if name is None:
+        try:
+            name = country_name(iso3)
+        except (InputError, UnknownCountryError):
+            name = iso3
+    return name.split(",")[0].strip() or iso3
+
+
+# --------------------------------------------------------------------------- country groups
+
+#: Last year of a membership that has not ended.
+ONGOING: Final[int] = 9999
+
+
+def _since(year: int, codes: str) -> dict[str, tuple[int, int]]:
+    return dict.fromkeys(codes.split(), (year, ONGOING))
+
+
+#: Country groups with membership years: group → {iso3: (first_year, last_year)}
+#: (:data:`ONGOING` = still a member).  Sources: the treaties' entry-into-force dates
+#: (EU accessions; EAEU 2015; GCC charter 1981; NAFTA 1994–2020 replaced by USMCA 2020;
+#: ASEAN enlargements; MERCOSUR 1991; SCO 2001, India/Pakistan 2017, Iran 2023; BRICS 2009,
+#: South Africa 2010).  Later enlargements are not recorded.
+GROUP_MEMBERSHIP: Final[dict[str, dict[str, tuple[int, int]]]] = {
+    "EAEU": _since(2015, "ARM BLR KAZ KGZ RUS"),
+    "EU": {
+        **_since(1958, "BEL DEU FRA ITA LUX NLD"),
+        **_since(1973, "DNK IRL"),
+        "GBR": (1973, 2019),
+        "GRC": (1981, ONGOING),
+        **_since(1986, "ESP PRT"),
+        **_since(1995, "AUT FIN SWE"),
+        **_since(2004, "CYP CZE EST HUN LTU LVA MLT POL SVK SVN"),
+        **_since(2007, "BGR ROU"),
+        "HRV": (2013, ONGOING),
+    },
+    "NAFTA": dict.fromkeys(("CAN", "MEX", "USA"), (1994, 2020)),
+    "USMCA": _since(2020, "CAN MEX USA"),
+    "GCC": _since(1981, "ARE BHR KWT OMN QAT SAU"),
+    "ASEAN": {
+        **_since(1967, "IDN MYS PHL SGP THA"),
+        "BRN": (1984, ONGOING),
+        "VNM": (1995, ONGOING),
+        **_since(1997, "LAO MMR"),
+        "KHM": (1999, ONGOING),
+    },
+    "MERCOSUR": _since(1991, "ARG BRA PRY URY"),
+    "SCO": {**_since(2001, "CHN KAZ KGZ RUS TJK UZB"), **_since(2017, "IND PAK"), "IRN": (2023, ONGOING)},
+    "BRICS": {**_since(2009, "BRA RUS IND CHN"), "ZAF": (2010, ONGOING)},
+}
+
+
+def group_members(group: str, year: int | None = None) -> tuple[str, ...]:
+    """ISO3 members of ``group`` in ``year``, sorted; with no year, the members in the group's last year.
+
+    Raises
+    ------
+    InputError
+        ``group`` is not a key of :data:`GROUP_MEMBERSHIP`.
+    """
+    try:
+        spans = GROUP_MEMBERSHIP[group]
+    except KeyError:
+        raise InputError(
+            f"The 'group' parameter of group_members must be one of {sorted(GROUP_MEMBERSHIP)}. "
+            f"Got {group!r} instead."
+        ) from None
+    when = max(last for _, last in spans.values()) if year is None else int(year)
+    return tuple(sorted(c for c, (first, last) in spans.items() if first <= when <= last or
+                        (year is None and last == when)))
+
+
+#: Each group's members in its last year (EU = EU27 after Brexit; NAFTA = its three members).
+GROUPS: Final[dict[str, tuple[str, ...]]] = {g: group_members(g) for g in GROUP_MEMBERSHIP}

@@ -18,7 +18,8 @@ import pandas as pd
 
 from tradegap.data.schema import BASES, SCALES
 from tradegap.errors import CoverageError, InputError
-from tradegap.store import Store, parse_years
+from tradegap.store import Store, parse_years, resolve
+from tradegap.validation import check_pair
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
@@ -252,10 +253,9 @@ def trade(
     1196.9
     """
     ia, ib = _iso3(a, "a"), _iso3(b, "b")
-    if ia == ib:
-        raise InputError(f"Both countries are {ia}.", hint="Give two different countries, e.g. `trade IRN RUS`.")
+    check_pair(ia, ib, "trade", given=(a, b), hint="Give two different countries, e.g. `trade IRN RUS`.")
     yrs = parse_years(years)
-    store = store if store is not None else Store()
+    store = resolve(store)
     raw = store.flows(source, exporters=[ia, ib], importers=[ia, ib])
     raw = raw.loc[raw["exporter"] != raw["importer"]]
     pair = _totals(raw)
@@ -418,14 +418,13 @@ def peers(
         ``year`` outside the source's coverage, or no trade between the two that year.
     """
     c, p = _iso3(country, "country"), _iso3(partner, "partner")
-    if c == p:
-        raise InputError(f"Both countries are {c}.", hint="Give two different countries, e.g. `peers RUS IRN`.")
+    check_pair(c, p, "peers", given=(country, partner), hint="Give two different countries, e.g. `peers RUS IRN`.")
     if isinstance(year, (bool, np.bool_)) or not isinstance(year, (int, np.integer)):
         raise InputError(f"The 'year' parameter of peers must be an int such as 2019. Got {year!r} instead.")
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise InputError(f"The 'n' parameter of peers must be a positive int. Got {n!r} instead.")
     year = int(year)
-    store = store if store is not None else Store()
+    store = resolve(store)
     flows_c = store.flows(source, years=year)
     if flows_c.empty:
         years = store.flows(source)

@@ -53,6 +53,7 @@ import numpy as np
 import pandas as pd
 
 from tradegap.errors import CoverageError, InputError
+from tradegap.validation import check_pair
 
 #: Vote codes used in the shipped table.
 VOTE_CODES: Final[dict[str, int]] = {"yes": 1, "abstain": 2, "no": 3}
@@ -387,8 +388,7 @@ def alignment(
     a3, b3 = _code(a), _code(b)
     if cont == "successor":  # "USSR" → SUN → RUS: the series of the successor state
         a3, b3 = SUCCESSORS.get(a3, a3), SUCCESSORS.get(b3, b3)
-    if a3 == b3:
-        raise InputError(f"alignment needs two different countries. Got {a3!r} twice.")
+    check_pair(a3, b3, "alignment")
     ys = _years(years)
     iss = _issues(issues)
     stats = _year_votes(iss, cont)

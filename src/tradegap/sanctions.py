@@ -67,10 +67,11 @@ from typing import Final, Literal, get_args
 import numpy as np
 import pandas as pd
 
+from tradegap.coverage import DATASETS
 from tradegap.errors import AssumptionWarning, CoverageError, InputError
 
 #: Years for which the shipped GSDB subset is complete.
-COVERAGE: Final[tuple[int, int]] = (2013, 2022)
+COVERAGE: Final[tuple[int, int]] = DATASETS["gsdb"].usable
 
 #: EU accession year per member state (the UK left in 2020: member 1973–2019).
 EU_ACCESSION: Final[dict[str, int]] = {

@@ -51,6 +51,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from tradegap.coverage import parse_years as _parse_years
 from tradegap.data.schema import BASES, FLOW_COLUMNS, SCALES
 from tradegap.errors import CoverageError, DataFormatError, InputError, StoreError, UnknownCountryError
 
@@ -61,6 +62,7 @@ __all__ = [
     "Store",
     "default_path",
     "parse_years",
+    "resolve",
 ]
 
 log = logging.getLogger("tradegap.store")
@@ -142,44 +144,15 @@ def default_path() -> Path:
 def parse_years(years: Any) -> tuple[int, ...] | None:
     """Normalise a years argument to a sorted tuple of ints (``None`` = all years).
 
-    Accepts ``None``, an int, a string ``"2019"``, ``"2000-2020"`` or
-    ``"2000,2005,2010"``, a ``range`` or any iterable of ints.
+    The one parser is :func:`tradegap.coverage.parse_years`; this name is kept for callers.
     """
-    if years is None:
-        return None
-    if isinstance(years, (bool, np.bool_)):
-        raise InputError(f"The 'years' parameter must be a year or a range of years. Got {years!r} instead.")
-    if isinstance(years, (int, np.integer)):
-        return (int(years),)
-    if isinstance(years, str):
-        text = years.strip().replace("–", "-").replace("..", "-").replace(":", "-")
-        out: list[int] = []
-        try:
-            for part in filter(None, (p.strip() for p in text.split(","))):
-                if "-" in part[1:]:
-                    lo, hi = (int(x) for x in part.split("-", 1))
-                    if lo > hi:
-                        raise ValueError
-                    out.extend(range(lo, hi + 1))
-                else:
-                    out.append(int(part))
-        except ValueError:
-            raise InputError(
-                f"Could not read the years {years!r}.",
-                hint="Give one year (2019), a range (2000-2020) or a list (2000,2010,2019).",
-            ) from None
-        if not out:
-            raise InputError(f"No years in {years!r}.", hint="Give one year (2019) or a range (2000-2020).")
-        return tuple(sorted(set(out)))
-    try:
-        out = sorted({int(y) for y in years})
-    except (TypeError, ValueError):
-        raise InputError(
-            f"The 'years' parameter must be a year or an iterable of years. Got {years!r} instead."
-        ) from None
-    if not out:
-        raise InputError("The 'years' parameter is empty.", hint="Give at least one year, or None for all years.")
-    return tuple(out)
+    return _parse_years(years)
+
+
+def resolve(store: Store | None) -> Store:
+    """The store to read: ``store``, or the default one (:func:`default_path`; the embedded data
+    when nothing was ingested there).  The one way the library opens a store."""
+    return store if store is not None else Store()
 
 
 @dataclass(frozen=True, slots=True)
@@ -612,6 +585,20 @@ class Store:
             "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name], table="information_schema"
         )
         return bool(n)
+
+    def fingerprint(self) -> str:
+        """The store's data version: its path and a hash of its ingest log (id, file hash, rows).
+
+        Changes with every :meth:`ingest` (in this process or another), so results cached under
+        it (:mod:`tradegap.cache`) are never served after the data changed.
+        """
+        if not self._exists() or self._connect(write=False) is None or not self._has_table("ingests"):
+            return f"store:{self.path}:empty"
+        rows = self._sql(
+            "SELECT id, sha256, rows, replaced_rows FROM ingests ORDER BY id", table="ingests"
+        ).fetchall()
+        digest = hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+        return f"store:{self.path}:{len(rows)}:{digest}"
 
     def sources(self) -> list[str]:
         """Flow sources available: stored ones and embedded ``flows_*`` datasets."""

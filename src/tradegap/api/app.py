@@ -11,7 +11,6 @@ every error has one JSON shape (:mod:`tradegap.api.errors`), or a readable page 
 
 from __future__ import annotations
 
-import asyncio
 import os
 import threading
 from collections.abc import AsyncIterator
@@ -26,6 +25,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tradegap import __version__
+from tradegap.api.cache import await_flight
 from tradegap.api.errors import error_response, install_handlers
 from tradegap.api.routes import DATA_YEARS, router
 from tradegap.api.service import Service, warm
@@ -168,7 +168,7 @@ def create_app(db: str | Path | None = None, *, workers: int = 2) -> FastAPI:
             return error_response(request, 404, "CoverageError", f"There are no trade data for {year}.",
                                   hint=f"Choose a year within {lo}–{hi}.")
         out = request.app.state.service.brief_html(a, b, year, wait=False)
-        html = out if isinstance(out, bytes) else await asyncio.wrap_future(out.flight.future)
+        html = out if isinstance(out, bytes) else await await_flight(out.flight)
         return Response(html, media_type="text/html; charset=utf-8")
 
     return app

@@ -7,6 +7,7 @@ same :class:`Flight` (and can read its progress) instead of starting the work ag
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from collections import OrderedDict
@@ -15,7 +16,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-__all__ = ["Flight", "SingleFlightCache"]
+__all__ = ["Flight", "SingleFlightCache", "await_flight"]
 
 T = TypeVar("T")
 
@@ -41,6 +42,27 @@ class Flight(Generic[T]):
     def elapsed(self) -> float:
         """Seconds since the computation started."""
         return time.monotonic() - self.started
+
+
+async def await_flight(flight: Flight[T]) -> T:
+    """Await ``flight`` from the event loop without holding a thread.
+
+    A cancelled waiter (the client went away) leaves the computation and its other waiters alone.
+    """
+    loop = asyncio.get_running_loop()
+    waiter: asyncio.Future[T] = loop.create_future()
+
+    def settle(f: Future[T]) -> None:
+        if waiter.done():
+            return
+        exc = f.exception()
+        if exc is not None:
+            waiter.set_exception(exc)
+        else:
+            waiter.set_result(f.result())
+
+    flight.future.add_done_callback(lambda f: loop.call_soon_threadsafe(settle, f))
+    return await waiter
 
 
 class SingleFlightCache(Generic[T]):
@@ -89,6 +111,7 @@ class SingleFlightCache(Generic[T]):
             if fl is not None:
                 return fl
             fl = Flight(Future())
+            fl.future.set_running_or_notify_cancel()  # a waiter that goes away cannot cancel the others' answer
             self._flights[key] = fl
             self.computed += 1
         self._pool.submit(self._run, key, fl, compute)

@@ -166,6 +166,7 @@ class PairPotentialOut(_Out):
     errors: dict[str, str]
     meaning: dict[str, str]
     text: list[str]
+    notes: list[str] = Field(description="Fit warnings and caveats of the estimates.")
 
 
 class UntappedRow(_Out):

@@ -8,7 +8,6 @@ is cached, else 202 with the progress of the (single, shared) computation: poll 
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
@@ -17,19 +16,23 @@ from pydantic import ValidationError
 
 from tradegap import __version__
 from tradegap.api import models as M
+from tradegap.api.cache import await_flight
 from tradegap.api.errors import ERROR_RESPONSES, ErrorBody, error_response
 from tradegap.api.service import Pending, Service
+from tradegap.coverage import DATASETS, YEAR_BOUNDS
 from tradegap.errors import CoverageError, InputError
 
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api", responses=ERROR_RESPONSES)
 
-#: Years with trade data (IMF DOTS 1990–2020; potentials on CEPII BACI 2000–2019).
-DATA_YEARS = (1990, 2020)
+#: Years with trade data (IMF DOTS and CEPII BACI, from the coverage catalogue); potentials need BACI's usable years.
+DATA_YEARS = (min(DATASETS[k].first for k in ("dots", "baci")), max(DATASETS[k].last for k in ("dots", "baci")))
 
 Country = Annotated[str, Path(min_length=1, max_length=80, description="Country name or ISO3 code (Iran, IRN).")]
-Year = Annotated[int, Query(ge=1948, le=2100, description="Reference year (trade data: 1990–2020).")]
+_LO, _HI = YEAR_BOUNDS
+_POT = DATASETS["baci"].usable_span
+Year = Annotated[int, Query(ge=_LO, le=_HI, description=f"Reference year (trade data: {DATA_YEARS[0]}–{DATA_YEARS[1]}).")]
 Wait = Annotated[
     bool,
     Query(description="false: answer at once, 202 with progress while the answer is being computed."),
@@ -48,7 +51,7 @@ async def _json(out: bytes | Pending, wait: bool = True) -> Response:
     if isinstance(out, Pending):
         if not wait:
             return JSONResponse(out.body().model_dump(), status_code=202, headers={"Retry-After": "1"})
-        out = await asyncio.wrap_future(out.flight.future)
+        out = await await_flight(out.flight)
     return Response(content=out, media_type="application/json")
 
 
@@ -56,7 +59,7 @@ def _in_data(year: int) -> int:
     lo, hi = DATA_YEARS
     if not lo <= year <= hi:
         raise CoverageError(f"There are no trade data for {year}.",
-                            hint=f"Choose a year within {lo}–{hi} (potentials: 2000–2019).")
+                            hint=f"Choose a year within {lo}–{hi} (potentials: {DATASETS['baci'].usable_span}).")
     return year
 
 
@@ -123,7 +126,7 @@ async def sectors(
     request: Request,
     a: Country,
     b: Country,
-    year: Annotated[int | None, Query(ge=1948, le=2100, description="Year; default the latest with data.")] = None,
+    year: Annotated[int | None, Query(ge=_LO, le=_HI, description="Year; default the latest with data.")] = None,
     wait: Wait = True,
 ) -> Response:
     """The pair's trade by sector against a gravity benchmark (USD thousands)."""
@@ -171,7 +174,7 @@ async def brief(request: Request, a: Country, b: Country, year: Year = 2019, wai
             summary="The world's largest untapped flows")
 async def untapped_world(
     request: Request,
-    year: Annotated[int, Query(ge=1948, le=2100, description="Year (potentials: 2000–2019).")] = 2019,
+    year: Annotated[int, Query(ge=_LO, le=_HI, description=f"Year (potentials: {_POT}).")] = 2019,
     top: Annotated[int, Query(ge=1, le=500, description="How many directed flows.")] = 50,
     wait: Wait = True,
 ) -> Response:
@@ -184,7 +187,7 @@ async def untapped_world(
 async def untapped_country(
     request: Request,
     country: Country,
-    year: Annotated[int, Query(ge=1948, le=2100, description="Year (potentials: 2000–2019).")] = 2019,
+    year: Annotated[int, Query(ge=_LO, le=_HI, description=f"Year (potentials: {_POT}).")] = 2019,
     top: Annotated[int, Query(ge=1, le=300, description="How many partners.")] = 300,
     wait: Wait = True,
 ) -> Response:

@@ -109,6 +109,7 @@ class Service:
         self.db = None if db is None else Path(db)
         self.cache: SingleFlightCache[bytes] = SingleFlightCache(maxsize=cache_size, workers=workers)
         self._fp_lock = threading.Lock()
+        self._fp: tuple[tuple[str, int, int], str] | None = None
 
     # ------------------------------------------------------------------ data binding
     def _db_path(self) -> Path:
@@ -119,13 +120,28 @@ class Service:
         return Path(default_path())
 
     def fingerprint(self) -> str:
-        """Identity of the data answers come from: the store file's size and mtime, or "embedded"."""
+        """The data's fingerprint (:func:`tradegap.cache.store_fingerprint`), re-read when the store file changes.
+
+        A ``stat`` per request; the store itself is opened only when its size or mtime moved.
+        """
+        from tradegap.cache import store_fingerprint
+
         p = self._db_path()
         try:
             st = p.stat()
         except OSError:
-            return "embedded"
-        return f"{p}:{st.st_size}:{st.st_mtime_ns}"
+            return store_fingerprint(None)
+        key = (str(p), st.st_size, st.st_mtime_ns)
+        with self._fp_lock:
+            if self._fp is not None and self._fp[0] == key:
+                return self._fp[1]
+        from tradegap.store import Store
+
+        with Store(p, read_only=True) as store:
+            fp = store_fingerprint(store)
+        with self._fp_lock:
+            self._fp = (key, fp)
+        return fp
 
     @contextmanager
     def store(self) -> Iterator[Any]:
@@ -172,34 +188,19 @@ class Service:
 
     def pair(self, a: str, b: str) -> tuple[str, str]:
         """Two different countries as ISO3 codes."""
-        x, y = self.iso3(a), self.iso3(b)
-        if x == y:
-            raise InputError(f"A pair needs two different countries. Got {a!r} and {b!r} (both {x}).",
-                             hint="Pick two different countries, e.g. IRN and RUS.")
-        return x, y
+        from tradegap.validation import check_pair
+
+        return check_pair(self.iso3(a), self.iso3(b), "a pair", given=(a, b),
+                          hint="Pick two different countries, e.g. IRN and RUS.")
 
     @staticmethod
-    def years(text: str | None) -> tuple[int, ...] | None:
-        """``"2019"``, ``"2010-2019"`` or ``"2015,2019"`` → sorted years, bounded before expansion."""
+    def years(text: str | None, dataset: str) -> tuple[int, ...] | None:
+        """``"2019"``, ``"2010-2019"`` or ``"2015,2019"`` → sorted years within ``dataset``'s coverage."""
+        from tradegap.coverage import parse_years
+
         if text is None or not text.strip():
             return None
-        out: set[int] = set()
-        for part in text.split(","):
-            part = part.strip()
-            if not part:
-                continue
-            lo_s, sep, hi_s = part.partition("-")
-            try:
-                lo = int(lo_s)
-                hi = int(hi_s) if sep else lo
-            except ValueError:
-                raise InputError(f"Could not read {part!r} as a year or a range of years.",
-                                 hint="Write years as 2019, 2010-2019 or 2015,2019.") from None
-            if not (1948 <= lo <= 2100 and 1948 <= hi <= 2100) or hi < lo:
-                raise InputError(f"The years {part!r} are not a range within 1948–2100.",
-                                 hint="Trade data cover 1990–2020 (IMF DOTS) and 2000–2020 (CEPII BACI).")
-            out.update(range(lo, hi + 1))
-        return tuple(sorted(out)) or None
+        return parse_years(text, dataset=dataset)
 
     # ------------------------------------------------------------------ answers
     def countries(self, q: str, limit: int) -> bytes:
@@ -234,7 +235,7 @@ class Service:
     def trade(self, a: str, b: str, source: str, years: str | None, *, wait: bool = True) -> bytes | Pending:
         """Yearly flows both ways (USD millions)."""
         x, y = self.pair(a, b)
-        ys = self.years(years)
+        ys = self.years(years, source)
 
         def compute(st: Any, _p: ProgressFn) -> bytes:
             from tradegap.measure import trade
@@ -307,8 +308,10 @@ class Service:
         """GSDB sanction cases involving ``a`` (and ``b``; ``scope="targets"`` adds third-party cases)."""
         x = self.iso3(a)
         y = None if b is None else self.iso3(b)
-        if y == x:
-            raise InputError(f"A pair needs two different countries. Got {x} twice.", hint="Pick another partner.")
+        if y is not None:
+            from tradegap.validation import check_pair
+
+            check_pair(x, y, "a pair", given=(a, b), hint="Pick another partner, or leave it out.")
 
         def compute(_st: Any, _p: ProgressFn) -> bytes:
             from tradegap import sanctions
@@ -321,7 +324,7 @@ class Service:
     def politics(self, a: str, b: str, years: str | None, *, wait: bool = True) -> bytes | Pending:
         """UN General Assembly agreement per year."""
         x, y = self.pair(a, b)
-        ys = self.years(years)
+        ys = self.years(years, "unga")
 
         def compute(_st: Any, _p: ProgressFn) -> bytes:
             from tradegap import politics
@@ -367,13 +370,15 @@ class Service:
                 hint="Use `tradegap scenario run FILE.toml` for scenarios on your own data files.",
             )
         if "year" not in spec:
-            raise InputError("The scenario needs a 'year' (the baseline year, 2000–2019).",
+            from tradegap.coverage import DATASETS
+
+            raise InputError(f"The scenario needs a 'year' (the baseline year, {DATASETS['baci'].usable_span}).",
                              hint='Add "year": 2019.')
         parse_scenario(spec)  # validate before queuing work
         canon = json.dumps(spec, sort_keys=True, separators=(",", ":"))
 
         def compute(_st: Any, progress: ProgressFn) -> bytes:
-            from tradegap.ge.scenario import run_scenario
+            from tradegap.views.scenarios import run_scenario
 
             progress("solving the general equilibrium", 0, 1)
             res = run_scenario(spec, progress=lambda d, t: progress("Monte Carlo", d, t))

@@ -2,7 +2,7 @@
 
 A bridge until the persisted world model (``tradegap.world``) answers this from stored rows:
 it reads the same global structural model that :func:`tradegap.potential.untapped` fits
-(cached in-process by :mod:`tradegap.potential.pair`), so the numbers match the per-country ranking.
+(cached in :data:`tradegap.cache.CACHE` by :mod:`tradegap.views.potential`), so the numbers match the per-country ranking.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from tradegap.potential import pair as _pair
+from tradegap.views import potential as _pair
 
 __all__ = ["world_untapped"]
 

@@ -29,7 +29,6 @@ never stored or used as data.
 
 from __future__ import annotations
 
-import importlib
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -39,8 +38,13 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
+from tradegap import measure, sanctions
 from tradegap.article.claims import Claim
+from tradegap.coverage import DATASETS
 from tradegap.errors import TradegapError
+from tradegap.views import potential as potentials
+from tradegap.views import scenarios
+from tradegap.views import sectors as sector_view
 
 Verdict = Literal["consistent", "higher than data", "lower than data", "inconsistent", "not checkable"]
 VERDICTS: Final[tuple[str, ...]] = ("consistent", "higher than data", "lower than data", "inconsistent", "not checkable")
@@ -159,23 +163,6 @@ def _surface_iso3(ctx: CheckContext, surface: str) -> str:
     return str(table.get(surface, ""))
 
 
-class _Unavailable(Exception):
-    """A component module is not installed (internal; becomes "not checkable")."""
-
-
-def _component(module: str, name: str) -> Callable[..., Any]:
-    try:
-        mod = importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            raise _Unavailable(f"{module} unavailable") from exc
-        raise
-    fn = getattr(mod, name, None)
-    if fn is None:
-        raise _Unavailable(f"{module}.{name} unavailable")
-    return fn
-
-
 def _not(claim: Claim, check: str, pair, reason: str, *, year: int | None = None, source: str = "") -> ClaimCheck:
     return ClaimCheck(claim, check, pair, "", float("nan"), "", source, year, "not checkable", "", reason)
 
@@ -230,7 +217,7 @@ def claim_pair(claim: Claim, ctx: CheckContext, *, strict: bool = False) -> tupl
 
 def _pair_trade(a: str, b: str, ctx: CheckContext):
     key = f"trade:{min(a, b)}:{max(a, b)}"
-    trade = _component("tradegap.measure", "trade")
+    trade = measure.trade
     return _cached(ctx, key, lambda: trade(a, b, source="dots", store=ctx.store))
 
 
@@ -408,7 +395,7 @@ def check_peer(claim: Claim, ctx: CheckContext) -> ClaimCheck:
         country = _surface_iso3(ctx, m.group(1))
     partner = b if country == a else a
     year, how = _year_for(claim, pair, ctx)
-    _peers = _component("tradegap.measure", "peers")
+    _peers = measure.peers
 
     def peers(c: str, q: str, *, year: int, store: Any, n: int) -> Any:
         return _cached(ctx, f"peers:{c}:{q}:{year}:{n}", lambda: _peers(c, q, year=year, store=store, n=n))
@@ -484,7 +471,7 @@ def _check_potential(claim: Claim, ctx: CheckContext, kind: str, check: str) -> 
     pair = claim_pair(claim, ctx)
     if pair is None:
         return _not(claim, check, None, "not checkable: no pair for this claim")
-    fn = _component("tradegap.potential", kind)
+    fn = {"structural": potentials.structural, "size_based": potentials.size_based}[kind]
     key = f"potential:{kind}:{pair[0]}:{pair[1]}"
     pot = _cached(ctx, key, lambda: fn(*pair, store=ctx.store))
     ref, how = _ref_year(pair, ctx)
@@ -536,7 +523,7 @@ def _potential_summary(pot: Any, year: int | None, kind: str = "structural") -> 
 
 
 #: Last complete year of the BACI totals behind the GE baseline (2020 is incomplete in the shipped data).
-GE_LAST_YEAR: Final[int] = 2019
+GE_LAST_YEAR: Final[int] = DATASETS["baci"].usable_last
 
 
 def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:
@@ -544,10 +531,7 @@ def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     pair = claim_pair(claim, ctx)
     if pair is None:
         return _not(claim, "scenario", None, "not checkable: no pair for this claim")
-    try:
-        pair_scenarios = _component("tradegap.ge", "pair_scenarios")
-    except _Unavailable:
-        pair_scenarios = _component("tradegap.ge.pair", "pair_scenarios")
+    pair_scenarios = scenarios.pair_scenarios
     year, how = _ref_year(pair, ctx)
     if year is None or year > GE_LAST_YEAR:
         how = f"{how}; the GE baseline uses {GE_LAST_YEAR}, the last complete year of BACI totals"
@@ -555,7 +539,7 @@ def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     bloc = claim.details.get("bloc")
     members = None
     if bloc is not None:
-        from tradegap.ge.scenario import GROUPS
+        from tradegap.countries import GROUPS
 
         group = set(GROUPS.get(bloc, ()))
         inside = [c for c in pair if c in group]
@@ -620,7 +604,7 @@ def check_sector(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     pair = claim_pair(claim, ctx)
     if pair is None:
         return _not(claim, "sector", None, "not checkable: no pair for this claim")
-    pair_sectors = _component("tradegap.sectors", "pair_sectors")
+    pair_sectors = sector_view.pair_sectors
     key = f"sectors:{pair[0]}:{pair[1]}"
     ps = _cached(ctx, key, lambda: pair_sectors(*pair, fit=False))
     table = ps.table.set_index("sector")
@@ -683,7 +667,7 @@ def _ref_year(pair: tuple[str, str] | None, ctx: CheckContext) -> tuple[int | No
         return None, "no year"
     try:
         y = latest_year(*pair, ctx)
-    except (TradegapError, _Unavailable):
+    except TradegapError:
         return None, "no trade data to fix a year"
     return y, f"latest year with trade data ({y})"
 
@@ -695,8 +679,8 @@ def check_sanctions(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     named, against either country or between them) is in force in the year.
     """
     pair = claim_pair(claim, ctx)
-    _cases = _component("tradegap.sanctions", "cases")
-    _indicator = _component("tradegap.sanctions", "indicator")
+    _cases = sanctions.cases
+    _indicator = sanctions.indicator
 
     def cases(*args: Any, **kwargs: Any) -> pd.DataFrame:
         return _cached(ctx, f"cases:{args}:{sorted(kwargs.items())}", lambda: _cases(*args, **kwargs))
@@ -749,9 +733,9 @@ def check_contiguity(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     pair = claim_pair(claim, ctx)
     if pair is None:
         return _not(claim, "contiguity", None, "not checkable: no pair for this claim")
-    from tradegap.store import Store
+    from tradegap.store import resolve
 
-    store = ctx.store if ctx.store is not None else Store()
+    store = resolve(ctx.store)
     pairs = _cached(ctx, "pairs", store.pairs)
     a, b = pair
     row = pairs.loc[((pairs["exporter"] == a) & (pairs["importer"] == b)) | ((pairs["exporter"] == b) & (pairs["importer"] == a))]
@@ -830,8 +814,6 @@ def run_checks(claims: list[Claim], ctx: CheckContext, *, only: Iterable[str] | 
                 continue
             try:
                 out.append(CHECKS[check](claim, ctx))
-            except _Unavailable as exc:
-                out.append(_not(claim, check, claim_pair(claim, ctx), f"not checkable: {exc}"))
             except _NotCheckable as exc:
                 out.append(_not(claim, check, claim_pair(claim, ctx), f"not checkable: {exc}"))
             except TradegapError as exc:

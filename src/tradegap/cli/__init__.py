@@ -7,32 +7,28 @@ are printed as a message and hint, never as a traceback.
 
 from __future__ import annotations
 
-import importlib
 import sys
 
 from tradegap.cli.app import app
 from tradegap.errors import TradegapError
 
-#: Command modules; each decorates its commands onto :data:`app` when imported.
-COMMAND_MODULES = (
-    "tradegap.cli.data_cmds",
-    "tradegap.cli.estimate_cmds",
-    "tradegap.cli.potential_cmds",
-    "tradegap.cli.scenario_cmds",
-    "tradegap.cli.read_cmds",
-    "tradegap.cli.policy_cmds",
-    "tradegap.cli.serve_cmds",
-)
-
 
 def load_commands() -> None:
-    """Import every command module (registering its commands)."""
-    for name in COMMAND_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:  # a module still being written
-            if exc.name != name:
-                raise
+    """Import every command module (each decorates its commands onto :data:`app`).
+
+    The command modules import only typer, rich and tradegap's light modules at load time;
+    numpy, pandas, scipy and numba are imported inside the commands (``tradegap --help``
+    stays fast; ``tests/test_cli_lazy.py`` checks it).
+    """
+    from tradegap.cli import (  # noqa: F401  (imported for their side effect: registering commands)
+        data_cmds,
+        estimate_cmds,
+        policy_cmds,
+        potential_cmds,
+        read_cmds,
+        scenario_cmds,
+        serve_cmds,
+    )
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
 from tradegap.cli.render import console, err_console, render, user_errors
+from tradegap.coverage import DATASETS
 from tradegap.errors import InputError
 
 __all__ = ["datasets_cmd", "ingest_cmd", "peers_cmd", "trade_cmd"]
@@ -152,7 +153,7 @@ Examples:
 """
 
 SOURCE_OPTION = typer.Option(
-    "dots", "--source", "-s", help="Flow data: dots (IMF DOTS, 1990–2020), baci (CEPII BACI, 2000–2020), or an ingested source."
+    "dots", "--source", "-s", help=f"Flow data: dots (IMF DOTS, {DATASETS['dots'].span}), baci (CEPII BACI, {DATASETS['baci'].span}), or an ingested source."
 )
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
 from tradegap.cli.app import FORMAT_OPTION, OutputFormat, app
@@ -18,6 +18,10 @@ from tradegap.cli.render import err_console, render, user_errors
 from tradegap.errors import DataFormatError, TradegapWarning
 
 __all__ = ["estimate_cmd", "read_table"]
+
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _READERS = {
     ".csv": "csv",
@@ -37,6 +41,7 @@ def read_table(path: Path) -> pd.DataFrame:
     DataFormatError
         If the file is missing, of an unknown type, or does not parse.
     """
+    import pandas as pd
     if not path.exists():
         raise DataFormatError(f"The file {str(path)!r} does not exist.", hint="Check the path.")
     suffixes = [s.lower() for s in path.suffixes]

@@ -15,22 +15,26 @@ import warnings
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-import pandas as pd
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
 from tradegap.cli.render import console, err_console, render, user_errors
-from tradegap.errors import InputError
+from tradegap.coverage import DATASETS
+from tradegap.validation import check_pair
 
 __all__ = ["politics_cmd", "sanctions_cmd", "sectors_cmd"]
 
 
 # --------------------------------------------------------------------------- shared helpers
 
+
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 def _countries(a: str, b: Optional[str]) -> tuple[str, Optional[str]]:
     """ISO3 codes of the command's countries; both unknown names are reported in one error."""
@@ -40,12 +44,7 @@ def _countries(a: str, b: Optional[str]) -> tuple[str, Optional[str]]:
         return to_iso3(a), None
     codes = to_iso3_many([a, b])
     a3, b3 = codes[a], codes[b]
-    if a3 == b3:
-        raise InputError(
-            f"Both countries are {a3} ({a!r} and {b!r}).",
-            hint="Name two different countries, e.g. IRN RUS.",
-        )
-    return a3, b3
+    return check_pair(a3, b3, "this command", given=(a, b))
 
 
 def _years(text: Optional[str]) -> Optional[list[int]]:
@@ -84,6 +83,7 @@ def _span(years: list[int]) -> str:
 
 
 def _short(text: Any, width: int = 48) -> str:
+    import pandas as pd
     s = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
     return s if len(s) <= width else s[: width - 1] + "…"
 
@@ -111,10 +111,10 @@ between the two: trade (either direction), whether a trade measure restricts
 A→B or B→A exports, financial, arms, military, travel, other, any, and the number of
 cases behind it.
 
-Coverage: the shipped GSDB subset holds the cases active in 2013–2022, so the
-flags are complete only for 2013–2022. Other years show as unknown (? in the table,
-null in JSON), or before 2013 with --partial as a lower bound (cases that ended before
-2013 are missing).
+Coverage: the shipped GSDB subset holds the cases active in {gsdb_span}, so the
+flags are complete only for {gsdb_span}. Other years show as unknown (? in the table,
+null in JSON), or before {gsdb_first} with --partial as a lower bound (cases that ended before
+{gsdb_first} are missing).
 
 --format csv writes the cases table; --format json writes cases, flags and notes.
 
@@ -138,6 +138,8 @@ _FLAG_LABELS = {
 
 def _flags_frame(a3: str, b3: str, years: list[int], *, include_un: bool, partial: bool) -> tuple[pd.DataFrame, list[str]]:
     """Per-year indicator rows for both directions (library: attach + indicator's case counts)."""
+    import pandas as pd
+
     from tradegap import sanctions
 
     panel = pd.DataFrame(
@@ -166,6 +168,7 @@ def _flags_frame(a3: str, b3: str, years: list[int], *, include_un: bool, partia
 
 def _flags_display(flags: pd.DataFrame, a3: str, b3: str) -> pd.DataFrame:
     """One row per year: symmetric flags once, the flow-specific trade flag per direction."""
+    import pandas as pd
 
     def mark(v: Any) -> str:
         return "?" if pd.isna(v) else ("yes" if int(v) else "")
@@ -183,12 +186,16 @@ def _flags_display(flags: pd.DataFrame, a3: str, b3: str) -> pd.DataFrame:
     return out
 
 
+SANCTIONS_HELP = SANCTIONS_HELP.format(gsdb_span=DATASETS["gsdb"].span, gsdb_first=DATASETS["gsdb"].first)
+
+
 @app.command("sanctions", help=SANCTIONS_HELP)
 def sanctions_cmd(
     a: str = typer.Argument(..., help="Country: name or code (IRN, Iran)."),
     b: Optional[str] = typer.Argument(None, help="Second country (RUS, Russia); omit to list every case naming A."),
     years: str = typer.Option(
-        "2013-2022", "--years", "-y", help="One year (2019), a range (2013-2022) or a list (2014,2018)."
+        f"{DATASETS['gsdb'].first}-{DATASETS['gsdb'].last}", "--years", "-y",
+        help=f"One year (2019), a range ({DATASETS['gsdb'].first}-{DATASETS['gsdb'].last}) or a list (2014,2018)."
     ),
     scope: Scope = typer.Option(
         Scope.pair, "--scope", help="pair: cases between the two; targets: also every case against either of them."
@@ -201,6 +208,8 @@ def sanctions_cmd(
     ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
+    import pandas as pd
+
     from tradegap import sanctions
 
     with user_errors():
@@ -254,7 +263,7 @@ def sanctions_cmd(
         "include_un": include_un,
         "partial": partial,
         "coverage": list(sanctions.COVERAGE),
-        "source": "Global Sanctions Data Base (GSDB v3), cases active 2013–2022",
+        "source": f"Global Sanctions Data Base (GSDB v3), cases active {DATASETS['gsdb'].span}",
         "notes": notes,
         "definitions": {
             "sanction_trade": "a trade sanction between the two, either direction (symmetric)",
@@ -284,7 +293,7 @@ def sanctions_cmd(
             _flags_display(flags, a3, b3),
             fmt,
             title=f"Sanctions in force between {a3} and {b3}",
-            caption="yes = in force; ? = unknown (outside 2013–2022); trade A→B = a trade measure restricts that flow",
+            caption=f"yes = in force; ? = unknown (outside {DATASETS['gsdb'].span}); trade A→B = a trade measure restricts that flow",
         )
     _notes(notes)
 
@@ -307,7 +316,7 @@ voted yes or no), the Signorino–Ritter S score (= 2·agree − 1, from −1 to
 where B ranks among all of A's partners (rank 1 = A's closest; percentile = share
 of A's other partners less aligned with A than B).
 
-Votes 1946–2019 (Voeten et al.); the year is the year the session opened. With
+Votes {unga_span} (Voeten et al.); the year is the year the session opened. With
 --continuity successor (default) the USSR's votes count as Russia's (and SFR/FR
 Yugoslavia's as Serbia's, North Yemen's as Yemen's), and a note says so; --continuity
 strict keeps the seats apart (use SUN for the USSR).
@@ -319,6 +328,9 @@ Examples:
   tradegap politics IRN USSR --continuity strict --years 1980-1991 --format json
   tradegap politics IRN RUS --issue hr --issue nu
 """
+
+
+POLITICS_HELP = POLITICS_HELP.replace("{unga_span}", DATASETS["unga"].span)
 
 
 @app.command("politics", help=POLITICS_HELP)
@@ -453,7 +465,9 @@ def sectors_cmd(
     db: Optional[Path] = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    from tradegap import sectors
+    import pandas as pd
+
+    from tradegap.views import sectors
 
     lib_scheme = None if scheme is None else ("sitc_section" if scheme is SchemeOption.sitc else scheme.value)
     with user_errors():

@@ -13,19 +13,22 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.rule import Rule
 
-from tradegap._json import jsonable
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
 from tradegap.cli.render import console, err_console, frame_table, opened_store, render, user_errors
 from tradegap.errors import InputError
 
 __all__ = ["brief_cmd", "potential_cmd", "print_brief", "untapped_cmd"]
+
+
+if TYPE_CHECKING:
+    pass
 
 _MAX_ROWS = 20
 
@@ -134,6 +137,7 @@ def brief_cmd(
     db: Optional[Path] = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
+    from tradegap._json import jsonable
     from tradegap.brief import pair_brief
 
     if fmt is OutputFormat.csv:
@@ -210,6 +214,8 @@ def potential_cmd(
         style="dim",
         highlight=False,
     )
+    for note in result.notes:
+        console.print(f"[dim]Note:[/] {escape(note)}", highlight=False)
 
 
 def _band_level(spec) -> float | None:  # noqa: ANN001 - nested dict from tradegap.potential

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-import pandas as pd
 import typer
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
 from tradegap.cli.render import console, open_store, render, user_errors
+from tradegap.coverage import BRIEF_LAST_YEAR
 from tradegap.errors import InputError
 
 __all__ = ["read_cmd"]
+
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 READ_HELP = """Read a news article and answer it with data.
 
@@ -42,7 +45,6 @@ Examples:
 
 
 #: Last year complete in every dataset the brief uses (BACI 2020 lacks some pairs, e.g. Iran–Russia).
-BRIEF_LAST_YEAR = 2019
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ def read_cmd(
     fmt: OutputFormat = FORMAT_OPTION,
     db: Optional[Path] = DB_OPTION,
 ) -> None:
+    import pandas as pd
+
     from tradegap.article import read_file
 
     store = open_store(db)

@@ -9,17 +9,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from tradegap._json import jsonable
 from tradegap.cli.app import OutputFormat
 from tradegap.errors import TradegapError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from tradegap.store import Store
 
 console = Console()
@@ -62,6 +61,9 @@ def opened_store(db: Path | None) -> Iterator[Store | None]:
 
 def frame_table(df: pd.DataFrame, title: str | None = None, caption: str | None = None) -> Table:
     """A rich table of a frame; floats with thousands separators."""
+    import numpy as np
+    import pandas as pd
+
     table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
     for col in df.columns:
         numeric = pd.api.types.is_numeric_dtype(df[col])
@@ -92,6 +94,10 @@ def render(
     (or the frame's records); ``csv`` prints ``to_frame()`` as CSV.
     """
     fmt = OutputFormat(fmt)
+    import pandas as pd
+
+    from tradegap._json import jsonable
+
     frame = obj if isinstance(obj, pd.DataFrame) else obj.to_frame()
     if fmt is OutputFormat.json:
         payload = obj.to_dict() if hasattr(obj, "to_dict") and not isinstance(obj, pd.DataFrame) else frame

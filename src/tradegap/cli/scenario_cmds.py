@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
-import pandas as pd
 import typer
 
-from tradegap.ge.results import PairOutcome
-
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
-from tradegap.cli.render import console, err_console, open_store, render, user_errors
+from tradegap.cli.render import console, err_console, opened_store, render, user_errors
+from tradegap.coverage import DATASETS
+from tradegap.defaults import SIGMA
 from tradegap.errors import DataFormatError, InputError
 
 scenario_app = typer.Typer(
@@ -26,8 +25,17 @@ scenario_app = typer.Typer(
 )
 app.add_typer(scenario_app, name="scenario")
 
-YEAR_OPTION = typer.Option(2019, "--year", "-y", help="Baseline year (shipped BACI totals: 2000-2019).")
-SIGMA_OPTION = typer.Option(7.0, "--sigma", help="Elasticity of substitution (> 1); the Advanced Guide uses 7.")
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+YEAR_OPTION = typer.Option(
+    DATASETS["baci"].usable_last, "--year", "-y",
+    help=f"Baseline year (shipped BACI totals: {DATASETS['baci'].usable_span}).",
+)
+SIGMA_OPTION = typer.Option(
+    SIGMA, "--sigma", help=f"Elasticity of substitution (> 1); the Advanced Guide uses {SIGMA:g}."
+)
 KEY_COLUMNS = ["country", "exports_change_pct", "imports_change_pct", "real_gdp_change_pct", "imr_change_pct",
                "omr_change_pct", "factory_price_change_pct"]
 
@@ -40,6 +48,7 @@ class _CountryView:
         self.top = top
 
     def to_frame(self) -> pd.DataFrame:
+        import pandas as pd
         f = self.result.to_frame()
         cols = [c for c in KEY_COLUMNS if c in f.columns] + [c for c in f.columns if c.endswith(("_lo", "_hi"))]
         f = f[cols]
@@ -59,6 +68,7 @@ class _CountryView:
 
 
 def _show(result, fmt: OutputFormat, top: int | None) -> None:
+    from tradegap.ge.results import PairOutcome
     fmt = OutputFormat(fmt)
     if fmt is OutputFormat.table:
         r = getattr(result, "result", result)
@@ -103,10 +113,10 @@ def fta_cmd(
     db: Optional[Path] = DB_OPTION,
 ) -> None:
     """A free-trade agreement between A and B (RTA effect 0.557 from the Advanced Guide)."""
-    from tradegap.ge.pair import run_fta
+    from tradegap.views.scenarios import run_fta
 
-    with user_errors():
-        res = run_fta(a, b, year=year, members=members, store=open_store(db), sigma=sigma)
+    with user_errors(), opened_store(db) as store:
+        res = run_fta(a, b, year=year, members=members, store=store, sigma=sigma)
         _show(res, fmt, top)
 
 
@@ -121,10 +131,10 @@ def sanctions_cmd(
     db: Optional[Path] = DB_OPTION,
 ) -> None:
     """Lift the GSDB trade sanctions in force on COUNTRY (effect estimated by PPML)."""
-    from tradegap.ge.pair import run_sanctions_lifted
+    from tradegap.views.scenarios import run_sanctions_lifted
 
-    with user_errors():
-        res = run_sanctions_lifted(country, year=year, by=by, store=open_store(db), sigma=sigma)
+    with user_errors(), opened_store(db) as store:
+        res = run_sanctions_lifted(country, year=year, by=by, store=store, sigma=sigma)
         _show(res, fmt, top)
 
 
@@ -140,14 +150,15 @@ def cost_cmd(
     db: Optional[Path] = DB_OPTION,
 ) -> None:
     """Change the bilateral trade cost between A and B (both directions) by a percentage."""
-    from tradegap.ge.pair import run_cost
+    from tradegap.views.scenarios import run_cost
 
-    with user_errors():
-        res = run_cost(a, b, year=year, percent=_parse_percent(change), store=open_store(db), sigma=sigma)
+    with user_errors(), opened_store(db) as store:
+        res = run_cost(a, b, year=year, percent=_parse_percent(change), store=store, sigma=sigma)
         _show(res, fmt, top)
 
 
 def _read_data(path: Path) -> pd.DataFrame:
+    import pandas as pd
     if not path.exists():
         raise InputError(f"The scenario's data file {str(path)!r} does not exist.",
                          hint="[data] file is relative to the scenario file.")
@@ -176,7 +187,7 @@ def run_cmd(
     """Run a TOML scenario file: its data, estimation or fixed coefficients, and changes."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from tradegap.ge.scenario import run_scenario
+    from tradegap.views.scenarios import run_scenario
 
     with user_errors():
         if not file.exists():

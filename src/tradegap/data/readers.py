@@ -544,8 +544,8 @@ def _iter_baci(path: Path, chunksize: int, sep: str | None, country_codes=None,
         jkey = pd.factorize(m["j"])[0] if not pd.api.types.is_integer_dtype(ch["j"]) else ch["j"]
         dups.add(pd.DataFrame({"i": np.asarray(ikey), "j": np.asarray(jkey), "t": year,
                                "k": np.asarray(kkey)}), line + np.arange(len(ch)),
-                 labels=lambda r: {"t": year[r], "i": m["i"].iloc[r], "j": m["j"].iloc[r],
-                                   "k": k.iloc[r]})
+                 labels=lambda r, year=year, m=m, k=k: {"t": year[r], "i": m["i"].iloc[r],
+                                                       "j": m["j"].iloc[r], "k": k.iloc[r]})
         if keep.all():
             yield _flows(m["i"], m["j"], year, k, val, unit="USD", scale="thousands",
                          source="baci", basis="reconciled")

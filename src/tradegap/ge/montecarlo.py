@@ -126,7 +126,7 @@ def monte_carlo(
     if isinstance(changes, CostStructure):
         new = changes
     else:
-        from tradegap.ge.scenario import apply_changes
+        from tradegap.ge.changes import apply_changes
 
         new = apply_changes(baseline, changes)
     draws = draw_coefficients(baseline.costs, trials, seed)

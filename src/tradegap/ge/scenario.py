@@ -50,12 +50,13 @@ from typing import Any, Callable, Literal, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from tradegap.errors import DroppedObservationsWarning, InputError, UnknownCountryError
+from tradegap.defaults import SIGMA
+from tradegap.errors import DroppedObservationsWarning, InputError
 from tradegap.ge.api import simulate
+from tradegap.ge.changes import CHANGE_TYPES, GROUPS, Change, PairSelection, apply_changes, canon, expand  # noqa: F401 (re-exported)
 from tradegap.ge.model import (
     DEFICITS,
     Baseline,
-    CostStructure,
     baseline_from_frame,
     calibrated_residual,
     check_literal,
@@ -64,26 +65,6 @@ from tradegap.ge.model import (
 from tradegap.ge.results import GEResult
 from tradegap.ge.solve import CONVENTIONS
 
-#: Country groups for pair selections (current membership; EU = EU27 after Brexit).
-GROUPS: dict[str, tuple[str, ...]] = {
-    "EAEU": ("ARM", "BLR", "KAZ", "KGZ", "RUS"),
-    "EU": (
-        "AUT", "BEL", "BGR", "CYP", "CZE", "DEU", "DNK", "ESP", "EST", "FIN", "FRA", "GRC", "HRV", "HUN",
-        "IRL", "ITA", "LTU", "LUX", "LVA", "MLT", "NLD", "POL", "PRT", "ROU", "SVK", "SVN", "SWE",
-    ),
-    "NAFTA": ("CAN", "MEX", "USA"),
-    "USMCA": ("CAN", "MEX", "USA"),
-    "GCC": ("ARE", "BHR", "KWT", "OMN", "QAT", "SAU"),
-    "ASEAN": ("BRN", "IDN", "KHM", "LAO", "MMR", "MYS", "PHL", "SGP", "THA", "VNM"),
-    "MERCOSUR": ("ARG", "BRA", "PRY", "URY"),
-    "SCO": ("CHN", "IND", "IRN", "KAZ", "KGZ", "PAK", "RUS", "TJK", "UZB"),
-    "BRICS": ("BRA", "RUS", "IND", "CHN", "ZAF"),
-}
-#: Historical aliases (codes used by some datasets).
-_ALIASES = {"ROM": "ROU"}
-
-ChangeType = Literal["set", "scale", "remove_border"]
-CHANGE_TYPES: tuple[str, ...] = ("set", "scale", "remove_border")
 DIRECTIONS: tuple[str, ...] = ("counterfactual_vs_baseline", "baseline_vs_counterfactual")
 COSTS: tuple[str, ...] = ("variables", "calibrated")
 METHODS: tuple[str, ...] = ("pair_fe", "gravity")
@@ -93,129 +74,6 @@ _TOP_KEYS = {
     "pair", "data", "estimation", "coefficients", "change", "monte_carlo",
 }
 _SELECT_KEYS = ("among", "between", "pairs", "exporters", "importers", "international")
-
-
-@dataclass(frozen=True)
-class PairSelection:
-    """A set of directed pairs (exporter, importer), i ≠ j unless listed explicitly."""
-
-    among: tuple[str, ...] | None = None
-    between: tuple[tuple[str, ...], tuple[str, ...]] | None = None
-    pairs: tuple[tuple[str, str], ...] | None = None
-    exporters: tuple[str, ...] | None = None
-    importers: tuple[str, ...] | None = None
-    international: bool = False
-
-    def describe(self) -> str:
-        """Human-readable description."""
-        if self.among is not None:
-            return "all pairs among " + ", ".join(self.among)
-        if self.between is not None:
-            return f"both directions between {', '.join(self.between[0])} and {', '.join(self.between[1])}"
-        if self.pairs is not None:
-            return "pairs " + ", ".join(f"{a}→{b}" for a, b in self.pairs)
-        if self.international:
-            return "all international pairs"
-        ex = ", ".join(self.exporters) if self.exporters else "any exporter"
-        im = ", ".join(self.importers) if self.importers else "any importer"
-        return f"from {ex} to {im}"
-
-    def mask(self, baseline: Baseline, notes: list[str] | None = None) -> np.ndarray:
-        """Boolean (N, N) mask of the selected directed pairs in ``baseline``'s order."""
-        n = baseline.n
-        off = ~np.eye(n, dtype=bool)
-
-        def idx(codes: Sequence[str]) -> np.ndarray:
-            return np.array(sorted(set(expand(codes, baseline, notes))), dtype=int)
-
-        m = np.zeros((n, n), dtype=bool)
-        if self.international:
-            return off.copy()
-        if self.among is not None:
-            ii = idx(self.among)
-            m[np.ix_(ii, ii)] = True
-            return m & off
-        if self.between is not None:
-            a, b = idx(self.between[0]), idx(self.between[1])
-            m[np.ix_(a, b)] = True
-            m[np.ix_(b, a)] = True
-            return m & off
-        if self.pairs is not None:
-            for a, b in self.pairs:
-                m[baseline.position(_canon(a)), baseline.position(_canon(b))] = True
-            return m
-        rows = idx(self.exporters) if self.exporters else np.arange(n)
-        cols = idx(self.importers) if self.importers else np.arange(n)
-        m[np.ix_(rows, cols)] = True
-        return m & off
-
-
-def _canon(code: str) -> str:
-    c = str(code).strip().upper()
-    return _ALIASES.get(c, c)
-
-
-def expand(codes: Sequence[str], baseline: Baseline, notes: list[str] | None = None) -> list[int]:
-    """Positions of countries/groups in the baseline.
-
-    A named country missing from the model raises :class:`UnknownCountryError`; members
-    of a group that are missing are skipped (and noted).
-    """
-    out: list[int] = []
-    for code in codes:
-        c = _canon(code)
-        if c in ("*", "ALL", "WORLD"):
-            out.extend(range(baseline.n))
-            continue
-        if c in GROUPS:
-            members = GROUPS[c]
-            present = [m for m in members if m in baseline.countries]
-            absent = [m for m in members if m not in baseline.countries]
-            if not present:
-                raise UnknownCountryError(
-                    f"No member of group {c} ({', '.join(members)}) is in the GE model.",
-                    hint="Use countries present in the baseline data.",
-                )
-            if absent and notes is not None:
-                notes.append(f"Group {c}: members not in the data and left out: {', '.join(absent)}.")
-            out.extend(baseline.position(m) for m in present)
-        else:
-            if c not in baseline.countries:
-                hint = f"Known groups: {', '.join(GROUPS)}. Countries in the model: " + ", ".join(
-                    baseline.countries[:30]
-                ) + (" ..." if baseline.n > 30 else "")
-                try:
-                    from tradegap.countries import to_iso3
-
-                    iso = to_iso3(code)
-                    if iso in baseline.countries:
-                        out.append(baseline.position(iso))
-                        continue
-                    hint = f"{code!r} is {iso}, which has no data in this model. " + hint
-                except Exception:  # noqa: BLE001 - country lookup is only a helper for the message
-                    pass
-                raise UnknownCountryError(f"Country {code!r} is not in the GE model.", hint=hint)
-            out.append(baseline.position(c))
-    return out
-
-
-@dataclass(frozen=True)
-class Change:
-    """One trade-cost change of a scenario."""
-
-    type: ChangeType
-    select: PairSelection
-    variable: str | None = None
-    value: float | None = None
-    percent: float | None = None
-
-    def describe(self) -> str:
-        """Human-readable description."""
-        if self.type == "set":
-            return f"set {self.variable} = {self.value:g} for {self.select.describe()}"
-        if self.type == "scale":
-            return f"trade costs t_ij {self.percent:+g}% for {self.select.describe()}"
-        return f"remove border ({self.variable} = 0) for {self.select.describe()}"
 
 
 @dataclass(frozen=True)
@@ -269,7 +127,7 @@ class ScenarioSpec:
     name: str
     changes: tuple[Change, ...]
     year: int | None = None
-    sigma: float = 7.0
+    sigma: float = SIGMA
     reference: str | None = None
     convention: str = "exact"
     deficits: str = "multiplicative"
@@ -331,6 +189,78 @@ def _unknown_keys(d: Mapping[str, Any], allowed: set[str], where: str) -> None:
         raise InputError(f"Unknown key(s) {extra} in {where}.", hint=f"Allowed: {sorted(allowed)}.")
 
 
+def _parse_change(c: Mapping[str, Any], where: str) -> Change:
+    """One ``[[change]]`` table → :class:`Change`."""
+    _unknown_keys(c, {"type", "variable", "value", "percent", *_SELECT_KEYS}, where)
+    typ = check_literal("type", c.get("type", ""), CHANGE_TYPES, where)
+    sel = _selection(c, where) if typ != "remove_border" or any(s in c for s in _SELECT_KEYS) else \
+        PairSelection(international=True)
+    if typ == "set":
+        if "variable" not in c or "value" not in c:
+            raise InputError(f"{where}: type 'set' needs 'variable' and 'value'.")
+        return Change("set", sel, variable=str(c["variable"]), value=float(c["value"]))
+    if typ == "scale":
+        if "percent" not in c:
+            raise InputError(f"{where}: type 'scale' needs 'percent' (e.g. percent = -20).")
+        p = float(str(c["percent"]).rstrip("%"))
+        if p <= -100:
+            raise InputError(f"{where}: a trade-cost change of {p}% would make costs non-positive.")
+        return Change("scale", sel, percent=p)
+    if "variable" not in c:
+        raise InputError(f"{where}: type 'remove_border' needs the border 'variable'.")
+    return Change("remove_border", sel, variable=str(c["variable"]), value=0.0)
+
+
+def _parse_changes(d: Mapping[str, Any]) -> tuple[Change, ...]:
+    raw_changes = d.get("change", [])
+    if isinstance(raw_changes, dict):
+        raw_changes = [raw_changes]
+    if not raw_changes:
+        raise InputError("The scenario has no [[change]].", hint="Add at least one [[change]] table.")
+    return tuple(_parse_change(c, f"change #{k}") for k, c in enumerate(raw_changes, 1))
+
+
+def _parse_estimation(e: Mapping[str, Any]) -> EstimationSpec:
+    """The ``[estimation]`` table → :class:`EstimationSpec`."""
+    _unknown_keys(e, {"method", "variables", "years", "fill", "vcov", "pairs"}, "[estimation]")
+    pairs_kind = check_literal("pairs", e.get("pairs", "directed"), ("directed", "symmetric"), "[estimation]")
+    method = check_literal("method", e.get("method", "gravity"), METHODS, "[estimation]")
+    variables = tuple(e.get("variables", ()))
+    if not variables:
+        raise InputError("[estimation] needs 'variables' (the trade-cost regressors).")
+    return EstimationSpec(
+        method=method,  # type: ignore[arg-type]
+        variables=variables,
+        years=tuple(int(y) for y in e["years"]) if "years" in e else None,
+        fill=tuple(e.get("fill", ())),
+        vcov=str(e.get("vcov", "hc1")),
+        pairs=pairs_kind,  # type: ignore[arg-type]
+    )
+
+
+def _parse_coefficients(raw: Mapping[str, Any]) -> dict[str, FixedCoef]:
+    """The ``[coefficients]`` table → fixed coefficients by variable."""
+    coefs: dict[str, FixedCoef] = {}
+    for k, v in raw.items():
+        if isinstance(v, (int, float)):
+            coefs[k] = FixedCoef(float(v))
+        elif isinstance(v, dict):
+            _unknown_keys(v, {"coef", "se", "source"}, f"[coefficients].{k}")
+            if "coef" not in v:
+                raise InputError(f"[coefficients].{k} needs 'coef'.")
+            coefs[k] = FixedCoef(float(v["coef"]), None if v.get("se") is None else float(v["se"]), v.get("source"))
+        else:
+            raise InputError(f"[coefficients].{k} must be a number or a table {{coef, se, source}}; got {v!r}.")
+    return coefs
+
+
+def _parse_pair(raw: Any) -> tuple[str, str]:
+    p = _strs(raw, "pair")
+    if len(p) != 2:
+        raise InputError(f"'pair' must be two country codes; got {raw!r}.")
+    return (canon(p[0]), canon(p[1]))
+
+
 def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:
     """Parse and validate a scenario from TOML text or a dict.
 
@@ -347,70 +277,18 @@ def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:
     else:
         d = dict(spec)
     _unknown_keys(d, _TOP_KEYS, "the scenario")
-    sigma = check_sigma(d.get("sigma", 7.0))
+    sigma = check_sigma(d.get("sigma", SIGMA))
     convention = check_literal("convention", d.get("convention", "exact"), CONVENTIONS, "scenario")
     deficits = check_literal("deficits", d.get("deficits", "multiplicative"), DEFICITS, "scenario")
     direction = check_literal("direction", d.get("direction", DIRECTIONS[0]), DIRECTIONS, "scenario")
     costs = check_literal("costs", d.get("costs", "variables"), COSTS, "scenario")
-    raw_changes = d.get("change", [])
-    if isinstance(raw_changes, dict):
-        raw_changes = [raw_changes]
-    if not raw_changes:
-        raise InputError("The scenario has no [[change]].", hint="Add at least one [[change]] table.")
-    changes = []
-    for k, c in enumerate(raw_changes, 1):
-        where = f"change #{k}"
-        _unknown_keys(c, {"type", "variable", "value", "percent", *_SELECT_KEYS}, where)
-        typ = check_literal("type", c.get("type", ""), CHANGE_TYPES, where)
-        sel = _selection(c, where) if typ != "remove_border" or any(s in c for s in _SELECT_KEYS) else \
-            PairSelection(international=True)
-        if typ == "set":
-            if "variable" not in c or "value" not in c:
-                raise InputError(f"{where}: type 'set' needs 'variable' and 'value'.")
-            changes.append(Change("set", sel, variable=str(c["variable"]), value=float(c["value"])))
-        elif typ == "scale":
-            if "percent" not in c:
-                raise InputError(f"{where}: type 'scale' needs 'percent' (e.g. percent = -20).")
-            p = float(str(c["percent"]).rstrip("%"))
-            if p <= -100:
-                raise InputError(f"{where}: a trade-cost change of {p}% would make costs non-positive.")
-            changes.append(Change("scale", sel, percent=p))
-        else:
-            if "variable" not in c:
-                raise InputError(f"{where}: type 'remove_border' needs the border 'variable'.")
-            changes.append(Change("remove_border", sel, variable=str(c["variable"]), value=0.0))
+    changes = _parse_changes(d)
     data = DataSpec()
     if "data" in d:
         _unknown_keys(d["data"], set(DataSpec.__dataclass_fields__), "[data]")
         data = DataSpec(**d["data"])
-    est = None
-    if "estimation" in d:
-        e = d["estimation"]
-        _unknown_keys(e, {"method", "variables", "years", "fill", "vcov", "pairs"}, "[estimation]")
-        pairs_kind = check_literal("pairs", e.get("pairs", "directed"), ("directed", "symmetric"), "[estimation]")
-        method = check_literal("method", e.get("method", "gravity"), METHODS, "[estimation]")
-        variables = tuple(e.get("variables", ()))
-        if not variables:
-            raise InputError("[estimation] needs 'variables' (the trade-cost regressors).")
-        est = EstimationSpec(
-            method=method,  # type: ignore[arg-type]
-            variables=variables,
-            years=tuple(int(y) for y in e["years"]) if "years" in e else None,
-            fill=tuple(e.get("fill", ())),
-            vcov=str(e.get("vcov", "hc1")),
-            pairs=pairs_kind,  # type: ignore[arg-type]
-        )
-    coefs: dict[str, FixedCoef] = {}
-    for k, v in d.get("coefficients", {}).items():
-        if isinstance(v, (int, float)):
-            coefs[k] = FixedCoef(float(v))
-        elif isinstance(v, dict):
-            _unknown_keys(v, {"coef", "se", "source"}, f"[coefficients].{k}")
-            if "coef" not in v:
-                raise InputError(f"[coefficients].{k} needs 'coef'.")
-            coefs[k] = FixedCoef(float(v["coef"]), None if v.get("se") is None else float(v["se"]), v.get("source"))
-        else:
-            raise InputError(f"[coefficients].{k} must be a number or a table {{coef, se, source}}; got {v!r}.")
+    est = _parse_estimation(d["estimation"]) if "estimation" in d else None
+    coefs = _parse_coefficients(d.get("coefficients", {}))
     if est is None and not coefs and costs == "variables":
         raise InputError(
             "The scenario gives neither [estimation] nor [coefficients]: trade costs cannot be built.",
@@ -420,24 +298,18 @@ def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:
     if "monte_carlo" in d:
         _unknown_keys(d["monte_carlo"], {"trials", "seed", "level"}, "[monte_carlo]")
         mc = MonteCarloSpec(**d["monte_carlo"])
-    pair = None
-    if "pair" in d:
-        p = _strs(d["pair"], "pair")
-        if len(p) != 2:
-            raise InputError(f"'pair' must be two country codes; got {d['pair']!r}.")
-        pair = (_canon(p[0]), _canon(p[1]))
     return ScenarioSpec(
         name=str(d.get("name", "scenario")),
         description=str(d.get("description", "")),
-        changes=tuple(changes),
+        changes=changes,
         year=None if d.get("year") is None else int(d["year"]),
         sigma=sigma,
-        reference=None if d.get("reference") is None else _canon(d["reference"]),
+        reference=None if d.get("reference") is None else canon(d["reference"]),
         convention=convention,
         deficits=deficits,
         direction=direction,
         costs=costs,
-        pair=pair,
+        pair=_parse_pair(d["pair"]) if "pair" in d else None,
         data=data,
         estimation=est,
         coefficients=coefs,
@@ -520,6 +392,85 @@ def _estimate_pair_fe(panel: pd.DataFrame, cross: pd.DataFrame, est: EstimationS
     return pair_fe, fit, notes
 
 
+def _check_columns(df: pd.DataFrame, names: Sequence[str]) -> None:
+    for v in names:
+        if v not in df.columns:
+            raise InputError(
+                f"The model has no variable {v!r}: it is not a column of the scenario data.",
+                hint=f"Columns: {list(df.columns)}",
+            )
+
+
+def _scenario_frames(spec: ScenarioSpec, data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, int | None, bool]:
+    """``(panel, cross-section of the baseline year, year, has_year)`` with canonical country codes."""
+    ds = spec.data
+    for col in (ds.exporter, ds.importer, ds.trade):
+        if col not in data.columns:
+            raise InputError(f"The scenario data have no column {col!r}.", hint=f"Columns: {list(data.columns)}")
+    df = data.copy()
+    df[ds.exporter] = df[ds.exporter].astype(str).map(canon)
+    df[ds.importer] = df[ds.importer].astype(str).map(canon)
+    has_year = ds.year in df.columns
+    year = spec.year
+    if year is None and has_year:
+        year = int(pd.to_numeric(df[ds.year]).max())
+    if has_year:
+        cross = df.loc[pd.to_numeric(df[ds.year]) == year].copy()
+        if cross.empty:
+            raise InputError(f"The scenario data have no rows for year {year}.")
+    else:
+        cross = df.copy()
+    cross = _square_frame(cross, ds).sort_values([ds.exporter, ds.importer]).reset_index(drop=True)
+    return df, cross, year, has_year
+
+
+def _estimate_costs(est: EstimationSpec, ds: DataSpec, df: pd.DataFrame, cross: pd.DataFrame, has_year: bool):
+    """PPML of the cost regressors: ``(fit, notes, pair-FE residual or None)``."""
+    _check_columns(df, est.variables + est.fill)
+    if est.method == "pair_fe":
+        if not has_year:
+            raise InputError("method = 'pair_fe' needs a panel with a year column.")
+        panel = df if est.years is None else df.loc[pd.to_numeric(df[ds.year]).isin(est.years)]
+        pair_fe, fit, n = _estimate_pair_fe(panel, cross, est, ds)
+        return fit, n, pair_fe
+    from tradegap.estimate import fepois
+
+    if est.years is not None and has_year:
+        sample = df.loc[pd.to_numeric(df[ds.year]).isin(est.years)]
+        fes = f"{ds.exporter}^{ds.year} + {ds.importer}^{ds.year}"
+    else:
+        sample = cross
+        fes = f"{ds.exporter} + {ds.importer}"
+    fit = fepois(f"{ds.trade} ~ {' + '.join(est.variables)} | {fes}", sample, vcov=est.vcov)
+    n = [f"PPML of {ds.trade} on {', '.join(est.variables)} with {fes.replace('^', '×')} fixed effects, "
+         f"N = {fit.nobs}."]
+    return fit, n, None
+
+
+def _cost_vcov(cost_vars: list[str], ses: dict[str, float], vc: pd.DataFrame | None,
+               fixed: Mapping[str, FixedCoef]) -> pd.DataFrame:
+    """Covariance of the cost coefficients: the fit's for estimated ones, the diagonal of the given SEs otherwise."""
+    vcov = pd.DataFrame(np.diag([ses.get(v, 0.0) ** 2 for v in cost_vars]), index=cost_vars, columns=cost_vars)
+    if vc is not None:
+        common = [v for v in vc.index if v in cost_vars and fixed.get(v) is None]
+        vcov.loc[common, common] = vc.loc[common, common].to_numpy()
+    return vcov
+
+
+def _calibrated_to_observed(b: Baseline, cost_vars: list[str], notes: list[str]) -> Baseline:
+    """Baseline costs that reproduce observed flows exactly (``costs = "calibrated"``)."""
+    if b.observed is None or np.isnan(b.observed).any():
+        raise InputError("costs = 'calibrated' needs observed trade for every pair (domestic included).")
+    r = calibrated_residual(b.observed, b.output, b.expenditure) - (
+        np.tensordot(b.costs.coef, b.costs.x, axes=(0, 0)) if cost_vars else 0.0
+    )
+    notes.append(
+        "Baseline trade costs calibrated to reproduce observed flows exactly "
+        "(t^(1-sigma) = X_ij Y / (Y_i E_j)); cost variables only shift them in the counterfactual."
+    )
+    return b.with_costs(replace(b.costs, residual=r))
+
+
 def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:
     """Build the scenario's baseline from a bilateral frame (estimating coefficients if asked).
 
@@ -536,23 +487,7 @@ def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:
     Calibration
     """
     ds = spec.data
-    for col in (ds.exporter, ds.importer, ds.trade):
-        if col not in data.columns:
-            raise InputError(f"The scenario data have no column {col!r}.", hint=f"Columns: {list(data.columns)}")
-    df = data.copy()
-    df[ds.exporter] = df[ds.exporter].astype(str).map(_canon)
-    df[ds.importer] = df[ds.importer].astype(str).map(_canon)
-    has_year = ds.year in df.columns
-    year = spec.year
-    if year is None and has_year:
-        year = int(pd.to_numeric(df[ds.year]).max())
-    if has_year:
-        cross = df.loc[pd.to_numeric(df[ds.year]) == year].copy()
-        if cross.empty:
-            raise InputError(f"The scenario data have no rows for year {year}.")
-    else:
-        cross = df.copy()
-    cross = _square_frame(cross, ds).sort_values([ds.exporter, ds.importer]).reset_index(drop=True)
+    df, cross, year, has_year = _scenario_frames(spec, data)
     notes: list[str] = []
     est = spec.estimation
     table = []
@@ -563,30 +498,7 @@ def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:
     vc = None
     residual = None
     if est is not None:
-        for v in est.variables + est.fill:
-            if v not in df.columns:
-                raise InputError(
-                    f"The model has no variable {v!r}: it is not a column of the scenario data.",
-                    hint=f"Columns: {list(df.columns)}",
-                )
-        if est.method == "pair_fe":
-            if not has_year:
-                raise InputError("method = 'pair_fe' needs a panel with a year column.")
-            panel = df if est.years is None else df.loc[pd.to_numeric(df[ds.year]).isin(est.years)]
-            pair_fe, fit, n = _estimate_pair_fe(panel, cross, est, ds)
-            residual = pair_fe
-        else:
-            from tradegap.estimate import fepois
-
-            if est.years is not None and has_year:
-                sample = df.loc[pd.to_numeric(df[ds.year]).isin(est.years)]
-                fes = f"{ds.exporter}^{ds.year} + {ds.importer}^{ds.year}"
-            else:
-                sample = cross
-                fes = f"{ds.exporter} + {ds.importer}"
-            fit = fepois(f"{ds.trade} ~ {' + '.join(est.variables)} | {fes}", sample, vcov=est.vcov)
-            n = [f"PPML of {ds.trade} on {', '.join(est.variables)} with {fes.replace('^', '×')} fixed effects, "
-                 f"N = {fit.nobs}."]
+        fit, n, residual = _estimate_costs(est, ds, df, cross, has_year)
         notes += n
         nobs = int(fit.nobs)
         for v in est.variables:
@@ -597,12 +509,8 @@ def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:
             table.append({"variable": v, "coef": coefs[v], "se": ses[v], "source": "estimated (PPML, tradegap.estimate)"})
         cost_vars += list(est.variables)
         vc = fit.vcov.loc[list(est.variables), list(est.variables)]
+    _check_columns(df, list(spec.coefficients))
     for v, fc in spec.coefficients.items():
-        if v not in df.columns:
-            raise InputError(
-                f"The model has no variable {v!r}: it is not a column of the scenario data.",
-                hint=f"Columns: {list(df.columns)}",
-            )
         if v in coefs:
             notes.append(f"Coefficient of {v} fixed at {fc.coef:g} instead of the estimate {coefs[v]:.4f}.")
         else:
@@ -611,12 +519,7 @@ def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:
         if fc.se is not None:
             ses[v] = fc.se
         table.append({"variable": v, "coef": fc.coef, "se": fc.se, "source": fc.source or "fixed (scenario file)"})
-    if vc is not None:
-        vcov = pd.DataFrame(np.diag([ses.get(v, 0.0) ** 2 for v in cost_vars]), index=cost_vars, columns=cost_vars)
-        common = [v for v in vc.index if v in cost_vars and spec.coefficients.get(v) is None]
-        vcov.loc[common, common] = vc.loc[common, common].to_numpy()
-    else:
-        vcov = pd.DataFrame(np.diag([ses.get(v, 0.0) ** 2 for v in cost_vars]), index=cost_vars, columns=cost_vars)
+    vcov = _cost_vcov(cost_vars, ses, vc, spec.coefficients)
     cross_b = cross.copy()
     if residual is not None:
         cross_b["_residual"] = residual
@@ -642,16 +545,7 @@ def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:
         year=None,
     )
     if spec.costs == "calibrated":
-        if b.observed is None or np.isnan(b.observed).any():
-            raise InputError("costs = 'calibrated' needs observed trade for every pair (domestic included).")
-        r = calibrated_residual(b.observed, b.output, b.expenditure) - (
-            np.tensordot(b.costs.coef, b.costs.x, axes=(0, 0)) if cost_vars else 0.0
-        )
-        b = b.with_costs(replace(b.costs, residual=r))
-        notes.append(
-            "Baseline trade costs calibrated to reproduce observed flows exactly "
-            "(t^(1-sigma) = X_ij Y / (Y_i E_j)); cost variables only shift them in the counterfactual."
-        )
+        b = _calibrated_to_observed(b, cost_vars, notes)
     b = replace(b, year=year, notes=tuple(b.notes) + tuple(notes))
     coef_frame = pd.DataFrame(table, columns=["variable", "coef", "se", "source"])
     return Calibration(baseline=b, coefficients=coef_frame, nobs=nobs, notes=tuple(notes))
@@ -660,38 +554,6 @@ def calibrate(spec: ScenarioSpec, data: pd.DataFrame) -> Calibration:
 def _default_reference(df: pd.DataFrame, ds: DataSpec) -> str:
     countries = sorted(set(df[ds.exporter]))
     return "DEU" if "DEU" in countries else countries[0]
-
-
-def apply_changes(baseline: Baseline, changes: Sequence[Change], notes: list[str] | None = None) -> CostStructure:
-    """The counterfactual cost structure after the scenario's changes.
-
-    Raises
-    ------
-    InputError
-        A change names a variable the model does not have.
-    UnknownCountryError
-        A change names a country that is not in the model.
-    """
-    costs = baseline.costs
-    for ch in changes:
-        mask = ch.select.mask(baseline, notes)
-        if not mask.any():
-            raise InputError(f"The change '{ch.describe()}' selects no pair.")
-        if ch.type in ("set", "remove_border"):
-            k = costs.index(str(ch.variable))
-            x = costs.x[k].copy()
-            changed = int(np.count_nonzero(x[mask] != ch.value))
-            x[mask] = ch.value
-            costs = costs.with_x(k, x)
-            if notes is not None:
-                notes.append(f"'{ch.describe()}' changed {changed} of the {int(mask.sum())} selected directed pairs"
-                             + (" (nothing to change: the scenario equals the baseline there)" if changed == 0 else "")
-                             + ".")
-        else:
-            r = costs.residual.copy()
-            r[mask] += (1.0 - baseline.sigma) * np.log1p(ch.percent / 100.0)
-            costs = replace(costs, residual=r)
-    return costs
 
 
 @dataclass(frozen=True)
@@ -728,8 +590,13 @@ def run_scenario(
     *,
     calibration: Calibration | None = None,
     progress: Callable[[int, int], None] | None = None,
+    world: Callable[[ScenarioSpec], Calibration] | None = None,
 ) -> ScenarioResult:
     """Run a scenario on its data.
+
+    This is the pure runner: the caller reads the data.  A scenario with ``[data] source = "baci"``
+    (the shipped BACI totals) is run by :func:`tradegap.views.scenarios.run_scenario`, which passes
+    the world calibration as ``world``.
 
     Parameters
     ----------
@@ -741,6 +608,8 @@ def run_scenario(
         A ready baseline (skips :func:`calibrate`).
     progress
         Callback ``progress(done, total)`` for Monte Carlo trials.
+    world
+        Calibration from tradegap's own data for ``[data] source = ...`` (set by the view).
 
     Returns
     -------
@@ -749,7 +618,12 @@ def run_scenario(
     if not isinstance(spec, ScenarioSpec):
         spec = parse_scenario(spec)
     if calibration is None and data is None and spec.data.source is not None:
-        calibration = _world_calibration(spec)
+        if world is None:
+            raise InputError(
+                f"[data] source = {spec.data.source!r} reads tradegap's data; this runner takes a frame.",
+                hint="Use tradegap.ge.run_scenario (tradegap.views.scenarios.run_scenario) or pass data.",
+            )
+        calibration = world(spec)
     if calibration is None:
         if data is None:
             raise InputError("run_scenario needs the scenario's data (or a calibration).",
@@ -791,29 +665,6 @@ def run_scenario(
         if bands is not None:
             bands = _invert_bands(bands)
     return ScenarioResult(spec=spec, result=res, coefficients=calibration.coefficients, bands=bands)
-
-
-def _world_calibration(spec: ScenarioSpec) -> Calibration:
-    """Calibration from tradegap's shipped data ([data] source = "baci")."""
-    from tradegap.ge.pair import world_baseline
-
-    if spec.data.source != "baci":
-        raise InputError(f"[data] source must be 'baci' (the shipped BACI totals); got {spec.data.source!r}.")
-    if spec.year is None:
-        raise InputError("[data] source = 'baci' needs the scenario's 'year'.")
-    w = world_baseline(spec.year, sigma=spec.sigma, reference=spec.reference or "DEU", sanctions=True)
-    b = w.baseline
-    coef = w.coefficients
-    for v, fc in spec.coefficients.items():
-        k = b.costs.index(v)
-        c = b.costs.coef.copy()
-        c[k] = fc.coef
-        # keep the calibrated baseline: shift the residual by the change of the coefficient's contribution
-        r = b.costs.residual - (fc.coef - b.costs.coef[k]) * b.costs.x[k]
-        b = b.with_costs(replace(b.costs, coef=c, residual=r))
-        coef = coef.copy()
-        coef.loc[coef["variable"] == v, ["coef", "se", "source"]] = [fc.coef, fc.se, fc.source or "fixed (scenario file)"]
-    return Calibration(baseline=b, coefficients=coef, nobs=None, notes=w.assumptions)
 
 
 def _invert_bands(bands: pd.DataFrame) -> pd.DataFrame:

@@ -6,12 +6,15 @@
   with the split of the gap into "trades little with the world" and "trades little with each other".
 * :func:`decompose` — the pair's normal trade cost by factor, and its own residual.
 * :func:`untapped` — partners of one country ranked by untapped potential.
+
+:func:`two_stage` and its parts are the pure core; the pair functions read tradegap's data
+and live in :mod:`tradegap.views.potential`, re-exported here on first use (PEP 562) so the
+core never imports the data-bound layer at load time.
 """
 
 from __future__ import annotations
 
 from tradegap.potential.core import Specification, Stage1Fit, TwoStageResult, fit_stage1, project, two_stage
-from tradegap.potential.pair import COVERAGE, clear_cache, decompose, size_based, structural, untapped
 from tradegap.potential.results import GapDecomposition, Potential, UntappedRanking
 
 __all__ = [
@@ -31,3 +34,15 @@ __all__ = [
     "two_stage",
     "untapped",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The data-bound names, from :mod:`tradegap.views.potential` on first use (PEP 562)."""
+    if name in _VIEW_NAMES:
+        from tradegap.views import potential
+
+        return getattr(potential, name)
+    raise AttributeError(f"module 'tradegap.potential' has no attribute {name!r}")
+
+
+_VIEW_NAMES = frozenset({"COVERAGE", "clear_cache", "decompose", "size_based", "structural", "untapped"})

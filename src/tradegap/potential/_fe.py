@@ -114,7 +114,7 @@ def poisson_fe(
     eta[alive] -= shift
     fe[0] -= shift
     it = 0
-    for it in range(1, maxiter + 1):
+    for it in range(1, maxiter + 1):  # noqa: B007 (the count is returned)
         worst = 0.0
         for k, c in enumerate(codes):
             mu = np.exp(eta)

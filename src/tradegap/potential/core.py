@@ -46,13 +46,14 @@ import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from tradegap.errors import AssumptionWarning, CoverageError, DroppedObservationsWarning, InputError
 from tradegap.potential._fe import poisson_fe, sinkhorn2
+from tradegap.validation import check_option
 
 Mode = Literal["auto", "panel", "cross_section"]
 Stage2Method = Literal["ppml"]
@@ -85,12 +86,7 @@ def _fepois(formula: str, data: pd.DataFrame, **kwargs: Any):
 
 
 def _check_literal(name: str, value: object, options: object, where: str) -> None:
-    allowed = list(get_args(options))
-    if value not in allowed:
-        raise InputError(
-            f"The '{name}' parameter of {where} must be one of {allowed}. Got {value!r} instead.",
-            hint=f"Pass one of {allowed}.",
-        )
+    check_option(name, value, options, where)
 
 
 # ----------------------------------------------------------------------------------------------

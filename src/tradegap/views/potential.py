@@ -15,29 +15,29 @@ Sample years
 
 from __future__ import annotations
 
-import threading
-import warnings
 from collections.abc import Iterable
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from tradegap import defaults
+from tradegap.cache import CACHE, MISSING, store_fingerprint
+from tradegap.coverage import DATASETS, parse_years
 from tradegap.data.schema import SCALES
 from tradegap.errors import CoverageError, InputError
+from tradegap.fitnotes import collect_warnings
 from tradegap.potential._fe import poisson_fe
 from tradegap.potential.core import TwoStageResult, _add_potential, _check_literal, _fepois, two_stage
 from tradegap.potential.results import GapDecomposition, Potential, UntappedRanking
+from tradegap.validation import check_pair
 
 Source = Literal["baci", "dots"]
 StructuralMode = Literal["panel", "cross_section"]
 
 #: Years usable for potentials per source (BACI 2020 is incomplete: e.g. IRN–RUS is missing).
-COVERAGE: dict[str, tuple[int, int]] = {"baci": (2000, 2019), "dots": (1990, 2020)}
-COVERAGE_NOTES: dict[str, str] = {
-    "baci": "CEPII BACI totals, exporter-reported and reconciled (FOB); 2020 excluded because it is incomplete",
-    "dots": "IMF Direction of Trade Statistics, mirror-reconciled (importer CIF preferred)",
-}
+COVERAGE: dict[str, tuple[int, int]] = {k: DATASETS[k].usable for k in ("baci", "dots")}
+COVERAGE_NOTES: dict[str, str] = {k: DATASETS[k].note for k in ("baci", "dots")}
 STRUCTURAL_COSTS: tuple[str, ...] = ("ln_dist", "contig", "shared_sea", "comlang_off", "colony")
 SIZE_COSTS: tuple[str, ...] = (
     "ln_gdp_o", "ln_gdp_d", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "landlocked_o",
@@ -58,12 +58,10 @@ LABELS: dict[str, str] = {
     "year_deviation": "this year's deviation from the pair's own effect (pair_residual + year_deviation = "
     "ln(actual / structural potential) in the year)",
 }
-SANCTIONS_COVERAGE = (2013, 2022)
-STEP = 3
-DEFAULT_DRAWS = 100
+SANCTIONS_COVERAGE = DATASETS["gsdb"].usable
+STEP = defaults.STEP
+DEFAULT_DRAWS = defaults.DRAWS
 
-_LOCK = threading.Lock()
-_CACHE: dict[tuple, Any] = {}
 
 
 # ----------------------------------------------------------------------------------------------
@@ -72,15 +70,14 @@ _CACHE: dict[tuple, Any] = {}
 
 
 def _store(store):
-    if store is None:
-        from tradegap.store import Store
+    from tradegap.store import resolve
 
-        return Store()
-    return store
+    return resolve(store)
 
 
 def _store_key(store) -> str:
-    return str(getattr(store, "path", id(store)))
+    """The data fingerprint the cache keys end with (changes with every ingest)."""
+    return store_fingerprint(store)
 
 
 def _iso(code: str) -> str:
@@ -94,10 +91,7 @@ def _iso(code: str) -> str:
 
 def _iso_pair(a: str, b: str) -> tuple[str, str]:
     """ISO3 codes of two different countries."""
-    a, b = _iso(a), _iso(b)
-    if a == b:
-        raise InputError(f"A pair needs two different countries. Got {a} twice.", hint="Pass two countries.")
-    return a, b
+    return check_pair(_iso(a), _iso(b), "a pair", given=(a, b))
 
 
 def _check_source(source: str, where: str) -> None:
@@ -111,8 +105,6 @@ def _years_arg(years: Any, source: str) -> list[int]:
     if isinstance(years, (int, np.integer)):
         ys = [int(years)]
     elif isinstance(years, str):
-        from tradegap.store import parse_years
-
         ys = list(parse_years(years) or [])
     else:
         try:
@@ -128,7 +120,8 @@ def _years_arg(years: Any, source: str) -> list[int]:
             f"Year(s) {bad} are outside the coverage of source {source!r} for potentials ({lo}–{hi}; "
             f"{COVERAGE_NOTES[source]}).",
             hint=f"Pick years within {lo}–{hi}"
-            + (", or source='dots' (1990–2020)." if source == "baci" else ", or source='baci' (2000–2019)."),
+            + (f", or source='dots' ({DATASETS['dots'].usable_span})." if source == "baci"
+               else f", or source='baci' ({DATASETS['baci'].usable_span})."),
         )
     return ys
 
@@ -154,9 +147,9 @@ def _anchors(years: list[int], source: str) -> tuple[int, ...]:
 
 def _flows(store, source: str, years: Iterable[int]) -> pd.DataFrame:
     key = ("flows", source, tuple(years), _store_key(store))
-    with _LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
+    hit = CACHE.get(key[-1], key[:-1])
+    if hit is not MISSING:
+        return hit
     f = store.flows(source, years=list(years))
     if "product" in f.columns:
         f = f[f["product"].fillna("") == ""]
@@ -168,24 +161,22 @@ def _flows(store, source: str, years: Iterable[int]) -> pd.DataFrame:
         "year": f["year"].astype(int).to_numpy(),
         "trade": pd.to_numeric(f["value"], errors="coerce").to_numpy(float) * scale / SCALES["millions"],
     }).groupby(["exporter", "importer", "year"], as_index=False)["trade"].sum()
-    with _LOCK:
-        _CACHE[key] = out
+    CACHE.put(key[-1], key[:-1], out)
     return out
 
 
 def _pair_covariates(store) -> pd.DataFrame:
     key = ("pairs", _store_key(store))
-    with _LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
+    hit = CACHE.get(key[-1], key[:-1])
+    if hit is not MISSING:
+        return hit
     p = store.pairs().copy()
     p["ln_dist"] = np.log(pd.to_numeric(p["dist"], errors="coerce").clip(lower=1.0))
     for c in ("contig", "shared_sea", "comlang_off", "colony", "landlocked_o", "landlocked_d"):
         p[c] = pd.to_numeric(p[c], errors="coerce").astype(float)
     p = p[["exporter", "importer", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "landlocked_o",
            "landlocked_d"]]
-    with _LOCK:
-        _CACHE[key] = p
+    CACHE.put(key[-1], key[:-1], p)
     return p
 
 
@@ -202,9 +193,9 @@ def _sanctions(years: Iterable[int], *, partial: bool = False) -> pd.DataFrame |
 def _panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFrame, list[str]]:
     """Rectangular panel (all ordered pairs of trading countries × years) with zeros and covariates."""
     key = ("panel", source, years, _store_key(store))
-    with _LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
+    hit = CACHE.get(key[-1], key[:-1])
+    if hit is not MISSING:
+        return hit
     notes: list[str] = []
     f = _flows(store, source, years)
     pos = f[f["trade"] > 0]
@@ -226,8 +217,7 @@ def _panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFrame, li
         notes.append(f"{int(miss.sum() // len(years))} pairs lack distance/contiguity data and are left out.")
         panel = panel[~miss]
     panel = panel.reset_index(drop=True)
-    with _LOCK:
-        _CACHE[key] = (panel, notes)
+    CACHE.put(key[-1], key[:-1], (panel, notes))
     return panel, notes
 
 
@@ -247,9 +237,9 @@ def _attach_sanctions(panel: pd.DataFrame, years: Iterable[int], *, partial: boo
 
 def _structural_model(store, source: str, anchors: tuple[int, ...], n_draws: int) -> tuple[TwoStageResult, list[str]]:
     key = ("structural", source, anchors, n_draws, _store_key(store))
-    with _LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
+    hit = CACHE.get(key[-1], key[:-1])
+    if hit is not MISSING:
+        return hit
     panel, notes = _panel(store, source, anchors)
     notes = list(notes)
     with_s = _attach_sanctions(panel, anchors)
@@ -262,16 +252,14 @@ def _structural_model(store, source: str, anchors: tuple[int, ...], n_draws: int
             f"Sanctions are not a stage-1 regressor: the sanctions data covers {SANCTIONS_COVERAGE[0]}–"
             f"{SANCTIONS_COVERAGE[1]} and the sample years are {list(anchors)}."
         )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with collect_warnings(notes):
         res = two_stage(panel, costs=STRUCTURAL_COSTS, policy=policy, n_draws=n_draws, level=0.90, seed=0,
                         unit="USD", scale="millions", source=source)
     notes.append(
         "Landlocked status is exporter- or importer-specific, so the stage-2 exporter and importer effects "
         "absorb it (it is part of each country's multilateral terms, not of the pair's trade cost)."
     )
-    with _LOCK:
-        _CACHE[key] = (res, notes)
+    CACHE.put(key[-1], key[:-1], (res, notes))
     return res, notes
 
 
@@ -480,9 +468,9 @@ def structural(
 
 def _cross_section_model(store, source: str, year: int, n_draws: int) -> tuple[TwoStageResult, list[str]]:
     key = ("cross_section", source, year, n_draws, _store_key(store))
-    with _LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
+    hit = CACHE.get(key[-1], key[:-1])
+    if hit is not MISSING:
+        return hit
     panel, notes = _panel(store, source, (year,))
     notes = list(notes)
     ws = _attach_sanctions(panel, [year])
@@ -492,12 +480,10 @@ def _cross_section_model(store, source: str, year: int, n_draws: int) -> tuple[T
     else:
         notes.append(f"Sanctions are not a regressor: the sanctions data covers {SANCTIONS_COVERAGE[0]}–"
                      f"{SANCTIONS_COVERAGE[1]}.")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with collect_warnings(notes):
         res = two_stage(panel, costs=STRUCTURAL_COSTS, policy=policy, mode="cross_section", n_draws=n_draws,
                         level=0.90, seed=0, unit="USD", scale="millions", source=source)
-    with _LOCK:
-        _CACHE[key] = (res, notes)
+    CACHE.put(key[-1], key[:-1], (res, notes))
     return res, notes
 
 
@@ -557,28 +543,26 @@ def _size_panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFram
 
 def _size_model(store, source: str, years: tuple[int, ...], with_sanctions: bool):
     key = ("size", source, years, with_sanctions, _store_key(store))
-    with _LOCK:
-        if key in _CACHE:
-            return _CACHE[key]
+    hit = CACHE.get(key[-1], key[:-1])
+    if hit is not MISSING:
+        return hit
     panel, notes = _size_panel(store, source, years)
+    notes = list(notes)
     terms = list(SIZE_COSTS)
     if with_sanctions:
         ws = _attach_sanctions(panel, years)
         if ws is None:
-            with _LOCK:
-                _CACHE[key] = None
+            CACHE.put(key[-1], key[:-1], None)
             return None
         panel = ws
         terms.append("sanction_trade")
     formula = f"trade ~ {' + '.join(terms)} | year"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    with collect_warnings(notes):
         res = _fepois(formula, panel, vcov="cluster:pair", separation=("fe",))
     coef = pd.Series(res.coef, dtype=float).reindex(terms).dropna()
     out = (panel, coef, pd.DataFrame(res.vcov).loc[coef.index, coef.index], pd.Series(res.se).reindex(coef.index),
            formula, int(res.nobs), notes)
-    with _LOCK:
-        _CACHE[key] = out
+    CACHE.put(key[-1], key[:-1], out)
     return out
 
 
@@ -660,7 +644,7 @@ def size_based(
     for variant, with_s in (("size", False), ("size_sanctions", True)):
         m = _size_model(st, source, sample, with_s)
         if m is None:
-            notes.append("Variant with sanctions omitted: the sanctions data covers 2013–2022 only.")
+            notes.append(f"Variant with sanctions omitted: the sanctions data covers {DATASETS['gsdb'].span} only.")
             continue
         model_panel, coef, vcov, se, formula, nobs, pnotes = m
         _check_pair_data(model_panel, a, b, ys, source, st)
@@ -918,6 +902,8 @@ def untapped(
 
 
 def clear_cache() -> None:
-    """Forget the cached panels and models (e.g. after ingesting new data into the store)."""
-    with _LOCK:
-        _CACHE.clear()
+    """Forget every cached result (:data:`tradegap.cache.CACHE`).
+
+    Not needed after an ingest: cache keys carry the store's fingerprint, which the ingest changes.
+    """
+    CACHE.clear()

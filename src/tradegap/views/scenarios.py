@@ -24,18 +24,26 @@ to reproduce the observed flows exactly (pairs with no recorded trade keep zero 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 
+from tradegap.cache import CACHE, store_fingerprint
+from tradegap.coverage import DATASETS
+from tradegap.data.schema import rescale
+from tradegap.defaults import SIGMA
 from tradegap.errors import CoverageError, InputError
+from tradegap.fitnotes import collect_warnings
 from tradegap.ge.api import simulate
+from tradegap.ge.changes import Change, PairSelection, apply_changes, canon
 from tradegap.ge.model import Baseline, CostStructure, calibrated_residual, check_sigma
 from tradegap.ge.results import GEResult
-from tradegap.ge.scenario import GROUPS, Change, PairSelection, _canon, apply_changes
+from tradegap.ge.scenario import Calibration, ScenarioResult, ScenarioSpec
+from tradegap.ge.scenario import run_scenario as _run_scenario
+from tradegap.validation import check_pair
 
 #: The RTA coefficient used for FTA scenarios (Yotov et al. 2016, ch. 2; pair-FE PPML).
 FTA_COEF = 0.557
@@ -68,15 +76,11 @@ def _flows(year: int, store: Any, source: str) -> pd.DataFrame:
     if f.empty:
         raise CoverageError(
             f"No {source.upper()} flows for {year}.",
-            hint="BACI totals cover 2000-2020 (2020 incomplete); pick a year in 2000-2019.",
+            hint=f"BACI totals cover {DATASETS['baci'].span} ({DATASETS['baci'].last} incomplete); "
+            f"pick a year in {DATASETS['baci'].usable_span}.",
         )
-    from tradegap.data.schema import rescale
-
     f = f.copy()
-    try:
-        f["value"] = rescale(f["value"], f["scale"].iloc[0], "millions")
-    except Exception:  # noqa: BLE001 - fall back to the known BACI scale
-        f["value"] = f["value"] / (1000.0 if str(f["scale"].iloc[0]) == "thousands" else 1.0)
+    f["value"] = rescale(f["value"], str(f["scale"].iloc[0]), "millions")
     return f[["exporter", "importer", "year", "value"]]
 
 
@@ -91,14 +95,19 @@ def _gdp(year: int, store: Any) -> pd.Series:
     return w.set_index("iso3")["gdp"] / 1e6  # current USD → USD millions
 
 
-@lru_cache(maxsize=4)
-def _sanction_coefficient() -> tuple[float, float, int]:
-    """PPML estimate of the trade-sanction effect on the embedded BACI panel (coef, se, N)."""
+def _sanction_coefficient() -> tuple[float, float, int, tuple[str, ...]]:
+    """PPML estimate of the trade-sanction effect on the embedded BACI panel (coef, se, N, fit notes).
+
+    Cached in :data:`tradegap.cache.CACHE` under the embedded data's fingerprint.
+    """
+    return CACHE.get_or_compute(store_fingerprint(None), ("sanction_coefficient", SANCTION_YEARS),
+                                _estimate_sanction_coefficient)
+
+
+def _estimate_sanction_coefficient() -> tuple[float, float, int, tuple[str, ...]]:
     from tradegap import sanctions
     from tradegap.data import embedded
     from tradegap.estimate import fepois
-
-    import warnings
 
     f = embedded.load("flows_baci")
     f = f.loc[f["year"].isin(SANCTION_YEARS), ["exporter", "importer", "year", "value"]]
@@ -107,23 +116,24 @@ def _sanction_coefficient() -> tuple[float, float, int]:
     p = idx.to_frame(index=False)
     p = p.loc[p["exporter"] != p["importer"]]
     p = p.merge(f, how="left", on=["exporter", "importer", "year"])
-    p["value"] = p["value"].fillna(0.0) / 1000.0
+    p["value"] = rescale(p["value"].fillna(0.0), "thousands", "millions")  # embedded BACI: USD thousands
     ind = sanctions.indicator(years=list(SANCTION_YEARS))[["exporter", "importer", "year", "sanction_trade"]]
     p = p.merge(ind, how="left", on=["exporter", "importer", "year"])
     p["sanction_trade"] = p["sanction_trade"].fillna(0).astype(float)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    notes: list[str] = []
+    with collect_warnings(notes):
         fit = fepois(
             "value ~ sanction_trade | exporter^year + importer^year + exporter^importer", p, vcov="cluster:pair"
         )
-    return float(fit.coef["sanction_trade"]), float(fit.se["sanction_trade"]), int(fit.nobs)
+    return (float(fit.coef["sanction_trade"]), float(fit.se["sanction_trade"]), int(fit.nobs),
+            tuple(f"Sanction-effect fit: {n}" for n in notes))
 
 
 def world_baseline(
     year: int,
     *,
     store: Any = None,
-    sigma: float = 7.0,
+    sigma: float = SIGMA,
     source: str = "baci",
     reference: str = "DEU",
     sanctions: bool = True,
@@ -176,11 +186,12 @@ def world_baseline(
             ind = sanc.indicator(years=[year])
         except CoverageError:
             ind = sanc.indicator(years=[year], partial=True)
-            notes.append(f"GSDB sanctions for {year} are a lower bound (shipped cases cover 2013-2022).")
+            notes.append(f"GSDB sanctions for {year} are a lower bound (shipped cases cover {DATASETS['gsdb'].span}).")
         ind = ind.loc[ind["exporter"].isin(pos) & ind["importer"].isin(pos) & (ind["sanction_trade"] > 0)]
         S = np.zeros((n, n))
         S[ind["exporter"].map(pos).to_numpy(), ind["importer"].map(pos).to_numpy()] = 1.0
-        b, se, nobs = _sanction_coefficient()
+        b, se, nobs, fit_notes = _sanction_coefficient()
+        notes.extend(fit_notes)
         variables.append("sanction")
         coefs.append(b)
         ses.append(se)
@@ -219,24 +230,24 @@ def _members(codes: Sequence[str] | str | None) -> tuple[str, ...]:
         return ()
     if isinstance(codes, str):
         codes = [c for c in codes.replace(";", ",").split(",") if c.strip()]
-    return tuple(_canon(c) for c in codes)
+    return tuple(canon(c) for c in codes)
 
 
 def fta_changes(a: str, b: str, members: Sequence[str] | str | None = None) -> tuple[Change, ...]:
     """FTA between ``a`` and ``b`` (+ ``members``): set ``fta`` = 1 both ways."""
-    side_b = (_canon(b), *_members(members))
-    return (Change("set", PairSelection(between=((_canon(a),), side_b)), variable="fta", value=1.0),)
+    side_b = (canon(b), *_members(members))
+    return (Change("set", PairSelection(between=((canon(a),), side_b)), variable="fta", value=1.0),)
 
 
 def sanctions_lifted_changes(country: str, by: Sequence[str] | str | None = None,
                              partner: str | None = None) -> tuple[Change, ...]:
     """Lift trade sanctions on flows of ``country`` (by given senders, or with ``partner``, or all)."""
-    c = _canon(country)
+    c = canon(country)
     senders = _members(by)
     if senders:
         sel = PairSelection(between=((c,), senders))
     elif partner is not None:
-        sel = PairSelection(between=((c,), (_canon(partner),)))
+        sel = PairSelection(between=((c,), (canon(partner),)))
     else:
         sel = PairSelection(between=((c,), ("*",)))
     return (Change("set", sel, variable="sanction", value=0.0),)
@@ -246,7 +257,7 @@ def cost_changes(a: str, b: str, percent: float) -> tuple[Change, ...]:
     """Scale the iceberg trade cost between ``a`` and ``b`` (both directions) by ``percent``."""
     if percent <= -100:
         raise InputError(f"A trade-cost change of {percent}% would make costs non-positive.")
-    return (Change("scale", PairSelection(between=((_canon(a),), (_canon(b),))), percent=float(percent)),)
+    return (Change("scale", PairSelection(between=((canon(a),), (canon(b),))), percent=float(percent)),)
 
 
 def _run(world: WorldBaseline, name: str, changes: Sequence[Change], pair: tuple[str, str] | None,
@@ -260,41 +271,41 @@ def _run(world: WorldBaseline, name: str, changes: Sequence[Change], pair: tuple
     return simulate(b, new, name=name, pair=pair, assumptions=tuple(notes) + tuple(extra))
 
 
-def run_fta(a: str, b: str, *, year: int, members=None, store=None, sigma: float = 7.0) -> GEResult:
+def run_fta(a: str, b: str, *, year: int, members=None, store=None, sigma: float = SIGMA) -> GEResult:
     """FTA scenario on the shipped data."""
     w = world_baseline(year, store=store, sigma=sigma, sanctions=False)
     _check_pair(w.baseline, a, b)
     return _run(w, f"FTA {a}-{b}" + (f" (+{','.join(_members(members))})" if members else ""),
-                fta_changes(a, b, members), (_canon(a), _canon(b)))
+                fta_changes(a, b, members), (canon(a), canon(b)))
 
 
 def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | None = None, store=None,
-                         sigma: float = 7.0) -> GEResult:
+                         sigma: float = SIGMA) -> GEResult:
     """Sanctions-lifted scenario on the shipped data."""
     w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
-    c = _canon(country)
+    c = canon(country)
     w.baseline.position(c)
     changes = sanctions_lifted_changes(c, by, partner)
     k = w.baseline.costs.index("sanction")
     extra = []
     if not w.baseline.costs.x[k].any():
         extra.append(f"No GSDB trade sanction in force in {year} among the countries modelled.")
-    pair = (c, _canon(partner)) if partner else None
+    pair = (c, canon(partner)) if partner else None
     name = f"Sanctions on {c} lifted" + (f" by {','.join(_members(by))}" if by else "") + (
-        f" (pair {c}-{_canon(partner)})" if partner and not by else "")
+        f" (pair {c}-{canon(partner)})" if partner and not by else "")
     return _run(w, name, changes, pair, extra)
 
 
-def run_cost(a: str, b: str, *, year: int, percent: float = -20.0, store=None, sigma: float = 7.0) -> GEResult:
+def run_cost(a: str, b: str, *, year: int, percent: float = -20.0, store=None, sigma: float = SIGMA) -> GEResult:
     """Bilateral trade-cost scenario on the shipped data."""
     w = world_baseline(year, store=store, sigma=sigma, sanctions=False)
     _check_pair(w.baseline, a, b)
-    return _run(w, f"Trade cost {a}-{b} {percent:+g}%", cost_changes(a, b, percent), (_canon(a), _canon(b)))
+    return _run(w, f"Trade cost {a}-{b} {percent:+g}%", cost_changes(a, b, percent), (canon(a), canon(b)))
 
 
 def _check_pair(b: Baseline, a: str, c: str) -> None:
-    b.position(_canon(a))
-    b.position(_canon(c))
+    b.position(canon(a))
+    b.position(canon(c))
 
 
 @dataclass(frozen=True)
@@ -363,7 +374,7 @@ def pair_scenarios(
     *,
     year: int,
     store: Any = None,
-    sigma: float = 7.0,
+    sigma: float = SIGMA,
     members: Sequence[str] | str | None = None,
     cost_change: float = -20.0,
     potential: float | None = None,
@@ -399,9 +410,8 @@ def pair_scenarios(
     The sanctions scenario lifts every GSDB trade sanction in force in ``year`` between
     ``a`` or ``b`` and any partner (the pair's own and third-country sanctions).
     """
-    a, b = _canon(a), _canon(b)
-    if a == b:
-        raise InputError(f"A pair needs two different countries; got {a} twice.")
+    a, b = canon(a), canon(b)
+    check_pair(a, b, "pair_scenarios")
     w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
     _check_pair(w.baseline, a, b)
     res: dict[str, GEResult] = {}
@@ -422,3 +432,38 @@ def pair_scenarios(
                if v.pair is not None else v for k, v in res.items()}
     return PairScenarios(a=a, b=b, year=int(year), sigma=float(sigma), results=res,
                          assumptions=w.assumptions, coefficients=w.coefficients)
+
+
+def _world_calibration(spec: ScenarioSpec) -> Calibration:
+    """Calibration from tradegap's shipped data ([data] source = "baci")."""
+    if spec.data.source != "baci":
+        raise InputError(f"[data] source must be 'baci' (the shipped BACI totals); got {spec.data.source!r}.")
+    if spec.year is None:
+        raise InputError("[data] source = 'baci' needs the scenario's 'year'.")
+    w = world_baseline(spec.year, sigma=spec.sigma, reference=spec.reference or "DEU", sanctions=True)
+    b = w.baseline
+    coef = w.coefficients
+    for v, fc in spec.coefficients.items():
+        k = b.costs.index(v)
+        c = b.costs.coef.copy()
+        c[k] = fc.coef
+        # keep the calibrated baseline: shift the residual by the change of the coefficient's contribution
+        r = b.costs.residual - (fc.coef - b.costs.coef[k]) * b.costs.x[k]
+        b = b.with_costs(replace(b.costs, coef=c, residual=r))
+        coef = coef.copy()
+        coef.loc[coef["variable"] == v, ["coef", "se", "source"]] = [fc.coef, fc.se, fc.source or "fixed (scenario file)"]
+    return Calibration(baseline=b, coefficients=coef, nobs=None, notes=w.assumptions)
+
+
+def run_scenario(
+    spec: ScenarioSpec | str | Mapping[str, Any],
+    data: pd.DataFrame | None = None,
+    *,
+    calibration: Calibration | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScenarioResult:
+    """Run a TOML scenario; ``[data] source = "baci"`` calibrates on the shipped BACI totals.
+
+    Same parameters as :func:`tradegap.ge.scenario.run_scenario` (the pure runner it calls).
+    """
+    return _run_scenario(spec, data, calibration=calibration, progress=progress, world=_world_calibration)
