@@ -9,6 +9,7 @@ real data is in the slow tests at the end.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -528,3 +529,51 @@ def test_real_brief_potential_untapped_and_article(client):
     r = client.post("/api/read", json={"text": ARTICLE.read_text(encoding="utf-8")})
     assert r.status_code == 200 and r.json()["main_pair"] == ["IRN", "RUS"]
     json.dumps(r.json())
+
+
+# ------------------------------------------------------------------------------------------ tradegap serve
+def _tradegap(*args: str, **kw) -> subprocess.Popen | subprocess.CompletedProcess:
+    """Run the console entry point (this tree's code) as a subprocess."""
+    src = Path(__file__).resolve().parents[1] / "src"
+    env = {**os.environ, "PYTHONPATH": str(src), "COLUMNS": "80"}
+    cmd = [sys.executable, "-c", "from tradegap.cli import main; main()", *args]
+    if kw.pop("background", False):
+        return subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    return subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [(["--port", "0"], "1-65535"), (["--workers", "0"], "--workers"), (["--db", "no-such.duckdb"], "does not exist")],
+)
+def test_serve_refuses_bad_options(args, words):
+    res = _tradegap("serve", *args)
+    assert res.returncode == 2, res.stderr
+    assert "Error:" in res.stderr and "Hint:" in res.stderr and words in res.stderr
+    assert "Traceback" not in res.stderr
+
+
+def test_serve_answers_on_its_port():
+    import socket
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = _tradegap("serve", "--port", str(port), background=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
+                    assert json.loads(r.read())["status"] == "ok"
+                    break
+            except OSError:
+                assert proc.poll() is None, proc.stderr.read()
+                assert time.monotonic() < deadline, "tradegap serve did not answer within 60 s"
+                time.sleep(0.3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as r:
+            assert b"/static/app.js" in r.read()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

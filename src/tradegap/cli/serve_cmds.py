@@ -13,8 +13,8 @@ from tradegap.errors import InputError
 
 SERVE_HELP = """Serve the web app and the JSON API (OpenAPI docs at /docs).
 
-Opens nothing on the network beyond HOST:PORT; the pages, charts, world map and
-API docs are served from the package and work offline.
+Pages, charts, world map and API docs are served from the package:
+it works offline and listens only on HOST:PORT.
 
 \b
 Examples:
