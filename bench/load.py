@@ -9,6 +9,7 @@ server itself.  Stops by itself and stops the server.  Target: p95 < 100 ms, 0 e
 
     python bench/load.py                      # 50 clients, 30 s, 2 workers
     python bench/load.py --clients 20 --duration 10 --workers 1
+    python bench/load.py --url http://127.0.0.1:8000   # a server already running (`tradegap serve`)
 """
 
 from __future__ import annotations
@@ -190,13 +191,20 @@ def main() -> None:
     ap.add_argument("--duration", type=float, default=30.0, help="seconds per phase")
     ap.add_argument("--workers", type=int, default=2, help="server processes")
     ap.add_argument("--port", type=int, default=0, help="default: a free port")
+    ap.add_argument("--url", default=None, help="use this running server (http://127.0.0.1:PORT) instead of starting one")
     args = ap.parse_args()
     if not (1 <= args.clients <= 1000 and 1 <= args.duration <= 600 and 1 <= args.workers <= 16):
         raise SystemExit("--clients 1-1000, --duration 1-600, --workers 1-16")
-    port = args.port or free_port()
-    print(f"tradegap load test: {args.clients} clients, {args.duration:.0f} s per phase, {args.workers} worker(s), "
-          f"127.0.0.1:{port}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
-    proc = start_server(port, args.workers)
+    if args.url is not None:
+        if not args.url.startswith("http://127.0.0.1:"):
+            raise SystemExit("--url must be http://127.0.0.1:PORT (the load test stays on this machine)")
+        port = int(args.url.rstrip("/").rsplit(":", 1)[1])
+    else:
+        port = args.port or free_port()
+    print(f"tradegap load test: {args.clients} clients, {args.duration:.0f} s per phase, "
+          f"{'a running server' if args.url else f'{args.workers} worker(s)'}, 127.0.0.1:{port}; "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    proc = None if args.url is not None else start_server(port, args.workers)
     try:
         mix = targets()
         took = warm(port, sorted({p for _g, p in mix}), args.workers)
@@ -206,7 +214,8 @@ def main() -> None:
         floor = asyncio.run(run_phase(port, [("/api/health", "/api/health")], args.clients, args.duration))
         fp95, f_err = report("Latency floor: /api/health only", floor)
     finally:
-        stop_server(proc)
+        if proc is not None:
+            stop_server(proc)
     ok = p95 < 100 and n_err == 0
     print(f"\nmixed p95 {p95:.1f} ms (target < 100 ms), errors {n_err} (target 0); health floor p95 {fp95:.1f} ms, "
           f"errors {f_err}: {'PASS' if ok else 'FAIL'}  (load average now {os.getloadavg()[0]:.1f})")

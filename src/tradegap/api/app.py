@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -85,6 +85,24 @@ class _TooLarge(Exception):
     pass
 
 
+#: The UI's own small files, served from memory (the vendored libraries go through StaticFiles).
+_SMALL = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8",
+          "favicon.svg": "image/svg+xml"}
+
+
+def _small_assets(app: FastAPI) -> None:
+    """Routes for :data:`_SMALL`: bytes read once, answered without touching the disk."""
+    def route_for(body: bytes, media: str) -> Callable[[], Awaitable[Response]]:
+        async def asset() -> Response:
+            return Response(body, media_type=media, headers={"Cache-Control": "public, max-age=300"})
+
+        return asset
+
+    for name, media in _SMALL.items():
+        app.add_api_route(f"/static/{name}", route_for((STATIC / name).read_bytes(), media), methods=["GET"],
+                          include_in_schema=False)
+
+
 def _shell() -> bytes:
     return (STATIC / "index.html").read_bytes()
 
@@ -117,6 +135,7 @@ def create_app(db: str | Path | None = None, *, workers: int = 2) -> FastAPI:
     install_handlers(app)
     app.add_middleware(BodyLimit)
     app.include_router(router)
+    _small_assets(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     shell = _shell()
 
