@@ -53,20 +53,27 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+def wait_healthy(port: int, seconds: float) -> bool:
+    """True once /api/health answers 200 (within ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
 def start_server(port: int, workers: int) -> subprocess.Popen:
     exe = shutil.which("tradegap", path=str(Path(sys.executable).parent)) or shutil.which("tradegap")
     cmd = [exe, "serve", "--port", str(port), "--workers", str(workers)] if exe else [
         sys.executable, "-m", "uvicorn", "tradegap.api.app:app", "--port", str(port), "--workers", str(workers),
         "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.3)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    if wait_healthy(port, 60):
+        return proc
     stop_server(proc)
     raise SystemExit("the server did not start within 60 s")
 
@@ -204,6 +211,8 @@ def main() -> None:
     print(f"tradegap load test: {args.clients} clients, {args.duration:.0f} s per phase, "
           f"{'a running server' if args.url else f'{args.workers} worker(s)'}, 127.0.0.1:{port}; "
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}")
+    if args.url is not None and not wait_healthy(port, 30):
+        raise SystemExit(f"no tradegap server answers at {args.url} (start one with `tradegap serve`)")
     proc = None if args.url is not None else start_server(port, args.workers)
     try:
         mix = targets()
