@@ -153,7 +153,8 @@ def pair_sectors(
     scheme: Scheme | None = None,
     classification: Classification | None = None,
     fit: bool = True,
-    scheduler: str | Any | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> PairSectors:
     """The pair's trade by sector, each sector against world patterns and a gravity benchmark.
@@ -177,8 +178,9 @@ def pair_sectors(
     fit
         Estimate the per-sector gravity benchmark (default); ``False`` gives only the descriptive
         columns (predicted and ratio columns NaN).
-    scheduler, progress
-        Passed to :func:`fit_sectors` (Dask scheduler or ``None`` for a serial loop).
+    scheduler, workers, progress
+        Passed to :func:`fit_sectors`: ``None``/``"serial"``, ``"processes"``, ``"dask"`` (a local
+        cluster of ``workers``) or ``"tcp://HOST:PORT"`` (a Dask scheduler).
 
     Returns
     -------
@@ -238,7 +240,7 @@ def pair_sectors(
         pairs = store.pairs() if store is not None else _pairs_embedded()
         fits = CACHE.get_or_compute(
             store_fingerprint(store), ("sector_fits", source, int(year), scheme, classification),
-            lambda: fit_sectors(sf, pairs, scheduler=scheduler, progress=progress),
+            lambda: fit_sectors(sf, pairs, scheduler=scheduler, workers=workers, progress=progress),
         )
         for n in dict.fromkeys(n for f in fits.values() for n in f.notes):
             notes.append(f"Sector fits: {n}")
