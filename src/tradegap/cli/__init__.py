@@ -26,6 +26,7 @@ def load_commands() -> None:
         potential_cmds,
         read_cmds,
         scenario_cmds,
+        serve_cmds,
         world_cmds,
     )
     from tradegap.cli.helptext import reflow_all
