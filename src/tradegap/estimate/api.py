@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -226,6 +226,7 @@ def fepois(
             hint="Drop or fill those rows first, or pass missing='drop' to drop them (they are counted).",
         )
     validate_outcome(y, f.depvar)
+    _check_sample_and_scale(y, X, names, f.depvar, any_missing, len(f.fixef))
     for j, nm in enumerate(names):
         if np.isinf(X[:, j]).any():
             i = int(np.flatnonzero(np.isinf(X[:, j]))[0])
@@ -409,6 +410,34 @@ def _resolve_cluster(name: str, data: pd.DataFrame) -> str:
     )
 
 
+#: Largest magnitude accepted in a regressor or the outcome: beyond it exp(x·b) and the
+#: IRLS sums overflow double precision (gravity regressors are logs or dummies, |x| < 100).
+_MAX_ABS: Final[float] = 1e100
+
+
+def _check_sample_and_scale(y: np.ndarray, X: np.ndarray, names: list[str], depvar: str,
+                            missing: np.ndarray, n_fe: int) -> None:
+    """Refuse samples too small to estimate anything and values that overflow the fit."""
+    used = ~missing
+    n = int(used.sum())
+    if n < 3 or n <= X.shape[1]:
+        raise InputError(
+            f"PPML needs more observations than parameters: {n} row(s) for {X.shape[1]} coefficient(s)"
+            + (f" and {n_fe} fixed effect(s)" if n_fe else "") + ".",
+            hint="Estimate on a larger sample (a gravity panel has hundreds of pairs), or use fewer regressors.",
+        )
+    for label, col in [(depvar, y), *((nm, X[:, j]) for j, nm in enumerate(names))]:
+        vals = np.abs(col[used])
+        big = vals > _MAX_ABS
+        if big.any():
+            i = int(np.flatnonzero(used)[np.flatnonzero(big)[0]])
+            raise InputError(
+                f"The {'outcome' if label == depvar else 'regressor'} {label!r} has values as large as "
+                f"{float(np.nanmax(vals)):.3g} (first at row {i}); PPML's fit overflows beyond about {_MAX_ABS:.0e}.",
+                hint="Take logs of size variables (log(gdp)) or rescale the column (e.g. to millions).",
+            )
+
+
 def _numeric(data: pd.DataFrame, col: str, role: str) -> np.ndarray:
     s = data[col]
     if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
@@ -495,7 +524,9 @@ def _estimate(
             break
     idx = np.flatnonzero(keep)
     if idx.size == 0:
-        raise InputError("No observations left after dropping singletons and separated observations.")
+        raise InputError("No observations left after dropping singletons and separated observations.",
+                         hint="Each fixed-effect group needs at least two observations with some positive "
+                         "outcome; use a larger sample or coarser fixed effects.")
     n_drop = sum(dropped.values())
     if n_drop:
         detail = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in dropped.items() if v)
