@@ -45,7 +45,7 @@ in parallel with Dask (``scheduler=``: ``"threads"``, ``"processes"``, ``"synchr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, get_args
 
@@ -53,6 +53,8 @@ import numpy as np
 import pandas as pd
 
 from tradegap.errors import CoverageError, InputError
+from tradegap.progress import Progress, report
+from tradegap.validation import check_option
 
 Scheme = Literal["hs_section", "hs_chapter", "high_tech", "sitc_section"]
 Classification = Literal["hs", "sitc"]
@@ -220,7 +222,7 @@ SECTORS: Final[dict[str, Sector]] = _build_sectors()
 
 def sectors(scheme: Scheme) -> list[Sector]:
     """The sectors of one scheme, in order."""
-    _check_option("scheme", scheme, SCHEMES)
+    check_option("scheme", scheme, SCHEMES, "sectors")
     return [s for s in SECTORS.values() if s.scheme == scheme]
 
 
@@ -228,7 +230,7 @@ def sector_table(scheme: Scheme | None = None) -> pd.DataFrame:
     """Sector definitions as a frame: ``code, name, scheme, hs, sitc, note`` (codes comma-joined)."""
     rows = [s for s in SECTORS.values() if scheme is None or s.scheme == scheme]
     if scheme is not None:
-        _check_option("scheme", scheme, SCHEMES)
+        check_option("scheme", scheme, SCHEMES, "sector_table")
     return pd.DataFrame(
         [(s.code, s.name, s.scheme, ",".join(s.hs), ",".join(s.sitc), s.note) for s in rows],
         columns=["code", "name", "scheme", "hs", "sitc", "note"],
@@ -236,12 +238,6 @@ def sector_table(scheme: Scheme | None = None) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _check_option(name: str, value: Any, allowed: Iterable[Any], where: str = "sectors") -> None:
-    allowed = list(allowed)
-    if value not in allowed:
-        raise InputError(f"The '{name}' parameter of {where} must be one of {allowed}. Got {value!r} instead.")
 
 
 def _normalize_codes(codes: pd.Series, classification: Classification) -> pd.Series:
@@ -279,8 +275,8 @@ def classify(
         If the scheme cannot be built from that nomenclature (HS sections from SITC codes, SITC
         sections from HS codes).
     """
-    _check_option("scheme", scheme, SCHEMES, "classify")
-    _check_option("classification", classification, get_args(Classification), "classify")
+    check_option("scheme", scheme, SCHEMES, "classify")
+    check_option("classification", classification, Classification, "classify")
     if scheme in ("hs_section", "hs_chapter") and classification == "sitc":
         raise CoverageError(
             "HS sections and chapters cannot be built from SITC product codes.",
@@ -469,12 +465,16 @@ def _fit_one(sector: str, year: int, grid: pd.DataFrame) -> SectorFit:
     )
 
 
+#: The stage named in :func:`fit_sectors`' progress reports.
+_FIT_STAGE = "Fitting gravity per sector (PPML)"
+
+
 def fit_sectors(
     sector_flows: pd.DataFrame,
     pairs: pd.DataFrame,
     *,
     scheduler: str | Any | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> dict[tuple[str, int], SectorFit]:
     """Per-sector, per-year gravity PPML cross-sections, serially or in parallel with Dask.
 
@@ -489,8 +489,8 @@ def fit_sectors(
         ``"synchronous"``: Dask's local schedulers (one task per sector-year).  A
         ``dask.distributed.Client`` (anything with a ``get`` method): run on that cluster.
     progress
-        Called as ``progress(done, total)`` after each fit on the serial path (and once at the end
-        on the Dask path).
+        A :data:`tradegap.progress.Progress` callback, called as ``progress(stage, done, total)``
+        after each fit on the serial path (and once at the end on the Dask path).
 
     Returns
     -------
@@ -519,13 +519,12 @@ def fit_sectors(
         out = {}
         for k, (sec, year, grid) in enumerate(tasks, 1):
             out[(sec, year)] = _fit_one(sec, year, grid)
-            if progress is not None:
-                progress(k, total)
+            report(progress, _FIT_STAGE, k, total)
         return out
     import dask
 
     if isinstance(scheduler, str):
-        _check_option("scheduler", scheduler, ("threads", "processes", "synchronous"), "fit_sectors")
+        check_option("scheduler", scheduler, ("threads", "processes", "synchronous"), "fit_sectors")
         kw: dict[str, Any] = {"scheduler": scheduler}
     elif hasattr(scheduler, "get"):
         kw = {"scheduler": scheduler.get}
@@ -536,8 +535,7 @@ def fit_sectors(
         )
     delayed = [dask.delayed(_fit_one, pure=True)(sec, year, grid) for sec, year, grid in tasks]
     results = dask.compute(*delayed, **kw)
-    if progress is not None:
-        progress(total, total)
+    report(progress, _FIT_STAGE, total, total)
     return {(r.sector, r.year): r for r in results}
 
 
