@@ -212,7 +212,7 @@ def run_cmd(
             with Progress(TextColumn("Monte Carlo"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           TimeElapsedColumn(), console=err_console, transient=True) as prog:
                 task = prog.add_task("mc", total=int(d["monte_carlo"].get("trials", 100)))
-                res = run_scenario(d, data, progress=lambda done, total: prog.update(task, completed=done))
+                res = run_scenario(d, data, progress=lambda _stage, done, total: prog.update(task, completed=done))
         else:
             res = run_scenario(d, data)
         _show(res, fmt, top)

@@ -9,7 +9,7 @@ by their median and a central band (default 90%).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Literal, Sequence
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,7 @@ from tradegap.errors import ConvergenceError, InputError
 from tradegap.ge.model import Baseline, CostStructure
 from tradegap.ge.results import build_result
 from tradegap.ge.solve import solve
+from tradegap.progress import Progress, report
 
 BAND_COLUMNS: tuple[str, ...] = ("exports_change_pct", "imports_change_pct", "real_gdp_change_pct")
 
@@ -89,7 +90,7 @@ def monte_carlo(
     convention: str = "exact",
     deficits: str = "multiplicative",
     redraw: Literal["shock", "all"] = "shock",
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> MonteCarloResult:
     """Re-solve a scenario for coefficient draws and summarise the spread.
 
@@ -111,7 +112,8 @@ def monte_carlo(
         and only the change :math:`\\Delta \\ln t^{1-\\sigma}` is redrawn; ``"all"``: the
         baseline is rebuilt from each draw too (as gegravity does).
     progress
-        Callback ``progress(done, total)``.
+        A :data:`tradegap.progress.Progress` callback, ``progress("Monte Carlo", done, trials)``
+        after each trial.
 
     Returns
     -------
@@ -149,8 +151,7 @@ def monte_carlo(
         f = r.countries[["country", *BAND_COLUMNS]].copy()
         f["trial"] = k
         rows.append(f)
-        if progress is not None:
-            progress(k + 1, trials)
+        report(progress, "Monte Carlo", k + 1, trials)
     if not rows:
         raise ConvergenceError(
             f"None of the {trials} Monte Carlo trials converged.",

@@ -64,6 +64,7 @@ from tradegap.ge.model import (
 )
 from tradegap.ge.results import GEResult
 from tradegap.ge.solve import CONVENTIONS
+from tradegap.progress import Progress
 
 DIRECTIONS: tuple[str, ...] = ("counterfactual_vs_baseline", "baseline_vs_counterfactual")
 COSTS: tuple[str, ...] = ("variables", "calibrated")
@@ -589,7 +590,7 @@ def run_scenario(
     data: pd.DataFrame | None = None,
     *,
     calibration: Calibration | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     world: Callable[[ScenarioSpec], Calibration] | None = None,
 ) -> ScenarioResult:
     """Run a scenario on its data.
@@ -607,7 +608,7 @@ def run_scenario(
     calibration
         A ready baseline (skips :func:`calibrate`).
     progress
-        Callback ``progress(done, total)`` for Monte Carlo trials.
+        A :data:`tradegap.progress.Progress` callback for the Monte Carlo trials.
     world
         Calibration from tradegap's own data for ``[data] source = ...`` (set by the view).
 

@@ -24,7 +24,7 @@ to reproduce the observed flows exactly (pairs with no recorded trade keep zero 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
@@ -43,6 +43,7 @@ from tradegap.ge.model import Baseline, CostStructure, calibrated_residual, chec
 from tradegap.ge.results import GEResult
 from tradegap.ge.scenario import Calibration, ScenarioResult, ScenarioSpec
 from tradegap.ge.scenario import run_scenario as _run_scenario
+from tradegap.progress import Progress
 from tradegap.validation import check_pair
 
 #: The RTA coefficient used for FTA scenarios (Yotov et al. 2016, ch. 2; pair-FE PPML).
@@ -460,7 +461,7 @@ def run_scenario(
     data: pd.DataFrame | None = None,
     *,
     calibration: Calibration | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ScenarioResult:
     """Run a TOML scenario; ``[data] source = "baci"`` calibrates on the shipped BACI totals.
 
