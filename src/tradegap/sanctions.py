@@ -63,7 +63,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final, Literal, get_args
+from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -323,17 +323,10 @@ def _indicator_all(include_un: bool) -> pd.DataFrame:
 
 
 def _check_years(years, *, partial: bool) -> list[int] | None:
-    if years is None:
+    parsed = parse_years(years, where="indicator")
+    if parsed is None:
         return None
-    if isinstance(years, (int, np.integer)):
-        years = [int(years)]
-    try:
-        ys = sorted({int(y) for y in years})
-    except (TypeError, ValueError) as exc:
-        raise InputError(
-            f"The 'years' parameter must be an int or an iterable of ints. Got {years!r} instead.",
-            hint="Pass e.g. years=range(2013, 2023).",
-        ) from exc
+    ys = list(parsed)
     outside = [y for y in ys if not COVERAGE[0] <= y <= COVERAGE[1]]
     if outside and not partial:
         raise CoverageError(
@@ -380,11 +373,8 @@ def indicator(
     >>> ind.query("exporter == 'RUS' and importer == 'USA'")["sanction_trade"].item()
     1
     """
-    if not isinstance(include_un, bool) or not isinstance(partial, bool):
-        raise InputError(
-            f"The 'include_un' and 'partial' parameters of indicator must be bool. Got"
-            f" {include_un!r}, {partial!r} instead."
-        )
+    check_option("include_un", include_un, (True, False), "indicator")
+    check_option("partial", partial, (True, False), "indicator")
     ys = _check_years(years, partial=partial)
     out = _indicator_all(include_un)
     if ys is None:
@@ -426,11 +416,8 @@ def attach(
     """
     import warnings
 
-    allowed = list(get_args(BeforeCoverage))
-    if before_coverage not in allowed:
-        raise InputError(
-            f"The 'before_coverage' parameter of attach must be one of {allowed}. Got {before_coverage!r} instead."
-        )
+    check_option("before_coverage", before_coverage, BeforeCoverage, "attach")
+    check_option("include_un", include_un, (True, False), "attach")
     missing = [c for c in (exporter, importer, year) if c not in panel.columns]
     if missing:
         raise InputError(
@@ -508,9 +495,8 @@ def cases(a: str, b: str | None = None, *, scope: Scope = "pair", include_un: bo
         trade, descr_trade, financial, arms, military, travel, other, objective, unmapped``,
         sorted by begin year.
     """
-    allowed = list(get_args(Scope))
-    if scope not in allowed:
-        raise InputError(f"The 'scope' parameter of cases must be one of {allowed}. Got {scope!r} instead.")
+    check_option("scope", scope, Scope, "cases")
+    check_option("include_un", include_un, (True, False), "cases")
     a3 = _iso3(a)
     b3 = _iso3(b) if b is not None else None
     p = _pairs(include_un)
@@ -744,15 +730,15 @@ def between(
     """
     from tradegap.countries import to_iso3_many
 
-    check_option("scope", scope, Scope, "sanctions.between")
-    check_option("include_un", include_un, (True, False), "sanctions.between")
-    check_option("partial", partial, (True, False), "sanctions.between")
+    check_option("scope", scope, Scope, "between")
+    check_option("include_un", include_un, (True, False), "between")
+    check_option("partial", partial, (True, False), "between")
     if b is None:
         a3, b3 = _iso3(a), None
     else:
         codes = to_iso3_many([a, b])  # both unknown names in one error
         a3, b3 = check_pair(codes[a], codes[b], "sanctions", given=(a, b))
-    ys = list(parse_years(years) or range(DATASETS["gsdb"].first, DATASETS["gsdb"].last + 1))
+    ys = list(parse_years(years, where="between") or range(DATASETS["gsdb"].first, DATASETS["gsdb"].last + 1))
     found = cases(a3, b3, scope=scope, include_un=include_un)
     active = [any(lo <= y <= hi for y in ys) for lo, hi in zip(found["begin"], found["end"], strict=True)]
     found = found[pd.Series(active, index=found.index, dtype=bool)].reset_index(drop=True)

@@ -25,6 +25,7 @@ the coefficients, without touching the rest.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, replace
 from typing import Literal, Mapping, Sequence
 
@@ -32,36 +33,21 @@ import numpy as np
 import pandas as pd
 
 from tradegap.errors import InputError, UnknownCountryError
+from tradegap.validation import check_number
 
 Deficits = Literal["multiplicative", "additive"]
 DEFICITS: tuple[str, ...] = ("multiplicative", "additive")
 
 
-def check_sigma(sigma: float) -> float:
-    """Validate the elasticity of substitution (must be a finite number > 1)."""
-    try:
-        s = float(sigma)
-    except (TypeError, ValueError):
-        raise InputError(
-            f"The 'sigma' parameter must be a number greater than 1. Got {sigma!r} instead.",
-            hint="The Advanced Guide uses sigma = 7; estimates in the literature range from about 4 to 10.",
-        ) from None
-    if not np.isfinite(s) or s <= 1.0:
-        raise InputError(
-            f"The 'sigma' parameter (elasticity of substitution) must be greater than 1. Got {sigma!r} instead.",
-            hint="With sigma <= 1 trade costs would raise demand (t^(1-sigma) >= 1); "
-            "the Advanced Guide uses sigma = 7.",
-        )
-    return s
-
-
-def check_literal(name: str, value: str, allowed: Sequence[str], owner: str) -> str:
-    """The house message for Literal options."""
-    if value not in allowed:
-        raise InputError(
-            f"The '{name}' parameter of {owner} must be one of {list(allowed)}. Got {value!r} instead."
-        )
-    return value
+def check_sigma(sigma: float, where: str = "the GE model") -> float:
+    """The elasticity of substitution as a float, after checking that it is a finite number > 1."""
+    check_number("sigma", sigma, where, low=1.0, low_open=True,
+                 hint="The elasticity of substitution must exceed 1 (with sigma <= 1 trade costs would raise"
+                 " demand); the Advanced Guide uses sigma = 7, estimates range from about 4 to 10.")
+    if not math.isfinite(float(sigma)):
+        raise InputError(f"The 'sigma' parameter of {where} must be a finite number greater than 1. Got {sigma!r}"
+                         " instead.", hint="The Advanced Guide uses sigma = 7.")
+    return float(sigma)
 
 
 @dataclass(frozen=True)
@@ -368,7 +354,7 @@ def baseline_from_frame(
         output=y,
         expenditure=e,
         costs=costs,
-        sigma=check_sigma(sigma),
+        sigma=check_sigma(sigma, "baseline_from_frame"),
         reference=reference,
         observed=observed,
         year=None if year is None else int(year),
@@ -404,7 +390,7 @@ def baseline_from_arrays(
         output=np.asarray(output, dtype=float),
         expenditure=np.asarray(expenditure, dtype=float),
         costs=costs,
-        sigma=check_sigma(sigma),
+        sigma=check_sigma(sigma, "baseline_from_arrays"),
         reference=reference,
         observed=None if observed is None else np.asarray(observed, dtype=float),
         year=year,

@@ -19,6 +19,7 @@ from tradegap.ge.model import Baseline, CostStructure
 from tradegap.ge.results import build_result
 from tradegap.ge.solve import solve
 from tradegap.progress import Progress, report
+from tradegap.validation import check_number, check_option
 
 BAND_COLUMNS: tuple[str, ...] = ("exports_change_pct", "imports_change_pct", "real_gdp_change_pct")
 
@@ -119,12 +120,9 @@ def monte_carlo(
     -------
     MonteCarloResult
     """
-    if not isinstance(trials, int) or trials < 2:
-        raise InputError(f"The 'trials' parameter must be an integer >= 2. Got {trials!r} instead.")
-    if not 0 < level < 1:
-        raise InputError(f"The 'level' parameter must be between 0 and 1. Got {level!r} instead.")
-    if redraw not in ("shock", "all"):
-        raise InputError(f"The 'redraw' parameter must be one of ['shock', 'all']. Got {redraw!r} instead.")
+    check_number("trials", trials, "monte_carlo", integer=True, low=2)
+    check_number("level", level, "monte_carlo", low=0, high=1, low_open=True, high_open=True)
+    check_option("redraw", redraw, ("shock", "all"), "monte_carlo")
     if isinstance(changes, CostStructure):
         new = changes
     else:

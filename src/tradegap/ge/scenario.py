@@ -59,12 +59,12 @@ from tradegap.ge.model import (
     Baseline,
     baseline_from_frame,
     calibrated_residual,
-    check_literal,
     check_sigma,
 )
 from tradegap.ge.results import GEResult
 from tradegap.ge.solve import CONVENTIONS
 from tradegap.progress import Progress
+from tradegap.validation import check_option
 
 DIRECTIONS: tuple[str, ...] = ("counterfactual_vs_baseline", "baseline_vs_counterfactual")
 COSTS: tuple[str, ...] = ("variables", "calibrated")
@@ -193,7 +193,7 @@ def _unknown_keys(d: Mapping[str, Any], allowed: set[str], where: str) -> None:
 def _parse_change(c: Mapping[str, Any], where: str) -> Change:
     """One ``[[change]]`` table → :class:`Change`."""
     _unknown_keys(c, {"type", "variable", "value", "percent", *_SELECT_KEYS}, where)
-    typ = check_literal("type", c.get("type", ""), CHANGE_TYPES, where)
+    typ = check_option("type", c.get("type", ""), CHANGE_TYPES, where)
     sel = _selection(c, where) if typ != "remove_border" or any(s in c for s in _SELECT_KEYS) else \
         PairSelection(international=True)
     if typ == "set":
@@ -224,8 +224,8 @@ def _parse_changes(d: Mapping[str, Any]) -> tuple[Change, ...]:
 def _parse_estimation(e: Mapping[str, Any]) -> EstimationSpec:
     """The ``[estimation]`` table → :class:`EstimationSpec`."""
     _unknown_keys(e, {"method", "variables", "years", "fill", "vcov", "pairs"}, "[estimation]")
-    pairs_kind = check_literal("pairs", e.get("pairs", "directed"), ("directed", "symmetric"), "[estimation]")
-    method = check_literal("method", e.get("method", "gravity"), METHODS, "[estimation]")
+    pairs_kind = check_option("pairs", e.get("pairs", "directed"), ("directed", "symmetric"), "[estimation]")
+    method = check_option("method", e.get("method", "gravity"), METHODS, "[estimation]")
     variables = tuple(e.get("variables", ()))
     if not variables:
         raise InputError("[estimation] needs 'variables' (the trade-cost regressors).")
@@ -278,11 +278,11 @@ def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:
     else:
         d = dict(spec)
     _unknown_keys(d, _TOP_KEYS, "the scenario")
-    sigma = check_sigma(d.get("sigma", SIGMA))
-    convention = check_literal("convention", d.get("convention", "exact"), CONVENTIONS, "scenario")
-    deficits = check_literal("deficits", d.get("deficits", "multiplicative"), DEFICITS, "scenario")
-    direction = check_literal("direction", d.get("direction", DIRECTIONS[0]), DIRECTIONS, "scenario")
-    costs = check_literal("costs", d.get("costs", "variables"), COSTS, "scenario")
+    sigma = check_sigma(d.get("sigma", SIGMA), "scenario")
+    convention = check_option("convention", d.get("convention", "exact"), CONVENTIONS, "scenario")
+    deficits = check_option("deficits", d.get("deficits", "multiplicative"), DEFICITS, "scenario")
+    direction = check_option("direction", d.get("direction", DIRECTIONS[0]), DIRECTIONS, "scenario")
+    costs = check_option("costs", d.get("costs", "variables"), COSTS, "scenario")
     changes = _parse_changes(d)
     data = DataSpec()
     if "data" in d:

@@ -32,7 +32,8 @@ import numpy as np
 import scipy.linalg
 
 from tradegap.errors import ConvergenceError, InputError
-from tradegap.ge.model import DEFICITS, Baseline, Deficits, check_literal, check_sigma
+from tradegap.ge.model import DEFICITS, Baseline, Deficits, check_sigma
+from tradegap.validation import check_option
 
 Convention = Literal["exact", "gegravity"]
 CONVENTIONS: tuple[str, ...] = ("exact", "gegravity")
@@ -300,8 +301,8 @@ def solve(
     -------
     Solution
     """
-    check_literal("convention", convention, CONVENTIONS, "simulate")
-    check_literal("deficits", deficits, DEFICITS, "simulate")
+    check_option("convention", convention, CONVENTIONS, "simulate")
+    check_option("deficits", deficits, DEFICITS, "simulate")
     check_sigma(baseline.sigma)
     if convention == "gegravity" and deficits != "multiplicative":
         raise InputError(

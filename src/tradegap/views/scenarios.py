@@ -44,7 +44,7 @@ from tradegap.ge.results import GEResult
 from tradegap.ge.scenario import Calibration, ScenarioResult, ScenarioSpec
 from tradegap.ge.scenario import run_scenario as _run_scenario
 from tradegap.progress import Progress
-from tradegap.validation import check_pair
+from tradegap.validation import check_number, check_option, check_pair
 
 #: The RTA coefficient used for FTA scenarios (Yotov et al. 2016, ch. 2; pair-FE PPML).
 FTA_COEF = 0.557
@@ -144,7 +144,8 @@ def world_baseline(
     Cost variables: ``fta`` (0 everywhere in the baseline; existing agreements are in the
     calibrated costs), ``sanction`` (GSDB trade sanction in force, if ``sanctions``).
     """
-    sigma = check_sigma(sigma)
+    sigma = check_sigma(sigma, "world_baseline")
+    check_option("sanctions", sanctions, (True, False), "world_baseline")
     year = int(year)
     f = _flows(year, store, source)
     gdp = _gdp(year, store)
@@ -274,6 +275,7 @@ def _run(world: WorldBaseline, name: str, changes: Sequence[Change], pair: tuple
 
 def run_fta(a: str, b: str, *, year: int, members=None, store=None, sigma: float = SIGMA) -> GEResult:
     """FTA scenario on the shipped data."""
+    check_sigma(sigma, "run_fta")
     w = world_baseline(year, store=store, sigma=sigma, sanctions=False)
     _check_pair(w.baseline, a, b)
     return _run(w, f"FTA {a}-{b}" + (f" (+{','.join(_members(members))})" if members else ""),
@@ -283,6 +285,7 @@ def run_fta(a: str, b: str, *, year: int, members=None, store=None, sigma: float
 def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | None = None, store=None,
                          sigma: float = SIGMA) -> GEResult:
     """Sanctions-lifted scenario on the shipped data."""
+    check_sigma(sigma, "run_sanctions_lifted")
     w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
     c = canon(country)
     w.baseline.position(c)
@@ -299,6 +302,9 @@ def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | Non
 
 def run_cost(a: str, b: str, *, year: int, percent: float = -20.0, store=None, sigma: float = SIGMA) -> GEResult:
     """Bilateral trade-cost scenario on the shipped data."""
+    check_sigma(sigma, "run_cost")
+    check_number("percent", percent, "run_cost", low=-100, low_open=True,
+                 hint="A trade-cost change of -100% or less would make costs non-positive.")
     w = world_baseline(year, store=store, sigma=sigma, sanctions=False)
     _check_pair(w.baseline, a, b)
     return _run(w, f"Trade cost {a}-{b} {percent:+g}%", cost_changes(a, b, percent), (canon(a), canon(b)))
@@ -413,6 +419,9 @@ def pair_scenarios(
     """
     a, b = canon(a), canon(b)
     check_pair(a, b, "pair_scenarios")
+    check_sigma(sigma, "pair_scenarios")
+    check_number("cost_change", cost_change, "pair_scenarios", low=-100, low_open=True,
+                 hint="A trade-cost change of -100% or less would make costs non-positive.")
     w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
     _check_pair(w.baseline, a, b)
     res: dict[str, GEResult] = {}
