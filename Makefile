@@ -21,6 +21,7 @@ chromium:
 	  || echo "WARNING: chromium could not be installed; browser tests will be skipped"; }
 
 demo: $(STAMP)
+	$(BIN)/tradegap build
 	$(BIN)/tradegap trade IRN RUS --years 2000-2020
 	$(BIN)/tradegap peers RUS IRN --year 2019
 	$(BIN)/tradegap brief IRN RUS --year 2019 --html out/iran-russia-brief.html
@@ -39,6 +40,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/ppml.py
 	$(BIN)/python bench/ge.py
+	$(BIN)/python bench/cli.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

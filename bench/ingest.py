@@ -113,7 +113,9 @@ def write_baci(folder: Path, rows: int, *, year: int = 2019, seed: int = 1) -> t
             SELECT pair // ($n - 1) AS ei, pair % ($n - 1) AS ii0, prod FROM parts
           )
           SELECT $year AS t, ce.code AS i, ci.code AS j,
-                 lpad(CAST(100000 + prod * 137 % 899999 AS VARCHAR), 6, '0') AS k,
+                 -- HS6-like codes 100000–999998 without chapter 77 (reserved in every HS revision)
+                 CAST(100000 + prod * 137 % 889999
+                      + CASE WHEN 100000 + prod * 137 % 889999 >= 770000 THEN 10000 ELSE 0 END AS VARCHAR) AS k,
                  round(random() * 10000, 3) AS v,
                  CASE WHEN random() < 0.05 THEN 'NA' ELSE CAST(round(random() * 500, 3) AS VARCHAR) END AS q
           FROM ij

@@ -203,8 +203,8 @@ def _split_parties(text: str) -> list[str]:
     return [placeholders.get(p, p) for p in parts]
 
 
-def build_sanctions(raw: Path) -> pd.DataFrame:
-    src = raw / "sanctions_gsdb" / "gsdb_v3_subset_active_2013_2022.csv"
+def build_sanctions(raw: Path, filename: str = "gsdb_v3_subset_active_2013_2022.csv") -> pd.DataFrame:
+    src = raw / "sanctions_gsdb" / filename
     d = pd.read_csv(src, encoding="utf-8-sig")
     all_names = set()
     for col in ("sanctioning_state", "sanctioned_state"):

@@ -5,6 +5,7 @@ The checks against data are in test_article_checks.py; the command in test_artic
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -148,7 +149,9 @@ def test_several_countries_pairs_listed():
     assert not {"JOR", "TCD", "GEO", "GIN"} & codes  # Michael Jordan, Chad Smith, Atlanta, Georgia; Guinea pig
     pairs = {(p.a, p.b) for p in r.pairs}
     assert {("CHN", "IRN"), ("IRN", "TUR")} <= pairs
-    assert r.year == 2020 and "March 3, 2020" in r.year_note
+    # published March 3, 2020: the data year is 2019, the last complete year before publication
+    assert r.year == 2019 and r.published == dt.date(2020, 3, 3) and "March 3, 2020" in r.year_note
+    assert "last complete year before publication" in r.year_note
 
 
 def test_score_pairs_weights_same_sentence():

@@ -165,11 +165,14 @@ def test_unknown_check_name_is_an_input_error():
 def test_seed_potential_and_scenarios_full():
     r = read_file(SEED, checks=["potential", "potential_size", "scenario"])
     pot = _check(r, "potential", "this index can be increased considerably")
-    assert pot.verdict in ("consistent", "higher than data")
+    # actual Iran–Russia trade is at the structural potential (ratio 1.00 in 2019): said in plain words
+    assert pot.verdict == "not supported"
+    assert pot.data.startswith("not supported by the model: actual trade is at")
     assert "structural potential" in pot.data and math.isfinite(pot.data_value)
     assert pot.data_year == 2019  # BACI: the latest year with a potential estimate
     size = _check(r, "potential_size", "this index can be increased considerably")
-    assert size.verdict == "consistent"  # Iran–Russia trade is far below what the two countries' size predicts
+    assert size.verdict == "supported"  # Iran–Russia trade is far below what the two countries' size predicts
+    assert size.data.startswith("supported by the model: actual trade is")
     assert size.data_value > 2
     sc = _check(r, "scenario", "this index can be increased considerably")
     assert sc.verdict == "not checkable" and "scenario hint" in sc.note
@@ -187,8 +190,10 @@ def test_share_rank_and_relative_year_claims():
     assert share.claim.kind == "share" and share.data_year == 2019  # "last year" in an article dated 2020
     assert share.verdict == "consistent" and "percentage points" in share.tolerance
     largest = _check(r, "peer", "Russia's largest trading partner")
-    assert largest.verdict == "higher than data" and "Russia's partner no." in largest.data
-    assert _check(r, "peer", "4th-largest").verdict == "consistent"
+    assert largest.verdict == "higher than data" and "among Russia's trading partners" in largest.data
+    # published May 2020: 2019 is the last complete year, when Russia was Iran's 7th partner (4th in 2020)
+    fourth = _check(r, "peer", "4th-largest")
+    assert fourth.verdict == "higher than data" and "Russia ranks 7th" in fourth.data and fourth.data_year == 2019
     value = _check(r, "value", "$1.6 billion")
     assert value.data_year == 2019 and value.verdict == "consistent"
 

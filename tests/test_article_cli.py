@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,8 @@ from tradegap.cli.app import app
 ARTICLES = Path(__file__).parent / "data" / "articles"
 SEED = ARTICLES / "iran-russia-ties-2022.txt"
 #: The GE scenario and potential checks take tens of seconds; the CLI tests skip them (see the slow test).
-FAST = ["--no-brief", "--skip", "scenario,potential,potential_size"]
+FAST = ["--no-brief", "--skip", "scenario,potential,potential_size,target"]
+_FAST_CHECKS = ["value", "growth", "peer", "sector", "sanctions", "contiguity", "none"]
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +119,40 @@ def test_read_year_option_and_single_country(runner):
     res = runner.invoke(app, ["read", "-", *FAST], input="Iran's economy grew. Trade rose 5% in 2019.")
     assert res.exit_code == 0, res.output
     assert "Only one country is mentioned (IRN)" in res.output
+
+
+def _readme_claim_list() -> list[str]:
+    """The claim lines of the README's `tradegap read` block (after its header line)."""
+    text = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"```text\n\$ tradegap read (?P<cmd>[^\n]*)\n#   check[^\n]*\n(?P<body>.*?)\n```", text, re.S)
+    assert m, "README has no `tradegap read` claim list"
+    assert "--year 2019" in m["cmd"]
+    return m["body"].split("\n")
+
+
+def test_read_prints_the_verdict_lines(runner):
+    from tradegap.article import read_file
+
+    res = runner.invoke(app, ["read", str(SEED), *FAST, "--year", "2019"], terminal_width=80)
+    assert res.exit_code == 0, res.output
+    lines = read_file(SEED, year=2019, checks=[c for c in _FAST_CHECKS]).verdict_lines()
+    assert lines and all(line in res.output.splitlines() for line in lines)
+    assert all(len(line) <= 80 for line in lines)
+
+
+def test_readme_claim_list_is_what_read_prints():
+    """The README lists the seed's claims exactly as `tradegap read … --year 2019` prints them."""
+    from tradegap.article import read_file
+
+    assert _readme_claim_list() == read_file(SEED, year=2019).verdict_lines()
+
+
+def test_read_date_option(runner, tmp_path):
+    page = tmp_path / "a.txt"
+    page.write_text("Trade between Iran and Russia reached $1.7 billion.", encoding="utf-8")
+    res = runner.invoke(app, ["read", str(page), "--no-brief", "--date", "2018-06-30", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)["reading"]
+    assert out["published"] == "2018-06-30" and out["checks"][0]["data_year"] == 2017
+    bad = runner.invoke(app, ["read", str(page), "--date", "June 2018"])
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output

@@ -278,7 +278,15 @@ def test_brief_on_embedded_data_fast_sections():
     assert br.metrics["actual_ba"] == pytest.approx(1196.9, rel=1e-3)
     assert "Iran" in br.section("peers").text and br.section("peers").chart.data["highlight"].sum() == 1
     pol = br.section("politics").frame
-    assert pol["year"].min() == 1990 and pol["agreement"].between(0, 1).all()
+    assert pol["year"].min() == 1990 and pol["agreement"].dropna().between(0, 1).all()
+    # the ideal points reach 2023, past the roll calls (2019): Russia 56th of 191 closest to Iran
+    assert pol.set_index("year").loc[2023, "ideal_rank"] == 56 and pd.isna(pol.set_index("year").loc[2023, "agreement"])
+    assert "56 of 191 in 2023" in br.section("politics").text
+    assert "In 2019 their agreement index" in br.section("politics").text
+    sanc = br.section("sanctions").frame
+    assert list(sanc.columns[:3]) == ["case_id", "sanctioned", "sanctioned by"]
+    # no article was read: the prose does not mention one
+    assert all("article" not in s.text for s in br.sections)
 
 
 @pytest.mark.slow
@@ -286,3 +294,83 @@ def test_brief_on_embedded_data_all_sections():
     """The full ``make demo`` brief: every section computed from the shipped data."""
     br = B.pair_brief("IRN", "RUS", year=2019)
     _assert_installed_sections_ok(br)
+
+
+# --------------------------------------------------------------------------- a brief that does not overstate
+def test_multi_year_view_flags_a_best_reference_year(monkeypatch):
+    """Ratio 0.5 in 2015–2018 and 1.0 in 2019: the summary says 2019 is the pair's best year, with the mean."""
+    install_fakes(monkeypatch)
+
+    def structural(ctx):
+        df = _potential(ctx, 1.0, 1.0)
+        df.loc[df["year"] < 2019, "potential"] = df.loc[df["year"] < 2019, "actual"] / 0.5
+        df["ratio"] = df["actual"] / df["potential"]
+        return df
+
+    _patch_adapter(monkeypatch, "_adapt_structural", structural)
+    br = B.pair_brief("IRN", "RUS", year=2019)
+    text = br.section("summary").text
+    assert "Over 2015–2019, the ratio of actual to structural-potential trade (both directions) averaged 0.60" in text
+    assert "2019 is the pair's best year in that window" in text
+    assert br.metrics["structural_ratio_mean5"] == pytest.approx(0.6)
+    assert br.metrics["structural_year_standing"] == "best"
+    rows = br.section("summary").frame.set_index("measure")["value"]
+    assert rows["Actual / structural potential, both directions, 2015–2019 mean"] == pytest.approx(0.6)
+
+
+def test_typical_reference_year_is_said_to_be_typical(fakes):
+    br = B.pair_brief("IRN", "RUS", year=2019)
+    assert "2019 is not unusual for the pair" in br.section("summary").text
+
+
+def test_ratio_view_rules():
+    from tradegap.brief.summary import ratio_view
+
+    f = pd.DataFrame({"year": [2015, 2016, 2017, 2018, 2019] * 2, "actual": [1.0] * 10,
+                      "potential": [2.0, 2.0, 2.0, 2.0, 1.0] * 2})
+    v = ratio_view(f, 2019)
+    assert v.span == "2015–2019" and v.mean == pytest.approx(0.6) and v.standing == "best"
+    assert ratio_view(f, 2017).standing == "typical"  # 2015–2017 all 0.5
+    assert ratio_view(f.iloc[:1], 2015) is None
+
+
+def test_peer_wording_only_within_the_band():
+    from tradegap.brief.summary import peers_in_band
+
+    d = pd.DataFrame({"label": ["China", "Germany", "Iran", "Latvia", "Kazakhstan"],
+                      "value": [50000.0, 3000.0, 1500.0, 1700.0, 1250.0],
+                      "highlight": [False, False, True, False, False]})
+    assert peers_in_band(d) == ["Latvia", "Kazakhstan"]  # Germany is 2× the pair: not "about as much"
+
+
+def test_fake_peers_two_to_thirty_times_larger_are_not_called_about_as_much(fakes):
+    br = B.pair_brief("IRN", "RUS", year=2019)  # fake peers: China 50,000 and Germany 30,000 vs 1,500
+    assert "trades about as much" not in br.section("summary").text
+
+
+def test_article_is_mentioned_only_when_one_was_read(fakes):
+    plain = B.pair_brief("IRN", "RUS", year=2019)
+    assert all("article" not in s.text for s in plain.sections)
+    extra = B.BriefSection(title="What the article says", key="article", text="x")
+    read = B.pair_brief("IRN", "RUS", year=2019, extra_sections=[extra])
+    assert "the article's \"high capacities\"" in read.section("potential").text
+
+
+@pytest.mark.parametrize(("year", "words"), [(2050, "unknown: the sanctions data cover 2013–2022"),
+                                            (1995, "for 1995 the answer is unknown")])
+def test_sanctions_statements_bounded_by_coverage(year, words):
+    br = B.pair_brief("IRN", "RUS", year=year, sections=["sanctions"])
+    text = br.section("sanctions").text
+    assert words in text and "No sanctions between" not in text
+
+
+def test_history_flags_historical_entities(monkeypatch):
+    install_fakes(monkeypatch)
+
+    def history(ctx):
+        df = _history(ctx)
+        return df.assign(year=df["year"] - 10)  # 1990–2009
+
+    _patch_adapter(monkeypatch, "_adapt_history", history)
+    br = B.pair_brief("IRN", "RUS", year=2005, sections=["history"])
+    assert "Russia (RUS) exists in the data only from 1992" in br.section("history").text

@@ -14,7 +14,7 @@ from tradegap.store import Store
 from tradegap.views import potential as potential_view
 
 
-def _canonical_csv_reader(source, path, *, chunksize, mapping=None):
+def _canonical_csv_reader(source, path, *, chunksize, mapping=None, options=None):
     """Canonical-layout CSV (exporter, importer, year, value) → canonical chunks (store mechanics only)."""
     for chunk in pd.read_csv(path, chunksize=chunksize):
         chunk["unit"], chunk["scale"], chunk["source"], chunk["basis"] = "USD", "millions", source, "reconciled"

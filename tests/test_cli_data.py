@@ -207,7 +207,8 @@ def test_ingest_generic_csv_with_map(runner, tmp_path):
     db = tmp_path / "s.duckdb"
     f = tmp_path / "mine.csv"
     f.write_text("origin,dest,yr,usd\nRUS,IRN,2019,5\nIran,Russia,2019,3\n")
-    res = run(runner, "ingest", "csv", f, "--db", db, "--map", "exporter=origin,importer=dest", "--map", "year=yr,value=usd")
+    res = run(runner, "ingest", "csv", f, "--db", db, "--map", "exporter=origin,importer=dest", "--map", "year=yr,value=usd",
+              "--scale", "units")
     assert res.exit_code == 0, res.output
     with Store(db, read_only=True) as s:
         df = s.flows("csv")
@@ -217,7 +218,8 @@ def test_ingest_generic_csv_with_map(runner, tmp_path):
     before = snapshot(db)
     g = tmp_path / "names.csv"
     g.write_text("origin,dest,yr,usd\nRUS,IRN,2018,5\nNarnia,Russia,2018,3\nIran,Atlantis,2018,1\n")
-    res = run(runner, "ingest", "csv", g, "--db", db, "--map", "exporter=origin,importer=dest,year=yr,value=usd")
+    res = run(runner, "ingest", "csv", g, "--db", db, "--map", "exporter=origin,importer=dest,year=yr,value=usd",
+              "--scale", "units")
     text = " ".join(res.output.split())
     assert res.exit_code == 2 and "Traceback" not in text
     assert "Narnia" in text and "Atlantis" in text and "line 3" in text and "Hint:" in text
@@ -233,7 +235,7 @@ BAD_CASES = {
     "unknown_country": (GOOD_ROWS + ["2019,999,842,010121,1.0,1"], None, ["999", "line 7", "unknown"]),
     "negative": (GOOD_ROWS[:3] + ["2019,842,12,010121,-4.5,1"], None, ["line 5", "negative"]),
     "nan": (GOOD_ROWS[:3] + ["2019,842,12,010121,NA,1"], None, ["line 5", "missing"]),
-    "duplicate": (GOOD_ROWS + [GOOD_ROWS[1].replace("559627.2", "1.0")], None, ["Duplicate", "line 3", "line 7"]),
+    "duplicate": (GOOD_ROWS + [GOOD_ROWS[1].replace("559627.2", "1.0")], None, ["duplicate rows", "lines 3, 7"]),
     "header_only": ([], None, ["no data rows"]),
 }
 

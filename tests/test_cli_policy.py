@@ -166,6 +166,16 @@ def test_sectors_table_notes(runner):
     assert "trade by sector, 2015" in out and "Aerospace" in out and "--no-fit" in out
 
 
+def test_sectors_bad_scheduler_is_a_clear_error(runner):
+    res = run(runner, "sectors", "IRN", "RUS", "--scheduler", "threads")
+    assert res.exit_code == 2
+    out = flat(res.output)
+    assert "'scheduler' parameter of fit_batch must be one of ['serial', 'processes', 'dask']" in out
+    assert "Traceback" not in res.output
+    res = run(runner, "sectors", "IRN", "RUS", "--scheduler", "tcp://nohost")
+    assert res.exit_code == 2 and "tcp://HOST:PORT" in flat(res.output)
+
+
 @pytest.mark.slow
 def test_sectors_fit_predicted_vs_actual_embedded(runner):
     """One gravity fit per SITC section on the shipped data, all countries; ~20 s on 2 cores."""
@@ -270,7 +280,7 @@ def test_sectors_fit_on_store(runner, synth_store):
         assert x["ratio_b_to_a"] == pytest.approx(x["b_to_a"] / x["predicted_b_to_a"])
     assert {c["sector"] for c in out["coefficients"]} == set(secs)
     assert all(c["nobs"] == 56 for c in out["coefficients"])  # 8 × 7 ordered pairs
-    res = run(runner, *args, "--scheduler", "threads", "--format", "json")
+    res = run(runner, *args, "--scheduler", "dask", "--workers", "2", "--format", "json")
     assert res.exit_code == 0, res.output
     threaded = {x["sector"]: x for x in json.loads(res.stdout)["sectors"]}
     for k, x in secs.items():

@@ -232,3 +232,56 @@ def test_na_placeholders_are_not_namibia():
         with pytest.raises(UnknownCountryError):
             c.to_iso3(v)
     assert c.to_iso3("NA") == "NAM"  # the bare ISO2 code still is
+
+
+@pytest.mark.parametrize(
+    ("name", "codes"), [("Congo", ("COG", "COD")), ("korea", ("KOR", "PRK")), ("Virgin Islands", ("VGB", "VIR"))]
+)
+def test_ambiguous_names_are_refused_with_the_candidates(name, codes):
+    from tradegap.countries import to_iso3
+    from tradegap.errors import UnknownCountryError
+
+    with pytest.raises(UnknownCountryError, match="ambiguous") as exc:
+        to_iso3(name)
+    assert all(c in exc.value.message for c in codes) and all(c in exc.value.hint for c in codes)
+
+
+@pytest.mark.parametrize("name", ["R u s s i a", "russia!!", "Iran?", "U S A"])
+def test_garbled_names_are_not_resolved_silently(name):
+    from tradegap.countries import to_iso3
+    from tradegap.errors import UnknownCountryError
+
+    with pytest.raises(UnknownCountryError, match="not read as a country name"):
+        to_iso3(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "iso3"),
+    [("DR Congo", "COD"), ("Republic of Congo", "COG"), ("South Korea", "KOR"), ("Korea, Rep. of", "KOR"),
+     ("China, P.R.: Hong Kong", "HKG"), ("Côte d'Ivoire", "CIV"), ("Bosnia-Herzegovina", "BIH"),
+     ("St. Kitts & Nevis", "KNA"), ("russia", "RUS")],
+)
+def test_qualified_and_punctuated_names_still_resolve(name, iso3):
+    from tradegap.countries import to_iso3
+
+    assert to_iso3(name) == iso3
+
+
+def test_gazetteer_has_no_ambiguous_surface():
+    from tradegap.countries import gazetteer
+
+    assert not set(gazetteer()["surface"]) & {"Congo", "Korea"}
+
+
+def test_succession_notes_flag_historical_entities():
+    from tradegap.countries import succession_notes
+
+    (ussr,) = succession_notes(["SUN", "IRN"], range(1990, 2014))
+    assert "one state until 1991" in ussr and "RUS, UKR" in ussr and "Rows after 1991" in ussr
+    (rus,) = succession_notes(["IRN", "RUS"], range(1990, 2020))
+    assert "only from 1992" in rus and "Soviet Union (SUN)" in rus
+    assert succession_notes(["IRN", "RUS"], range(2015, 2020)) == []
+    (sdn,) = succession_notes(["SDN", "EGY"], range(2005, 2015))
+    assert "up to 2010 includes the territory of South Sudan" in sdn
+    (csk,) = succession_notes(["CZE"], [1991, 1992, 1993])
+    assert "Czechoslovakia (CSK)" in csk and "CZE, SVK" in csk

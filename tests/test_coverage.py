@@ -15,6 +15,9 @@ _FILES = {
     "sitc": ("flows_sitc", "year"),
     "wdi": ("wdi", "year"),
     "unga": ("unga_rollcalls", "year"),
+    "dots_history": ("dots_1960_1989", "year"),
+    "wto_rta": ("rta_pairs", "year"),
+    "unga_idealpoints": ("unga_idealpoints", "year"),
 }
 
 
@@ -34,6 +37,11 @@ def test_gsdb_coverage_holds_every_case_active_in_it() -> None:
         f"where coalesce(\"end\", 9999) < {cov.first}"
     ).fetchall()[0][0]
     assert n == 0  # the shipped subset is the cases active in the coverage: none ended before it
+
+
+def test_full_gsdb_coverage_matches_its_cases() -> None:
+    lo, hi = duckdb.sql(f"select min(begin), max(\"end\") from '{DIR / 'sanctions_cases_full.parquet'}'").fetchall()[0]
+    assert (dataset("gsdb_full").first, dataset("gsdb_full").last) == (lo, hi)
 
 
 def test_parse_years_forms() -> None:

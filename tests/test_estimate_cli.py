@@ -68,9 +68,9 @@ def test_unparseable_file(tmp_path):
     bad.write_bytes(b"this is not parquet at all")
     res = runner.invoke(app, ["estimate", str(bad), "--formula", "y ~ x"])
     assert res.exit_code == 2
-    assert "Could not read" in res.output and "parquet" in res.output
+    assert "not a readable Parquet" in res.output
     res = runner.invoke(app, ["estimate", str(tmp_path / "nope.csv"), "--formula", "y ~ x"])
-    assert res.exit_code == 2 and "does not exist" in res.output
+    assert res.exit_code == 2 and "no such file" in res.output
     odd = tmp_path / "data.xyz"
     odd.write_text("a,b\n1,2\n")
     res = runner.invoke(app, ["estimate", str(odd), "--formula", "a ~ b"])
@@ -84,3 +84,18 @@ def test_bad_formula_and_vcov_are_clear_errors(yotov_intl, tmp_path):
     assert res.exit_code == 2 and "distance" in res.output and "Hint" in res.output
     res = runner.invoke(app, ["estimate", str(path), "--formula", FML, "--vcov", "sandwich"])
     assert res.exit_code == 2 and "'vcov' parameter" in res.output
+
+
+def test_threads_option_passes_through_and_bad_values_are_clear_errors(yotov_intl, tmp_path):
+    path = tmp_path / "panel.parquet"
+    yotov_intl.to_parquet(path)
+    one = runner.invoke(app, ["estimate", str(path), "-F", FML, "--threads", "1", "--format", "json"])
+    two = runner.invoke(app, ["estimate", str(path), "-F", FML, "--threads", "2", "--format", "json"])
+    assert one.exit_code == 0 and two.exit_code == 0, one.output + two.output
+    c1 = {c["term"]: c["estimate"] for c in json.loads(one.stdout)["coefficients"]}
+    c2 = {c["term"]: c["estimate"] for c in json.loads(two.stdout)["coefficients"]}
+    assert c1 == pytest.approx(c2, rel=1e-12)
+    bad = runner.invoke(app, ["estimate", str(path), "-F", FML, "--threads", "0"])
+    assert bad.exit_code == 2
+    assert "'threads' parameter of fepois must be an integer from 1 to" in " ".join(bad.output.split())
+    assert "Traceback" not in bad.output

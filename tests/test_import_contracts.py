@@ -5,9 +5,11 @@ Layers, lowest first; a module may import its own layer or lower ones, never a h
 0. foundation — errors, _json, coverage, defaults, validation, fitnotes, progress
 1. data       — countries, data.* (schema, readers, embedded files), cache (fingerprints the files)
 2. core       — estimate.*, potential.* (core, results), ge.* (model, solve, changes, scenario
-                runner, Monte Carlo), sectors (definitions and fits), article text/claims/mentions
+                runner, Monte Carlo), batch (many fits), sectors (definitions and fits), article
+                text/claims/mentions
 3. store      — store (the DuckDB store)
-4. views      — views.* and the top-level data-bound modules measure, sanctions, politics
+4. views      — views.*, world.* (the persisted world model) and the top-level data-bound modules
+                measure, sanctions, politics
 5. brief      — brief.*, article.checks and the article package
 6. faces      — cli.*, api.*, report.*
 
@@ -31,10 +33,11 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("tradegap.errors", "tradegap._json", "tradegap.coverage", "tradegap.defaults",
                     "tradegap.validation", "tradegap.fitnotes", "tradegap.progress")),
     ("data", ("tradegap.countries", "tradegap.data", "tradegap.cache")),
-    ("core", ("tradegap.estimate", "tradegap.potential", "tradegap.ge", "tradegap.sectors",
+    ("core", ("tradegap.estimate", "tradegap.batch", "tradegap.potential", "tradegap.ge", "tradegap.sectors",
               "tradegap.article.text", "tradegap.article.claims", "tradegap.article.mentions")),
     ("store", ("tradegap.store",)),
-    ("views", ("tradegap.views", "tradegap.measure", "tradegap.sanctions", "tradegap.politics")),
+    ("views", ("tradegap.views", "tradegap.world", "tradegap.measure", "tradegap.sanctions", "tradegap.politics",
+               "tradegap.agreements", "tradegap.sanctions_effect")),
     ("brief", ("tradegap.brief", "tradegap.article")),
     ("faces", ("tradegap.cli", "tradegap.api", "tradegap.report")),
 ]
@@ -157,7 +160,7 @@ def test_no_import_cycle():
 
 def test_graph_sees_lazy_imports():
     """The parser finds imports inside functions (the brief's components, the CLI's commands)."""
-    assert "tradegap.views.potential" in GRAPH["tradegap.brief.components"]
+    assert "tradegap.world" in GRAPH["tradegap.brief.components"]
     assert any(d.startswith("tradegap.brief") for d in GRAPH["tradegap.cli.potential_cmds"])
 
 

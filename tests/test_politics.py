@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from tradegap import politics
+from tradegap.cli.app import app
 from tradegap.errors import CoverageError, InputError
 
 # Three countries, five roll calls; 0 = no vote.  Codes: 1 yes, 2 abstain, 3 no.
@@ -146,3 +146,66 @@ def test_issue_filter_and_results_object() -> None:
     d = json.loads(json.dumps(allv.to_dict()))
     assert d["a"] == "IRN" and len(d["years"]) == 10 and "agree" in d["definitions"]
     assert 0 < allv.mean(since=2015) < 1
+
+
+# --------------------------------------------------------------------------- ideal points (to 2023)
+def test_ideal_points_reach_2023_with_published_agreement_shares():
+    from tradegap import politics
+
+    lo, hi = politics.ideal_coverage()
+    assert (lo, hi) == (1946, 2023)
+    r = politics.ideal_distance("IRN", "RUS", years=range(2019, 2024))
+    t = r.table.set_index("year")
+    assert list(t.index) == [2019, 2020, 2021, 2022, 2023]
+    # the raw file's SOURCE.md: Iran's RUSSAgree is 0.667 in session 77 (2022) and 0.683 in session 78 (2023)
+    assert t.at[2022, "agree_share"] == pytest.approx(0.667, abs=5e-4)
+    assert t.at[2023, "agree_share"] == pytest.approx(0.683, abs=5e-4)
+
+
+def test_ideal_distance_and_rank_recomputed_independently():
+    from tradegap import politics
+
+    ip = politics.ideal_points()
+    y = ip[ip["year"] == 2019].set_index("iso3")["ideal"].astype(float)
+    dist = (y - y["IRN"]).abs().drop("IRN")
+    expected_rank = int(dist.rank(method="min")["RUS"])
+    row = politics.ideal_distance("IRN", "RUS", years=2019).table.iloc[0]
+    assert row["distance"] == pytest.approx(abs(y["IRN"] - y["RUS"]), rel=1e-6)
+    assert row["rank"] == expected_rank and row["n_states"] == len(y) - 1  # every state but IRN
+
+
+def test_ideal_points_entities_and_continuity():
+    from tradegap import politics
+
+    strict = politics.ideal_points(continuity="strict")
+    assert set(strict.loc[strict["ccode"] == 365, "iso3"]) == {"SUN", "RUS"}
+    assert int(strict.loc[strict["iso3"] == "SUN", "year"].max()) == 1991
+    assert int(strict.loc[strict["iso3"] == "RUS", "year"].min()) == 1992
+    assert set(strict.loc[strict["ccode"] == 680, "iso3"]) == {"YMD"}  # the file labels South Yemen "YAR"
+    assert not strict.duplicated(["iso3", "year"]).any()
+    r = politics.ideal_distance("IRN", "RUS", years=[1990, 1995])
+    assert any("USSR" in n for n in r.notes)
+    with pytest.raises(CoverageError, match="ideal points cover 1946–2023"):
+        politics.ideal_distance("IRN", "RUS", years=[2030])
+
+
+def test_politics_cli_after_2019_shows_ideal_points(runner_politics):
+    res = runner_politics.invoke(app, ["politics", "IRN", "RUS", "--years", "2020-2023"], terminal_width=100)
+    assert res.exit_code == 0, res.output
+    assert "No roll-call agreement for these years" in res.output
+    assert "UNGA ideal-point distance" in res.output and "2023" in res.output
+    both = runner_politics.invoke(app, ["politics", "IRN", "RUS", "--years", "2019-2023", "--format", "json"])
+    payload = json.loads(both.output)
+    assert [r["year"] for r in payload["years"]] == [2019]
+    assert [r["year"] for r in payload["ideal_points"]["years"]] == [2019, 2020, 2021, 2022, 2023]
+
+
+@pytest.fixture(scope="module")
+def runner_politics():
+    from typer.testing import CliRunner
+
+    from tradegap.cli import load_commands
+
+    load_commands()
+    return CliRunner()
+

@@ -51,17 +51,21 @@ from tradegap.errors import InputError, UnknownCountryError
 from tradegap.validation import check_option
 
 __all__ = [
+    "AMBIGUOUS_NAMES",
     "GROUPS",
     "GROUP_MEMBERSHIP",
     "HISTORICAL",
+    "LAST_YEAR",
     "SHORT_NAMES",
     "Source",
     "country_name",
-    "group_members",
+    "garbled",
     "gazetteer",
+    "group_members",
     "is_aggregate",
     "is_historical",
     "short_name",
+    "succession_notes",
     "to_iso3",
     "to_iso3_many",
 ]
@@ -98,6 +102,14 @@ HISTORICAL: Final[dict[str, tuple[str, ...]]] = {
 }
 _HISTORICAL_CODES: Final[frozenset[str]] = frozenset(HISTORICAL)
 
+#: Last calendar year each historical entity existed (dissolution, unification or end of
+#: the reporting union).  Sources still carry some of them later as residual partner
+#: lines (IMF DOTS reports "Former U.S.S.R." to 2013): such rows are flagged on ingest.
+LAST_YEAR: Final[dict[str, int]] = {
+    "SUN": 1991, "YUG": 1991, "CSK": 1992, "SCG": 2006, "DDR": 1990, "ANT": 2010, "YMD": 1990,
+    "YAR": 1990, "BLX": 1998, "XMW": 1963, "PCZ": 1979, "SKM": 1975, "VDR": 1976,
+}
+
 # Codes of states that merely changed name or code: old code → current ISO3.
 _LEGACY_CODES: Final[dict[str, str]] = {
     "ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "PAL": "PSE", "BUR": "MMR", "DHY": "BEN",
@@ -129,7 +141,7 @@ _COMMON_NAMES: Final[dict[str, tuple[str, ...]]] = {
     "GBR": ("United Kingdom", "UK", "U.K.", "Britain", "Great Britain", "England"),
     "GMB": ("The Gambia", "Gambia"),
     "IRN": ("Iran", "Islamic Republic of Iran", "Persia"),
-    "KOR": ("South Korea", "Republic of Korea", "Korea", "S. Korea"),
+    "KOR": ("South Korea", "Republic of Korea", "S. Korea"),
     "PRK": ("North Korea", "Democratic People's Republic of Korea", "DPRK", "N. Korea"),
     "LAO": ("Laos",),
     "MDA": ("Moldova",),
@@ -495,6 +507,95 @@ _INSTITUTIONS: Final[dict[str, str]] = {
 }
 
 
+#: Dissolved or split states: code → (last year as one state, successor codes).  Sudan and
+#: Ethiopia keep their codes after South Sudan (2011) and Eritrea (1993) left: their series before the
+#: split include the seceded territory.
+SUCCESSION: Final[dict[str, tuple[int, tuple[str, ...]]]] = {
+    "SUN": (1991, ("RUS", "UKR", "BLR", "KAZ", "UZB", "TKM", "KGZ", "TJK", "AZE", "ARM", "GEO", "MDA", "LTU",
+                   "LVA", "EST")),
+    "YUG": (1991, ("SVN", "HRV", "BIH", "MKD", "SCG")),
+    "SCG": (2005, ("SRB", "MNE")),
+    "CSK": (1992, ("CZE", "SVK")),
+    "DDR": (1990, ("DEU",)),
+    "YMD": (1990, ("YEM",)),
+    "YAR": (1990, ("YEM",)),
+    "SDN": (2010, ("SDN", "SSD")),
+    "ETH": (1992, ("ETH", "ERI")),
+}
+
+
+def succession_notes(codes: Iterable[str], years: Iterable[int]) -> list[str]:
+    """What a reader must know about historical entities among ``codes`` in ``years``.
+
+    One sentence per case: a dissolved state (its last year and successors, and that rows after
+    its end are partners' reports under the old name), a successor whose series starts after the
+    split (its predecessor's trade is not in it), or a state whose series before a secession
+    includes the territory that left (Sudan before 2011, Ethiopia before 1993).
+    """
+    ys = sorted({int(y) for y in years})
+    if not ys:
+        return []
+    lo, hi = ys[0], ys[-1]
+    out: list[str] = []
+    for code in dict.fromkeys(str(c).upper() for c in codes):
+        name = country_name(code) if code in _index().country_name else code
+        if code in SUCCESSION and code not in ("SDN", "ETH"):
+            last, succ = SUCCESSION[code]
+            text = (f"{name} ({code}) is a historical entity: one state until {last}, then split into "
+                    f"{', '.join(succ)}.")
+            if hi > last:
+                text += (f" Rows after {last} are reports by partners that still used the old name; they are "
+                         "not its successors' trade.")
+            out.append(text)
+            continue
+        if code in ("SDN", "ETH") and lo <= SUCCESSION[code][0]:
+            last, succ = SUCCESSION[code]
+            other = [c for c in succ if c != code][0]
+            out.append(f"{name}'s series up to {last} includes the territory of {country_name(other)} "
+                       f"({other}), which became independent in {last + 1}; later years do not.")
+            continue
+        for old, (last, succ) in SUCCESSION.items():
+            if old in ("SDN", "ETH") or code not in succ or lo > last:
+                continue
+            out.append(f"{name} ({code}) exists in the data only from {last + 1}: for {lo}–{last} its trade is "
+                       f"inside {country_name(old)} ({old}), split among {len(succ)} successor states "
+                       f"({', '.join(succ)}), and is not shown as {name}'s.")
+    return out
+
+
+#: Names that denote more than one state: never resolved, the candidates are listed instead.
+AMBIGUOUS_NAMES: Final[dict[str, tuple[str, ...]]] = {
+    "congo": ("COG", "COD"),
+    "korea": ("KOR", "PRK"),
+    "virginislands": ("VGB", "VIR"),
+}
+#: Readable labels of the candidates of an ambiguous name.
+_CANDIDATE_LABELS: Final[dict[str, str]] = {
+    "COG": "Republic of the Congo (COG, Congo-Brazzaville)", "COD": "DR Congo (COD, Congo-Kinshasa)",
+    "KOR": "South Korea (KOR, Republic of Korea)", "PRK": "North Korea (PRK, DPRK)",
+    "VGB": "British Virgin Islands (VGB)", "VIR": "US Virgin Islands (VIR)",
+}
+#: Characters a country name or code may hold (letters of any script, digits, spaces and the
+#: punctuation data sources use: "Korea, Rep. of", "China, P.R.: Hong Kong", "Bosnia-Herzegovina").
+_NAME_CHARS = re.compile(r"[^\w\s.,'’()&/:\-]")
+
+
+def garbled(text: str) -> str | None:
+    """Why ``text`` cannot be a country name as written, or ``None``.
+
+    Characters no name holds ("russia!!", "Iran?") and letters spaced out ("R u s s i a")
+    are refused rather than normalised away, so a typo is never resolved silently.
+    """
+    t = str(text).strip()
+    bad = sorted(set(_NAME_CHARS.findall(t)))
+    if bad:
+        return f"it holds {' '.join(repr(c) for c in bad)}, which no country name has"
+    tokens = t.split()
+    if len(tokens) >= 3 and sum(len(w) == 1 and w.isalpha() for w in tokens) >= 0.75 * len(tokens):
+        return "its letters are spaced out"
+    return None
+
+
 # --------------------------------------------------------------------------------------
 # Index
 # --------------------------------------------------------------------------------------
@@ -591,7 +692,7 @@ def _resolve(value: str, source: str) -> str | None:
     """Map one value to ISO3, or None (aggregates and unknowns)."""
     idx = _index()
     text = str(value).strip()
-    if not text:
+    if not text or garbled(text) is not None or _key(text) in AMBIGUOUS_NAMES:
         return None
     num = _numeric(text)
     if num is not None:
@@ -682,6 +783,16 @@ def _unknown_error(values: list[str], source: str = "") -> UnknownCountryError:
     parts = []
     aggregates = []
     for v in values:
+        why = garbled(v)
+        if why is not None:
+            sug = _suggest(v)
+            parts.append(f"{v!r} is not read as a country name ({why})"
+                         + (f"; did you mean: {', '.join(sug)}?" if sug else ""))
+            continue
+        if _key(v) in AMBIGUOUS_NAMES:
+            cands = " or ".join(_CANDIDATE_LABELS[c] for c in AMBIGUOUS_NAMES[_key(v)])
+            parts.append(f"{v!r} is ambiguous: {cands}")
+            continue
         if is_aggregate(v):
             aggregates.append(v)
             continue
@@ -690,12 +801,19 @@ def _unknown_error(values: list[str], source: str = "") -> UnknownCountryError:
     where = f" in source {source!r}" if source else ""
     msgs = []
     if parts:
-        msgs.append(f"{len(parts)} unknown country name(s)/code(s){where}: " + "; ".join(parts))
+        msgs.append(f"{len(parts)} unknown country name(s)/code(s){where}: " + "; ".join(parts)
+                    if len(parts) > 1 or not any(" is " in p for p in parts) else parts[0] + where)
     if aggregates:
         msgs.append(f"{len(aggregates)} aggregate(s), not countries: "
                     + ", ".join(repr(a) for a in aggregates))
-    hint = ("Use ISO3 codes (e.g. 'IRN', 'RUS'), or a name tradegap knows; drop aggregates "
-            "with tradegap.countries.is_aggregate().")
+    ambiguous = [c for v in values if _key(v) in AMBIGUOUS_NAMES for c in AMBIGUOUS_NAMES[_key(v)]]
+    if ambiguous:
+        hint = f"Give the ISO3 code ({' or '.join(ambiguous)}) or the full name (e.g. 'South Korea', 'DR Congo')."
+    elif any(garbled(v) for v in values):
+        hint = "Type the name plainly (e.g. 'Russia') or give its ISO3 code (e.g. 'RUS')."
+    else:
+        hint = ("Use ISO3 codes (e.g. 'IRN', 'RUS'), or a name tradegap knows; drop aggregates "
+                "with tradegap.countries.is_aggregate().")
     if any(_numeric(v) is not None for v in values) and source != "sst":
         hint += " Numeric codes are read as ISO 3166 numeric unless source='sst'/'baci'/'comtrade'."
     return UnknownCountryError(". ".join(msgs), hint=hint)
@@ -720,7 +838,9 @@ def to_iso3(name_or_code: str, *, source: Source = "") -> str:
     Raises
     ------
     UnknownCountryError
-        For unknown names and for aggregates, with the closest matches.
+        For unknown names and for aggregates, with the closest matches; for names of
+        more than one state ("Congo", "Korea": :data:`AMBIGUOUS_NAMES`), with the
+        candidates; for garbled input ("russia!!", "R u s s i a": :func:`garbled`).
 
     Examples
     --------
@@ -802,8 +922,8 @@ def _gazetteer() -> pd.DataFrame:
 
     def add(surface: str, iso3: str, kind: str) -> None:
         surface = surface.strip()
-        if not surface or (surface, iso3) in seen:
-            return
+        if not surface or (surface, iso3) in seen or _key(surface) in AMBIGUOUS_NAMES:
+            return  # "Congo", "Korea": names of two states are never matched in text
         seen.add((surface, iso3))
         rows.append((surface, iso3, kind))
 

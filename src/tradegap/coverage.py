@@ -87,8 +87,16 @@ DATASETS: Final[dict[str, Coverage]] = {
         Coverage("wdi", "World Bank WDI", 1960, 2024, 2024, "GDP, population and balance of payments"),
         Coverage("unga", "UN General Assembly roll-call votes (Voeten et al.)", 1946, 2019, 2019,
                  "the year is the year the session opened"),
+        Coverage("unga_idealpoints", "UNGA ideal points (Bailey, Strezhnev & Voeten, June 2024 release)", 1946,
+                 2023, 2023, "sessions 1–78; the year is the year the session opened"),
         Coverage("gsdb", "Global Sanctions Data Base (GSDB v3)", 2013, 2022, 2022,
                  "the shipped subset holds the cases active in 2013–2022; other years are a lower bound"),
+        Coverage("gsdb_full", "Global Sanctions Data Base (GSDB v3), all cases", 1949, 2022, 2022,
+                 "every case 1949–2022, used to estimate the trade-sanction effect"),
+        Coverage("dots_history", "IMF DOTS 1960–1989", 1960, 1989, 1989,
+                 "IMF Direction of Trade Statistics before 1990, for the long sanctions panel"),
+        Coverage("wto_rta", "WTO RTA-IS", 1949, 2025, 2025,
+                 "regional trade agreements in force per pair and year (October 2025 copy)"),
     )
 }
 

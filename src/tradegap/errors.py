@@ -8,6 +8,8 @@ wrong and what to do; the hint goes on its own line starting with ``Hint:``.
 
 from __future__ import annotations
 
+from contextvars import ContextVar, Token
+
 
 class TradegapError(Exception):
     """Base class of every error tradegap raises for the user.
@@ -64,3 +66,40 @@ class CollinearityWarning(TradegapWarning):
 
 class AssumptionWarning(TradegapWarning):
     """A result rests on an assumption the user should know about."""
+
+
+# --------------------------------------------------------------------------------------
+# Hints that name what the user can type where they are
+# --------------------------------------------------------------------------------------
+_FACE: ContextVar[str] = ContextVar("tradegap_face", default="python")
+
+#: Python parameter → CLI option, where the names differ.
+_CLI_NAMES = {"mapping": "--map", "replace": "--replace"}
+
+
+def set_face(face: str) -> Token[str]:
+    """Say who reads the hints: ``"python"`` (parameters, the default) or ``"cli"`` (options).
+
+    Returns the token that :func:`reset_face` takes to restore the previous reader.
+    """
+    return _FACE.set(face)
+
+
+def reset_face(token: Token[str]) -> None:
+    """Undo a :func:`set_face`."""
+    _FACE.reset(token)
+
+
+def option(name: str, value: str | None = None, *, cli: str | None = None) -> str:
+    """How the user sets parameter ``name``: ``sep=';'`` in Python, ``--sep ';'`` on the command line.
+
+    ``value`` is the Python literal; ``cli`` the command-line spelling of the value
+    if it differs (``mapping`` takes a dict in Python, ``A=B,C=D`` on the command line).
+    """
+    if _FACE.get() == "cli":
+        opt = _CLI_NAMES.get(name, "--" + name.replace("_", "-"))
+        shown = cli if cli is not None else value
+        if shown is None or name == "replace":
+            return f"`{opt}`"
+        return f"`{opt} {shown}`"
+    return f"{name}={value}" if value is not None else f"{name}=..."

@@ -473,3 +473,171 @@ def panel(
     out["b"] = out["b"].astype(str)
     out["year"] = out["year"].astype("int64")
     return out
+
+
+# --------------------------------------------------------------------------- ideal points (to 2023)
+
+#: Agreement-share columns of the ideal-point file: the six reference states it scores everyone against.
+AGREE_WITH: Final[dict[str, str]] = {
+    "USA": "agree_usa", "RUS": "agree_rus", "BRA": "agree_bra", "CHN": "agree_chn", "IND": "agree_ind",
+    "ISR": "agree_isr",
+}
+IDEAL_COLUMNS: Final[tuple[str, ...]] = (
+    "year", "ideal_a", "ideal_b", "distance", "rank", "n_states", "percentile", "agree_share",
+)
+IDEAL_SOURCE: Final[str] = (
+    "UNGA ideal points, Bailey, Strezhnev & Voeten (2017), June 2024 release (Voeten, Harvard Dataverse)"
+)
+
+
+@lru_cache(maxsize=2)
+def _ideal(continuity: Continuity = "successor") -> pd.DataFrame:
+    d = _embedded("unga_idealpoints")
+    d["iso3"] = d["iso3"].astype(str)
+    if continuity == "successor":
+        d["iso3"] = d["iso3"].replace(SUCCESSORS)
+        # a successor and its predecessor never share a year (the seat passes on), so no duplicates arise
+    return d
+
+
+def ideal_points(*, continuity: Continuity = "successor") -> pd.DataFrame:
+    """The shipped ideal points: ``ccode, iso3, session, year, n_votes, ideal, ideal_q05, ideal_q95`` and the
+    agreement shares with six reference states (``agree_usa`` … ``agree_isr``, 0–1, abstention = half).
+
+    One row per state and session year, 1946–2023 (sessions 1–78).  Ideal points are on one scale
+    across years (Bailey, Strezhnev & Voeten 2017): higher = closer to the US-led Western position.
+    """
+    return _ideal(_continuity(continuity, "ideal_points")).copy()
+
+
+def ideal_coverage() -> tuple[int, int]:
+    """First and last year (session year) of the shipped ideal points."""
+    y = _ideal()["year"]
+    return int(y.min()), int(y.max())
+
+
+@dataclass(frozen=True)
+class IdealDistance:
+    """Distance between two states' UNGA ideal points, per year, and where it ranks.
+
+    Attributes
+    ----------
+    a, b : str
+        ISO3 codes; ranks are among ``a``'s partners (every other state with an ideal point that year).
+    table : pandas.DataFrame
+        One row per year: ``year, ideal_a, ideal_b, distance`` (absolute difference, ideal-point units),
+        ``rank`` (1 = the state closest to ``a``), ``n_states`` (partners ranked), ``percentile`` (% of
+        ``a``'s other partners farther from ``a`` than ``b``, ties half), ``agree_share`` (the file's share
+        of votes on which ``a`` voted like ``b``, only when ``b`` or ``a`` is one of :data:`AGREE_WITH`).
+    notes : tuple of str
+        Continuity choices that affect the pair.
+    """
+
+    a: str
+    b: str
+    table: pd.DataFrame = field(repr=False)
+    notes: tuple[str, ...] = ()
+    continuity: str = "successor"
+    source: str = IDEAL_SOURCE
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per-year table (a copy), with ``a`` and ``b`` columns first."""
+        t = self.table.copy()
+        t.insert(0, "b", self.b)
+        t.insert(0, "a", self.a)
+        return t
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able dict: pair, definitions, notes and per-year records (NaN → None)."""
+        recs = [
+            {k: (None if isinstance(v, float) and np.isnan(v) else (v.item() if hasattr(v, "item") else v))
+             for k, v in r.items()}
+            for r in self.table.to_dict(orient="records")
+        ]
+        return {
+            "a": self.a, "b": self.b, "continuity": self.continuity, "source": self.source,
+            "definitions": {
+                "distance": "|ideal point of a − ideal point of b| (Bailey–Strezhnev–Voeten scale)",
+                "rank": f"b's rank among {self.a}'s partners by distance (1 = closest)",
+                "percentile": f"% of {self.a}'s other partners farther from {self.a} than b (ties half)",
+                "agree_share": "share of roll calls on which a voted like b (abstention = half), as published; "
+                               "only for b or a in " + ", ".join(AGREE_WITH),
+            },
+            "notes": list(self.notes),
+            "years": recs,
+        }
+
+    def mean(self, *, since: int | None = None) -> float:
+        """Mean distance over the years (optionally from ``since``)."""
+        t = self.table if since is None else self.table[self.table["year"] >= since]
+        return float(t["distance"].mean()) if len(t) else float("nan")
+
+
+def ideal_distance(
+    a: str,
+    b: str,
+    *,
+    years: Iterable[int] | int | None = None,
+    continuity: Continuity = "successor",
+) -> IdealDistance:
+    """Ideal-point distance between ``a`` and ``b`` per year (1946–2023), a second measure beside
+    :func:`alignment` (whose roll-call votes end in 2019).
+
+    Parameters
+    ----------
+    a, b
+        Countries (ISO3 codes or names); ranks are among ``a``'s partners.
+    years
+        Session years; default every year both have an ideal point.
+    continuity
+        As in :func:`alignment`.
+
+    Raises
+    ------
+    CoverageError
+        If the two share no year, naming the years the file covers.
+    """
+    cont = _continuity(continuity, "ideal_distance")
+    a3, b3 = _code(a), _code(b)
+    if cont == "successor":
+        a3, b3 = SUCCESSORS.get(a3, a3), SUCCESSORS.get(b3, b3)
+    if a3 == b3:
+        raise InputError(f"ideal_distance needs two different countries. Got {a3!r} twice.")
+    ys = _years(years, "ideal_distance")
+    d = _ideal(cont)
+    if ys is not None:
+        d = d[d["year"].isin(ys)]
+    pa = d.loc[d["iso3"] == a3, ["year", "ideal"]].set_index("year")["ideal"]
+    rows = []
+    for year, grp in d[d["year"].isin(pa.index)].groupby("year", sort=True):
+        g = grp.set_index("iso3")
+        if b3 not in g.index:
+            continue
+        ia, ib = float(g.at[a3, "ideal"]), float(g.at[b3, "ideal"])
+        dist = abs(ia - ib)
+        others = np.abs(g.loc[~g.index.isin([a3, b3]), "ideal"].to_numpy(dtype=float) - ia)
+        rank = 1 + int(np.sum(others < dist))
+        pct = 100.0 * (np.sum(others > dist) + 0.5 * np.sum(others == dist)) / max(len(others), 1)
+        share = float("nan")
+        if b3 in AGREE_WITH:
+            share = float(g.at[a3, AGREE_WITH[b3]])
+        elif a3 in AGREE_WITH:
+            share = float(g.at[b3, AGREE_WITH[a3]])
+        rows.append((int(year), ia, ib, dist, rank, len(others) + 1, float(pct), share))
+    if not rows:
+        lo, hi = ideal_coverage()
+        have = sorted(set(pa.index) & set(_ideal(cont).loc[_ideal(cont)["iso3"] == b3, "year"]))
+        span = f"{have[0]}–{have[-1]}" if have else "none"
+        raise CoverageError(
+            f"{a3} and {b3} have no UN General Assembly ideal points in the same year among {ys if ys else 'all'}"
+            f" (ideal points cover {lo}–{hi}; years with both: {span}).",
+            hint=f"Ask for years within {span}." if have else "Check the country codes (both must be UN members).",
+        )
+    table = pd.DataFrame(rows, columns=list(IDEAL_COLUMNS)).astype({"year": "int64", "rank": "int64",
+                                                                     "n_states": "int64"})
+    notes = []
+    if cont == "successor":
+        for c in (a3, b3):
+            if c in CONTINUITY and (table["year"] < _SUCCESSOR_FROM[c]).any():
+                notes.append(f"{c}: {CONTINUITY[c].replace('votes', 'ideal points')}")
+    return IdealDistance(a3, b3, table, tuple(notes), cont)

@@ -38,22 +38,23 @@ with :func:`tradegap.estimate.fepois` (robust HC1 errors); ``contig`` is CEPII's
 ``shared_sea`` tradegap's enclosed-sea neighbour flag (Iran and Russia across the Caspian).  The
 fitted value of a pair is its "normal" trade in that sector given both countries' total sales and
 purchases in it (the exporter and importer effects) and the pair's geography; actual / fitted < 1
-means the pair trades less than comparable pairs.  Sectors are independent fits, so the batch runs
-in parallel with Dask (``scheduler=``: ``"threads"``, ``"processes"``, ``"synchronous"`` or a
-``dask.distributed.Client``); ``scheduler=None`` runs the same function serially.
+means the pair trades less than comparable pairs.  Sectors are independent fits, run by
+:func:`tradegap.batch.fit_batch`: serially (default), on a local process pool, on a
+``dask.distributed`` ``LocalCluster`` or on a Dask scheduler at ``tcp://HOST:PORT``; a failed
+sector is reported in its notes, not fatal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal, get_args
+from typing import Final, Literal, get_args
 
 import numpy as np
 import pandas as pd
 
 from tradegap.errors import CoverageError, InputError
-from tradegap.progress import Progress, report
+from tradegap.progress import Progress
 from tradegap.validation import check_option
 
 Scheme = Literal["hs_section", "hs_chapter", "high_tech", "sitc_section"]
@@ -469,14 +470,22 @@ def _fit_one(sector: str, year: int, grid: pd.DataFrame) -> SectorFit:
 _FIT_STAGE = "Fitting gravity per sector (PPML)"
 
 
+def _staged(progress: Progress | None) -> Progress | None:
+    """``progress`` reporting the per-sector fits as :data:`_FIT_STAGE`."""
+    if progress is None:
+        return None
+    return lambda _stage, done, total: progress(_FIT_STAGE, done, total)
+
+
 def fit_sectors(
     sector_flows: pd.DataFrame,
     pairs: pd.DataFrame,
     *,
-    scheduler: str | Any | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
     progress: Progress | None = None,
 ) -> dict[tuple[str, int], SectorFit]:
-    """Per-sector, per-year gravity PPML cross-sections, serially or in parallel with Dask.
+    """Per-sector, per-year gravity PPML cross-sections, serially or in parallel.
 
     Parameters
     ----------
@@ -485,18 +494,25 @@ def fit_sectors(
     pairs
         Pair covariates (:data:`~tradegap.data.schema.PAIR_COLUMNS`).
     scheduler
-        ``None`` (default): a plain loop in this process.  ``"threads"``, ``"processes"`` or
-        ``"synchronous"``: Dask's local schedulers (one task per sector-year).  A
-        ``dask.distributed.Client`` (anything with a ``get`` method): run on that cluster.
+        ``None`` or ``"serial"`` (default): one fit after another in this process.
+        ``"processes"``: a local process pool; ``"dask"``: a ``dask.distributed``
+        ``LocalCluster`` started for the batch; ``"tcp://HOST:PORT"``: an existing Dask
+        scheduler (see :mod:`tradegap.batch`).
+    workers
+        Parallel workers for ``"processes"`` and ``"dask"`` (default: the CPU cores).
     progress
         A :data:`tradegap.progress.Progress` callback, called as ``progress(stage, done, total)``
-        after each fit on the serial path (and once at the end on the Dask path).
+        after each fit, whichever scheduler runs it.
 
     Returns
     -------
     dict
-        ``{(sector, year): SectorFit}``, identical whichever scheduler ran it.
+        ``{(sector, year): SectorFit}``, identical whichever scheduler ran it.  A fit that
+        fails is kept with ``converged=False``, no estimates, empty fitted values and the
+        error in its ``notes``: it does not stop the batch.
     """
+    from tradegap.batch import check_scheduler, fit_batch
+
     need = ["exporter", "importer", "year", "sector", "value"]
     missing = [c for c in need if c not in sector_flows.columns]
     if missing:
@@ -504,6 +520,7 @@ def fit_sectors(
             f"The sector flow table lacks the column(s) {missing}; it has {list(sector_flows.columns)}.",
             hint="Build it with tradegap.sectors.aggregate().",
         )
+    check_scheduler("serial" if scheduler is None else scheduler, "fit_sectors")
     tasks = []
     for year, gy in sector_flows.groupby("year", sort=True):
         # one grid per year: all countries trading in any sector that year (a zero in one sector
@@ -513,30 +530,34 @@ def fit_sectors(
         for sec, g in gy.groupby("sector", sort=True):
             grid = _with_values(base, g)
             if grid["value"].sum() > 0:
-                tasks.append((str(sec), int(year), grid))
-    total = len(tasks)
-    if scheduler is None:
-        out = {}
-        for k, (sec, year, grid) in enumerate(tasks, 1):
-            out[(sec, year)] = _fit_one(sec, year, grid)
-            report(progress, _FIT_STAGE, k, total)
-        return out
-    import dask
-
-    if isinstance(scheduler, str):
-        check_option("scheduler", scheduler, ("threads", "processes", "synchronous"), "fit_sectors")
-        kw: dict[str, Any] = {"scheduler": scheduler}
-    elif hasattr(scheduler, "get"):
-        kw = {"scheduler": scheduler.get}
-    else:
-        raise InputError(
-            "The 'scheduler' parameter of fit_sectors must be None, 'threads', 'processes', 'synchronous' or a"
-            f" dask.distributed.Client. Got {type(scheduler).__name__} instead."
+                tasks.append((f"{year}|{sec}", str(sec), int(year), grid))
+    if not tasks:
+        return {}
+    long = pd.concat([grid.assign(_fit=key) for key, _s, _y, grid in tasks], ignore_index=True)
+    res = fit_batch(long, GRAVITY_FORMULA, by="_fit", scheduler=scheduler or "serial", workers=workers,
+                    keep_fitted=True, progress=_staged(progress), vcov="hc1")
+    out = {}
+    for key, sec, year, grid in tasks:
+        f = res.fits.get(key)
+        fitted = pd.DataFrame(
+            {
+                "exporter": grid["exporter"].to_numpy(),
+                "importer": grid["importer"].to_numpy(),
+                "actual": grid["value"].to_numpy(),
+                "fitted": f.fitted if f is not None else np.full(len(grid), np.nan),
+            }
         )
-    delayed = [dask.delayed(_fit_one, pure=True)(sec, year, grid) for sec, year, grid in tasks]
-    results = dask.compute(*delayed, **kw)
-    report(progress, _FIT_STAGE, total, total)
-    return {(r.sector, r.year): r for r in results}
+        if f is None:
+            out[(sec, year)] = SectorFit(
+                sector=sec, year=year, coef={}, se={}, nobs=0, fitted=fitted, converged=False,
+                notes=(f"{sec} {year}: the gravity fit failed ({res.failed[key]}); its predictions are empty.",),
+            )
+        else:
+            out[(sec, year)] = SectorFit(
+                sector=sec, year=year, coef=f.coef, se=f.se, nobs=f.nobs, fitted=fitted, converged=True,
+                notes=f.notes,
+            )
+    return out
 
 
 def __getattr__(name: str) -> object:

@@ -35,11 +35,9 @@ exactly as it was.
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import logging
 import os
-import re
 import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -53,7 +51,13 @@ import pandas as pd
 
 from tradegap.coverage import parse_years as _parse_years
 from tradegap.data.schema import BASES, FLOW_COLUMNS, SCALES
-from tradegap.errors import CoverageError, DataFormatError, InputError, StoreError, UnknownCountryError
+from tradegap.errors import (
+    CoverageError,
+    DataFormatError,
+    InputError,
+    StoreError,
+    option,
+)
 
 __all__ = [
     "FileIngest",
@@ -201,6 +205,15 @@ class FileIngest:
     year_max: int | None = None
     countries: int | None = None
     note: str = ""
+    unit: str = ""
+    scale: str = ""
+
+    @property
+    def values_in(self) -> str:
+        """The unit values were stored in, in words (``"USD thousands"``), or ``""`` for covariates."""
+        if not self.unit:
+            return ""
+        return self.unit if self.scale in ("", "units") else f"{self.unit} {self.scale}"
 
 
 @dataclass(frozen=True)
@@ -265,6 +278,8 @@ class IngestReport:
                     "year_min": f.year_min,
                     "year_max": f.year_max,
                     "countries": f.countries,
+                    "unit": f.unit or None,
+                    "scale": f.scale or None,
                     "note": f.note,
                 }
                 for f in self.files
@@ -312,80 +327,42 @@ def _load_embedded(name: str) -> pd.DataFrame:
 
 
 def _read_chunks(
-    source: str, path: Path, *, chunksize: int, mapping: dict[str, str] | None
+    source: str, path: Path, *, chunksize: int, mapping: dict[str, str] | None, options: dict[str, Any]
 ) -> Iterator[pd.DataFrame]:
     """Stream canonical frames from one file through the data layer's readers."""
     from tradegap.data import readers
 
-    kwargs: dict[str, Any] = {"chunksize": chunksize}
+    kwargs: dict[str, Any] = {"chunksize": chunksize, **options}
     if mapping:
         kwargs["mapping"] = mapping
     yield from readers.iter_chunks(source, path, **kwargs)
 
 
-_BACI_HEADER = ["t", "i", "j", "k", "v", "q"]
-
-
-def _baci_fast_path(source: str, path: Path, mapping: dict[str, str] | None) -> bool:
-    """True for an official BACI product file (``t,i,j,k,v,q``, plain or gzipped CSV)."""
-    if source != "baci" or mapping:
-        return False
-    name = path.name.lower()
-    if not (name.endswith(".csv") or name.endswith(".csv.gz")):
-        return False
-    try:
-        opener = gzip.open if name.endswith(".gz") else open
-        with opener(path, "rt", encoding="utf-8", errors="replace") as fh:
-            header = fh.readline().lstrip("\ufeff").strip()
-    except (OSError, EOFError):
-        return False
-    return [c.strip().strip('"') for c in header.split(",")] == _BACI_HEADER
-
-
-def _baci_codes(path: Path) -> dict[int, str | None]:
-    """BACI numeric country code → ISO3 (``None`` for areas that are not countries).
-
-    From the ``country_codes_V*.csv`` beside ``path`` (the latest release if several),
-    completed by the UN/BACI numeric codes :func:`tradegap.countries.to_iso3` knows.
-    """
-    from tradegap import countries
-
-    out: dict[int, str | None] = {}
-    files = sorted(path.parent.glob("country_codes_V*.csv"))
-    if files:
-        try:
-            cc = pd.read_csv(files[-1], dtype=str, keep_default_na=False, sep=None, engine="python")
-        except (ValueError, OSError, pd.errors.ParserError) as exc:
-            raise DataFormatError(
-                f"{files[-1].name}: cannot be read as a BACI country-codes file ({exc}).",
-                hint="Use the country_codes_V*.csv shipped in the same BACI archive.",
-            ) from exc
-        iso_col = next((c for c in ("country_iso3", "iso_3digit_alpha") if c in cc.columns), None)
-        if "country_code" not in cc.columns or iso_col is None:
-            raise DataFormatError(
-                f"{files[-1].name}: a BACI country-codes file needs columns 'country_code' and "
-                f"'country_iso3'; found {list(cc.columns)}.",
-                hint="Use the country_codes_V*.csv shipped in the same BACI archive.",
-            )
-        for code, iso in zip(cc["country_code"].str.strip(), cc[iso_col].str.strip(), strict=True):
-            if not re.fullmatch(r"\d+(\.0+)?", code or ""):
-                continue
-            num = int(float(code))
-            try:
-                out[num] = countries.to_iso3(iso)
-            except UnknownCountryError:
-                out[num] = _baci_numeric(num)  # None: an area that is not a country
-    return out
-
-
-def _baci_numeric(code: int) -> str | None:
-    """ISO3 of a UN/BACI numeric country code, or None if tradegap does not know it."""
-    from tradegap import countries
-
-    try:
-        return countries.to_iso3(str(code), source="baci")
-    except UnknownCountryError:
-        return None
+def _open_error(p: Path, exc: BaseException) -> StoreError:
+    """A store-open failure in words: locked, unreadable, not a database / damaged, or disk full."""
+    text = str(exc)
+    if "lock" in text.lower():
+        return StoreError(
+            f"The store {p} is in use by another tradegap process (an ingest is probably running).",
+            hint="Wait until it finishes and run again, or use another store with --db PATH.",
+        )
+    if "not a valid DuckDB database" in text or "Could not read enough bytes" in text or "Corrupt" in text:
+        return StoreError(
+            f"The file {p} is not a DuckDB database, or it is damaged.",
+            hint="If it is a tradegap store, move it away and ingest again (tradegap never leaves a half-written "
+            "store); otherwise choose another file with --db PATH.",
+        )
+    if "Permission denied" in text or isinstance(exc, PermissionError):
+        return StoreError(f"The store {p} cannot be opened: permission denied.",
+                          hint="Check the file's permissions, or choose another file with --db PATH.")
+    if "No space left" in text:
+        return StoreError(f"No space left on the device holding the store {p}.",
+                          hint="Free disk space, or put the store elsewhere with --db PATH.")
+    if "Is a directory" in text:
+        return StoreError(f"The store {p} is a folder, not a DuckDB file.",
+                          hint="Give a file path with --db PATH (e.g. ./trade.duckdb).")
+    return StoreError(f"Could not open the store {p}: {' '.join(text.split())[:300]}",
+                      hint="Check the path and the file, or choose another file with --db PATH.")
 
 
 def _classify(columns: Iterable[str]) -> str:
@@ -496,19 +473,42 @@ class Store:
             p = Path(self.path)
             if not write and not p.exists():
                 return None
+            if p.exists() and not p.is_file():
+                raise StoreError(f"The store {p} is a folder, not a DuckDB file.",
+                                 hint="Give a file path with --db PATH (e.g. ./trade.duckdb).")
+            if p.exists() and not os.access(p, os.R_OK | (os.W_OK if write else 0)):
+                raise StoreError(
+                    f"The store {p} cannot be {'written' if write else 'read'}: permission denied.",
+                    hint="Check the file's permissions, or choose another file with --db PATH.",
+                )
             try:
                 if write:
                     p.parent.mkdir(parents=True, exist_ok=True)
                 self._con = duckdb.connect(str(p), read_only=not write)
             except (duckdb.Error, OSError) as exc:
-                raise StoreError(
-                    f"Could not open the store {p}: {exc}",
-                    hint="Another tradegap process may be writing to it; wait and retry, "
-                    "or choose another file with --db PATH.",
-                ) from exc
+                raise _open_error(p, exc) from exc
+            self._refuse_foreign(p)
             self._writable = write
         self._ensure_schema()
         return self._con
+
+    def _refuse_foreign(self, p: Path) -> None:
+        """Refuse a DuckDB file made by something else: never read it as empty, never write into it."""
+        tables = {
+            str(r[0]) for r in self._sql(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'",
+                table="information_schema",
+            ).fetchall()
+        }
+        if tables and not ({"ingests", "flow_rows", "series"} & tables):
+            self._con.close()
+            self._con = None
+            shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+            raise StoreError(
+                f"The file {p} is a DuckDB database of something else (tables {shown}), not a tradegap "
+                "store; tradegap will not write into it.",
+                hint="Choose another file with --db PATH (or $TRADEGAP_DB); a new path creates a new store.",
+            )
 
     def _ensure_schema(self) -> None:
         self._sql("SET enable_progress_bar = false", table="settings")
@@ -551,6 +551,11 @@ class Store:
                 mapped = on_error(exc)
                 if mapped is not None:
                     raise mapped from exc
+            text = str(exc)
+            if "No space left" in text or "Could not read enough bytes" in text or "not a valid DuckDB" in text:
+                err = _open_error(Path(self.path), exc)
+                raise StoreError(err.message + (" Nothing was loaded; the store is unchanged."
+                                                if "No space" in text else ""), hint=err.hint) from exc
             raise StoreError(
                 f"DuckDB error on table {table or '?'} of {self.path}: {exc}\nSQL: {' '.join(sql.split())}",
                 hint="If the store file is damaged, move it away and ingest again; "
@@ -845,6 +850,10 @@ class Store:
         replace: bool = False,
         progress: Callable[[IngestProgress], None] | None = None,
         chunksize: int = DEFAULT_CHUNKSIZE,
+        sep: str | None = None,
+        unit: str | None = None,
+        scale: str | None = None,
+        dataset: str | None = None,
     ) -> IngestReport:
         """Validate, harmonize and load files of one source, atomically and idempotently.
 
@@ -864,6 +873,14 @@ class Store:
             Called with an :class:`IngestProgress` after each chunk.
         chunksize : int, default 1_000_000
             Rows per chunk streamed from the reader (bounds memory).
+        sep : str, optional
+            Field delimiter, overriding the layout's (``";"``, ``"\\t"``, ...).
+        unit, scale : str, optional
+            Currency (``"USD"``) and scale (``"units"``, ``"thousands"``, ``"millions"``) of
+            the values of a generic file (csv, parquet, stata): the scale is required there;
+            published layouts have their own and refuse these (``imf`` accepts ``scale``).
+        dataset : str, optional
+            Source id stored for the rows of a generic file (default: the layout name).
 
         Returns
         -------
@@ -886,6 +903,12 @@ class Store:
             raise InputError(f"The 'source' parameter must be a non-empty string. Got {source!r} instead.")
         if not isinstance(chunksize, (int, np.integer)) or chunksize < 1:
             raise InputError(f"The 'chunksize' parameter must be a positive integer. Got {chunksize!r} instead.")
+        options = {k: v for k, v in (("sep", sep), ("unit", unit), ("scale", scale), ("dataset", dataset))
+                   if v is not None}
+        from tradegap.data import readers
+
+        if source in readers.SOURCES:  # options checked before any file is hashed or read
+            readers.validate_options(source, mapping=mapping, **options)
         paths = [Path(files)] if isinstance(files, (str, Path)) else [Path(f) for f in files]
         if not paths:
             raise InputError("No files to ingest.", hint="Give at least one FILE.")
@@ -910,7 +933,7 @@ class Store:
         try:
             report = self._ingest_in_transaction(
                 source, paths, sizes, mapping=mapping, replace=replace, tell=tell, state=state,
-                chunksize=int(chunksize),
+                chunksize=int(chunksize), options=options,
             )
             self._commit()
         except BaseException:
@@ -949,6 +972,7 @@ class Store:
         tell: Callable[[int, int, str], None],
         state: dict[str, int],
         chunksize: int,
+        options: dict[str, Any],
     ) -> tuple[tuple[FileIngest, ...], int, int]:
         self._notes: dict[int, str] = {}
         self._row_label: dict[int, str] = {}
@@ -994,7 +1018,7 @@ class Store:
             seen[sha] = path.name
             ingest_id = next_id
             next_id += 1
-            kind = self._stage_file(source, path, ingest_id, mapping=mapping, chunksize=chunksize,
+            kind = self._stage_file(source, path, ingest_id, mapping=mapping, chunksize=chunksize, options=options,
                                     tell=lambda rows, i=i: tell(i, rows, "read"))
             state["bytes"] += sizes[i]
             loaded.append((ingest_id, path, sha, kind, i))
@@ -1018,16 +1042,14 @@ class Store:
         mapping: dict[str, str] | None,
         chunksize: int,
         tell: Callable[[int], None],
+        options: dict[str, Any],
     ) -> str:
         """Stream one file's chunks into the staging tables; return its kind."""
-        if _baci_fast_path(source, path, mapping):
-            n = self._stage_baci_fast(source, path, ingest_id)
-            tell(n)
-            return "flows"
         self._row_label[ingest_id] = "record"
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            kind = self._stage_chunks(source, path, ingest_id, mapping=mapping, chunksize=chunksize, tell=tell)
+            kind = self._stage_chunks(source, path, ingest_id, mapping=mapping, chunksize=chunksize, tell=tell,
+                                      options=options)
         notes = list(dict.fromkeys(str(w.message).rstrip(".") for w in caught))
         if notes:
             self._notes[ingest_id] = "; ".join(notes)
@@ -1043,11 +1065,12 @@ class Store:
         mapping: dict[str, str] | None,
         chunksize: int,
         tell: Callable[[int], None],
+        options: dict[str, Any],
     ) -> str:
         kind: str | None = None
         rows = 0
         empty = True
-        for chunk in _read_chunks(source, path, chunksize=chunksize, mapping=mapping):
+        for chunk in _read_chunks(source, path, chunksize=chunksize, mapping=mapping, options=options):
             if not isinstance(chunk, pd.DataFrame):
                 raise DataFormatError(f"The reader for {source!r} returned {type(chunk).__name__}, not a DataFrame.")
             this = _classify(chunk.columns)
@@ -1072,147 +1095,14 @@ class Store:
             )
         return kind or "flows"
 
-    def _stage_baci_fast(self, source: str, path: Path, ingest_id: int) -> int:
-        """Load an official BACI ``t,i,j,k,v,q`` CSV with DuckDB's own (parallel) CSV reader.
-
-        Same semantics as the data layer's BACI reader — numeric codes decoded by the
-        ``country_codes_V*.csv`` beside the file (else the UN/BACI numeric codes),
-        non-country areas dropped (counted in the ingest note), HS codes padded to 6
-        digits, values in USD thousands, basis "reconciled" — but about ten times faster;
-        every problem is still reported with the file, line, column and value.
-        Returns the rows staged.
-        """
-        self._row_label[ingest_id] = "line"
-        codes = _baci_codes(path)
-        self._sql("CREATE OR REPLACE TEMP TABLE _tg_codes (code BIGINT, iso3 VARCHAR)", table="_tg_codes")
-        self._con.register("_tg_codes_df", pd.DataFrame({"code": list(codes), "iso3": list(codes.values())}))
-        try:
-            self._sql("INSERT INTO _tg_codes SELECT code, iso3 FROM _tg_codes_df", table="_tg_codes")
-        finally:
-            self._con.unregister("_tg_codes_df")
-
-        def csv_error(exc: duckdb.Error) -> Exception:
-            text = str(exc)
-            m = re.search(r"[Ll]ine:? (\d+)", text)
-            where = f"line {m.group(1)}" if m else "a line"
-            col = re.search(r'column "?(\w+)"?', text)
-            what = re.search(r'(Could not convert string "[^"]*" to \S+|Expected Number of Columns: \d+ Found: \d+)', text)
-            detail = (f"column {col.group(1)!r}: " if col and what and what.group(1).startswith("Could") else "") + (
-                what.group(1) if what else " ".join(text.split())[:300])
-            return DataFormatError(
-                f"{path.name}: malformed CSV at {where}: {detail}.",
-                hint="The CEPII BACI layout has one record per line with the header's 6 columns "
-                "(t,i,j,k,v,q); fix or remove that line. Nothing was loaded; the store is unchanged.",
-            )
-
-        before = int(self._scalar("SELECT count(*) FROM _tg_stage", table="_tg_stage"))
-        self._sql(
-            """INSERT INTO _tg_stage
-               WITH r AS (
-                 SELECT row_number() OVER () + 1 AS line, t, i, j, k, v
-                 FROM read_csv(?, header = true, delim = ',', quote = '"', escape = '"',
-                               strict_mode = true, null_padding = false, auto_detect = false,
-                               nullstr = ['', 'NA'],
-                               columns = {'t': 'BIGINT', 'i': 'BIGINT', 'j': 'BIGINT', 'k': 'VARCHAR',
-                                          'v': 'DOUBLE', 'q': 'VARCHAR'})
-               )
-               SELECT ce.iso3, ci.iso3, r.t,
-                      CASE WHEN length(r.k) = 5 THEN '0' || r.k ELSE r.k END,
-                      r.v, 'USD', 'thousands', ?, 'reconciled', ?, r.line, r.i, r.j,
-                      CASE WHEN r.t IS NULL THEN 't' WHEN r.i IS NULL THEN 'i' WHEN r.j IS NULL THEN 'j'
-                           WHEN r.k IS NULL THEN 'k' END,
-                      NULL
-               FROM r LEFT JOIN _tg_codes ce ON ce.code = r.i LEFT JOIN _tg_codes ci ON ci.code = r.j""",
-            [str(path), source, ingest_id],
-            table="_tg_stage",
-            on_error=csv_error,
-        )
-        bad = self._frame(
-            """SELECT row_no, bad_col, bad_raw, count(*) OVER () AS n FROM _tg_stage
-               WHERE ingest_id = ? AND bad_col IS NOT NULL ORDER BY row_no LIMIT 3""",
-            [ingest_id],
-            table="_tg_stage",
-        )
-        if len(bad):
-            r = bad.iloc[0]
-            what = {"t": "is missing (no year)", "i": "is missing (no exporter code)",
-                    "j": "is missing (no importer code)", "k": "is missing (no product code)"}[r["bad_col"]]
-            raw = None if pd.isna(r["bad_raw"]) else r["bad_raw"]
-            more = f" ({int(r['n']) - 1:,} more row(s))" if int(r["n"]) > 1 else ""
-            raise DataFormatError(
-                f"{path.name}: line {int(r['row_no'])}, column {r['bad_col']!r}: value {raw!r} {what}{more}.",
-                hint="Fix or remove the row; tradegap never reads a missing value as zero. "
-                "Nothing was loaded; the store is unchanged.",
-            )
-        unknown = self._frame(
-            """SELECT col, code, min(row_no) AS line FROM (
-                   SELECT 'i' AS col, raw_i AS code, row_no FROM _tg_stage
-                   WHERE ingest_id = ? AND raw_i NOT IN (SELECT code FROM _tg_codes)
-                   UNION ALL
-                   SELECT 'j', raw_j, row_no FROM _tg_stage
-                   WHERE ingest_id = ? AND raw_j NOT IN (SELECT code FROM _tg_codes))
-               GROUP BY col, code ORDER BY line LIMIT 20""",
-            [ingest_id, ingest_id],
-            table="_tg_stage",
-        )
-        if len(unknown):
-            # Codes missing from the country-codes file (or no such file): the UN numeric codes.
-            extra = {int(c): _baci_numeric(int(c)) for c in set(unknown["code"])}
-            known = {c: iso for c, iso in extra.items() if iso is not None}
-            if known:
-                self._con.register("_tg_codes_df", pd.DataFrame({"code": list(known), "iso3": list(known.values())}))
-                try:
-                    self._sql("INSERT INTO _tg_codes SELECT code, iso3 FROM _tg_codes_df", table="_tg_codes")
-                finally:
-                    self._con.unregister("_tg_codes_df")
-                for col, raw in (("exporter", "raw_i"), ("importer", "raw_j")):
-                    # col/raw come from the fixed pairs above: safe identifiers.
-                    self._sql(
-                        f"""UPDATE _tg_stage SET {col} = c.iso3 FROM _tg_codes c
-                            WHERE _tg_stage.ingest_id = ? AND _tg_stage.{col} IS NULL AND c.code = _tg_stage.{raw}""",
-                        [ingest_id],
-                        table="_tg_stage",
-                    )
-                unknown = unknown.loc[~unknown["code"].astype(int).isin(known)]
-        if len(unknown):
-            listed = "; ".join(
-                f"{int(r.code)} (line {int(r.line)}, column {r.col!r})" for r in unknown.itertuples(index=False)
-            )
-            raise UnknownCountryError(
-                f"{path.name}: {len(unknown)} unknown country code(s): {listed}.",
-                hint="BACI's numeric codes are decoded with the country_codes_V*.csv file of the same "
-                "release; put it in the same folder. Nothing was loaded; the store is unchanged.",
-            )
-        dropped = self._frame(
-            """SELECT count(*) AS n, list(DISTINCT CASE WHEN exporter IS NULL THEN raw_i ELSE raw_j END) AS codes
-               FROM _tg_stage WHERE ingest_id = ? AND (exporter IS NULL OR importer IS NULL)""",
-            [ingest_id],
-            table="_tg_stage",
-        )
-        n_drop = int(dropped["n"].iloc[0])
-        if n_drop:
-            self._sql(
-                "DELETE FROM _tg_stage WHERE ingest_id = ? AND (exporter IS NULL OR importer IS NULL)",
-                [ingest_id],
-                table="_tg_stage",
-            )
-            dcodes = sorted(int(c) for c in dropped["codes"].iloc[0])
-            self._notes[ingest_id] = (
-                f"dropped {n_drop:,} rows of non-country areas (BACI codes {', '.join(map(str, dcodes[:10]))})"
-            )
-        total = int(self._scalar("SELECT count(*) FROM _tg_stage", table="_tg_stage")) - before
-        if total == 0:
-            raise DataFormatError(
-                f"{path.name}: the file has no data rows.",
-                hint="Check that it is a BACI file with a header and at least one row.",
-            )
-        return total
-
     def _stage_flows(self, chunk: pd.DataFrame, source: str, ingest_id: int, offset: int) -> None:
         df = chunk
         # The reader may number rows by file line; otherwise use the position in the stream.
         if "row" in df.columns:
             row_no = df["row"]
+            self._row_label[ingest_id] = "line"
+        elif getattr(df.attrs.get("lines"), "lines", ()).__len__() == len(df):
+            row_no = df.attrs["lines"].lines
             self._row_label[ingest_id] = "line"
         else:
             row_no = pd.RangeIndex(offset + 1, offset + len(df) + 1)
@@ -1362,11 +1252,18 @@ class Store:
         """Rows already stored with the same key: error unless ``replace``; return rows deleted."""
         conflict = self._frame(
             """SELECT f.source, f.exporter, f.importer, f.year, f.product, i.file_name, s.ingest_id,
-                      count(*) OVER () AS n
+                      f.value AS old_value, s.value AS new_value,
+                      count(*) OVER () AS n,
+                      count(*) FILTER (WHERE f.value IS DISTINCT FROM s.value OR f.unit IS DISTINCT FROM s.unit
+                                         OR f.scale IS DISTINCT FROM s.scale
+                                         OR f.basis IS DISTINCT FROM s.basis) OVER () AS n_diff,
+                      (f.value IS DISTINCT FROM s.value OR f.unit IS DISTINCT FROM s.unit
+                       OR f.scale IS DISTINCT FROM s.scale OR f.basis IS DISTINCT FROM s.basis) AS differs
                FROM _tg_stage s
                JOIN flows f ON f.source = s.source AND f.exporter = s.exporter AND f.importer = s.importer
                            AND f.year = s.year AND f.product = s.product
                JOIN ingests i ON i.id = f.ingest_id
+               ORDER BY differs DESC, s.ingest_id, s.row_no
                LIMIT 1""",
             table="flows",
         )
@@ -1383,18 +1280,30 @@ class Store:
             if len(conflict):
                 r = conflict.iloc[0]
                 product = f", product {r['product']}" if r["product"] else ""
+                n, n_diff = int(r["n"]), int(r["n_diff"])
+                first = f"{r['exporter']}→{r['importer']} {int(r['year'])}{product}, from {r['file_name']}"
+                if n_diff:
+                    same = f"; {n - n_diff:,} more are stored with the same values" if n > n_diff else ""
+                    raise StoreError(
+                        f"{n_diff:,} row(s) of source {r['source']!r} are already stored with other values "
+                        f"(first: {first}: stored {r['old_value']:,.6g}, new {r['new_value']:,.6g}){same}.",
+                        hint=f"To replace the stored rows with the new file's, run again with {option('replace', 'True')}. "
+                        "Nothing was loaded; the store is unchanged.",
+                    )
                 raise StoreError(
-                    f"{int(r['n']):,} row(s) of source {r['source']!r} are already stored with other values "
-                    f"(first: {r['exporter']}→{r['importer']} {int(r['year'])}{product}, from {r['file_name']}).",
-                    hint="To replace the stored rows with the new file's, run again with --replace "
-                    "(Store.ingest(..., replace=True)). Nothing was loaded; the store is unchanged.",
+                    f"{n:,} row(s) of source {r['source']!r} are already stored with the same values "
+                    f"(first: {first}).",
+                    hint="The file overlaps data already loaded from another file; remove the overlap, or run "
+                    f"again with {option('replace', 'True')} to load the file as a whole. Nothing was loaded; "
+                    "the store is unchanged.",
                 )
             if len(cov_conflict):
                 r = cov_conflict.iloc[0]
                 raise StoreError(
                     f"{int(r['n']):,} {r['kind']} covariate value(s) of source {source!r} are already stored "
                     f"(first: {r['a']} {r['b'] if r['kind'] == 'pairs' else int(r['year'])} {r['variable']}).",
-                    hint="Run again with --replace to overwrite them. Nothing was loaded; the store is unchanged.",
+                    hint=f"Run again with {option('replace', 'True')} to overwrite them. Nothing was loaded; the store "
+                    "is unchanged.",
                 )
             return 0
         deleted = 0
@@ -1496,5 +1405,6 @@ class Store:
             if rows_replaced and k == 0:
                 notes.append(f"replaced {rows_replaced:,} stored rows")
             note = "; ".join(x for x in notes if x)
-            results.append((idx, FileIngest(path.name, sha, source, kind, "loaded", n, y0, y1, c, note)))
+            results.append((idx, FileIngest(path.name, sha, source, kind, "loaded", n, y0, y1, c, note,
+                                            unit=str(unit or ""), scale=str(scale or ""))))
         return total

@@ -34,17 +34,25 @@ parsed only to be compared with the data, and never stored.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Final
 
 import pandas as pd
 
 from tradegap.article.checks import VERDICTS, CheckContext, ClaimCheck, run_checks
 from tradegap.article.claims import CHECK_OF_KIND, Claim, extract_claims
-from tradegap.article.mentions import Mention, PairScore, find_mentions, mentions_frame, score_pairs
+from tradegap.article.mentions import (
+    Mention,
+    PairScore,
+    find_mentions,
+    mentions_frame,
+    resolve_references,
+    score_pairs,
+)
 from tradegap.article.text import ArticleText, Sentence, prepare, read_source, split_sentences
 from tradegap.errors import InputError
 
@@ -57,7 +65,9 @@ __all__ = [
     "PairScore",
     "VERDICTS",
     "CHECK_OF_KIND",
+    "article_date",
     "article_year",
+    "publication",
     "read_article",
     "read_source",
     "prepare",
@@ -68,23 +78,54 @@ _MONTHS = (
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"
 )
 _DATE = re.compile(
-    rf"\b(?:(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+(?P<y1>(?:19|20)\d\d)|\d{{1,2}}\s+(?:{_MONTHS})\.?,?\s+(?P<y2>(?:19|20)\d\d)"
-    rf"|(?P<y3>(?:19|20)\d\d)-\d\d-\d\d)\b"
+    rf"\b(?:(?P<m1>{_MONTHS})\.?\s+(?P<d1>\d{{1,2}}),?\s+(?P<y1>(?:19|20)\d\d)"
+    rf"|(?P<d2>\d{{1,2}})\s+(?P<m2>{_MONTHS})\.?,?\s+(?P<y2>(?:19|20)\d\d)"
+    rf"|(?P<y3>(?:19|20)\d\d)-(?P<m3>\d\d)-(?P<d3>\d\d))\b"
 )
+_MONTH_NUMBER = {m.lower()[:3]: i + 1 for i, m in enumerate(
+    "January February March April May June July August September October November December".split())}
 
 
-def article_year(text: str, *, head: int = 400) -> tuple[int | None, str]:
-    """The article's own date year: a full date in the dateline/first ``head`` characters.
+def article_date(text: str, *, head: int = 400) -> tuple[dt.date | None, str]:
+    """The article's own date: a full date in the dateline or first ``head`` characters.
 
     Returns
     -------
-    (year or None, how it was found)
+    (date or None, how it was found)
     """
-    m = _DATE.search(text[:head])
-    if m:
-        y = int(m.group("y1") or m.group("y2") or m.group("y3"))
-        return y, f"article date {m.group().strip()!r} → {y}"
+    for m in _DATE.finditer(text[:head]):
+        try:
+            if m["y3"]:
+                d = dt.date(int(m["y3"]), int(m["m3"]), int(m["d3"]))
+            else:
+                y, mon, day = (m["y1"], m["m1"], m["d1"]) if m["y1"] else (m["y2"], m["m2"], m["d2"])
+                d = dt.date(int(y), _MONTH_NUMBER[mon.lower()[:3]], int(day))
+        except ValueError:
+            continue  # "February 30, 2020": not a date
+        return d, f"date in the text's first lines {m.group().strip()!r}"
     return None, "the article states no date"
+
+
+def article_year(text: str, *, head: int = 400) -> tuple[int | None, str]:
+    """The year of :func:`article_date` (``None`` when the text states no date)."""
+    d, how = article_date(text, head=head)
+    if d is None:
+        return None, how
+    return d.year, f"article date {how.split(' ', 5)[-1]} → {d.year}"
+
+
+def publication(
+    art: ArticleText, date: dt.date | None = None
+) -> tuple[dt.date | None, str]:
+    """The publication date and where it comes from: ``date`` as given, else HTML metadata, else the text."""
+    if date is not None:
+        return date, f"published {date.isoformat()} (as given)"
+    if art.published is not None:
+        return art.published, f"published {art.published.isoformat()} ({art.published_from})"
+    d, how = article_date(art.text)
+    if d is not None:
+        return d, f"published {d.isoformat()} ({how})"
+    return None, how
 
 
 @dataclass(frozen=True)
@@ -111,6 +152,13 @@ class ArticleReading:
         Year asked for or found in the article, or ``None`` ("latest year with data" per check).
     year_note
         How ``year`` was chosen, stated.
+    messages
+        Notes for the reader (no country, one country, claims beyond the checked limit).
+    references
+        Phrases resolved to the main pair ("the two allies", "the neighbour"), as mentions
+        of kind ``"reference"`` (used for claims, not for choosing the pair).
+    published
+        Publication date used (``--date``, HTML metadata or the text), or ``None``.
     """
 
     article: ArticleText
@@ -123,6 +171,8 @@ class ArticleReading:
     year: int | None
     year_note: str
     messages: tuple[str, ...] = field(default=())
+    references: tuple[Mention, ...] = field(default=())
+    published: dt.date | None = None
 
     @property
     def countries(self) -> list[str]:
@@ -130,9 +180,9 @@ class ArticleReading:
         counts = pd.Series([m.iso3 for m in self.mentions], dtype="object").value_counts(sort=True)
         return [str(c) for c in counts.index]
 
-    def mentions_frame(self) -> pd.DataFrame:
-        """One row per mention: iso3, surface, kind, start, end, sentence."""
-        return mentions_frame(list(self.mentions))
+    def mentions_frame(self, mentions: Iterable[Mention] | None = None) -> pd.DataFrame:
+        """One row per mention (default: the explicit ones): iso3, surface, kind, start, end, sentence."""
+        return mentions_frame(list(self.mentions if mentions is None else mentions))
 
     def pairs_frame(self) -> pd.DataFrame:
         """One row per candidate pair: a, b, same_sentence, mentions_a, mentions_b, score, main."""
@@ -164,6 +214,8 @@ class ArticleReading:
             "sentences": len(self.sentences),
             "year": self.year,
             "year_note": self.year_note,
+            "published": None if self.published is None else self.published.isoformat(),
+            "references": self.mentions_frame(self.references).to_dict(orient="records"),
             "countries": self.countries,
             "main_pair": None if self.main_pair is None else list(self.main_pair),
             "pair_score_rule": "score = 3 × sentences naming both + mentions of the less-mentioned country",
@@ -185,6 +237,18 @@ class ArticleReading:
         for c in self.checks:
             counts[c.verdict] += 1
         return {k: v for k, v in counts.items() if v}
+
+    def verdict_lines(self, width: int = 80) -> list[str]:
+        """One plain line per check, at most ``width`` characters: claim number, check, data year,
+        verdict and the start of the quote (what ``tradegap read`` prints, and the README lists)."""
+        out = []
+        for c in self.checks:
+            year = "" if c.data_year is None else str(c.data_year)
+            head = f"#{c.claim.id:<3}{c.check:<15}{year:<5}{c.verdict:<17}"
+            room = width - len(head) - 2
+            quote = c.claim.quote if len(c.claim.quote) <= room else c.claim.quote[: room - 1].rstrip() + "…"
+            out.append(f"{head}“{quote}”")
+        return out
 
     def summary(self) -> str:
         """Plain-language summary: pair chosen (with its score), claims found, verdicts."""
@@ -234,10 +298,15 @@ class ArticleReading:
             )
 
 
+#: Claims checked at most per reading (the rest are listed as found, with a message).
+MAX_CHECKED_CLAIMS: Final[int] = 500
+
+
 def read_article(
     source: str | bytes | ArticleText,
     *,
     year: int | None = None,
+    date: dt.date | str | None = None,
     store: Any = None,
     fx: Mapping[str, float] | None = None,
     html: bool | None = None,
@@ -252,8 +321,12 @@ def read_article(
         The article: text, bytes (any encoding) or an :class:`ArticleText`
         (from :func:`read_source`).  HTML is reduced to text.
     year
-        Year for checks whose claim names none; default: the article's date
-        year if it states one, else the latest year with data (stated per check).
+        Year for checks whose claim names none; default: the last complete year
+        before publication, else the latest year with data (stated per check).
+    date
+        Publication date (``datetime.date`` or ``"YYYY-MM-DD"``); default: the HTML
+        metadata (``article:published_time``, ``datePublished``, ``<time>``), else a
+        date in the dateline / first lines.  No data year after it is used.
     store
         :class:`tradegap.store.Store` to read data from (default: the default store / embedded data).
     fx
@@ -274,6 +347,18 @@ def read_article(
     """
     if year is not None and (isinstance(year, bool) or not isinstance(year, int) or not 1950 <= year <= 2100):
         raise InputError(f"The 'year' parameter of read_article must be a calendar year (int). Got {year!r} instead.")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date.strip())
+        except ValueError:
+            raise InputError(
+                f"The 'date' parameter must be a date written YYYY-MM-DD. Got {date!r} instead.",
+                hint="E.g. date='2022-01-14' (the day the article was published).",
+            ) from None
+    if date is not None and not isinstance(date, dt.date):
+        raise InputError(f"The 'date' parameter must be a datetime.date or 'YYYY-MM-DD'. Got {date!r} instead.")
+    if isinstance(date, dt.date) and not 1950 <= date.year <= 2100:
+        raise InputError(f"The 'date' parameter must be a publication date between 1950 and 2100. Got {date}.")
     fx = dict(fx or {})
     for k, v in fx.items():
         if not isinstance(v, (int, float)) or isinstance(v, bool) or not v > 0:
@@ -289,21 +374,33 @@ def read_article(
         messages.append("No country is mentioned in the article.")
     elif main is None:
         messages.append(f"Only one country is mentioned ({mentions[0].iso3}); no pair to check.")
-    claims = extract_claims(text, sentences, mentions)
+    references = resolve_references(text, sentences, mentions, main)
+    every = sorted([*mentions, *references], key=lambda m: (m.start, m.iso3))
+    claims = extract_claims(text, sentences, every)
+    published, pub_note = publication(art, date)
     if year is not None:
         y, note = year, f"year {year} as asked"
+        if published is not None:
+            note += f" ({pub_note})"
+    elif published is not None:
+        y = published.year - 1
+        note = f"{pub_note}: data up to {y}, the last complete year before publication"
     else:
-        y, note = article_year(text)
-        if y is None:
-            note = "the article states no date: each check uses the latest year with data"
+        y, note = None, "the article states no date (give --date): each check uses the latest year with data"
     done: list[ClaimCheck] = []
     if checks is not False and mentions:
-        ctx = CheckContext(main_pair=main, year=y, year_note=note, store=store, fx=fx)
+        ctx = CheckContext(main_pair=main, year=year, year_note=note, store=store, fx=fx, published=published)
         only = None if checks is True else ([checks] if isinstance(checks, str) else list(checks))
-        done = run_checks(claims, ctx, only=only)
+        if len(claims) > MAX_CHECKED_CLAIMS:
+            messages.append(
+                f"{len(claims):,} claims found; the first {MAX_CHECKED_CLAIMS} are checked (an article rarely makes "
+                f"more — pass a shorter text to check the rest)."
+            )
+        done = run_checks(claims[:MAX_CHECKED_CLAIMS], ctx, only=only)
     return ArticleReading(
         article=art, sentences=tuple(sentences), mentions=tuple(mentions), pairs=tuple(pairs), main_pair=main,
         claims=tuple(claims), checks=tuple(done), year=y, year_note=note, messages=tuple(messages),
+        references=tuple(references), published=published,
     )
 
 

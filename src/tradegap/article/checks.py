@@ -29,6 +29,7 @@ never stored or used as data.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -38,16 +39,19 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
-from tradegap import measure, sanctions
+from tradegap import measure, sanctions, world
 from tradegap.article.claims import Claim
 from tradegap.coverage import DATASETS
 from tradegap.errors import TradegapError
-from tradegap.views import potential as potentials
 from tradegap.views import scenarios
 from tradegap.views import sectors as sector_view
 
-Verdict = Literal["consistent", "higher than data", "lower than data", "inconsistent", "not checkable"]
-VERDICTS: Final[tuple[str, ...]] = ("consistent", "higher than data", "lower than data", "inconsistent", "not checkable")
+Verdict = Literal[
+    "consistent", "higher than data", "lower than data", "inconsistent", "supported", "not supported", "not checkable"
+]
+VERDICTS: Final[tuple[str, ...]] = (
+    "consistent", "higher than data", "lower than data", "inconsistent", "supported", "not supported", "not checkable"
+)
 
 #: Relative tolerance of value checks (claim vs data).
 VALUE_TOLERANCE: Final[float] = 0.10
@@ -55,8 +59,11 @@ VALUE_TOLERANCE: Final[float] = 0.10
 GROWTH_TOLERANCE_PP: Final[float] = 3.0
 #: Absolute tolerance of share checks ("5% of Iran's trade"), percentage points.
 SHARE_TOLERANCE_PP: Final[float] = 1.0
-#: Potential must exceed actual trade by more than this share for "can be increased" to be consistent.
+#: Potential must exceed actual trade by more than this share for "can be increased" to be supported.
 POTENTIAL_MARGIN: Final[float] = 0.10
+#: Relative tolerance of a part-year figure against the pro-rata share of the annual value
+#: (no monthly data are shipped; seasonality moves part-year shares by this much and more).
+PRO_RATA_TOLERANCE: Final[float] = 0.20
 
 DOTS_SOURCE: Final[str] = "IMF DOTS (goods, USD millions, mirror-reconciled)"
 
@@ -140,6 +147,18 @@ class CheckContext:
     store: Any = None
     fx: Mapping[str, float] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict)
+    #: Publication date (``--date``, HTML metadata or the text); no data year after it is used.
+    published: dt.date | None = None
+
+    @property
+    def base_year(self) -> int | None:
+        """The year "this year" means: the publication year, else the year asked for."""
+        return self.published.year if self.published is not None else self.year
+
+    @property
+    def year_cap(self) -> int | None:
+        """The last complete year before publication (``None`` without a publication date)."""
+        return self.published.year - 1 if self.published is not None else None
 
 
 def _cached(ctx: CheckContext, key: str, fn: Callable[[], Any]) -> Any:
@@ -186,13 +205,19 @@ def _name(iso3: str) -> str:
 
 
 # --------------------------------------------------------------------------- pair and year
+#: A clause about one unnamed country ("the country's exports" left unresolved): never the pair by default.
+_ONE_COUNTRY = re.compile(r"\b(?:the|its|their)\s+(?:country|nation|neighbou?r)\b", re.I)
+
+
 def claim_pair(claim: Claim, ctx: CheckContext, *, strict: bool = False) -> tuple[str, str] | None:
     """The pair a claim is about.
 
     Its flow direction if parsed; else two countries named in its clause, else in
     its sentence; else the main pair.  With ``strict`` (value and growth checks)
     a claim naming only one country uses the main pair only when it says
-    "bilateral", "the two countries" …; otherwise there is no pair.
+    "bilateral", "the two countries" …; otherwise there is no pair, and neither is
+    there for a clause about one unnamed country ("the country's exports") that
+    :func:`tradegap.article.mentions.resolve_references` left unresolved.
     """
     d = claim.details
     if d.get("direction") == "a>b":
@@ -205,7 +230,7 @@ def claim_pair(claim: Claim, ctx: CheckContext, *, strict: bool = False) -> tupl
             return (codes[0], codes[1])
     codes = list(claim.countries)
     if strict and not d.get("bilateral"):
-        if not codes and main is not None:
+        if not codes and main is not None and not _ONE_COUNTRY.search(claim.quote):
             return main
         return None
     if len(codes) == 1 and main and codes[0] in main:
@@ -257,30 +282,59 @@ class _NotCheckable(Exception):
 def _year_for(claim: Claim, pair: tuple[str, str], ctx: CheckContext) -> tuple[int, str]:
     """The year to compare.
 
-    The claim's own year; else "last year"/"this year" relative to the article's
-    date (or ``--year``); else the article's date year or ``--year``; else the
-    latest year with data.  A year after the data's end falls back to the last
-    year with data, stated in the note.
+    The claim's own year; else "last year"/"this year" relative to the
+    publication date (or ``--year``); else ``--year``; else the last complete
+    year before publication; else the latest year with data.  No year after
+    publication is used: a claim about the publication year itself is a part
+    year (not checkable), one about a later year a forecast.  A year after the
+    data's end falls back to the last year with data, stated in the note.
     """
     y = claim.details.get("year")
     rel = claim.details.get("relative_year")
     latest = latest_year(*pair, ctx)
+    pub = ctx.published
     if y is not None:
-        return int(y), "year written in the claim"
+        y = int(y)
+        if pub is not None and y >= pub.year and not claim.details.get("period"):
+            if y == pub.year:
+                raise _NotCheckable(
+                    f"partial period: the claim is about {y}, and the article was published on "
+                    f"{pub.isoformat()}, before {y} was over")
+            raise _NotCheckable(f"the claim is about {y}, after the article's publication ({pub.isoformat()}): "
+                                "a forecast, not a fact the data can hold")
+        return y, "year written in the claim"
     if rel is not None:
-        if ctx.year is None:
+        base = ctx.base_year
+        if base is None:
             raise _NotCheckable(
-                f"the claim says {'last' if rel else 'this'} year, but the article states no date (give --year)"
+                f"the claim says {'last' if rel else 'this'} year, but the article states no date (give --date)"
             )
-        y = ctx.year + rel
+        y = base + rel
+        if pub is not None and y >= pub.year and not claim.details.get("period"):
+            raise _NotCheckable(
+                f"partial period: 'this year' is {y}, and the article was published on {pub.isoformat()}, "
+                "before the year was over")
         if y > latest:
             raise _NotCheckable(f"the claim refers to {y}; the data end in {latest}")
-        return y, f"{'last' if rel else 'this'} year relative to {ctx.year} ({ctx.year_note})"
-    if ctx.year is not None:
+        basis = f"published {pub.isoformat()}" if pub is not None else ctx.year_note
+        return y, f"{'last' if rel else 'this'} year relative to {base} ({basis})"
+    if ctx.year is not None and ctx.published is None:
         if ctx.year > latest:
             return latest, f"{ctx.year_note}; data end in {latest}, so {latest} is used"
         return ctx.year, ctx.year_note
-    return latest, f"latest year with data ({latest})"
+    if ctx.year is not None:  # --year with a publication date: the year asked, never after publication
+        y = min(ctx.year, ctx.year_cap) if ctx.year_cap is not None else ctx.year
+        note = ctx.year_note if y == ctx.year else f"{ctx.year_note}, capped at {y} (last complete year before publication)"
+        if y > latest:
+            return latest, f"{note}; data end in {latest}, so {latest} is used"
+        return y, note
+    if ctx.year_cap is not None:
+        cap = ctx.year_cap
+        if cap > latest:
+            return latest, (f"last complete year before publication ({ctx.published.isoformat()}) is {cap}; "
+                            f"the data end in {latest}, so {latest} is used")
+        return cap, f"{cap}, the last complete year before publication ({ctx.published.isoformat()})"
+    return latest, f"latest year with data ({latest}); the article states no date (give --date)"
 
 
 # --------------------------------------------------------------------------- checks
@@ -306,8 +360,44 @@ def _usd_millions(claim: Claim, year: int, ctx: CheckContext) -> tuple[float | N
     return amount * float(rate) / 1e6, f"converted at {rate} USD per {cur}"
 
 
+def _pair_value(ctx: CheckContext, claim: Claim, pair: tuple[str, str], year: int) -> tuple[float, str]:
+    """DOTS value the claim is about in ``year`` (one direction or both), USD millions, and its label."""
+    a, b = pair
+    if claim.details.get("direction") == "a>b":
+        return _flow(ctx, a, b, year), f"{_name(a)} → {_name(b)} exports"
+    return _flow(ctx, a, b, year) + _flow(ctx, b, a, year), f"{_name(a)}–{_name(b)} total trade (both directions)"
+
+
+def _claimed_range(claim: Claim, scale: float) -> tuple[float, float, float]:
+    """(value, low, high) claimed in USD millions, given the USD-millions factor of one currency unit."""
+    d = claim.details
+    value = float(d["amount"]) * scale
+    low = float(d.get("low", d["amount"])) * scale
+    high = float(d.get("high", d["amount"])) * scale
+    return value, low, high
+
+
+def _range_verdict(low: float, high: float, data: float, tol: float) -> Verdict:
+    """Consistent when ``[low, high]`` meets ``data`` ± ``tol`` (a single value: claim / data − 1 within ±tol)."""
+    if low <= data * (1 + tol) and high >= data * (1 - tol):
+        return "consistent"
+    return "higher than data" if low > data * (1 + tol) else "lower than data"
+
+
+def _fmt_claim(value: float, low: float, high: float) -> str:
+    return _fmt_musd(value) if low == high else f"{_fmt_musd(low)}–{_fmt_musd(high)}"
+
+
 def check_value(claim: Claim, ctx: CheckContext) -> ClaimCheck:
-    """Amount vs DOTS for the pair (or one direction) in the claim's year; ±10 %."""
+    """Amount vs DOTS for the pair (or one direction) in the claim's year; ±10 %.
+
+    A range ("$3–4 billion") is consistent when the data fall inside it (±10 %).
+    A part of a year ("the first eight months", "Q3", "January–August") is set
+    against the same share of the annual value, pro rata (no monthly data are
+    shipped), ±20 %, and says so; "so far this year" is not checkable.  A sum over
+    several years ("over the last three years", "a total of … between 2015 and
+    2019") is set against the sum over the same years.
+    """
     tol = f"±{VALUE_TOLERANCE:.0%} of the data value"
     cur = claim.details["currency"]
     if cur != "USD" and not any(k == cur or k.startswith(f"{cur}:") for k in ctx.fx):
@@ -322,25 +412,85 @@ def check_value(claim: Claim, ctx: CheckContext) -> ClaimCheck:
         return _not(claim, "value", pair, (
             f"not checkable: the amount is for {names} only, and the data hold total goods trade per year "
             "(sector values only for SITC sections in 2015, see the sector check)"), source=DOTS_SOURCE)
+    period = claim.details.get("period")
+    if period is not None and period.get("months") is None:
+        return _not(claim, "value", pair, (
+            f"not checkable: partial period ({period['label']!r}: the months it covers are not stated; "
+            "the data are annual)"), source=DOTS_SOURCE)
+    span = claim.details.get("span")
+    if span is not None:
+        return _check_span(claim, ctx, pair, span)
     year, how = _year_for(claim, pair, ctx)
     claimed, conv = _usd_millions(claim, year, ctx)
     if claimed is None:
         return ClaimCheck(claim, "value", pair, "", float("nan"), "USD millions", DOTS_SOURCE, year,
                           "not checkable", tol, conv)
-    a, b = pair
-    if claim.details.get("direction") == "a>b":
-        data = _flow(ctx, a, b, year)
-        what = f"{_name(a)} → {_name(b)} exports"
-    else:
-        data = _flow(ctx, a, b, year) + _flow(ctx, b, a, year)
-        what = f"{_name(a)}–{_name(b)} total trade (both directions)"
-    if not math.isfinite(data) or data <= 0:
+    value, low, high = _claimed_range(claim, claimed / float(claim.details["amount"]))
+    annual, what = _pair_value(ctx, claim, pair, year)
+    if not math.isfinite(annual) or annual <= 0:
         return ClaimCheck(claim, "value", pair, f"no DOTS value for {what} in {year}", float("nan"), "USD millions",
                           DOTS_SOURCE, year, "not checkable", tol, f"not checkable: no data for {year}")
-    verdict = _verdict_ratio(claimed, data, VALUE_TOLERANCE)
-    text = f"{what} in {year}: {_fmt_musd(data)}; the article says {_fmt_musd(claimed)} ({claimed / data - 1:+.0%})"
     note = "; ".join(x for x in (how, conv) if x)
-    return ClaimCheck(claim, "value", pair, text, data, "USD millions", DOTS_SOURCE, year, verdict, tol, note)
+    if period is not None:
+        first, last = period["months"]
+        months = last - first + 1
+        data = annual * months / 12.0
+        tol = (f"±{PRO_RATA_TOLERANCE:.0%} of the pro-rata value ({months} of 12 months of the annual value; "
+               "tradegap ships annual data only, so seasonality is not known)")
+        verdict = _range_verdict(low, high, data, PRO_RATA_TOLERANCE)
+        text = (f"{what} in {year}: {_fmt_musd(annual)} for the year, {_fmt_musd(data)} pro rata for "
+                f"{months} months ({period['label']}); the article says {_fmt_claim(value, low, high)} "
+                f"({value / data - 1:+.0%} of the pro-rata value)")
+        note = "; ".join(x for x in (f"partial period {period['label']!r} compared pro rata", note) if x)
+        return ClaimCheck(claim, "value", pair, text, data, "USD millions", DOTS_SOURCE, year, verdict, tol, note)
+    verdict = _range_verdict(low, high, annual, VALUE_TOLERANCE)
+    text = f"{what} in {year}: {_fmt_musd(annual)}; the article says {_fmt_claim(value, low, high)} ({value / annual - 1:+.0%})"
+    if low != high:
+        tol = f"the data within the claimed range, ±{VALUE_TOLERANCE:.0%}"
+    return ClaimCheck(claim, "value", pair, text, annual, "USD millions", DOTS_SOURCE, year, verdict, tol, note)
+
+
+def _check_span(claim: Claim, ctx: CheckContext, pair: tuple[str, str], span: dict[str, Any]) -> ClaimCheck:
+    """A sum over several years against the sum of the same years' DOTS values (±10 %)."""
+    n = int(span["years"])
+    latest = latest_year(*pair, ctx)
+    if span.get("last") is not None:
+        first, last = int(span["first"]), int(span["last"])
+        how = f"years written in the claim ({span['label']})"
+    else:
+        end = ctx.year_cap if ctx.year_cap is not None else ctx.year
+        if end is None:
+            end, how = latest, f"the last {n} years with data (the article states no date; give --date)"
+        else:
+            how = f"the last {n} complete years before publication" if ctx.year_cap is not None else ctx.year_note
+        if end > latest:
+            raise _NotCheckable(f"the claim sums the {n} years to {end}; the data end in {latest}")
+        first, last = end - n + 1, end
+    if ctx.year_cap is not None and last > ctx.year_cap:
+        raise _NotCheckable(f"the claim sums years up to {last}, after the article's publication "
+                            f"({ctx.published.isoformat()})")
+    claimed, conv = _usd_millions(claim, last, ctx)
+    tol = f"±{VALUE_TOLERANCE:.0%} of the sum of the years' data values"
+    if claimed is None:
+        return ClaimCheck(claim, "value", pair, "", float("nan"), "USD millions", DOTS_SOURCE, last,
+                          "not checkable", tol, conv)
+    value, low, high = _claimed_range(claim, claimed / float(claim.details["amount"]))
+    values = []
+    what = ""
+    for y in range(first, last + 1):
+        v, what = _pair_value(ctx, claim, pair, y)
+        values.append(v)
+    if not all(math.isfinite(v) and v > 0 for v in values):
+        missing = [y for y, v in zip(range(first, last + 1), values) if not (math.isfinite(v) and v > 0)]
+        return _not(claim, "value", pair, f"not checkable: no DOTS value for {missing} of the {n}-year sum",
+                    year=last, source=DOTS_SOURCE)
+    total = float(sum(values))
+    verdict = _range_verdict(low, high, total, VALUE_TOLERANCE)
+    text = (f"{what}, sum of {first}–{last} ({n} years): {_fmt_musd(total)} (yearly "
+            f"{', '.join(f'{v:,.0f}' for v in values)} USD millions); the article says {_fmt_claim(value, low, high)} "
+            f"({value / total - 1:+.0%})")
+    note = "; ".join(x for x in (f"a {n}-year sum, compared with the sum of the same years", how, conv) if x)
+    return ClaimCheck(claim, "value", pair, text, total, "USD millions", DOTS_SOURCE, last, verdict, tol, note)
 
 
 def check_growth(claim: Claim, ctx: CheckContext) -> ClaimCheck:
@@ -349,6 +499,11 @@ def check_growth(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     pair = claim_pair(claim, ctx, strict=True)
     if pair is None:
         return _not(claim, "growth", None, "not checkable: no pair for this claim")
+    period = claim.details.get("period")
+    if period is not None:
+        return _not(claim, "growth", pair, (
+            f"not checkable: partial period ({period['label']!r}): a change over part of a year can differ from "
+            "the annual change, and tradegap ships annual data only"), source=DOTS_SOURCE)
     year, how = _year_for(claim, pair, ctx)
     a, b = pair
     if claim.details.get("direction") == "a>b":
@@ -387,6 +542,8 @@ def check_peer(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     pair = claim_pair(claim, ctx)
     if pair is None:
         return _not(claim, "peer", None, "not checkable: no pair for this claim")
+    if claim.kind == "rank":
+        return _check_rank(claim, ctx, pair)
     a, b = pair
     # which country's partners: the possessive ("Russia's trade with"), else the first of the pair
     country = a
@@ -460,35 +617,118 @@ def check_peer(claim: Claim, ctx: CheckContext) -> ClaimCheck:
                       "not checkable: the comparison is not one tradegap can score (shown for reference); " + how)
 
 
+_OWNER_BEFORE = re.compile(r"(\w+)(?:'s|’s)\s+(?:\w+\s+){0,2}$")
+_OWNER_AFTER = re.compile(r"\s+(?:of|for|to|in|among|from)\s+(?:the\s+)?(\w+(?:\s\w+)?)")
+_ROLE_LIST: Final[dict[str, str]] = {
+    "total": "trading partners (exports + imports)", "imports": "import sources", "exports": "export markets",
+}
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _check_rank(claim: Claim, ctx: CheckContext, pair: tuple[str, str]) -> ClaimCheck:
+    """"X is Y's 5th largest supplier" against Y's partners ranked by the flow the role names.
+
+    "partner" ranks by total trade, "supplier/source/exporter" by Y's imports,
+    "buyer/customer/market/destination/importer" by Y's exports; "largest" is rank 1,
+    "top/main/leading/major" rank ≤ 5.  The partners ranked next to X are shown.
+    """
+    d = claim.details
+    rel = claim.quote.find(claim.trigger.split(" … ")[0])
+    rel = max(rel, 0)
+    owner = ""
+    m = _OWNER_BEFORE.search(claim.quote[:rel])
+    if m:
+        owner = _surface_iso3(ctx, m.group(1))
+    if owner not in pair:
+        m = _OWNER_AFTER.match(claim.quote, rel + len(claim.trigger))
+        if m:
+            owner = _surface_iso3(ctx, m.group(1)) or _surface_iso3(ctx, m.group(1).split()[0])
+    if owner not in pair:
+        return _not(claim, "peer", pair, "not checkable: the rank does not say whose partners it ranks among")
+    ranked = pair[1] if owner == pair[0] else pair[0]
+    year, how = _year_for(claim, pair, ctx)
+    p = _cached(ctx, f"peers-all:{owner}:{ranked}:{year}",
+                lambda: measure.peers(owner, ranked, year=year, store=ctx.store, n=400))
+    flow = str(d.get("flow", "total"))
+    col = {"total": "total", "imports": "imports", "exports": "exports"}[flow]
+    table = p.table.loc[p.table[col].notna() & (p.table[col] > 0)].sort_values(col, ascending=False, kind="stable")
+    table = table.reset_index(drop=True)
+    table["rank_by"] = range(1, len(table) + 1)
+    row = table.loc[table["iso3"] == ranked]
+    src = DOTS_SOURCE
+    if row.empty:
+        return _not(claim, "peer", pair, f"not checkable: no {flow} between {owner} and {ranked} in {year}",
+                    year=year, source=src)
+    rank = int(row["rank_by"].iloc[0])
+    want = d.get("rank")
+    if want is None:
+        ok, rule, want = rank <= 5, "rank ≤ 5 ('top', 'main', 'leading', 'major')", 5
+    else:
+        ok, rule = rank == int(want), f"rank = {want}"
+    verdict: Verdict = "consistent" if ok else ("higher than data" if rank > int(want) else "lower than data")
+    lo = max(0, rank - 3)
+    around = table.iloc[lo : rank + 2]
+    listing = "; ".join(f"{int(r.rank_by)}. {r.name} {float(getattr(r, col)):,.0f}" for r in around.itertuples())
+    claimed = _ordinal(int(d["rank"])) if d.get("rank") else "top-5"
+    text = (f"among {_name(owner)}'s {_ROLE_LIST[flow]} in {year}, {_name(ranked)} ranks {_ordinal(rank)} of "
+            f"{len(table)}; the article says {claimed}. Ranked nearby (USD millions): {listing}")
+    return ClaimCheck(claim, "peer", pair, text, float(rank), "rank", f"{src}; tradegap.measure.peers", year,
+                      verdict, rule, how)
+
+
 _POTENTIAL_MEANING: Final[dict[str, str]] = {
     "structural": "structural potential (given each country's total trade: do the two trade little with each other?)",
     "size_based": "size-based potential (GDP and geography: do the two trade little for their size?)",
 }
 
 
+def _potential(ctx: CheckContext, kind: str, pair: tuple[str, str], ref: int | None):
+    """:func:`tradegap.potential.structural` / ``size_based`` for the pair, cached per reading."""
+    fn = {"structural": world.structural, "size_based": world.size_based}[kind]  # persisted world model
+    latest = _cached(ctx, f"potential:{kind}:{pair[0]}:{pair[1]}", lambda: fn(*pair, store=ctx.store))
+    years = pd.to_numeric(latest.to_frame()["year"], errors="coerce")
+    if ref is None or not len(years) or ref >= int(years.max()):
+        return latest
+    try:  # an earlier reference year (an older article): the potentials of that year
+        return _cached(ctx, f"potential:{kind}:{pair[0]}:{pair[1]}:{ref}",
+                       lambda: fn(*pair, years=[ref], store=ctx.store))
+    except TradegapError:
+        return latest
+
+
 def _check_potential(claim: Claim, ctx: CheckContext, kind: str, check: str) -> ClaimCheck:
-    tol = f"consistent when the potential exceeds actual trade by more than {POTENTIAL_MARGIN:.0%}"
+    """"Can be increased": supported by the model when the potential exceeds actual trade by more than 10 %."""
+    tol = f"supported when the potential exceeds actual trade by more than {POTENTIAL_MARGIN:.0%}"
     pair = claim_pair(claim, ctx)
     if pair is None:
         return _not(claim, check, None, "not checkable: no pair for this claim")
-    fn = {"structural": potentials.structural, "size_based": potentials.size_based}[kind]
-    key = f"potential:{kind}:{pair[0]}:{pair[1]}"
-    pot = _cached(ctx, key, lambda: fn(*pair, store=ctx.store))
     ref, how = _ref_year(pair, ctx)
+    pot = _potential(ctx, kind, pair, ref)
     year, actual, potential, source = _potential_summary(pot, ref, kind)
     if not (math.isfinite(actual) and math.isfinite(potential) and actual > 0):
         return ClaimCheck(claim, check, pair, "", float("nan"), "ratio", source, year, "not checkable", tol,
-                          "not checkable: no actual/potential values for the pair")
+                          "not checkable: no actual/potential values for the pair"
+                          + (f" in or before {ref}" if ref is not None else ""))
     ratio = potential / actual
-    verdict: Verdict = "consistent" if ratio > 1 + POTENTIAL_MARGIN else "higher than data"
-    text = (f"{_POTENTIAL_MEANING[kind]} of {_name(pair[0])}–{_name(pair[1])} trade in {year}: "
+    label = "structural" if kind == "structural" else "size-based"
+    if ratio > 1 + POTENTIAL_MARGIN:
+        verdict: Verdict = "supported"
+        words = (f"supported by the model: actual trade is {1 - actual / potential:.0%} below the {label} potential")
+    else:
+        verdict = "not supported"
+        where = "above" if ratio < 1 else "at (within 10% of)"
+        words = f"not supported by the model: actual trade is {where} the {label} potential"
+    text = (f"{words}. {_POTENTIAL_MEANING[kind]} of {_name(pair[0])}–{_name(pair[1])} trade in {year}: "
             f"{_fmt_musd(potential)} vs actual {_fmt_musd(actual)} (potential/actual {ratio:.2f})")
     note = how if year == ref else f"{how}; latest year with a potential estimate: {year}"
     return ClaimCheck(claim, check, pair, text, ratio, "potential / actual", source, year, verdict, tol, note)
 
 
 def check_potential(claim: Claim, ctx: CheckContext) -> ClaimCheck:
-    """'Can be increased' vs :func:`tradegap.potential.structural`: consistent when potential > actual by > 10 %."""
+    """'Can be increased' vs :func:`tradegap.potential.structural`: supported when potential > actual by > 10 %."""
     return _check_potential(claim, ctx, "structural", "potential")
 
 
@@ -497,11 +737,80 @@ def check_potential_size(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     return _check_potential(claim, ctx, "size_based", "potential_size")
 
 
-def _potential_summary(pot: Any, year: int | None, kind: str = "structural") -> tuple[int | None, float, float, str]:
+_NATURE_WORDS: Final[dict[str, str]] = {"target": "target", "forecast": "forecast", "potential": "potential"}
+
+
+def check_target(claim: Claim, ctx: CheckContext) -> ClaimCheck:
+    """A target, forecast or stated potential ("a $10 billion target by 2025", "could reach …",
+    "the potential to export …") against the model's potentials, not against one year's trade.
+
+    The amount (per year: a sum "over the next five years" is divided by five) is
+    set beside the latest actual value and the structural and size-based
+    potentials of the same flow.  Supported by the model when it is at most the
+    larger potential (+10 %); not supported when it exceeds both.
+    """
+    d = claim.details
+    nature = _NATURE_WORDS.get(str(d.get("nature")), "target")
+    tol = (f"supported when the {nature} is at most the larger of the structural and size-based potentials "
+           f"(+{POTENTIAL_MARGIN:.0%})")
+    pair = claim_pair(claim, ctx, strict=True)
+    if pair is None:
+        return _not(claim, "target", None, f"not checkable: the {nature} names only one country of a pair")
+    if d.get("sectors"):
+        names = ", ".join(s_.replace("_", " ") for s_ in d["sectors"])
+        return _not(claim, "target", pair, f"not checkable: the {nature} is for {names} only; the potentials are "
+                    "for total goods trade")
+    ref, how = _ref_year(pair, ctx)
+    claimed, conv = _usd_millions(claim, ref or GE_LAST_YEAR, ctx)
+    if claimed is None:
+        return _not(claim, "target", pair, conv)
+    value, low, high = _claimed_range(claim, claimed / float(d["amount"]))
+    span = d.get("span") or {}
+    per_year = ""
+    if span.get("years"):
+        n = int(span["years"])
+        value, low, high = value / n, low / n, high / n
+        per_year = f" a year ({n}-year sum / {n})"
+    direction = (d["exporter"], d["importer"]) if d.get("direction") == "a>b" else None
+    parts = []
+    pots: dict[str, float] = {}
+    year = None
+    for kind in ("structural", "size_based"):
+        pot = _potential(ctx, kind, pair, ref)
+        year, actual, potential, _ = _potential_summary(pot, ref, kind, direction=direction)
+        pots[kind] = potential
+    if not all(math.isfinite(v) for v in pots.values()) or not math.isfinite(actual):
+        return _not(claim, "target", pair, "not checkable: no actual/potential values for the pair", year=year)
+    what = (f"{_name(direction[0])} → {_name(direction[1])} exports" if direction else
+            f"{_name(pair[0])}–{_name(pair[1])} trade")
+    best = max(pots.values())
+    by = f" by {d['by_year']}" if d.get("by_year") else ""
+    parts.append(f"the article's {nature}{by}: {_fmt_claim(value, low, high)}{per_year}, "
+                 f"{value / actual:.1f}× actual {what} in {year} ({_fmt_musd(actual)})")
+    parts.append(f"structural potential {_fmt_musd(pots['structural'])}, size-based potential "
+                 f"{_fmt_musd(pots['size_based'])}")
+    if low <= best * (1 + POTENTIAL_MARGIN):
+        verdict: Verdict = "supported"
+        which = "structural" if low <= pots["structural"] * (1 + POTENTIAL_MARGIN) else "size-based"
+        head = f"supported by the model: the {nature} is within the {which} potential"
+        if which == "size-based":
+            head += (" (reachable only if the two trade as much as their economic size predicts, "
+                     "not at their present overall trade)")
+    else:
+        verdict = "not supported"
+        head = f"not supported by the model: the {nature} is above both potentials"
+    note = "; ".join(x for x in (f"a {nature}, checked against the potentials, not one year's trade", how, conv) if x)
+    return ClaimCheck(claim, "target", pair, f"{head}. " + "; ".join(parts), value, "USD millions",
+                      "tradegap.potential.structural and size_based (CEPII BACI)", year, verdict, tol, note)
+
+
+def _potential_summary(
+    pot: Any, year: int | None, kind: str = "structural", *, direction: tuple[str, str] | None = None
+) -> tuple[int | None, float, float, str]:
     """(year, actual, potential, source) from a :class:`tradegap.potential.Potential`, USD millions.
 
-    Both directions are summed; the year is ``year`` when the frame has it, else its
-    latest year with both actual and potential.
+    Both directions are summed (or the one ``direction``); the year is ``year`` when the
+    frame has it, else its latest year with both actual and potential that is not after ``year``.
     """
     frame = pot.to_frame()
     for col in ("year", "actual", "potential"):
@@ -509,15 +818,18 @@ def _potential_summary(pot: Any, year: int | None, kind: str = "structural") -> 
             raise KeyError(f"Potential.to_frame() has no {col!r} column: {list(frame.columns)}")
     if "variant" in frame.columns and len(frame):
         frame = frame.loc[frame["variant"] == frame["variant"].iloc[0]]  # the headline variant
+    if direction is not None and {"exporter", "importer"} <= set(frame.columns):
+        frame = frame.loc[(frame["exporter"] == direction[0]) & (frame["importer"] == direction[1])]
     scale = str(frame["scale"].iloc[0]) if "scale" in frame.columns and len(frame) else getattr(pot, "scale", "millions")
     factor = {"thousands": 1e-3, "units": 1e-6, "millions": 1.0}.get(scale, 1.0)
     by_year = frame.groupby("year", as_index=False)[["actual", "potential"]].sum(min_count=1)
     by_year = by_year.dropna(subset=["actual", "potential"])
-    if by_year.empty:
-        return None, float("nan"), float("nan"), f"tradegap.potential.{kind}"
-    rows = by_year.loc[by_year["year"] == year] if year is not None else by_year.iloc[0:0]
-    row = rows.iloc[-1] if len(rows) else by_year.iloc[-1]
+    if year is not None:
+        by_year = by_year.loc[by_year["year"] <= year]
     source = getattr(pot, "source", "baci")
+    if by_year.empty:
+        return None, float("nan"), float("nan"), f"tradegap.potential.{kind} ({source})"
+    row = by_year.iloc[-1]
     return (int(row["year"]), float(row["actual"]) * factor, float(row["potential"]) * factor,
             f"tradegap.potential.{kind} ({source})")
 
@@ -660,16 +972,25 @@ def check_sector(claim: Claim, ctx: CheckContext) -> ClaimCheck:
 
 
 def _ref_year(pair: tuple[str, str] | None, ctx: CheckContext) -> tuple[int | None, str]:
-    """The year for checks whose claim names none: ``ctx.year``, else the pair's latest DOTS year."""
+    """The year for checks whose claim names none.
+
+    ``--year`` (never after the last complete year before publication), else that
+    last complete year, else the pair's latest DOTS year.
+    """
+    cap = ctx.year_cap
     if ctx.year is not None:
+        if cap is not None and ctx.year > cap:
+            return cap, f"{ctx.year_note}, capped at {cap} (last complete year before publication)"
         return ctx.year, ctx.year_note
+    if cap is not None:
+        return cap, f"{cap}, the last complete year before publication ({ctx.published.isoformat()})"
     if pair is None:
         return None, "no year"
     try:
         y = latest_year(*pair, ctx)
     except TradegapError:
         return None, "no trade data to fix a year"
-    return y, f"latest year with trade data ({y})"
+    return y, f"latest year with trade data ({y}); the article states no date (give --date)"
 
 
 def check_sanctions(claim: Claim, ctx: CheckContext) -> ClaimCheck:
@@ -691,13 +1012,16 @@ def check_sanctions(claim: Claim, ctx: CheckContext) -> ClaimCheck:
     target = claim.details.get("target")
     src = "Global Sanctions Data Base v3 (GSDB), tradegap.sanctions.cases / indicator"
     year, how = _ref_year(pair, ctx)
-    lo, hi = 2013, 2022
+    gsdb = DATASETS["gsdb"]
+    lo, hi = gsdb.first, gsdb.last
     if year is None:
         year, how = hi, f"latest year of the GSDB subset ({hi})"
-    elif not lo <= year <= hi:
-        clamped = min(max(year, lo), hi)
-        how += f"; GSDB subset covers {lo}–{hi}, so {clamped} is used"
-        year = clamped
+    elif year < lo:  # never a later year than the article's: unknown before the subset starts
+        return _not(claim, "sanctions", pair, f"not checkable: {year} is outside the sanctions data "
+                    f"({gsdb.label} covers {gsdb.span}: {gsdb.note})", year=year, source=src)
+    elif year > hi:
+        how += f"; the sanctions data end in {hi}, so {hi} is used"
+        year = hi
     if target is not None:
         df = cases(target)
         df = df.loc[df["relation"].astype(str).str.startswith("on ")]
@@ -767,6 +1091,7 @@ CHECKS: Final[dict[str, Callable[[Claim, CheckContext], ClaimCheck]]] = {
     "peer": check_peer,
     "potential": check_potential,
     "potential_size": check_potential_size,
+    "target": check_target,
     "scenario": check_scenario,
     "sector": check_sector,
     "sanctions": check_sanctions,
@@ -779,7 +1104,7 @@ FOLLOW_UPS: Final[dict[str, tuple[str, ...]]] = {"potential": ("potential_size",
 
 _COMPONENT_OF: Final[dict[str, str]] = {
     "value": "measure", "growth": "measure", "peer": "measure", "potential": "potential",
-    "potential_size": "potential", "scenario": "ge",
+    "potential_size": "potential", "target": "potential", "scenario": "ge",
     "sector": "sectors", "sanctions": "sanctions", "contiguity": "store (pairs)", "none": "",
 }
 

@@ -272,3 +272,74 @@ def mentions_frame(mentions: list[Mention]) -> pd.DataFrame:
         [(m.iso3, m.surface, m.kind, m.start, m.end, m.sentence) for m in mentions],
         columns=["iso3", "surface", "kind", "start", "end", "sentence"],
     )
+
+
+# --------------------------------------------------------------------------- references
+#: Phrases that name both countries of the pair ("the two allies", "both sides", "the neighbours").
+PAIR_REFERENCE = re.compile(
+    r"\b(?:[Tt]he|[Bb]oth|[Tt]hese|[Tt]hose)\s+two\s+(?:allies|countries|nations|sides|neighbou?rs|partners|states|"
+    r"governments|economies|capitals|powers|republics)\b"
+    r"|\b[Bb]oth\s+(?:countries|nations|sides|governments|economies|neighbou?rs)\b"
+    r"|\b[Tt]he\s+(?:allies|neighbou?rs)\b"
+)
+#: Phrases that name the other country of the pair ("the neighbour", "its northern neighbour").
+OTHER_REFERENCE = re.compile(
+    r"\b(?:[Tt]he|[Ii]ts|[Tt]heir)\s+(?:(?:northern|southern|eastern|western|Caspian|big|larger|smaller)\s+)?"
+    r"neighbou?r(?:ing\s+country)?\b(?!s)"
+    r"|\b(?:to|from|with|into)\s+the\s+(?:country|nation)\b"
+)
+#: Phrases that name a country just mentioned ("the country", "the nation").
+SAME_REFERENCE = re.compile(r"\b[Tt]he\s+(?:country|nation)(?:'s|’s)?\b")
+
+
+def resolve_references(
+    text: str, sentences: list[Sentence], mentions: list[Mention], main_pair: tuple[str, str] | None
+) -> list[Mention]:
+    """Mentions for phrases that refer to the main pair, when the reference is unambiguous.
+
+    * "the two allies", "both sides", "the two countries", "the neighbours" → both
+      countries of the main pair;
+    * "the neighbour", "its northern neighbour", "to/from/with the country" → the
+      *other* country of the pair;
+    * "the country", "the nation" → the country meant.
+
+    The last two resolve only when the same sentence before the phrase (else the
+    previous sentence) names exactly one country and it is one of the main pair;
+    anything else (no pair, another country in scope, both named) is left
+    unresolved.  Resolved mentions have ``kind="reference"`` and the phrase's span;
+    they are never used to choose the pair.
+    """
+    if main_pair is None:
+        return []
+    a, b = main_pair
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence, []).append(m)
+
+    def named_before(sent: Sentence, pos: int) -> set[str]:
+        here = {m.iso3 for m in by_sentence.get(sent.index, []) if m.start < pos}
+        if here:
+            return here
+        return {m.iso3 for m in by_sentence.get(sent.index - 1, [])}
+
+    out: list[Mention] = []
+    for sent in sentences:
+        body = sent.text
+        spans: list[tuple[int, int]] = []
+        for m in PAIR_REFERENCE.finditer(body):
+            s, e = sent.start + m.start(), sent.start + m.end()
+            spans.append((s, e))
+            out.append(Mention(a, m.group(), "reference", s, e, sent.index))
+            out.append(Mention(b, m.group(), "reference", s, e, sent.index))
+        for rx, other in ((OTHER_REFERENCE, True), (SAME_REFERENCE, False)):
+            for m in rx.finditer(body):
+                s, e = sent.start + m.start(), sent.start + m.end()
+                if any(s < e0 and s0 < e for s0, e0 in spans):
+                    continue
+                named = named_before(sent, s)
+                if len(named) != 1 or not named <= {a, b}:
+                    continue
+                (c,) = named
+                spans.append((s, e))
+                out.append(Mention((b if c == a else a) if other else c, m.group(), "reference", s, e, sent.index))
+    return out

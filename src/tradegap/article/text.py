@@ -8,6 +8,7 @@ be quoted back with its position.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import sys
 from dataclasses import dataclass
@@ -37,6 +38,12 @@ class ArticleText:
         The HTML ``<title>`` when there was one, else ``""``.
     origin
         File name or ``"<stdin>"``/``"<text>"``; used in messages only.
+    published
+        Publication date from the HTML metadata (``article:published_time``,
+        ``datePublished``, ``<time datetime>``), else ``None`` (the text's own
+        dateline is read later by :func:`article_date`).
+    published_from
+        Where ``published`` was found, in words.
     """
 
     text: str
@@ -44,6 +51,8 @@ class ArticleText:
     was_html: bool
     title: str = ""
     origin: str = "<text>"
+    published: dt.date | None = None
+    published_from: str = ""
 
 
 # --------------------------------------------------------------------------- encoding
@@ -109,8 +118,21 @@ class _TextExtractor(HTMLParser):
         self.title: list[str] = []
         self._skip = 0
         self._in_title = False
+        #: (priority, value, where) of every publication-date candidate (lower priority wins).
+        self.dates: list[tuple[int, str, str]] = []
+
+    def _date_candidates(self, tag: str, attrs) -> None:  # noqa: ANN001
+        a = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "meta":
+            key = (a.get("property") or a.get("name") or a.get("itemprop") or "").lower()
+            if key in _META_DATE_KEYS:
+                self.dates.append((_META_DATE_KEYS[key], a.get("content", ""), f"HTML <meta {key}>"))
+        elif tag == "time" and a.get("datetime"):
+            pub = "pubdate" in a or a.get("itemprop", "").lower() == "datepublished"
+            self.dates.append((2 if pub else 5, a["datetime"], "HTML <time datetime>"))
 
     def handle_starttag(self, tag: str, attrs) -> None:  # noqa: ANN001
+        self._date_candidates(tag, attrs)
         if tag == "title":
             self._in_title = True
         if tag in _SKIP_TAGS:
@@ -119,6 +141,7 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n\n")
 
     def handle_startendtag(self, tag: str, attrs) -> None:  # noqa: ANN001
+        self._date_candidates(tag, attrs)
         if tag in _BLOCK_TAGS:
             self.parts.append("\n\n")
 
@@ -137,6 +160,46 @@ class _TextExtractor(HTMLParser):
             self.parts.append(data)
 
 
+#: HTML metadata keys that carry the publication date, with their priority (lower wins).
+_META_DATE_KEYS: dict[str, int] = {
+    "article:published_time": 0, "og:published_time": 0, "datepublished": 1, "date": 3, "pubdate": 3,
+    "publishdate": 3, "publish-date": 3, "dc.date.issued": 3, "dc.date": 4, "sailthru.date": 4,
+    "parsely-pub-date": 4, "article.published": 4,
+}
+_ISO_DATE = re.compile(r"(?P<y>(?:19|20)\d\d)-(?P<m>\d\d)-(?P<d>\d\d)")
+_JSONLD_DATE = re.compile(r'"datePublished"\s*:\s*"(?P<v>[^"]{8,40})"')
+
+
+def parse_iso_date(value: str) -> dt.date | None:
+    """The date of an ISO 8601 string (``2022-01-14``, ``2022-01-14T09:30:00+03:30``), else ``None``."""
+    m = _ISO_DATE.search(value or "")
+    if not m:
+        return None
+    try:
+        return dt.date(int(m["y"]), int(m["m"]), int(m["d"]))
+    except ValueError:
+        return None
+
+
+def html_publication_date(html: str, parser: _TextExtractor | None = None) -> tuple[dt.date | None, str]:
+    """Publication date declared in HTML: ``article:published_time`` and other ``<meta>`` keys,
+    JSON-LD ``datePublished``, ``<time datetime>`` (``pubdate``/``itemprop`` first).
+
+    Returns
+    -------
+    (date or None, where it was found)
+    """
+    cands = list(parser.dates) if parser is not None else []
+    m = _JSONLD_DATE.search(html)
+    if m:
+        cands.append((1, m["v"], "HTML JSON-LD datePublished"))
+    for _, value, where in sorted(cands, key=lambda c: c[0]):
+        d = parse_iso_date(value)
+        if d is not None:
+            return d, f"{where} = {value.strip()[:40]!r}"
+    return None, ""
+
+
 def html_to_text(html: str) -> tuple[str, str]:
     """Reduce HTML to plain text: drop script/style/head, keep block boundaries as blank lines.
 
@@ -144,6 +207,12 @@ def html_to_text(html: str) -> tuple[str, str]:
     -------
     (text, title)
     """
+    text, title, _, _ = _html_reduce(html)
+    return text, title
+
+
+def _html_reduce(html: str) -> tuple[str, str, dt.date | None, str]:
+    """:func:`html_to_text` plus the publication date of :func:`html_publication_date`."""
     parser = _TextExtractor()
     parser.feed(html)
     parser.close()
@@ -151,7 +220,8 @@ def html_to_text(html: str) -> tuple[str, str]:
     # collapse runs of spaces inside lines, keep paragraph breaks
     lines = [re.sub(r"[ \t\r\f\v\u00a0]+", " ", ln).strip() for ln in raw.split("\n")]
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
-    return text, re.sub(r"\s+", " ", "".join(parser.title)).strip()
+    published, where = html_publication_date(html, parser)
+    return text, re.sub(r"\s+", " ", "".join(parser.title)).strip(), published, where
 
 
 _HTML_SNIFF = re.compile(r"^\s*(?:<!doctype\s+html|<html|<\?xml[^>]*>\s*<html|<(?:head|body|p|div|article)\b)", re.I)
@@ -179,33 +249,50 @@ def prepare(raw: str | bytes, *, origin: str = "<text>", html: bool | None = Non
     """
     if isinstance(raw, bytes):
         if len(raw) > MAX_BYTES:
-            raise InputError(
-                f"{origin}: the article is {len(raw):,} bytes; at most {MAX_BYTES:,} are read.",
-                hint="Pass the article text only, not a whole site dump.",
-            )
+            raise _too_big(origin, len(raw))
         text, encoding = decode(raw, origin=origin)
     else:
+        if len(raw) > MAX_BYTES:
+            raise _too_big(origin, len(raw), unit="characters")
         text, encoding = raw, "str"
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     is_html = looks_like_html(text) if html is None else html
-    title = ""
+    title, published, where = "", None, ""
     if is_html:
-        text, title = html_to_text(text)
-    return ArticleText(text=text, encoding=encoding, was_html=is_html, title=title, origin=origin)
+        text, title, published, where = _html_reduce(text)
+    return ArticleText(text=text, encoding=encoding, was_html=is_html, title=title, origin=origin,
+                       published=published, published_from=where)
+
+
+def _too_big(origin: str, size: int, *, unit: str = "bytes", more: bool = False) -> InputError:
+    return InputError(
+        f"{origin}: the article is {'more than ' if more else ''}{size:,} {unit}; at most {MAX_BYTES:,} are read.",
+        hint="Pass the article text only (save the page's article body, not a whole site dump).",
+    )
+
+
+def _read_bounded(stream: BinaryIO, origin: str) -> bytes:
+    """At most ``MAX_BYTES`` bytes of a stream; one byte more is an error (never reads the rest)."""
+    data = stream.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise _too_big(origin, MAX_BYTES, more=True)
+    return data
 
 
 def read_source(source: str | Path | BinaryIO) -> ArticleText:
     """Read an article from a path, ``"-"`` (standard input) or a binary stream.
 
-    This is the only function of :mod:`tradegap.article` that does I/O.
+    This is the only function of :mod:`tradegap.article` that does I/O.  The
+    size limit (:data:`MAX_BYTES`) is checked before reading: a file by its
+    size on disk, a stream by reading at most one byte past the limit.
 
     Raises
     ------
     InputError
-        If the file does not exist or is not text.
+        If the file does not exist, is larger than the limit, or is not text.
     """
     if isinstance(source, (str, Path)) and str(source) == "-":
-        return prepare(sys.stdin.buffer.read(), origin="<stdin>")
+        return prepare(_read_bounded(sys.stdin.buffer, "<stdin>"), origin="<stdin>")
     if isinstance(source, (str, Path)):
         path = Path(source)
         if not path.is_file():
@@ -213,8 +300,13 @@ def read_source(source: str | Path | BinaryIO) -> ArticleText:
                 f"Article file {str(path)!r} does not exist or is not a file.",
                 hint="Give the path of a .txt or .html file, or '-' to read standard input.",
             )
-        return prepare(path.read_bytes(), origin=path.name)
-    return prepare(source.read(), origin=getattr(source, "name", "<stream>"))
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise _too_big(path.name, size)
+        with path.open("rb") as fh:  # a file that grew since stat() is still read bounded
+            return prepare(_read_bounded(fh, path.name), origin=path.name)
+    return prepare(_read_bounded(source, getattr(source, "name", "<stream>")),
+                   origin=getattr(source, "name", "<stream>"))
 
 
 # --------------------------------------------------------------------------- sentences

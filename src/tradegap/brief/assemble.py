@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from tradegap import countries
+from tradegap import countries, world
 from tradegap.brief.components import _adapt_short_name, _Context
 from tradegap.brief.model import DEFAULT_SECTIONS, SECTIONS, BriefSection, PairBrief, Progress
 from tradegap.brief.sections import _BUILDERS, _build
@@ -90,8 +90,12 @@ def pair_brief(
             raise InputError(
                 f"The 'extra_sections' parameter of pair_brief must hold BriefSection objects. Got {type(extra).__name__}."
             )
+    lo, hi = DATASETS["baci"].usable
+    if lo <= year <= hi:  # the persisted world model: potentials, decomposition, sector fits, GE coefficient
+        world.prime(store, year)
     ctx = _Context(a_iso, b_iso, year, store, (a_name, b_name), claims_list)
     ctx.uses_potential = bool({"potential", "gap"} & set(wanted))
+    ctx.has_article = claims_list is not None or any(s.key in ("article", "claims") for s in extra_sections)
     order = [k for k in SECTIONS if k in wanted and k not in ("summary", "method")]
     built: dict[str, BriefSection] = {}
     n = len(order) + 2

@@ -14,7 +14,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from tradegap import measure, politics, sanctions
+from tradegap import measure, politics, sanctions, world
 from tradegap._json import jsonable
 from tradegap.brief.model import UNIT
 from tradegap.brief.prose import _finite
@@ -22,7 +22,7 @@ from tradegap.countries import short_name
 from tradegap.coverage import DATASETS
 from tradegap.defaults import SIGMA
 from tradegap.errors import InputError, TradegapError
-from tradegap.views import potential, scenarios, sectors
+from tradegap.views import scenarios, sectors
 
 # ----------------------------------------------------------------------------------------------
 # Context: caches component results (and their errors) so sections stay independent
@@ -40,6 +40,8 @@ class _Context:
         self.extra: dict[str, dict[str, Any]] = {}
         #: Whether other sections may draw on the potentials (False when the caller left them out).
         self.uses_potential = True
+        #: Whether an article was read for this brief (only then does the prose mention "the article").
+        self.has_article = claims is not None
 
     def get(self, name: str, fn: Callable[[], Any]) -> Any:
         """``fn()`` computed once; a TradegapError is cached and re-raised on each use."""
@@ -177,13 +179,17 @@ def _adapt_peers(ctx: _Context) -> tuple[pd.DataFrame, str]:
         if gdp_me is not None and len(gdp_others):
             med = float(gdp_others.median())
             smaller = int((gdp_others < gdp_me).sum())
+            mine = float(me["value"].iloc[0]) if len(me) else float("nan")
+            ratios = others["value"].astype(float) / mine if mine > 0 else pd.Series(dtype=float)
+            spread = (f" (their trade with {ctx.names[1]} is {ratios.min():.2f}–{ratios.max():.2f}× the pair's)"
+                      if len(ratios.dropna()) else "")
             paras.append(
                 f"{ctx.names[0]}'s GDP in {ctx.year} was USD {gdp_me:,.0f} billion; the median GDP of these "
-                f"comparable partners was USD {med:,.0f} billion, and {smaller} of {len(gdp_others)} have a "
-                f"smaller economy than {ctx.names[0]}. "
+                f"comparable partners{spread} was USD {med:,.0f} billion, and {smaller} of {len(gdp_others)} have "
+                f"a smaller economy than {ctx.names[0]}. "
                 + (
-                    f"So {ctx.names[1]} trades about as much with {ctx.names[0]} as with economies "
-                    "typically smaller than it."
+                    f"So the partners {ctx.names[1]} trades with on a similar scale to {ctx.names[0]} are "
+                    "typically smaller economies than it."
                     if med < gdp_me
                     else f"These partners are not smaller economies than {ctx.names[0]}."
                 )
@@ -211,14 +217,15 @@ def _potential_years(year: int) -> list[int]:
 
 
 #: The two potentials a brief reports, by the name its sections and specifications use.
+#: Both are read from the persisted world model (:mod:`tradegap.world`), equal to a fresh fit.
 _POTENTIALS: Final[dict[str, Callable[..., Any]]] = {
-    "structural": potential.structural,
-    "size_based": potential.size_based,
+    "structural": world.structural,
+    "size_based": world.size_based,
 }
 
 
 def _adapt_potential(ctx: _Context, fn_name: str) -> pd.DataFrame:
-    """``tradegap.potential.<fn_name>(a, b)`` → ``year, exporter, importer, direction, actual, potential,
+    """``tradegap.world.<fn_name>(a, b)`` (the persisted model) → ``year, exporter, importer, direction, actual, potential,
     lower, upper, ratio, untapped`` (USD millions) for the pair's two directions; the specification
     and band method travel in ``attrs``."""
     fn = _POTENTIALS[fn_name]
@@ -405,8 +412,8 @@ _RESIDUAL_FACTORS: Final[tuple[str, ...]] = ("pair_residual", "year_deviation")
 
 
 def _adapt_decomposition(ctx: _Context) -> tuple[pd.DataFrame, str]:
-    """``tradegap.potential.decompose`` → factor table (``label, value`` = % effect on trade) and text."""
-    res = potential.decompose(ctx.a, ctx.b, year=ctx.year, store=ctx.store)
+    """``tradegap.world.decompose`` → factor table (``label, value`` = % effect on trade) and text."""
+    res = world.decompose(ctx.a, ctx.b, year=ctx.year, store=ctx.store)
     t = _add_direction(ctx, res.to_frame())
     t["pct_of_trade"] = t["pct_of_trade"].astype("float64")
     t["log_points"] = t["log_points"].astype("float64")
@@ -493,14 +500,27 @@ def _adapt_sanctions(ctx: _Context) -> tuple[pd.DataFrame, str]:
     paras = []
     active_pair = cases[is_pair & cases["in_force"]]
     ever_pair = cases[is_pair]
+    gsdb = DATASETS["gsdb"]
+    covered = gsdb.first <= y <= gsdb.last
     if len(active_pair):
         kinds = sorted({k for t in active_pair["types"] for k in str(t).replace("(", ",").split(",") if k.strip() and ")" not in k})
         paras.append(
-            f"In {y}, {len(active_pair)} sanction case(s) between {ctx.names[0]} and {ctx.names[1]} were in force "
-            f"({', '.join(k.strip() for k in kinds)})."
+            f"In {y}, {'' if covered else 'at least '}{len(active_pair)} sanction case(s) between {ctx.names[0]} "
+            f"and {ctx.names[1]} were in force ({', '.join(k.strip() for k in kinds)})."
+        )
+    elif covered:
+        paras.append(f"No sanctions between {ctx.names[0]} and {ctx.names[1]} were in force in {y}.")
+    elif y > gsdb.last:
+        paras.append(
+            f"Whether sanctions between {ctx.names[0]} and {ctx.names[1]} were in force in {y} is unknown: the "
+            f"sanctions data cover {gsdb.span}."
         )
     else:
-        paras.append(f"No sanctions between {ctx.names[0]} and {ctx.names[1]} were in force in {y}.")
+        paras.append(
+            f"No case between {ctx.names[0]} and {ctx.names[1]} in force in {y} is in the sanctions data, but "
+            f"they hold only the cases active in {gsdb.span}, so earlier cases that had ended by then are "
+            f"missing: for {y} the answer is unknown."
+        )
     if len(ever_pair) and not len(active_pair):
         spans = ", ".join(f"{int(r.begin)}–{int(r.end)}" for r in ever_pair.itertuples())
         paras[-1] += (
@@ -516,7 +536,8 @@ def _adapt_sanctions(ctx: _Context) -> tuple[pd.DataFrame, str]:
             trade = int(on["trade"].astype(bool).sum()) if "trade" in on else 0
             fin = int(on["financial"].astype(bool).sum()) if "financial" in on else 0
             paras.append(
-                f"Third-party sanctions on {name} in force in {y}: {len(on)} case(s) ({trade} restricting trade, "
+                f"Third-party sanctions on {name} in force in {y}: {'' if covered else 'at least '}{len(on)} case(s) "
+                f"({trade} restricting trade, "
                 f"{fin} financial), by {', '.join(senders[:8])}{' and others' if len(senders) > 8 else ''}. "
                 f"These restrict {name}'s trade with the world, not with its partner directly; in the brief they "
                 "show up in the size-based gap."
@@ -525,8 +546,13 @@ def _adapt_sanctions(ctx: _Context) -> tuple[pd.DataFrame, str]:
         "Source: Global Sanctions Data Base v3; senders such as the EU or the UN are expanded to their member "
         "states year by year."
     )
-    cols = [c for c in ("case_id", "relation", "sanctioning_state", "sanctioned_state", "begin", "end", "types", "in_force") if c in cases]
-    table = cases.sort_values(["in_force", "begin"], ascending=[False, True])[cols].reset_index(drop=True)
+    if y > gsdb.last:
+        cases["in_force"] = pd.NA  # unknown beyond the data, not "no"
+    cols = [c for c in ("case_id", "sanctioned_state", "sanctioning_state", "relation", "begin", "end", "types",
+                        "in_force") if c in cases]
+    table = cases.sort_values(["in_force", "begin"], ascending=[False, True], na_position="last")[cols]
+    table = table.rename(columns={"sanctioned_state": "sanctioned", "sanctioning_state": "sanctioned by"})
+    table = table.reset_index(drop=True)
     return table, "\n\n".join(paras)
 
 
@@ -545,6 +571,14 @@ def _adapt_politics(ctx: _Context) -> pd.DataFrame:
         }
     )
     return out.sort_values("year").reset_index(drop=True)
+
+
+def _adapt_ideal(ctx: _Context) -> pd.DataFrame:
+    """``tradegap.politics.ideal_distance`` → ``year, ideal_distance, ideal_rank, ideal_n``."""
+    res = politics.ideal_distance(ctx.a, ctx.b)
+    t = res.table
+    return pd.DataFrame({"year": t["year"].astype(int), "ideal_distance": t["distance"].astype("float64"),
+                         "ideal_rank": t["rank"], "ideal_n": t["n_states"]})
 
 
 def _adapt_sectors(ctx: _Context) -> tuple[pd.DataFrame, str, pd.DataFrame | None]:

@@ -16,6 +16,7 @@ from tradegap.brief.components import (
     _adapt_gap_split,
     _adapt_history,
     _adapt_history_note,
+    _adapt_ideal,
     _adapt_peers,
     _adapt_politics,
     _adapt_sanctions,
@@ -28,6 +29,7 @@ from tradegap.brief.components import (
 )
 from tradegap.brief.model import UNIT, BriefSection, Chart
 from tradegap.brief.prose import _finite, _fmt_pct, _fmt_usd, ratio_sentence
+from tradegap.countries import succession_notes
 from tradegap.coverage import DATASETS
 from tradegap.errors import TradegapError
 
@@ -42,6 +44,8 @@ _SOURCES = {
     "geodist": "CEPII GeoDist (distance, contiguity, language, colonial ties, landlocked) plus a shared-sea flag",
     "unga": f"UN General Assembly roll-call votes (Voeten et al.), {DATASETS['unga'].span}",
     "gsdb": "Global Sanctions Data Base v3 (Felbermayr, Kirilakha, Syropoulos, Yalcin & Yotov)",
+    "unga_idealpoints": (f"UNGA ideal points, Bailey, Strezhnev & Voeten (2017), June 2024 release, "
+                         f"{DATASETS['unga_idealpoints'].span}"),
 }
 
 
@@ -81,6 +85,7 @@ def _section_history(ctx: _Context) -> BriefSection:
     note = _adapt_history_note(hist)
     if note:
         lines.append(note)
+    lines.extend(succession_notes((ctx.a, ctx.b), range(first, last + 1)))
     chart_data = hist.rename(columns={"value": "actual"})[["year", "direction", "actual"]]
     pot = size = None
     if ctx.uses_potential:
@@ -166,8 +171,9 @@ def _section_potential(ctx: _Context) -> BriefSection:
         "(PPML with exporter-year, importer-year and pair effects; the pair effects are then explained "
         "by geography, so every pair gets a 'normal' trade cost).",
         "The size-based potential asks: how much would they trade if each traded like a typical economy "
-        "of its size (GDP), given geography? This is closer to the article's \"high capacities\": a "
-        "country whose trade with everyone is depressed (for example by sanctions) can look normal "
+        "of its size (GDP), given geography? This is closer to "
+        + ("the article's \"high capacities\"" if ctx.has_article else "what commentary usually means by capacity")
+        + ": a country whose trade with everyone is depressed (for example by sanctions) can look normal "
         "structurally and still trade far below what its GDP predicts.",
     ]
     rows = []
@@ -306,14 +312,22 @@ def _section_politics(ctx: _Context) -> BriefSection:
         tot = struct.groupby("year")[["actual", "potential"]].sum(min_count=1)
         ratio = (tot["actual"] / tot["potential"]).rename("ratio").reset_index()
         data = data.merge(ratio, on="year", how="outer").sort_values("year")
+    ideal, _ = ctx.try_get("ideal", lambda: _adapt_ideal(ctx))
+    if ideal is not None and len(ideal):
+        data = data.merge(ideal[ideal["year"] >= _POLITICS_FROM], on="year", how="outer").sort_values("year")
     yrs = data.dropna(subset=["agreement"])
     if not len(yrs):
         raise _adapt_coverage(f"no UN General Assembly votes in common for {ctx.a}–{ctx.b}")
-    last = yrs.iloc[-1]
+    at = yrs[yrs["year"] == ctx.year]
+    last = at.iloc[-1] if len(at) else yrs.iloc[-1]
+    unga = DATASETS["unga"]
+    when = (f"In {ctx.year}" if len(at) else
+            f"The roll-call votes cover {unga.span}, so there is no agreement index for {ctx.year}; in "
+            f"{int(last['year'])}, the {'latest' if ctx.year > int(last['year']) else 'nearest'} year with votes,")
     paras.append(
         f"Political alignment is measured by how often {ctx.names[0]} and {ctx.names[1]} vote the same way "
-        f"in the UN General Assembly (yes, no or abstain on the same resolution). In {int(last['year'])}, "
-        f"the latest year with votes, their agreement index was {_fmt_pct(last['agreement'])} over the votes both "
+        f"in the UN General Assembly (yes, no or abstain on the same resolution). {when} "
+        f"their agreement index was {_fmt_pct(last['agreement'])} over the votes both "
         "cast (an abstention against a yes or a no counts as half agreement)"
         + (f"; Signorino–Ritter S-score {last['s_score']:.2f}, where 1 is identical voting." if pd.notna(last.get("s_score")) else ".")
     )
@@ -330,11 +344,13 @@ def _section_politics(ctx: _Context) -> BriefSection:
                 f" By this measure the two are not especially close: more than half of all states vote more like "
                 f"{ctx.names[0]} than {ctx.names[1]} does (UN votes are one gauge of political ties, not the only one)."
             )
-    early = yrs.iloc[0]
+    early, final = yrs.iloc[0], yrs.iloc[-1]
     paras.append(
         f"Agreement was {_fmt_pct(early['agreement'])} in {int(early['year'])}; the mean over "
-        f"{int(early['year'])}–{int(last['year'])} is {_fmt_pct(yrs['agreement'].mean())}."
+        f"{int(early['year'])}–{int(final['year'])} is {_fmt_pct(yrs['agreement'].mean())}."
     )
+    if ideal is not None and len(ideal):
+        paras.append(_ideal_sentence(ctx, ideal))
     if "ratio" in data and data["ratio"].notna().any():
         both = data.dropna(subset=["agreement", "ratio"])
         r_last = data.dropna(subset=["ratio"]).iloc[-1]
@@ -382,10 +398,26 @@ def _section_politics(ctx: _Context) -> BriefSection:
         title="Politics beside economics",
         key="politics",
         text="\n\n".join(paras),
-        frame=data[[c for c in ("year", "agreement", "s_score", "rank", "n_partners", "ratio") if c in data]].reset_index(drop=True),
+        frame=data[[c for c in ("year", "agreement", "s_score", "rank", "n_partners", "ideal_distance", "ideal_rank",
+                                "ideal_n", "ratio") if c in data]].reset_index(drop=True),
         chart=chart,
-        sources=(_SOURCES["unga"], _SOURCES["baci"]),
+        sources=(_SOURCES["unga"], _SOURCES["unga_idealpoints"], _SOURCES["baci"]),
     )
+
+
+def _ideal_sentence(ctx: _Context, ideal: pd.DataFrame) -> str:
+    """The ideal-point distance rank in the brief's year (if covered) and in the latest year."""
+    cov = DATASETS["unga_idealpoints"]
+    rows = ideal.set_index("year")
+    parts = []
+    for y in dict.fromkeys(y for y in (ctx.year, int(rows.index.max())) if y in rows.index):
+        r = rows.loc[y]
+        parts.append(f"{int(r['ideal_rank'])} of {int(r['ideal_n'])} in {y}")
+    text = (f"A second measure, the distance between the two states' UN ideal points ({cov.label}, {cov.span}), "
+            f"ranks {ctx.names[1]} among the states closest to {ctx.names[0]}: " + ", and ".join(parts) + ".")
+    if ctx.year not in rows.index:
+        text += f" The ideal points cover {cov.span}, so there is none for {ctx.year}."
+    return text
 
 
 def _section_sectors(ctx: _Context) -> BriefSection:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sys
 
 from tradegap.cli.app import app
-from tradegap.errors import TradegapError
 
 
 def load_commands() -> None:
@@ -27,34 +26,18 @@ def load_commands() -> None:
         potential_cmds,
         read_cmds,
         scenario_cmds,
+        world_cmds,
     )
 
 
-def main() -> None:
-    """Console-script entry point."""
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: every error ends as ``Error: … / Hint: …`` (see :mod:`.boundary`)."""
+    from tradegap.cli.boundary import run
+    from tradegap.errors import set_face
+
+    set_face("cli")
     load_commands()
-    try:
-        rc = app(standalone_mode=False)
-        if isinstance(rc, int) and rc:
-            sys.exit(rc)
-    except TradegapError as exc:
-        from tradegap.cli.render import err_console
-
-        err_console.print(f"[bold red]Error:[/] {exc.message}", highlight=False, markup=True)
-        if exc.hint:
-            err_console.print(f"[yellow]Hint:[/] {exc.hint}", highlight=False)
-        sys.exit(2)
-    except SystemExit:
-        raise
-    except Exception as exc:  # click usage errors etc.
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(1)
-        raise
+    sys.exit(run(app, argv))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -62,7 +62,12 @@ product) are refused unless you pass --replace.
 Examples:
   tradegap ingest baci BACI_HS17_Y2019_V202401.csv
   tradegap ingest dots dots_long.csv.gz --db ./mytrade.duckdb
-  tradegap ingest csv flows.csv --map exporter=origin,importer=destination,year=yr,value=usd
+  tradegap ingest csv flows.csv --map exporter=origin,importer=destination,year=yr,value=usd --scale units
+  tradegap ingest csv flows_k.csv --sep ';' --scale thousands --unit EUR --dataset mydata --map ...
+
+Generic files (csv, parquet, stata) need --scale: the values' unit is never guessed.
+Self-flows (exporter = importer) are dropped and historical entities after their end
+(e.g. the USSR after 1991) are flagged; both are noted in the report.
 """
 
 
@@ -82,10 +87,24 @@ def ingest_cmd(
         help="Column mapping for generic files: CANONICAL=COLUMN, comma-separated or repeated "
         "(canonical names: exporter, importer, year, value, product).",
     ),
+    scale: Optional[str] = typer.Option(
+        None, "--scale", help="Generic files: scale of the value column: units, thousands or millions (required)."
+    ),
+    unit: Optional[str] = typer.Option(None, "--unit", help="Generic files: currency of the values (default USD)."),
+    sep: Optional[str] = typer.Option(
+        None, "--sep", help="Field delimiter, if not the layout's: ',', ';', '|' or tab."
+    ),
+    dataset: Optional[str] = typer.Option(
+        None, "--dataset", help="Generic files: the source name to store the rows under (default: csv, parquet or stata)."
+    ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     with user_errors():
         cmap = _parse_mapping(mapping)
+        delim = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}.get(sep or "", sep)
+        if delim is not None and len(delim) != 1:
+            raise InputError(f"Invalid value {sep!r} for option --sep: a delimiter is one character.",
+                             hint="Use --sep ';', --sep '|' or --sep tab.")
         with _store(db, write=True) as store:
             with Progress(
                 SpinnerColumn(),
@@ -106,14 +125,21 @@ def ingest_cmd(
 
                 with warnings.catch_warnings(record=True) as caught:
                     warnings.simplefilter("always")
-                    report = store.ingest(source, files, mapping=cmap, replace=replace, progress=tick)
+                    report = store.ingest(source, files, mapping=cmap, replace=replace, progress=tick,
+                                          sep=delim, unit=unit, scale=scale, dataset=dataset)
     for w in dict.fromkeys(str(w.message) for w in caught):
         err_console.print(f"[yellow]Warning:[/] {w}", highlight=False, soft_wrap=True)
+    units = sorted({f.values_in for f in report.files if f.values_in})
     caption = (
         f"{report.rows_added:,} rows added"
         + (f", {report.rows_replaced:,} replaced" if report.rows_replaced else "")
         + f" to {report.path} in {report.seconds:.1f} s"
+        + (f"; values stored in {' and '.join(units)}" if units else "")
     )
+    if units and fmt is OutputFormat.table:
+        err_console.print(f"Values read as {' and '.join(units)}"
+                          + (" (the layout's published unit)." if cmap is None else " (--unit/--scale)."),
+                          highlight=False, soft_wrap=True)
     render(report, fmt, title=f"Ingested {source}", caption=caption)
 
 

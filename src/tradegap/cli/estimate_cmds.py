@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import warnings
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
 from tradegap.cli.app import FORMAT_OPTION, OutputFormat, app
 from tradegap.cli.render import err_console, render, user_errors
-from tradegap.errors import DataFormatError, TradegapWarning
+from tradegap.errors import TradegapWarning
 
 __all__ = ["estimate_cmd", "read_table"]
 
@@ -23,56 +23,12 @@ __all__ = ["estimate_cmd", "read_table"]
 if TYPE_CHECKING:
     import pandas as pd
 
-_READERS = {
-    ".csv": "csv",
-    ".txt": "csv",
-    ".tsv": "tsv",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".dta": "stata",
-}
-
 
 def read_table(path: Path) -> pd.DataFrame:
-    """Read a CSV/TSV (optionally ``.gz``), Parquet or Stata file into a frame.
+    """Read a CSV/TSV (optionally ``.gz``), Parquet or Stata file (see :func:`tradegap.data.tables.read_frame`)."""
+    from tradegap.data.tables import read_frame
 
-    Raises
-    ------
-    DataFormatError
-        If the file is missing, of an unknown type, or does not parse.
-    """
-    import pandas as pd
-    if not path.exists():
-        raise DataFormatError(f"The file {str(path)!r} does not exist.", hint="Check the path.")
-    suffixes = [s.lower() for s in path.suffixes]
-    comp = suffixes[-1] if suffixes and suffixes[-1] in (".gz", ".bz2", ".zip", ".xz", ".zst") else None
-    ext = suffixes[-2] if comp and len(suffixes) >= 2 else (suffixes[-1] if suffixes else "")
-    kind = _READERS.get(ext)
-    if kind is None:
-        raise DataFormatError(
-            f"Cannot tell the format of {str(path)!r} from its extension {ext or '(none)'!r}.",
-            hint="Use a .csv, .csv.gz, .tsv, .parquet or .dta file.",
-        )
-    try:
-        if kind == "csv":
-            df = pd.read_csv(path, sep=None, engine="python") if comp is None else pd.read_csv(path)
-        elif kind == "tsv":
-            df = pd.read_csv(path, sep="\t")
-        elif kind == "parquet":
-            df = pd.read_parquet(path)
-        else:
-            df = pd.read_stata(path)
-    except Exception as exc:  # noqa: BLE001 - any reader failure becomes one clear error
-        raise DataFormatError(
-            f"Could not read {str(path)!r} as {kind}: {type(exc).__name__}: {exc}",
-            hint=f"Check that the file is a valid {kind} file (and not truncated or mislabelled).",
-        ) from None
-    if df.shape[1] < 2 or len(df) == 0:
-        raise DataFormatError(
-            f"{str(path)!r} parsed as {kind} but has {len(df)} rows and {df.shape[1]} column(s).",
-            hint="The file needs a header row and at least an outcome and a regressor or fixed-effect column.",
-        )
-    return df
+    return read_frame(path)
 
 
 @app.command("estimate")
@@ -91,6 +47,9 @@ def estimate_cmd(
     offset: str = typer.Option(None, "--offset", help="Column added to the linear predictor (log scale)."),
     drop_missing: bool = typer.Option(
         False, "--drop-missing", help="Drop rows with missing values in the columns used (counted)."
+    ),
+    threads: Optional[int] = typer.Option(
+        None, "--threads", help="Threads for the fit (default: NUMBA_NUM_THREADS, i.e. all cores; 1 below 100k rows)."
     ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
@@ -112,6 +71,7 @@ def estimate_cmd(
                 weights=weights,
                 offset=offset,
                 missing="drop" if drop_missing else "raise",
+                threads=threads,
             )
     for w in caught:
         if issubclass(w.category, TradegapWarning):

@@ -220,7 +220,10 @@ voted yes or no), the Signorino–Ritter S score (= 2·agree − 1, from −1 to
 where B ranks among all of A's partners (rank 1 = A's closest; percentile = share
 of A's other partners less aligned with A than B).
 
-Votes {unga_span} (Voeten et al.); the year is the year the session opened. With
+Votes {unga_span} (Voeten et al.); the year is the year the session opened. A
+second table gives the distance between the two states' ideal points
+(Bailey–Strezhnev–Voeten, {ideal_span}) and its rank among A's partners, so the
+years after the roll calls are covered too. With
 --continuity successor (default) the USSR's votes count as Russia's (and SFR/FR
 Yugoslavia's as Serbia's, North Yemen's as Yemen's), and a note says so; --continuity
 strict keeps the seats apart (use SUN for the USSR).
@@ -231,10 +234,13 @@ Examples:
   tradegap politics Iran Russia --years 1992-2019
   tradegap politics IRN USSR --continuity strict --years 1980-1991 --format json
   tradegap politics IRN RUS --issue hr --issue nu
+  tradegap politics IRN RUS --years 2019-2023
 """
 
 
-POLITICS_HELP = POLITICS_HELP.replace("{unga_span}", DATASETS["unga"].span)
+POLITICS_HELP = POLITICS_HELP.replace("{unga_span}", DATASETS["unga"].span).replace(
+    "{ideal_span}", DATASETS["unga_idealpoints"].span
+)
 
 
 @app.command("politics", help=POLITICS_HELP)
@@ -258,10 +264,25 @@ def politics_cmd(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     from tradegap import politics
+    from tradegap.errors import CoverageError
 
     with user_errors():
         a3, b3 = _countries(a, b)
-        result = politics.alignment(a3, b3, years=_years(years), issues=issues or None, continuity=continuity.value)
+        asked = _years(years)
+        try:
+            result = politics.alignment(a3, b3, years=asked, issues=issues or None, continuity=continuity.value)
+            missing = None
+        except CoverageError as exc:  # e.g. 2020–2023: beyond the roll calls, within the ideal points
+            result, missing = None, exc
+        try:
+            ideal = None if issues else politics.ideal_distance(a3, b3, years=asked, continuity=continuity.value)
+        except CoverageError:
+            ideal = None
+        if result is None and (ideal is None or missing is None):
+            raise missing
+    if result is None:
+        _politics_ideal_only(ideal, missing, fmt)
+        return
     notes = list(result.notes)
     table = result.table
     if continuity is ContinuityOption.strict:
@@ -282,6 +303,7 @@ def politics_cmd(
     payload = result.to_dict()
     payload["notes"] = notes
     payload["mean_agree"] = mean
+    payload["ideal_points"] = None if ideal is None else ideal.to_dict()
     view = _View(result.to_frame(), payload)
     if fmt is not OutputFormat.table:
         render(view, fmt)
@@ -297,7 +319,38 @@ def politics_cmd(
         caption=f"agree: 1 same vote, 0.5 one abstains, 0 yes vs no; S = 2·agree − 1; "
         f"rank of {result.b} among {result.a}'s partners (1 = closest)",
     )
-    _notes(result.notes)
+    _notes(notes)
+    if ideal is not None:
+        _render_ideal(ideal, fmt)
+
+
+def _render_ideal(ideal, fmt: OutputFormat) -> None:
+    """The ideal-point table (a second measure, to 2023) in the terminal."""
+    shown = ideal.table.copy()
+    shown["year"] = shown["year"].astype(str)
+    shown = shown.rename(columns={"ideal_a": f"ideal {ideal.a}", "ideal_b": f"ideal {ideal.b}", "n_states": "of",
+                                  "agree_share": "agree (file)"})
+    if shown["agree (file)"].isna().all():
+        shown = shown.drop(columns=["agree (file)"])
+    render(
+        shown,
+        fmt,
+        title=f"UNGA ideal-point distance, {ideal.a} and {ideal.b} (Bailey–Strezhnev–Voeten, to 2023)",
+        caption=f"distance = |ideal {ideal.a} − ideal {ideal.b}|; rank of {ideal.b} among {ideal.a}'s partners "
+        "(1 = closest)",
+    )
+    _notes([*ideal.notes, f"Mean distance over the {len(ideal.table)} year(s) shown: {ideal.mean():.2f}."])
+
+
+def _politics_ideal_only(ideal, missing, fmt: OutputFormat) -> None:
+    """Years beyond the roll-call votes (2020–2023): the ideal points alone, with the reason."""
+    note = (f"No roll-call agreement for these years ({missing.message}); the ideal points below reach 2023.")
+    if fmt is not OutputFormat.table:
+        payload = {"a": ideal.a, "b": ideal.b, "notes": [note], "years": [], "ideal_points": ideal.to_dict()}
+        render(_View(ideal.to_frame(), payload), fmt)
+        return
+    _notes([note])
+    _render_ideal(ideal, fmt)
 
 
 # --------------------------------------------------------------------------- sectors
@@ -310,14 +363,6 @@ class SchemeOption(str, Enum):
     hs_section = "hs_section"
     hs_chapter = "hs_chapter"
     high_tech = "high_tech"
-
-
-class SchedulerOption(str, Enum):
-    """Where the per-sector fits run."""
-
-    serial = "serial"
-    threads = "threads"
-    processes = "processes"
 
 
 SECTORS_HELP = """A pair's trade by sector, both directions, against world patterns and a gravity benchmark.
@@ -339,6 +384,11 @@ Examples:
   tradegap sectors IRN RUS
   tradegap sectors Iran Russia --year 2015 --no-fit --format json
   tradegap sectors IRN RUS --source baci --scheme high_tech --year 2019 --db ./trade.duckdb
+  tradegap sectors IRN RUS --source baci --scheme hs_chapter --scheduler dask --workers 2
+
+\b
+On a cluster: `dask scheduler --port 8786` on one machine, `dask worker tcp://HOST:8786
+--nthreads 1` on each worker (tradegap installed), then --scheduler tcp://HOST:8786.
 """
 
 
@@ -384,8 +434,14 @@ def sectors_cmd(
         "sitc", "--source", "-s", help="Product-level flows: sitc (shipped, 2015) or an ingested source (e.g. baci)."
     ),
     fit: bool = typer.Option(True, "--fit/--no-fit", help="Fit the per-sector gravity benchmark (a few seconds per sector)."),
-    scheduler: SchedulerOption = typer.Option(
-        SchedulerOption.serial, "--scheduler", help="Run the sector fits serially or in parallel with Dask."
+    scheduler: str = typer.Option(
+        "serial",
+        "--scheduler",
+        help="Where the sector fits run: serial, processes (local pool), dask (local Dask cluster) or "
+        "tcp://HOST:PORT (a running `dask scheduler`).",
+    ),
+    workers: Optional[int] = typer.Option(
+        None, "--workers", help="Parallel workers for processes/dask (default: the CPU cores)."
     ),
     db: Optional[Path] = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
@@ -398,7 +454,7 @@ def sectors_cmd(
     with user_errors(), opened_store(db) as store, _bar(fmt is OutputFormat.table) as tick:
         result = sectors.pair_sectors(
             a, b, year=year, store=store, source=source, scheme=lib_scheme, fit=fit,
-            scheduler=None if scheduler is SchedulerOption.serial else scheduler.value, progress=tick,
+            scheduler=scheduler, workers=workers, progress=tick,
         )
     if fmt is not OutputFormat.table:
         render(result, fmt)

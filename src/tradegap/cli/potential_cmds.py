@@ -146,7 +146,10 @@ def brief_cmd(
                 "The brief has no CSV form (it is several tables and text).",
                 hint="Use --format table or --format json, or `tradegap potential A B --format csv`.",
             )
+    from tradegap.cli.world_cmds import prepare_world
+
     with user_errors(), opened_store(db) as store:
+        prepare_world(store, year)
         with _progress(fmt is OutputFormat.table and err_console.is_terminal) as tick:
             result = pair_brief(a, b, year=year, store=store, progress=tick)
         path = None
@@ -189,8 +192,10 @@ def potential_cmd(
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
     from tradegap.brief import pair_potential
+    from tradegap.cli.world_cmds import prepare_world
 
     with user_errors(), opened_store(db) as store:
+        prepare_world(store, year)
         result = pair_potential(a, b, year=year, store=store)
     if fmt is not OutputFormat.table:
         render(result, fmt)
@@ -231,38 +236,58 @@ def _band_level(spec) -> float | None:  # noqa: ANN001 - nested dict from tradeg
     return None
 
 
-UNTAPPED_HELP = """A country's partners ranked by untapped trade (potential minus actual).
+UNTAPPED_HELP = """The untapped map: partners (or pairs) ranked by untapped trade (potential minus actual).
 
 For every partner of COUNTRY: actual trade, structural potential and the
 untapped value in USD millions, largest first. Partners already at or above
-their potential have no untapped value.
+their potential have no untapped value. With --world (no COUNTRY): the
+directed pairs of the whole world with the largest untapped value that year.
+Both read the persisted world model (`tradegap build`).
 
 \b
 Examples:
   tradegap untapped RUS
   tradegap untapped Iran --top 10 --year 2018 --format csv
+  tradegap untapped --world --top 50 --year 2019
 """
 
 
 @app.command("untapped", help=UNTAPPED_HELP)
 def untapped_cmd(
-    country: str = typer.Argument(..., help="The country (e.g. RUS, Russia)."),
-    top: int = typer.Option(20, "--top", min=1, help="How many partners to list."),
+    country: Optional[str] = typer.Argument(None, help="The country (e.g. RUS, Russia); omit with --world."),
+    world_map: bool = typer.Option(False, "--world", help="Rank the world's directed pairs instead of one country's partners."),
+    top: Optional[int] = typer.Option(None, "--top", min=1, help="How many rows to list (default 20; 50 with --world)."),
     year: int = typer.Option(2019, "--year", help="Year of the comparison."),
     db: Optional[Path] = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    from tradegap.potential import untapped
+    from tradegap import world
+    from tradegap.cli.world_cmds import prepare_world
 
     with user_errors(), opened_store(db) as store:
-        result = untapped(country, year=year, top=top, store=store)
+        if world_map == (country is not None):
+            raise InputError(
+                "Name a COUNTRY, or pass --world for the whole world's pairs (not both).",
+                hint="E.g. `tradegap untapped RUS` or `tradegap untapped --world --top 50`.",
+            )
+        prepare_world(store, year)
+        if world_map:
+            result = world.world_untapped(year=year, top=top or 50, store=store)
+        else:
+            result = world.untapped(country, year=year, top=top or 20, store=store)
     if fmt is not OutputFormat.table:
         render(result, fmt)
         return
-    for i, chunk in enumerate(_chunks(result.to_frame())):
-        console.print(
-            frame_table(chunk, title=f"Largest untapped trade, {result.country} {result.year} (USD millions)" if i == 0 else None)
-        )
-    console.print("untapped = potential - actual (structural potential, both directions)", style="dim", highlight=False)
+    frame = result.to_frame()
+    if world_map:
+        frame = frame.drop(columns=["exporter_name", "importer_name"])
+        title = f"Largest untapped trade in the world, {result.year}: top {len(frame)} of {result.n_pairs:,} directed pairs (USD millions)"
+        caption = "untapped = structural potential - actual, one direction (exporter → importer)"
+    else:
+        title = f"Largest untapped trade, {result.country} {result.year} (USD millions)"
+        caption = "untapped = potential - actual (structural potential, both directions)"
+    for i, chunk in enumerate(_chunks(frame)):
+        console.print(frame_table(chunk, title=title if i == 0 else None))
+    console.print(caption, style="dim", highlight=False)
     for note in getattr(result, "notes", ()):
         console.print(escape(str(note)), style="dim", highlight=False)

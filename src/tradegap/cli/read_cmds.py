@@ -7,6 +7,7 @@ renders.  No country in the article → a message on stderr and exit code 2.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
@@ -32,14 +33,18 @@ the sentences that state or compare trade: amounts, growth, comparisons with
 other partners, sectors, sanctions, neighbours, agreements, potential. Each
 claim is checked against the data (IMF DOTS values ±10 %, peers, potential,
 sectors, sanctions, contiguity, GE scenarios) or listed as not checkable, with
-the reason. Then the pair brief follows, with the claims as a section.
+the reason. The answer comes first, from the persisted world model (`tradegap
+build`); the full pair brief, with the claims as a section, follows only with
+--brief or in the --html file.
 
 FILE is a .txt or .html file, or - for standard input; the encoding is detected.
 
 \b
 Examples:
   tradegap read article.txt
+  tradegap read article.txt --brief
   tradegap read page.html --year 2019 --html out/brief.html
+  tradegap read article.txt --date 2022-01-14
   curl -s URL | tradegap read - --format json
 """
 
@@ -83,6 +88,18 @@ def _parse_fx(items: list[str] | None) -> dict[str, float]:
     return out
 
 
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise InputError(
+            f"Could not read the publication date {value!r}.",
+            hint="Write --date YYYY-MM-DD, e.g. --date 2022-01-14.",
+        ) from None
+
+
 def _brief_year(reading, year: Optional[int]) -> tuple[int, str]:
     if year is not None:
         return year, f"brief year {year} as asked"
@@ -102,13 +119,20 @@ def _brief_year(reading, year: Optional[int]) -> tuple[int, str]:
 def read_cmd(
     file: str = typer.Argument(..., metavar="FILE|-", help="Article file (.txt/.html) or - for stdin."),
     year: Optional[int] = typer.Option(
-        None, "--year", help="Year for checks (default: the article's date, else the latest year with data)."
+        None, "--year",
+        help="Year for checks (default: the last complete year before publication, else the latest year with data).",
+    ),
+    date: Optional[str] = typer.Option(
+        None, "--date", metavar="YYYY-MM-DD",
+        help="Publication date (default: the page's metadata or the dateline). No data after it is used.",
     ),
     html: Optional[Path] = typer.Option(None, "--html", help="Also write the pair brief with the claims as HTML."),
     fx: Optional[list[str]] = typer.Option(
         None, "--fx", help="Exchange rate USD per unit for a currency, e.g. EUR=1.12 or EUR:2019=1.12 (repeatable)."
     ),
-    brief: bool = typer.Option(True, "--brief/--no-brief", help="Build the pair brief for the main pair."),
+    brief: bool = typer.Option(
+        False, "--brief/--no-brief", help="Also print the full pair brief for the main pair (always with --html)."
+    ),
     skip: Optional[list[str]] = typer.Option(
         None, "--skip", help="Checks not to run, e.g. --skip scenario --skip potential (the slow ones)."
     ),
@@ -131,7 +155,11 @@ def read_cmd(
                 hint="E.g. --skip scenario --skip potential.",
             )
         run = True if not skipped else [c for c in CHECKS if c not in skipped]
-        reading = read_file(file, year=year, store=store, fx=_parse_fx(fx), checks=run)
+        if "potential" not in skipped or "potential_size" not in skipped:
+            from tradegap.cli.world_cmds import prepare_world
+
+            prepare_world(store, None)
+        reading = read_file(file, year=year, date=_parse_date(date), store=store, fx=_parse_fx(fx), checks=run)
         reading.require_countries()
         pb = None
         brief_note = ""
@@ -178,15 +206,16 @@ def read_cmd(
     if claims.empty:
         console.print("No trade claims found in the article.")
     else:
-        render(
-            claims[["claim", "kind", "check", "data_year", "verdict"]],
-            fmt,
-            title="What the article says vs what the data show",
-        )
         from rich.markup import escape
 
+        console.print("\n[bold]What the article says vs what the data show[/]", highlight=False)
+        console.print(escape(f"{'#':<4}{'check':<15}{'year':<5}{'verdict':<17}quote"), highlight=False)
+        for line in reading.verdict_lines():
+            console.print(escape(line), highlight=False, soft_wrap=True)
+        console.print()
         for r in claims.itertuples(index=False):
-            colour = {"consistent": "green", "not checkable": "dim", "inconsistent": "red"}.get(r.verdict, "yellow")
+            colour = {"consistent": "green", "supported": "green", "not checkable": "dim", "inconsistent": "red",
+                      "not supported": "red"}.get(r.verdict, "yellow")
             console.print(
                 f"[bold]#{r.claim}[/] {r.kind} [{r.start}–{r.end}] “{escape(r.quote)}”", highlight=False, soft_wrap=True
             )

@@ -14,7 +14,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tradegap.cli.app import OutputFormat
-from tradegap.errors import TradegapError
+from tradegap.errors import TradegapError, reset_face, set_face
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,16 +27,23 @@ err_console = Console(stderr=True)
 
 @contextlib.contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn a TradegapError into ``Error: ...`` / ``Hint: ...`` on stderr and exit code 2."""
+    """Turn a TradegapError into ``Error: ...`` / ``Hint: ...`` on stderr and exit code 2.
+
+    Inside the block, the library's hints name command-line options (``--sep``), not
+    Python parameters (``sep=``).
+    """
+    token = set_face("cli")
     try:
         yield
     except TradegapError as exc:
-        err_console.print(f"[bold red]Error:[/] {escape(exc.message)}", highlight=False, soft_wrap=True)
-        if exc.hint:
-            err_console.print(f"[yellow]Hint:[/] {escape(exc.hint)}", highlight=False, soft_wrap=True)
+        from tradegap.cli.boundary import print_error
+
+        print_error(exc.message, exc.hint, console=err_console)
         # SystemExit, not typer.Exit: the console entry point runs click with standalone_mode=False,
         # where an Exit's code is returned rather than raised; SystemExit(2) reaches the shell either way.
         raise SystemExit(2) from None
+    finally:
+        reset_face(token)
 
 
 def open_store(db: Path | None) -> Store | None:
@@ -59,25 +66,28 @@ def opened_store(db: Path | None) -> Iterator[Store | None]:
             store.close()
 
 
-def frame_table(df: pd.DataFrame, title: str | None = None, caption: str | None = None) -> Table:
-    """A rich table of a frame; floats with thousands separators."""
-    import numpy as np
-    import pandas as pd
+def frame_table(
+    df: pd.DataFrame, title: str | None = None, caption: str | None = None, *, width: int | None = None
+) -> Table:
+    """A rich table of a frame that fits the terminal without cutting a number (see :mod:`.fit`).
 
+    Columns that do not fit are left out whole and named in the caption.
+    """
+    from tradegap.cli.fit import fit
+
+    fitted = fit(df, width or console.width)
+    if fitted.left_out:
+        more = f"not shown at this width: {', '.join(fitted.left_out)} (--format csv shows every column)"
+        caption = f"{caption}; {more}" if caption else more
     table = Table(title=title, caption=caption, show_lines=False, header_style="bold")
-    for col in df.columns:
-        numeric = pd.api.types.is_numeric_dtype(df[col])
-        table.add_column(str(col), justify="right" if numeric else "left")
-    for row in df.itertuples(index=False):
-        cells = []
-        for v in row:
-            if isinstance(v, (float, np.floating)):
-                cells.append("" if pd.isna(v) else f"{v:,.3f}" if abs(v) < 100 else f"{v:,.1f}")
-            elif v is None or (not isinstance(v, str) and pd.isna(v)):
-                cells.append("")
-            else:
-                cells.append(str(v))
-        table.add_row(*cells)
+    for head, numeric, w in zip(fitted.headers, fitted.numeric, fitted.min_widths, strict=True):
+        table.add_column(
+            # min_width = the widest number, so a number never wraps; headers wrap at spaces
+            escape(head), justify="right" if numeric else "left", width=w,
+            overflow="fold",
+        )
+    for row in fitted.rows:
+        table.add_row(*(escape(c) for c in row))
     return table
 
 

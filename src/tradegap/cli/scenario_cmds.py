@@ -106,17 +106,27 @@ def fta_cmd(
     a: str = typer.Argument(..., help="First country (ISO3)."),
     b: str = typer.Argument(..., help="Second country (ISO3)."),
     members: Optional[str] = typer.Option(None, "--members", help="Partners joining B, e.g. EAEU or ARM,BLR."),
+    deepen: bool = typer.Option(False, "--deepen", help="The pair is already in an FTA: model its deepening to a "
+                                "customs union (the estimated customs-union premium) instead of refusing."),
+    fta: str = typer.Option("estimated", "--fta", help="FTA coefficient: 'estimated' on the shipped data "
+                            "(default) or 'guide' (the Advanced Guide's 0.557)."),
     year: int = YEAR_OPTION,
     sigma: float = SIGMA_OPTION,
     top: int = TOP_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
     db: Optional[Path] = DB_OPTION,
 ) -> None:
-    """A free-trade agreement between A and B (RTA effect 0.557 from the Advanced Guide)."""
+    """A free-trade agreement between A and B.
+
+    Agreements in force (WTO RTA-IS) are in the baseline: a pair already in an FTA or customs union for
+    the whole year is refused (never counted twice) unless --deepen. The FTA effect is estimated on the
+    shipped data (PPML, pair fixed effects; its s.e. and sample are printed); --fta guide uses 0.557.
+    """
     from tradegap.views.scenarios import run_fta
 
     with user_errors(), opened_store(db) as store:
-        res = run_fta(a, b, year=year, members=members, store=store, sigma=sigma)
+        res = run_fta(a, b, year=year, members=members, store=store, sigma=sigma, deepen=deepen,
+                      fta=fta)  # type: ignore[arg-type]
         _show(res, fmt, top)
 
 
@@ -130,12 +140,24 @@ def sanctions_cmd(
     fmt: OutputFormat = FORMAT_OPTION,
     db: Optional[Path] = DB_OPTION,
 ) -> None:
-    """Lift the GSDB trade sanctions in force on COUNTRY (effect estimated by PPML)."""
+    """Lift the GSDB trade sanctions in force on COUNTRY, two ways.
+
+    'normal cost': each sanctioned flow's trade cost returns to its normal (stage-2 structural) level
+    without the sanction, so a flow held near zero can recover. 'coefficient': the sanction term is
+    switched off at its coefficient estimated on IMF DOTS 1960-2020 (every flow rises by the same %).
+    """
     from tradegap.views.scenarios import run_sanctions_lifted
 
     with user_errors(), opened_store(db) as store:
         res = run_sanctions_lifted(country, year=year, by=by, store=store, sigma=sigma)
-        _show(res, fmt, top)
+        fmt = OutputFormat(fmt)
+        if fmt is OutputFormat.table:
+            render(res.flows, fmt, title=f"{res.name}, {res.year}: the lifted flows (USD millions)",
+                   caption="before: baseline trade; normal: normal trade without the sanction; after each variant")
+            for r in res.results.values():
+                _show(r, fmt, top)
+        else:
+            render(res, fmt)
 
 
 @scenario_app.command("cost")

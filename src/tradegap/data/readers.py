@@ -60,12 +60,10 @@ reporter-based files (the IMF DOTS long file has some) are dropped with a
 from __future__ import annotations
 
 import csv
-import glob
-import gzip
+import datetime
 import io
 import re
 import warnings
-import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Final, Literal, get_args
@@ -74,11 +72,20 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from tradegap import countries
 from tradegap.data.reconcile import reconcile
 from tradegap.data.schema import FLOW_COLUMNS, PAIR_COLUMNS, SCALES
-from tradegap.errors import DataFormatError, DroppedObservationsWarning, InputError, UnknownCountryError
+from tradegap.data.textfile import check_readable, open_binary, shown, sniff
+from tradegap.errors import (
+    AssumptionWarning,
+    DataFormatError,
+    DroppedObservationsWarning,
+    InputError,
+    UnknownCountryError,
+    option,
+)
 
 __all__ = [
     "SOURCES",
@@ -86,6 +93,7 @@ __all__ = [
     "iter_chunks",
     "read",
     "read_generic",
+    "validate_options",
     "read_geo_cepii",
     "sniff_delimiter",
 ]
@@ -98,45 +106,16 @@ SOURCES: Final[tuple[str, ...]] = get_args(ReaderSource)
 _GENERIC = {"csv", "parquet", "stata", "generic"}
 
 DEFAULT_CHUNKSIZE: Final[int] = 1_000_000
+#: The latest year a data file may hold (this year plus one: no projections as data).
+_MAX_YEAR: Final[int] = datetime.date.today().year + 1
 
 
 # ======================================================================================
 # Low-level CSV plumbing: open, sniff, stream, locate errors
 # ======================================================================================
-def _open_text(path: Path) -> io.TextIOBase:
-    """Open a (possibly gzip/zip-compressed) text file for sniffing."""
-    name = path.name.lower()
-    if name.endswith(".gz"):
-        return io.TextIOWrapper(gzip.open(path, "rb"), encoding="utf-8", errors="replace")
-    if name.endswith(".zip"):
-        zf = zipfile.ZipFile(path)
-        members = [m for m in zf.namelist() if not m.endswith("/")]
-        return io.TextIOWrapper(zf.open(members[0]), encoding="utf-8", errors="replace")
-    return open(path, encoding="utf-8", errors="replace", newline="")  # noqa: SIM115
-
-
 def _first_line(path: Path) -> str:
-    if not path.exists():
-        raise DataFormatError(f"{path}: no such file.", hint="Check the path.")
-    if path.stat().st_size == 0:
-        raise DataFormatError(
-            f"{path}: the file is empty (0 bytes).",
-            hint="Download the file again; an interrupted download leaves an empty file.",
-        )
-    try:
-        with _open_text(path) as fh:
-            for line in fh:
-                if line.strip():
-                    return line.lstrip("\ufeff").rstrip("\r\n")
-    except (OSError, EOFError, zipfile.BadZipFile) as exc:
-        raise DataFormatError(
-            f"{path}: cannot be read as text ({exc}).",
-            hint="Is it compressed in a format other than gzip/zip, or truncated?",
-        ) from exc
-    raise DataFormatError(
-        f"{path}: the file is empty (no header line).",
-        hint="Download the file again; an interrupted download leaves an empty file.",
-    )
+    """The header line (checked: readable, text, known encoding, sane length)."""
+    return sniff(path).header
 
 
 def sniff_delimiter(header: str) -> str:
@@ -147,7 +126,11 @@ def sniff_delimiter(header: str) -> str:
 
 
 def _split_header(header: str, sep: str) -> list[str]:
-    return [c.strip() for c in next(csv.reader([header], delimiter=sep))]
+    try:
+        return [c.strip() for c in next(csv.reader([header], delimiter=sep))]
+    except csv.Error as exc:
+        raise DataFormatError(f"The header line cannot be split into columns ({exc}): {shown(header, 120)}.",
+                              hint="Check that the file is a delimited text table.") from exc
 
 
 def _sep_name(sep: str) -> str:
@@ -168,16 +151,19 @@ def _check_header(
             raise DataFormatError(
                 f"{path}: line 1 (header) is {_sep_name(found_sep)}-separated, but the {layout} "
                 f"layout is {_sep_name(use)}-separated (header: {header[:120]!r}).",
-                hint=f"Pass sep={found_sep!r} to the reader (or re-save the file with "
-                f"{_sep_name(use)} as delimiter).",
+                hint=f"Pass {option('sep', repr(found_sep), cli=repr(found_sep))} (or re-save the file "
+                f"with {_sep_name(use)} as delimiter).",
             )
     missing = [c for c in required if c not in cols]
     if missing:
+        enc = sniff(path).label
+        found = repr(cols) if len(repr(cols)) <= 400 else (
+            "[" + ", ".join(shown(c, 40) for c in cols[:20]) + f", …] ({len(cols)} columns)")
         raise DataFormatError(
             f"{path}: the {layout} layout needs column(s) {missing}, missing from line 1 "
-            f"(header). Found: {cols}.",
-            hint="Check that the file is in this layout (SOURCE argument), or map its columns "
-            "with read_generic(..., mapping={...}) / `--map`.",
+            f"(header, read as {enc}). Found: {found}.",
+            hint="Check that the file is in this layout (the source), or map its columns with "
+            + option("mapping", "{'exporter': COLUMN, ...}", cli="exporter=COLUMN,...") + ".",
         )
     return use, cols
 
@@ -192,21 +178,23 @@ def _csv_chunks(
     layout: str,
 ) -> Iterator[tuple[int, pd.DataFrame]]:
     """Yield ``(first_line, chunk)``; ``first_line`` is the 1-based file line of the chunk's row 0."""
-    header = _split_header(_first_line(path), sep)
+    info = sniff(path)
+    header = _split_header(info.header, sep)
     # With a column subset, pandas' C parser ignores surplus fields in a row; read every
     # column of narrow layouts so that a malformed row is reported, subset wide ones.
     narrow = len(header) <= 16
     try:
         reader = pd.read_csv(
-            path,
+            open_binary(path),
             sep=sep,
+            encoding=info.encoding,
+            compression=None,
             usecols=None if narrow else (lambda c: c.strip().lstrip("\ufeff") in usecols),
             dtype=dtype,
             chunksize=chunksize,
             keep_default_na=False,
             na_values=[""],
             skipinitialspace=True,
-            encoding_errors="replace",
             low_memory=False,
         )
         line = 2
@@ -229,14 +217,25 @@ def _csv_chunks(
     except pd.errors.ParserError as exc:
         m = re.search(r"line (\d+)", str(exc))
         where = f"line {m.group(1)}" if m else "a line"
+        detail = re.sub(r"^Error tokenizing data\. C error: ", "", str(exc).strip()).rstrip(".")
         raise DataFormatError(
-            f"{path}: malformed CSV at {where}: {str(exc).strip()}.",
+            f"{path}: malformed CSV at {where}: {detail[:300]}.",
             hint=f"The {layout} layout has one record per line with the header's columns; fix "
             "or remove that line (an unquoted separator inside a name, a truncated row?).",
         ) from exc
-    except (ValueError, UnicodeDecodeError, EOFError, OSError) as exc:
+    except UnicodeDecodeError as exc:
         raise DataFormatError(
-            f"{path}: cannot be parsed as a {layout} CSV: {exc}.",
+            f"{path}: a line after the first MiB is not valid {info.label} ({exc.reason}).",
+            hint="The file mixes encodings; re-save it as UTF-8.",
+        ) from exc
+    except OSError as exc:
+        raise DataFormatError(
+            f"{path}: the disk reported an error while reading it ({exc.strerror or exc}).",
+            hint="This is a problem of the disk or file system, not of the file's content.",
+        ) from exc
+    except (ValueError, EOFError) as exc:
+        raise DataFormatError(
+            f"{path}: cannot be parsed as a {layout} CSV (read as {info.label}): {str(exc)[:300]}.",
             hint="Check the file's format and compression.",
         ) from exc
 
@@ -285,11 +284,9 @@ def _numeric(
 
 def _value_error(path, first_line, pos, col, raw, what, hint) -> None:
     i = int(pos[0])
-    shown = raw.iloc[i]
-    shown = shown.item() if isinstance(shown, np.generic) else shown
-    more = f" ({len(pos) - 1} more row(s) in this chunk)" if len(pos) > 1 else ""
+    more = f" ({len(pos) - 1:,} more row(s) in this chunk)" if len(pos) > 1 else ""
     raise DataFormatError(
-        f"{path}: line {first_line + i}, column {col!r}: value {shown!r} {what}{more}.",
+        f"{path}: line {first_line + i:,}, column {col!r}: value {shown(raw.iloc[i])} {what}{more}.",
         hint=hint,
     )
 
@@ -362,12 +359,13 @@ def _map_countries(
     if unknown:
         listed = []
         for v, (line, col) in unknown.items():
-            sug = countries._suggest(v) if v else []
-            shown = repr(v) if v else "an empty cell"
-            listed.append(f"{shown} (line {line}, column {col!r}"
+            sug = countries._suggest(v[:60]) if v else []
+            val = shown(v) if v else "an empty cell"
+            listed.append(f"{val} (line {line:,}, column {col!r}"
                           + (f"; did you mean {', '.join(sug)}?" if sug else "") + ")")
+        more = f"; … and {len(listed) - 20} more" if len(listed) > 20 else ""
         raise UnknownCountryError(
-            f"{path}: {len(unknown)} unknown country name(s)/code(s): " + "; ".join(listed),
+            f"{path}: {len(unknown)} unknown country name(s)/code(s): " + "; ".join(listed[:20]) + more,
             hint="Use ISO3 codes or names tradegap knows (tradegap.countries.to_iso3); rename "
             "the values in the file, or drop aggregate rows.",
         )
@@ -394,8 +392,8 @@ class _DupTracker:
     def _raise(self, keys, h, lines, dup, labels=None) -> None:
         first = int(np.flatnonzero(dup)[0])
         same = np.flatnonzero(h == h[first])
-        shown = labels(first) if labels is not None else {c: keys.iloc[first][c] for c in keys.columns}
-        key = ", ".join(f"{k}={v!r}" for k, v in shown.items())
+        vals = labels(first) if labels is not None else {c: keys.iloc[first][c] for c in keys.columns}
+        key = ", ".join(f"{k}={shown(v)}" for k, v in vals.items())
         raise DataFormatError(
             f"{self.path}: duplicate rows: lines {', '.join(str(int(lines[i])) for i in same[:5])} "
             f"have the same key ({key}).",
@@ -446,13 +444,31 @@ def _flows(exporter, importer, year, product, value, *, unit, scale, source, bas
     )
 
 
+class FileLines:
+    """The 1-based file line of each row of a chunk (``chunk.attrs["lines"].lines``).
+
+    Compared by identity, so ``pd.concat`` drops it rather than comparing arrays.
+    """
+
+    __slots__ = ("lines",)
+
+    def __init__(self, lines: np.ndarray) -> None:
+        self.lines = np.asarray(lines, dtype=np.int64)
+
+
+def _with_lines(frame: pd.DataFrame, lines: np.ndarray) -> pd.DataFrame:
+    """Attach each row's file line to a chunk, for the store's messages ("line N", like the readers')."""
+    frame.attrs["lines"] = FileLines(lines)
+    return frame
+
+
 def _years(chunk, col, *, path, first_line) -> np.ndarray:
     y = _numeric(chunk, col, path=path, first_line=first_line)
     arr = y.to_numpy()
-    bad = np.flatnonzero((arr != np.round(arr)) | (arr < 1800) | (arr > 2200))
+    bad = np.flatnonzero((arr != np.round(arr)) | (arr < 1800) | (arr > _MAX_YEAR))
     if len(bad):
-        _value_error(path, first_line, bad, col, chunk[col], "is not a year",
-                     "Years are integers such as 2019.")
+        _value_error(path, first_line, bad, col, chunk[col], f"is not a year (1800–{_MAX_YEAR})",
+                     "Years are whole numbers such as 2019, no later than next year.")
     return arr.astype(np.int64)
 
 
@@ -470,15 +486,16 @@ def _iter_baci_totals(path: Path, chunksize: int, sep: str | None, **_: Any) -> 
         m, keep = _map_countries(ch, ["exporter", "importer"], path=path, first_line=line)
         lines = line + np.arange(len(ch))
         dups.add(pd.DataFrame({"e": m["exporter"], "i": m["importer"], "y": year}), lines)
-        yield _flows(m["exporter"][keep], m["importer"][keep], year[keep], None, val[keep],
-                     unit="USD", scale="thousands", source="baci", basis="reconciled")
+        yield _with_lines(_flows(m["exporter"][keep], m["importer"][keep], year[keep], None, val[keep],
+                                 unit="USD", scale="thousands", source="baci", basis="reconciled"), lines[keep])
     dups.finish()
 
 
 def _baci_country_codes(path: Path, country_codes: str | Path | None) -> dict[str, str | None]:
     """Numeric BACI code → ISO3, from ``country_codes_V*.csv`` next to the data file."""
     if country_codes is None:
-        cands = sorted(glob.glob(str(path.parent / "country_codes_V*.csv")))
+        # pathlib's glob matches the pattern in the folder only: a '[' in the folder name is literal
+        cands = sorted(path.parent.glob("country_codes_V*.csv"))
         if not cands:
             return {}
         country_codes = cands[-1]
@@ -494,7 +511,12 @@ def _baci_country_codes(path: Path, country_codes: str | Path | None) -> dict[st
             f"'country_iso3' (or 'iso_3digit_alpha'); found {cols}.",
             hint="Use the country_codes_V*.csv shipped in the same BACI archive.",
         )
-    cc = pd.read_csv(cc_path, sep=sep, dtype=str, keep_default_na=False, encoding_errors="replace")
+    try:
+        cc = pd.read_csv(open_binary(cc_path), sep=sep, dtype=str, keep_default_na=False,
+                         encoding=sniff(cc_path).encoding, compression=None)
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataFormatError(f"{cc_path}: cannot be read as a BACI country-codes file ({str(exc)[:200]}).",
+                              hint="Use the country_codes_V*.csv shipped in the same BACI archive.") from exc
     out: dict[str, str | None] = {}
     name_col = next((c for c in ("country_name", "country_name_full",
                                  "country_name_abbreviation") if c in cols), None)
@@ -517,42 +539,321 @@ def _baci_country_codes(path: Path, country_codes: str | Path | None) -> dict[st
     return out
 
 
+#: First year each HS revision was in use; a BACI file of revision HSxx has no earlier year.
+_HS_FIRST_YEAR: Final[dict[str, int]] = {"92": 1988, "96": 1996, "02": 2002, "07": 2007, "12": 2012,
+                                          "17": 2017, "22": 2022}
+_BACI_NAME = re.compile(r"BACI_HS(\d\d)_Y(\d{4})_V", re.IGNORECASE)
+_INT_RE = r"^\s*[0-9]{1,9}\s*$"
+_NUM_RE = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+_MISSING_RE = r"^\s*(|NA|N/A|NaN|nan|NAN|NULL|null|\.\.|\.)\s*$"
+_HS6_RE = r"^[0-9]{6}$"
+
+
+def _hs_revision(path: Path) -> tuple[str | None, int | None]:
+    """(HS revision, year) from a BACI file name ``BACI_HS17_Y2019_V202401.csv``, else (None, None)."""
+    m = _BACI_NAME.search(path.name)
+    if not m or m.group(1) not in _HS_FIRST_YEAR:
+        return None, None
+    return m.group(1), int(m.group(2))
+
+
+def _baci_product_codes(path: Path, rev: str | None) -> frozenset[str] | None:
+    """HS6 codes of ``product_codes_HS<rev>_V*.csv`` beside the data file (BACI ships it), if any."""
+    if rev is None:
+        return None
+    cands = sorted(path.parent.glob(f"product_codes_HS{rev}_V*.csv"))
+    if not cands:
+        return None
+    info = sniff(cands[-1])
+    sep = sniff_delimiter(info.header)
+    if "code" not in _split_header(info.header, sep):
+        raise DataFormatError(f"{cands[-1]}: a BACI product-codes file needs a 'code' column; line 1 has "
+                              f"{_split_header(info.header, sep)[:10]}.",
+                              hint="Use the product_codes_HS*_V*.csv shipped in the same BACI archive.")
+    pc_ = pd.read_csv(open_binary(cands[-1]), sep=sep, dtype=str, keep_default_na=False,
+                      encoding=info.encoding, compression=None, usecols=["code"])
+    return frozenset(pc_["code"].str.strip().str.zfill(6))
+
+
+def _baci_numeric(code: int) -> str | None:
+    """ISO3 of a UN/BACI numeric country code, or None if tradegap does not know it."""
+    try:
+        return countries.to_iso3(str(code), source="baci")
+    except UnknownCountryError:
+        return None
+
+
+def _first_bad(mask: np.ndarray) -> int:
+    return int(np.flatnonzero(mask)[0])
+
+
+def _arrow_ints(arr: pa.Array, col: str, *, path: Path, first_line: int, what: str) -> np.ndarray:
+    """Strict whole numbers (``2019``, never ``2019.5`` or ``2e3``) from a string column."""
+    ok = pc.match_substring_regex(arr, _INT_RE).fill_null(False).to_numpy(zero_copy_only=False)
+    if not ok.all():
+        i = _first_bad(~ok)
+        raw = arr[i].as_py()
+        if raw is None or not str(raw).strip():
+            _raise_at(path, first_line + i, col, raw, f"is missing (no {what})",
+                      "Fix or remove the row; tradegap never guesses a missing code or year.")
+        _raise_at(path, first_line + i, col, raw, "is not a whole number",
+                  f"BACI's {col!r} column holds whole numbers ({what}); a decimal or text value is a "
+                  "damaged file: download it again.")
+    return pc.cast(pc.utf8_trim_whitespace(arr), pa.int64()).to_numpy(zero_copy_only=False)
+
+
+def _arrow_values(arr: pa.Array, col: str, *, path: Path, first_line: int) -> np.ndarray:
+    """Finite, non-negative numbers from a string column."""
+    ok = pc.match_substring_regex(arr, _NUM_RE).fill_null(False).to_numpy(zero_copy_only=False)
+    if not ok.all():
+        i = _first_bad(~ok)
+        raw = arr[i].as_py()
+        if raw is None or re.fullmatch(_MISSING_RE, str(raw)):
+            _raise_at(path, first_line + i, col, raw, "is missing (empty or NA)",
+                      "Fill in or drop rows without a value; tradegap never reads a missing value as zero.")
+        _raise_at(path, first_line + i, col, raw, "is not a number",
+                  "Remove thousands separators/text from the value column, or fix the row.")
+    vals = pc.cast(pc.utf8_trim_whitespace(arr), pa.float64()).to_numpy(zero_copy_only=False)
+    bad = ~np.isfinite(vals)
+    if bad.any():
+        i = _first_bad(bad)
+        _raise_at(path, first_line + i, col, arr[i].as_py(), "is infinite", "Trade values must be finite; fix the row.")
+    if (vals < 0).any():
+        i = _first_bad(vals < 0)
+        _raise_at(path, first_line + i, col, arr[i].as_py(), "is negative",
+                  "Trade values must be >= 0; a negative flow is a data error.")
+    return vals
+
+
+def _raise_at(path: Path, line: int, col: str, raw: Any, what: str, hint: str) -> None:
+    raise DataFormatError(f"{path}: line {line:,}, column {col!r}: value {shown(raw)} {what}.", hint=hint)
+
+
+def _hs6(arr: pa.Array, *, path: Path, first_line: int, rev: str | None,
+         known: frozenset[str] | None) -> pa.Array:
+    """Product codes as 6-digit HS strings, validated (BACI writes 010121 as 10121: padded)."""
+    k = pc.utf8_trim_whitespace(arr)
+    k = pc.if_else(pc.equal(pc.utf8_length(k), 5), pc.binary_join_element_wise("0", k, ""), k)
+    ok = pc.match_substring_regex(k, _HS6_RE).fill_null(False).to_numpy(zero_copy_only=False)
+    chapter = pc.cast(pc.utf8_slice_codeunits(pc.if_else(pa.array(ok), k, "000000"), 0, 2),
+                      pa.int64()).to_numpy(zero_copy_only=False)
+    ok &= (chapter >= 1) & (chapter != 77)  # 98–99: national use (Comtrade 999999: not specified)
+    revname = f"HS{rev}" if rev else "HS"
+    if not ok.all():
+        i = _first_bad(~ok)
+        raw = arr[i].as_py()
+        if raw is None or not str(raw).strip():
+            _raise_at(path, first_line + i, "k", raw, "is missing (no product code)",
+                      "Fix or remove the row; tradegap never guesses a product.")
+        _raise_at(path, first_line + i, "k", raw, f"is not an {revname} 6-digit product code",
+                  "HS6 codes have six digits, chapters 01–99 (77 is reserved); a decimal or text value "
+                  "is a damaged file: download it again.")
+    if known is not None:
+        inlist = pc.is_in(k, value_set=pa.array(sorted(known))).to_numpy(zero_copy_only=False)
+        if not inlist.all():
+            i = _first_bad(~inlist)
+            _raise_at(path, first_line + i, "k", arr[i].as_py(),
+                      f"is not in the {revname} product list beside the file", "Check that the file and "
+                      "its product_codes file come from the same BACI release.")
+    return k
+
+
+def _find_line(path: Path, encoding: str, text: str) -> int | None:
+    """1-based number of the first line whose text is ``text`` (only used to place an error)."""
+    with io.TextIOWrapper(open_binary(path), encoding=encoding, errors="replace", newline="") as fh:
+        for n, line in enumerate(fh, 1):
+            if line.rstrip("\r\n") == text:
+                return n
+    return None
+
+
+def _arrow_csv(path: Path, sep: str, columns: list[str], chunksize: int,
+               layout: str) -> Iterator[tuple[int, pa.RecordBatch]]:
+    """Stream ``columns`` of a CSV as string batches of ≤ ``chunksize`` rows: ``(first line, batch)``.
+
+    Parsed by Arrow's multi-threaded reader: nothing is converted (strict typing is
+    the caller's), no row is skipped silently (a row with the wrong number of fields
+    is an error naming its line), no path globbing, lines at most MAX_LINE_BYTES.
+    """
+    info = sniff(path)
+    names = _split_header(info.header, sep)
+    invalid: list[Any] = []
+
+    def on_invalid(row: Any) -> str:
+        invalid.append(row)
+        return "skip"
+
+    enc = "utf8" if info.encoding in ("utf-8", "utf-8-sig") else info.encoding
+    first_size = max(len(info.header), 1)
+    block = int(min(64 << 20, max(1 << 20, chunksize * min(first_size, 200))))
+    try:
+        reader = pacsv.open_csv(
+            open_binary(path),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block,
+                                           encoding=enc, use_threads=True),
+            parse_options=pacsv.ParseOptions(delimiter=sep, ignore_empty_lines=False,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                                 include_columns=columns, null_values=["", "NA"],
+                                                 strings_can_be_null=True),
+        )
+        line = 2
+        pending: list[pa.RecordBatch] = []
+        have = 0
+
+        def flush(n: int) -> Iterator[tuple[int, pa.RecordBatch]]:
+            """Yield slices of ``n`` rows of the pending batches (all of them if ``n`` is 0)."""
+            nonlocal pending, have, line
+            whole = pa.concat_batches(pending) if len(pending) > 1 else pending[0]
+            start = 0
+            while whole.num_rows - start > 0 and (n == 0 or whole.num_rows - start >= n):
+                size = n or whole.num_rows - start
+                yield line, whole.slice(start, size)
+                line += size
+                start += size
+            rest = whole.slice(start)
+            pending, have = ([rest], rest.num_rows) if rest.num_rows else ([], 0)
+
+        def check_invalid() -> None:
+            if invalid:
+                row = invalid[0]
+                at = _find_line(path, info.encoding, row.text)
+                raise DataFormatError(
+                    f"{path}: malformed CSV at line {at if at is not None else '?'}: expected "
+                    f"{row.expected_columns} fields, found {row.actual_columns} ({shown(row.text, 80)}).",
+                    hint=f"The {layout} layout has one record per line with the header's "
+                    f"{len(names)} columns; fix or remove that line (a truncated row?).",
+                )
+
+        for batch in reader:
+            check_invalid()
+            if batch.num_rows:
+                pending.append(batch)
+                have += batch.num_rows
+            if have >= chunksize:
+                yield from flush(chunksize)
+        check_invalid()
+        if have:
+            yield from flush(0)
+        if line == 2:
+            raise DataFormatError(
+                f"{path}: the file has a header (line 1) but no data rows.",
+                hint="Download or export the file again; it holds no records.",
+            )
+    except pa.ArrowInvalid as exc:
+        raise DataFormatError(
+            f"{path}: cannot be parsed as a {layout} CSV (read as {info.label}): {str(exc)[:300]}.",
+            hint="Check the file's format and compression.",
+        ) from exc
+    except OSError as exc:
+        raise DataFormatError(
+            f"{path}: the disk reported an error while reading it ({exc.strerror or exc}).",
+            hint="This is a problem of the disk or file system, not of the file's content.",
+        ) from exc
+
+
+class _CodeTable:
+    """BACI numeric country code → ISO3 (None: an area that is not a country), vectorised."""
+
+    def __init__(self, codes: Mapping[str, str | None]) -> None:
+        num = {int(k): v for k, v in codes.items() if str(k).isdigit()}
+        self._set(num)
+
+    def _set(self, num: dict[int, str | None]) -> None:
+        self.num = num
+        self.keys = np.array(sorted(num), dtype=np.int64)
+        self.labels = [num[int(k)] or "" for k in self.keys] + [""]
+        self.is_country = np.array([num[int(k)] is not None for k in self.keys] + [False])
+
+    def add(self, extra: Mapping[int, str | None]) -> None:
+        self._set({**self.num, **extra})
+
+    def index(self, vals: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position in the table, found) for each code; not found → the last (empty) label."""
+        if not len(self.keys):
+            return np.full(len(vals), 0, dtype=np.int64), np.zeros(len(vals), dtype=bool)
+        pos = np.searchsorted(self.keys, vals).clip(0, len(self.keys) - 1)
+        found = self.keys[pos] == vals
+        return np.where(found, pos, len(self.keys)), found
+
+
 def _iter_baci(path: Path, chunksize: int, sep: str | None, country_codes=None,
                **_: Any) -> Iterator[pd.DataFrame]:
+    """CEPII BACI ``t,i,j,k,v,q``: strict whole years and codes, HS6 products, USD thousands."""
     req = ["t", "i", "j", "k", "v"]
     sep, _cols = _check_header(path, "CEPII BACI", req, sep)
-    codes = _baci_country_codes(path, country_codes)
+    rev, name_year = _hs_revision(path)
+    table = _CodeTable(_baci_country_codes(path, country_codes))
+    products = _baci_product_codes(path, rev)
     dups = _DupTracker(path, ["t", "i", "j", "k"])
-    # numbers are parsed by the C parser (fast path); a column that does not parse as
-    # numbers comes back as text and is diagnosed row by row in _numeric/_map_countries
-    for line, ch in _csv_chunks(path, sep=sep, usecols=req, dtype=None,
-                                chunksize=chunksize, layout="CEPII BACI"):
-        year = _years(ch, "t", path=path, first_line=line)
-        val = _numeric(ch, "v", path=path, first_line=line)
-        m, keep = _map_countries(ch, ["i", "j"], path=path, first_line=line, source="baci",
-                                 extra=codes)
-        if pd.api.types.is_integer_dtype(ch["k"]):  # HS6 codes parsed as numbers: pad to 6
-            kkey = ch["k"].to_numpy()
-            k = pc.utf8_lpad(pc.cast(pa.array(kkey), pa.string()), 6, "0")
-        else:
-            k = pc.utf8_trim_whitespace(pa.array(ch["k"].astype(str).to_numpy(), type=pa.string()))
-            k = pc.if_else(pc.equal(pc.utf8_length(k), 5),
-                           pc.binary_join_element_wise("0", k, ""), k)
-            kkey = pd.factorize(pd.Series(pd.array(k, dtype="str")))[0]
-        k = pd.Series(pd.array(k, dtype="str"))
-        ikey = pd.factorize(m["i"])[0] if not pd.api.types.is_integer_dtype(ch["i"]) else ch["i"]
-        jkey = pd.factorize(m["j"])[0] if not pd.api.types.is_integer_dtype(ch["j"]) else ch["j"]
-        dups.add(pd.DataFrame({"i": np.asarray(ikey), "j": np.asarray(jkey), "t": year,
-                               "k": np.asarray(kkey)}), line + np.arange(len(ch)),
-                 labels=lambda r, year=year, m=m, k=k: {"t": year[r], "i": m["i"].iloc[r],
-                                                       "j": m["j"].iloc[r], "k": k.iloc[r]})
+    dropped: dict[int, int] = {}
+    for line, batch in _arrow_csv(path, sep, req, chunksize, "CEPII BACI"):
+        cols = {c: batch.column(c) for c in req}
+        year = _arrow_ints(cols["t"], "t", path=path, first_line=line, what="year")
+        bad = (year < 1800) | (year > _MAX_YEAR)
+        if rev is not None:
+            bad |= year < _HS_FIRST_YEAR[rev]
+        if bad.any():
+            i = _first_bad(bad)
+            why = (f"is before HS{rev} existed ({_HS_FIRST_YEAR[rev]})" if rev and 1800 <= year[i] <= _MAX_YEAR
+                   else f"is not a year between 1800 and {_MAX_YEAR}")
+            _raise_at(path, line + i, "t", cols["t"][i].as_py(), why,
+                      "Check the file: the year column of BACI holds the data's year.")
+        if name_year is not None and (year != name_year).any():
+            i = _first_bad(year != name_year)
+            _raise_at(path, line + i, "t", cols["t"][i].as_py(),
+                      f"differs from the year in the file name ({name_year})",
+                      "A BACI file holds one year; rename the file if it was renamed by mistake.")
+        ex = _arrow_ints(cols["i"], "i", path=path, first_line=line, what="exporter code")
+        im = _arrow_ints(cols["j"], "j", path=path, first_line=line, what="importer code")
+        val = _arrow_values(cols["v"], "v", path=path, first_line=line)
+        k = _hs6(cols["k"], path=path, first_line=line, rev=rev, known=products)
+        pos_i, f_i = table.index(ex)
+        pos_j, f_j = table.index(im)
+        if not (f_i.all() and f_j.all()):
+            missing = np.unique(np.concatenate([ex[~f_i], im[~f_j]]))
+            table.add({int(c): _baci_numeric(int(c)) for c in missing})
+            still = [int(c) for c in missing if table.num.get(int(c)) is None]
+            if still:
+                listed = []
+                for c in still[:20]:
+                    where = np.flatnonzero((ex == c) | (im == c))[0]
+                    col = "i" if ex[where] == c else "j"
+                    listed.append(f"'{c}' (line {line + int(where):,}, column {col!r})")
+                raise UnknownCountryError(
+                    f"{path}: {len(still)} unknown country code(s): {'; '.join(listed)}.",
+                    hint="BACI's numeric codes are decoded with the country_codes_V*.csv file of the same "
+                    "release; put it in the same folder.",
+                )
+            pos_i, f_i = table.index(ex)
+            pos_j, f_j = table.index(im)
+        keep = table.is_country[pos_i] & table.is_country[pos_j]
+        if not keep.all():
+            for c in np.concatenate([ex[~table.is_country[pos_i]], im[~table.is_country[pos_j]]]):
+                dropped[int(c)] = dropped.get(int(c), 0) + 1
+        kint = pc.cast(k, pa.int64()).to_numpy(zero_copy_only=False)
+        dups.add(pd.DataFrame({"i": ex, "j": im, "t": year, "k": kint}),
+                 line + np.arange(len(year)),
+                 labels=lambda r, year=year, ex=ex, im=im, k=k: {"t": int(year[r]), "i": int(ex[r]),
+                                                                 "j": int(im[r]), "k": k[r].as_py()})
+        exporter = _take_str(table.labels, pos_i)
+        importer = _take_str(table.labels, pos_j)
+        kk = pd.Series(pd.array(k, dtype="str"))
+        lines = line + np.arange(len(year))
         if keep.all():
-            yield _flows(m["i"], m["j"], year, k, val, unit="USD", scale="thousands",
-                         source="baci", basis="reconciled")
+            yield _with_lines(_flows(exporter, importer, year, kk, val, unit="USD", scale="thousands",
+                                     source="baci", basis="reconciled"), lines)
         else:
-            yield _flows(m["i"][keep], m["j"][keep], year[keep], k[keep], val[keep],
-                         unit="USD", scale="thousands", source="baci", basis="reconciled")
+            yield _with_lines(_flows(exporter[keep], importer[keep], year[keep], kk[keep], val[keep],
+                                     unit="USD", scale="thousands", source="baci", basis="reconciled"),
+                              lines[keep])
     dups.finish()
+    if dropped:
+        codes = ", ".join(str(c) for c in sorted(dropped)[:10])
+        warnings.warn(
+            f"dropped {sum(dropped.values()):,} rows of non-country areas (BACI codes {codes})",
+            DroppedObservationsWarning, stacklevel=3,
+        )
 
 
 def _iter_gravity(path: Path, chunksize: int, sep: str | None, flow: str = "tradeflow_baci",
@@ -587,8 +888,8 @@ def _iter_gravity(path: Path, chunksize: int, sep: str | None, flow: str = "trad
         has = val.notna().to_numpy()
         dropped += int((keep & ~has).sum())
         keep &= has
-        yield _flows(m["iso3_o"][keep], m["iso3_d"][keep], year[keep], None, val[keep],
-                     unit="USD", scale="thousands", source=src, basis=basis)
+        yield _with_lines(_flows(m["iso3_o"][keep], m["iso3_d"][keep], year[keep], None, val[keep],
+                                 unit="USD", scale="thousands", source=src, basis=basis), line_of[keep])
     dups.finish()
     if dropped:
         warnings.warn(f"{path}: {dropped} pair-year row(s) without {flow} were skipped (Gravity "
@@ -621,9 +922,10 @@ def _iter_unctad(path: Path, chunksize: int, sep: str | None, year: int | None =
         keyframe = pd.DataFrame({"s": m["source"], "t": m["target"], "y": yr,
                                  "k": prod if prod is not None else ""})
         dups.add(keyframe, line + np.arange(len(ch)))
-        yield _flows(m["source"][keep], m["target"][keep], yr[keep],
-                     prod[keep] if prod is not None else None, val[keep], unit="USD",
-                     scale="thousands", source="unctad", basis="reported")
+        yield _with_lines(_flows(m["source"][keep], m["target"][keep], yr[keep],
+                                 prod[keep] if prod is not None else None, val[keep], unit="USD",
+                                 scale="thousands", source="unctad", basis="reported"),
+                          (line + np.arange(len(ch)))[keep])
     dups.finish()
 
 
@@ -656,8 +958,15 @@ def _collect_reports(parts: list[pd.DataFrame], path: Path) -> pd.DataFrame:
 
 
 def _yield_reconciled(rep: pd.DataFrame, chunksize: int, *, unit: str, scale: str,
-                      source: str, cif_fob: float | None) -> Iterator[pd.DataFrame]:
-    rep = rep[rep["reporter"] != rep["partner"]]
+                      source: str, cif_fob: float | None, path: Path) -> Iterator[pd.DataFrame]:
+    same = (rep["reporter"] == rep["partner"]).to_numpy()
+    if same.any():
+        i = int(np.flatnonzero(same)[0])
+        r = rep.iloc[i]
+        warnings.warn(_self_flow_note(path, int(same.sum()), int(r["_line"]),
+                                      f"{r['reporter']}→{r['partner']} {int(r['year'])}"),
+                      DroppedObservationsWarning, stacklevel=4)
+        rep = rep[~same]
     flows = reconcile(rep.drop(columns="_line"), cif_fob=cif_fob, unit=unit, scale=scale,
                       source=source)
     flows = flows.astype({c: "str" for c in ("exporter", "importer", "product", "unit", "scale",
@@ -701,7 +1010,7 @@ def _iter_dots(path: Path, chunksize: int, sep: str | None, cif_fob: float | Non
         }))
     rep = _collect_reports(parts, path)
     yield from _yield_reconciled(rep, chunksize, unit="USD", scale="millions", source="dots",
-                                 cif_fob=cif_fob)
+                                 cif_fob=cif_fob, path=path)
 
 
 def _validate_rows(ch: pd.DataFrame, ycol: str, vcol: str, lines: np.ndarray,
@@ -778,7 +1087,7 @@ def _iter_imf(path: Path, chunksize: int, sep: str | None, cif_fob: float | None
         }))
     rep = _collect_reports(parts, path)
     yield from _yield_reconciled(rep, chunksize, unit="USD", scale=scale, source="dots",
-                                 cif_fob=cif_fob)
+                                 cif_fob=cif_fob, path=path)
 
 
 _COMTRADE_AGGREGATES = {"W00", "_X", "X1", "X2", "XX", "R4", "0", "Wld", "WLD", "EUR", "EU"}
@@ -824,7 +1133,7 @@ def _iter_comtrade(path: Path, chunksize: int, sep: str | None, cif_fob: float |
         }))
     rep = _collect_reports(parts, path)
     yield from _yield_reconciled(rep, chunksize, unit="USD", scale="units", source="comtrade",
-                                 cif_fob=cif_fob)
+                                 cif_fob=cif_fob, path=path)
 
 
 # ---- covariates ----------------------------------------------------------------------
@@ -936,6 +1245,7 @@ _MAPPING_KEYS = ("exporter", "importer", "year", "value", "product")
 
 def _generic_frames(path: Path, needed: list[str], sep: str | None,
                     chunksize: int) -> Iterator[tuple[int, pd.DataFrame]]:
+    check_readable(path)
     name = path.name.lower()
     if name.endswith(".parquet") or name.endswith(".pq"):
         import pyarrow.parquet as pq
@@ -974,9 +1284,12 @@ def _generic_frames(path: Path, needed: list[str], sep: str | None,
                             hint="Fix the mapping: {canonical name: variable in the .dta}.")
                     yield line, df[needed]
                     line += len(df)
-        except (ValueError, OSError) as exc:
-            raise DataFormatError(f"{path}: not a readable Stata file ({exc}).",
-                                  hint="Save it with Stata 10+ (`saveold` if needed).") from exc
+        except DataFormatError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - pandas' Stata reader raises struct.error, ValueError, ...
+            raise DataFormatError(f"{path}: not a readable Stata .dta file ({type(exc).__name__}: "
+                                  f"{str(exc)[:200]}); is it empty, truncated or renamed?",
+                                  hint="Save it again with Stata 10+ (`saveold` if needed).") from exc
         return
     sep, _ = _check_header(path, "mapped CSV", needed, sep,
                            default_sep="\t" if name.endswith((".tsv", ".tab")) else ",")
@@ -985,20 +1298,22 @@ def _generic_frames(path: Path, needed: list[str], sep: str | None,
         yield line, df
 
 
-def _iter_generic(path: Path, chunksize: int, sep: str | None, mapping: Mapping[str, str] | None = None,
-                  unit: str = "USD", scale: str = "units", dataset: str = "csv",
-                  basis: str = "reported", country_source: countries.Source = "",
-                  **unknown: Any) -> Iterator[pd.DataFrame]:
+def _check_generic(mapping: Mapping[str, str] | None = None, unit: str = "USD", scale: str | None = None,
+                   dataset: str = "csv", basis: str = "reported", country_source: countries.Source = "",
+                   **unknown: Any) -> None:
+    """Check a generic file's options before any file is read (every problem is the user's to fix)."""
     if unknown:
         raise InputError(
             f"Unknown option(s) {sorted(unknown)} for a generic file; it accepts mapping, unit, "
             "scale, dataset, basis, country_source, sep.")
-    source = dataset
+    if not isinstance(dataset, str) or not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", dataset):
+        raise InputError(f"The 'dataset' parameter must be a short name (letters, digits, _ . -). Got "
+                         f"{shown(dataset)} instead.", hint=f"Pass {option('dataset', repr('mydata'), cli='mydata')}.")
     if not mapping:
         raise InputError(
-            f"{path}: a generic file needs a column mapping.",
-            hint="Pass mapping={'exporter': ..., 'importer': ..., 'year': ..., 'value': ...} "
-            "(CLI: --map exporter=COL,importer=COL,year=COL,value=COL).",
+            "A generic file needs a column mapping.",
+            hint="Pass " + option("mapping", "{'exporter': ..., 'importer': ..., 'year': ..., 'value': ...}",
+                                  cli="exporter=COL,importer=COL,year=COL,value=COL") + ".",
         )
     bad = [k for k in mapping if k not in _MAPPING_KEYS]
     miss = [k for k in ("exporter", "importer", "year", "value") if k not in mapping]
@@ -1007,17 +1322,46 @@ def _iter_generic(path: Path, chunksize: int, sep: str | None, mapping: Mapping[
             f"The 'mapping' parameter must map {list(_MAPPING_KEYS[:4])} (and optionally "
             f"'product') to file columns. Got {dict(mapping)!r}: "
             + (f"unknown key(s) {bad}; " if bad else "") + (f"missing {miss}." if miss else ""),
-            hint="Example: mapping={'exporter': 'iso_o', 'importer': 'iso_d', 'year': 'year', "
-            "'value': 'trade'}.",
+            hint="Example: " + option("mapping", "{'exporter': 'iso_o', 'importer': 'iso_d', 'year': 'year', "
+                                      "'value': 'trade'}", cli="exporter=iso_o,importer=iso_d,year=year,value=trade")
+            + ".",
+        )
+    mapped = [mapping[k] for k in _MAPPING_KEYS if k in mapping]
+    if len(set(mapped)) < len(mapped):
+        twice = sorted({c for c in mapped if mapped.count(c) > 1})
+        keys = [k for k in _MAPPING_KEYS if mapping.get(k) in twice]
+        raise InputError(
+            f"The column mapping uses column(s) {twice} for more than one of {keys}: "
+            + ("every row would be a self-flow (exporter = importer)." if {"exporter", "importer"} <= set(keys)
+               else "each canonical column needs its own file column."),
+            hint="Map each of exporter, importer, year, value (and product) to a different column of the file.",
+        )
+    if scale is None:
+        raise InputError(
+            "The scale of the value column is not known; tradegap does not guess it "
+            "(a file in thousands read as units is off by 1,000).",
+            hint="Pass " + option("scale", "'thousands'", cli="thousands") + f" (one of {', '.join(SCALES)}), and "
+            + option("unit", "'USD'", cli="USD") + " if the currency is not US dollars.",
         )
     if scale not in SCALES:
         raise InputError(f"The 'scale' parameter must be one of {list(SCALES)}. Got {scale!r} "
-                         "instead.")
+                         "instead.", hint=f"Pass {option('scale', repr('thousands'), cli='thousands')}.")
+    if not isinstance(unit, str) or not re.fullmatch(r"[A-Z]{3}", unit):
+        raise InputError(f"The 'unit' parameter must be a 3-letter currency code such as 'USD'. Got {unit!r} "
+                         "instead.", hint=f"Pass {option('unit', repr('USD'), cli='USD')}.")
     from tradegap.data.schema import BASES
 
     if basis not in BASES:
         raise InputError(f"The 'basis' parameter must be one of {list(BASES)}. Got {basis!r} "
                          "instead.")
+
+def _iter_generic(path: Path, chunksize: int, sep: str | None, mapping: Mapping[str, str] | None = None,
+                  unit: str = "USD", scale: str | None = None, dataset: str = "csv",
+                  basis: str = "reported", country_source: countries.Source = "",
+                  **unknown: Any) -> Iterator[pd.DataFrame]:
+    _check_generic(mapping, unit, scale, dataset, basis, country_source, **unknown)
+    assert mapping is not None and scale is not None  # checked above
+    source = dataset
     cols = [mapping[k] for k in _MAPPING_KEYS if k in mapping]
     e, i, y, v = mapping["exporter"], mapping["importer"], mapping["year"], mapping["value"]
     p = mapping.get("product")
@@ -1034,8 +1378,9 @@ def _iter_generic(path: Path, chunksize: int, sep: str | None, mapping: Mapping[
         prod = df[p].astype("string").fillna("").to_numpy() if p else None
         dups.add(pd.DataFrame({"e": m[e], "i": m[i], "y": year, "p": prod if p else ""}),
                  line + np.arange(len(df)))
-        yield _flows(m[e][keep], m[i][keep], year[keep], prod[keep] if p else None, val[keep],
-                     unit=unit, scale=scale, source=source, basis=basis)
+        yield _with_lines(_flows(m[e][keep], m[i][keep], year[keep], prod[keep] if p else None, val[keep],
+                                 unit=unit, scale=scale, source=source, basis=basis),
+                          (line + np.arange(len(df)))[keep])
     dups.finish()
 
 
@@ -1044,7 +1389,7 @@ def read_generic(
     mapping: Mapping[str, str],
     *,
     unit: str = "USD",
-    scale: str = "units",
+    scale: str | None = None,
     source: str = "csv",
     basis: str = "reported",
     sep: str | None = None,
@@ -1059,8 +1404,8 @@ def read_generic(
         ``{"exporter": col, "importer": col, "year": col, "value": col}`` and
         optionally ``"product": col``; country columns may hold names or codes.
     unit, scale : str
-        Currency and scale of the value column (scale in ``"units"``,
-        ``"thousands"``, ``"millions"``).
+        Currency (default ``"USD"``) and scale of the value column: ``"units"``,
+        ``"thousands"`` or ``"millions"``.  The scale is required: it is never guessed.
     source, basis : str
         Dataset id and value basis (:data:`tradegap.data.schema.BASES`) recorded
         on every row.
@@ -1115,6 +1460,54 @@ def _resolve_source(source: str, path: Path) -> str:
     return source
 
 
+_ALLOWED: Final[dict[str, set[str]]] = {
+    "dots": {"cif_fob"}, "imf": {"cif_fob", "scale"}, "comtrade": {"cif_fob"},
+    "baci": {"country_codes"}, "baci_totals": set(), "gravity": {"flow"},
+    "unctad": {"year"}, "wdi": set(), "geodist": {"geo"},
+}
+
+
+def validate_options(source: str, *, sep: str | None = None, **options: Any) -> None:
+    """Check a reader's options without reading a file (the store calls it before any work).
+
+    Raises
+    ------
+    InputError
+        Unknown source, an option the layout does not take, a bad mapping, a missing
+        or unknown scale, a bad unit or delimiter.
+    """
+    if sep is not None and (not isinstance(sep, str) or len(sep) != 1 or sep in "\r\n\"'"):
+        raise InputError(f"The 'sep' parameter must be one delimiter character. Got {shown(sep)} instead.",
+                         hint=f"Pass {option('sep', repr(';'), cli=repr(';'))} or tab.")
+    if source in _GENERIC:
+        options = {k: v for k, v in options.items() if v is not None}
+        options.setdefault("dataset", source if source != "generic" else "csv")
+        _check_generic(**options)
+        return
+    if source not in _READERS and source != "baci_totals":
+        _resolve_source(source, Path("."))
+    kind = source
+    allowed = _ALLOWED.get(kind, set())
+    if kind == "baci":
+        allowed = allowed | _ALLOWED["baci_totals"]
+    unknown = sorted(set(options) - allowed - {"mapping"})
+    if options.get("mapping"):
+        raise InputError(
+            f"A column mapping is for generic files; the {source!r} layout has fixed columns.",
+            hint="Drop " + option("mapping", "{...}", cli="...") + ", or read the file as source 'csv', "
+            "'parquet' or 'stata' with a mapping.",
+        )
+    if unknown:
+        fixed = {"unit", "scale", "dataset"} & set(unknown)
+        raise InputError(
+            f"Unknown option(s) {', '.join(option(u, '...', cli='...') for u in unknown)} for the {source!r} "
+            f"layout; it accepts {', '.join(option(a, '...', cli='...') for a in sorted(allowed)) or 'none'}.",
+            hint=(f"The {source!r} layout records its values in its own published unit; unit, scale and "
+                  "dataset are for generic files (source 'csv', 'parquet' or 'stata')." if fixed else
+                  "Remove the option."),
+        )
+
+
 def iter_chunks(
     source: str,
     path: str | Path,
@@ -1158,23 +1551,73 @@ def iter_chunks(
                          "instead.")
     p = Path(path)
     kind = _resolve_source(source, p)
+    validate_options(source, sep=sep, **options)
     if kind == "generic":
         options.setdefault("dataset", source if source != "generic" else "csv")
-        return _iter_generic(p, chunksize, sep, **options)
-    allowed = {
-        "dots": {"cif_fob"}, "imf": {"cif_fob", "scale"}, "comtrade": {"cif_fob"},
-        "baci": {"country_codes"}, "baci_totals": set(), "gravity": {"flow"},
-        "unctad": {"year"}, "wdi": set(), "geodist": {"geo"},
-    }[kind]
-    unknown = sorted(set(options) - allowed - {"mapping"})
-    if unknown or (options.get("mapping") and kind != "generic"):
-        raise InputError(
-            f"Unknown option(s) {unknown or ['mapping']} for the {source!r} reader; it accepts "
-            f"{sorted(allowed) or 'none'}.",
-            hint="A column mapping is for generic files: use source 'csv', 'parquet' or 'stata'.",
-        )
+        return _flow_policies(_iter_generic(p, chunksize, sep, **options), p)
     options.pop("mapping", None)
-    return _READERS[kind](p, chunksize, sep, **options)
+    return _flow_policies(_READERS[kind](p, chunksize, sep, **options), p)
+
+
+def _self_flow_note(path: Path, n: int, first_line: int | None, example: str) -> str:
+    at = f" (first at line {first_line:,}: {example})" if first_line is not None else f" ({example})"
+    return (f"{path.name}: dropped {n:,} self-flow row(s) where exporter = importer{at}; tradegap "
+            "stores trade between countries only")
+
+
+def _flow_policies(chunks: Iterator[pd.DataFrame], path: Path) -> Iterator[pd.DataFrame]:
+    """The policies every flow layout shares, each announced by a warning (an ingest note).
+
+    * Self-flows (exporter = importer after harmonisation, e.g. two codes of one
+      country, or a domestic-trade row) are dropped.
+    * Rows naming a historical entity after its last year
+      (:data:`tradegap.countries.LAST_YEAR`, e.g. the Soviet Union in 2019) are kept as
+      the source reports them — residual partner lines — and flagged.
+    """
+    n_self, self_line, self_ex = 0, None, ""
+    late: dict[str, tuple[int, int, int | None]] = {}  # code → (rows, latest year, first line)
+    for ch in chunks:
+        if not set(FLOW_COLUMNS) <= set(ch.columns) or not len(ch):
+            yield ch
+            continue
+        lines = getattr(ch.attrs.get("lines"), "lines", None)
+        ex = ch["exporter"].to_numpy()
+        im = ch["importer"].to_numpy()
+        same = ex == im
+        if same.any():
+            i = int(np.flatnonzero(same)[0])
+            if n_self == 0:
+                self_line = int(lines[i]) if lines is not None else None
+                self_ex = f"{ex[i]}→{im[i]} {int(ch['year'].iloc[i])}"
+            n_self += int(same.sum())
+            keep = ~same
+            attrs = dict(ch.attrs)
+            ch = ch.loc[keep].reset_index(drop=True)
+            ch.attrs = attrs
+            if lines is not None:
+                ch.attrs["lines"] = FileLines(lines[keep])
+                lines = lines[keep]
+            ex, im = ex[keep], im[keep]
+        year = ch["year"].to_numpy()
+        for code, last in countries.LAST_YEAR.items():
+            m = ((ex == code) | (im == code)) & (year > last)
+            if m.any():
+                rows, ymax, first = late.get(code, (0, 0, None))
+                i = int(np.flatnonzero(m)[0])
+                late[code] = (rows + int(m.sum()), max(ymax, int(year[m].max())),
+                              first if first is not None else (int(lines[i]) if lines is not None else None))
+        yield ch
+    if n_self:
+        warnings.warn(_self_flow_note(path, n_self, self_line, self_ex), DroppedObservationsWarning, stacklevel=3)
+    for code, (rows, ymax, first) in late.items():
+        name = countries.HISTORICAL[code][0]
+        at = f", first at line {first:,}" if first is not None else ""
+        warnings.warn(
+            f"{path.name}: {rows:,} row(s) name {code} ({name}, which ended in {countries.LAST_YEAR[code]}) "
+            f"in later years (up to {ymax}{at}); kept as reported (a residual partner line of the "
+            "source), never merged into successor states",
+            AssumptionWarning, stacklevel=3,
+        )
 
 
 def _concat(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,7 @@ from tradegap.estimate.ppml import (
     validate_outcome,
 )
 from tradegap.estimate.results import PoissonResult
+from tradegap.estimate.threads import check_threads, numba_threads, threads_for
 from tradegap.estimate.vcov import VcovInputs, VcovSpec, compute_vcov, parse_vcov
 
 __all__ = ["fepois", "fepois_arrays", "SEPARATION_METHODS"]
@@ -87,6 +88,7 @@ def fepois(
     drop_singletons: bool = True,
     collin_tol: float = 1e-9,
     missing: MissingOption = "raise",
+    threads: int | None = None,
 ) -> PoissonResult:
     """Poisson pseudo-maximum likelihood with high-dimensional fixed effects.
 
@@ -127,6 +129,11 @@ def fepois(
     missing
         ``"raise"`` (default): a missing value in any column used is an error;
         ``"drop"``: such rows are dropped and counted in ``dropped["missing"]``.
+    threads
+        Threads for the demeaning and IRLS kernels (1 to ``NUMBA_NUM_THREADS``).
+        ``None`` (default): one thread below 100,000 rows, else numba's current
+        setting, i.e. ``NUMBA_NUM_THREADS`` (default: all cores).  The estimates
+        do not depend on it.
 
     Returns
     -------
@@ -168,6 +175,7 @@ def fepois(
     spec = parse_vcov(vcov)
     _check_option("missing", missing, ("raise", "drop"))
     cfg = _make_config(tol, maxiter, fixef_tol, fixef_maxiter, separation, drop_singletons, collin_tol)
+    threads = check_threads(threads)
     clusters = tuple(_resolve_cluster(c, data) for c in spec.clusters)
     if clusters:
         spec = VcovSpec("crv1", clusters)
@@ -218,6 +226,7 @@ def fepois(
             hint="Drop or fill those rows first, or pass missing='drop' to drop them (they are counted).",
         )
     validate_outcome(y, f.depvar)
+    _check_sample_and_scale(y, X, names, f.depvar, any_missing, len(f.fixef))
     for j, nm in enumerate(names):
         if np.isinf(X[:, j]).any():
             i = int(np.flatnonzero(np.isinf(X[:, j]))[0])
@@ -225,24 +234,25 @@ def fepois(
                 f"The regressor {nm!r} has infinite values (first at row {i}).",
                 hint="log() of zero gives -inf: drop those rows or add a small constant deliberately.",
             )
-    return _estimate(
-        y=y,
-        X=X,
-        names=names,
-        fe_codes=fe_codes,
-        fe_names=tuple(f.fixef),
-        fe_levels=tuple(fe_levels),
-        weights=w,
-        offset=off,
-        cluster_codes=cl_codes,
-        spec=spec,
-        cfg=cfg,
-        pre_drop=any_missing,
-        formula=formula,
-        depvar=f.depvar,
-        terms=tuple(f.terms),
-        offset_name=offset,
-    )
+    with numba_threads(threads_for(threads, n)):
+        return _estimate(
+            y=y,
+            X=X,
+            names=names,
+            fe_codes=fe_codes,
+            fe_names=tuple(f.fixef),
+            fe_levels=tuple(fe_levels),
+            weights=w,
+            offset=off,
+            cluster_codes=cl_codes,
+            spec=spec,
+            cfg=cfg,
+            pre_drop=any_missing,
+            formula=formula,
+            depvar=f.depvar,
+            terms=tuple(f.terms),
+            offset_name=offset,
+        )
 
 
 def fepois_arrays(
@@ -263,6 +273,7 @@ def fepois_arrays(
     separation: Sequence[SeparationMethod] | None = ("fe", "simplex", "relu"),
     drop_singletons: bool = True,
     collin_tol: float = 1e-9,
+    threads: int | None = None,
 ) -> PoissonResult:
     """Array-level PPML-HDFE: the engine beneath :func:`fepois`.
 
@@ -341,24 +352,26 @@ def fepois_arrays(
         if arr is not None:
             pre |= np.isnan(arr)
     validate_outcome(y, "y")
-    return _estimate(
-        y=y,
-        X=X,
-        names=names,
-        fe_codes=fe_codes,
-        fe_names=fe_names,
-        fe_levels=tuple(fe_levels),
-        weights=w,
-        offset=off,
-        cluster_codes=cl_codes,
-        spec=spec,
-        cfg=cfg,
-        pre_drop=pre,
-        formula="<arrays>",
-        depvar="y",
-        terms=tuple(names),
-        offset_name=None,
-    )
+    threads = check_threads(threads, "fepois_arrays")
+    with numba_threads(threads_for(threads, n)):
+        return _estimate(
+            y=y,
+            X=X,
+            names=names,
+            fe_codes=fe_codes,
+            fe_names=fe_names,
+            fe_levels=tuple(fe_levels),
+            weights=w,
+            offset=off,
+            cluster_codes=cl_codes,
+            spec=spec,
+            cfg=cfg,
+            pre_drop=pre,
+            formula="<arrays>",
+            depvar="y",
+            terms=tuple(names),
+            offset_name=None,
+        )
 
 
 # --------------------------------------------------------------------------- internals
@@ -395,6 +408,34 @@ def _resolve_cluster(name: str, data: pd.DataFrame) -> str:
         f"The cluster variable {name!r} is not a column of the data.",
         hint="Name a column (or an interaction a^b); 'pair' needs a pair/pair_id column or exporter and importer.",
     )
+
+
+#: Largest magnitude accepted in a regressor or the outcome: beyond it exp(x·b) and the
+#: IRLS sums overflow double precision (gravity regressors are logs or dummies, |x| < 100).
+_MAX_ABS: Final[float] = 1e100
+
+
+def _check_sample_and_scale(y: np.ndarray, X: np.ndarray, names: list[str], depvar: str,
+                            missing: np.ndarray, n_fe: int) -> None:
+    """Refuse samples too small to estimate anything and values that overflow the fit."""
+    used = ~missing
+    n = int(used.sum())
+    if n < 3 or n <= X.shape[1]:
+        raise InputError(
+            f"PPML needs more observations than parameters: {n} row(s) for {X.shape[1]} coefficient(s)"
+            + (f" and {n_fe} fixed effect(s)" if n_fe else "") + ".",
+            hint="Estimate on a larger sample (a gravity panel has hundreds of pairs), or use fewer regressors.",
+        )
+    for label, col in [(depvar, y), *((nm, X[:, j]) for j, nm in enumerate(names))]:
+        vals = np.abs(col[used])
+        big = vals > _MAX_ABS
+        if big.any():
+            i = int(np.flatnonzero(used)[np.flatnonzero(big)[0]])
+            raise InputError(
+                f"The {'outcome' if label == depvar else 'regressor'} {label!r} has values as large as "
+                f"{float(np.nanmax(vals)):.3g} (first at row {i}); PPML's fit overflows beyond about {_MAX_ABS:.0e}.",
+                hint="Take logs of size variables (log(gdp)) or rescale the column (e.g. to millions).",
+            )
 
 
 def _numeric(data: pd.DataFrame, col: str, role: str) -> np.ndarray:
@@ -483,7 +524,9 @@ def _estimate(
             break
     idx = np.flatnonzero(keep)
     if idx.size == 0:
-        raise InputError("No observations left after dropping singletons and separated observations.")
+        raise InputError("No observations left after dropping singletons and separated observations.",
+                         hint="Each fixed-effect group needs at least two observations with some positive "
+                         "outcome; use a larger sample or coarser fixed effects.")
     n_drop = sum(dropped.values())
     if n_drop:
         detail = ", ".join(f"{v:,} {k.replace('_', ' ')}" for k, v in dropped.items() if v)

@@ -16,9 +16,15 @@ than on the ``n`` rows keeps the iteration state small (sum of the numbers of
 levels), lets the IRLS driver warm-start each solve from the previous one, and
 gives the fixed-effect values for free (prediction, :meth:`fixef`).
 
-All columns are processed at once in one pass over the rows per dimension; the
-group index is built once (:class:`FixedEffects`) and reused across IRLS
-iterations.  The numba kernels are compiled with ``cache=True``.
+Each column is solved on its own, to its own convergence, and the columns
+are solved in parallel (numba ``prange``; threads follow ``NUMBA_NUM_THREADS``
+or :func:`tradegap.estimate.threads.numba_threads`): one parallel region per
+solve, so a busy machine does not stall the threads at every sweep.  A
+column's result is computed by the same operations whatever the thread count,
+so results are identical to the serial path.  No per-thread copy of the data
+is made: threads share the ``(n, Q)`` group index and each owns one
+coefficient column.  The group index is built once (:class:`FixedEffects`) and
+reused across IRLS iterations.  The numba kernels are compiled with ``cache=True``.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ import pandas as pd
 #: over the data on gravity panels (bench/ppml.py), so it is the default.
 _METHOD = "it"
 
-__all__ = ["FixedEffects", "DemeanResult", "demean", "residualize", "factorize_fe"]
+__all__ = ["FixedEffects", "DemeanResult", "demean", "residualize", "factorize_fe", "solve_alpha", "fe_sum"]
 
 
 @dataclass(frozen=True)
@@ -121,146 +127,150 @@ def factorize_fe(columns: list[pd.Series | np.ndarray], names: tuple[str, ...]) 
 
 
 # --------------------------------------------------------------------------- kernels
+#
+# Layout: inside the kernels the coefficient blocks are stored transposed,
+# ``(p, G)`` C-contiguous, so that each column's coefficients are contiguous
+# and threads working on different columns never write to the same cache line.
+# Parallelism is over columns in the alternating projections and the weighted
+# group sums, and over rows in the residualizing kernels.  Every column is
+# computed by exactly the same sequence of floating-point operations whatever
+# the number of threads, so the parallel path equals the serial one bit for bit.
 
 
-@nb.njit(cache=True)
-def _group_sums(gidx, G, w, X):  # pragma: no cover - compiled
+@nb.njit(cache=True, parallel=True)
+def _group_sums(gidx, G, w, X, bounds):  # pragma: no cover - compiled
+    """``sw[g] = sum w_i`` and ``wxT[j, g] = sum w_i X[i, j]`` over rows in group ``g`` (all dimensions)."""
     n, Q = gidx.shape
     p = X.shape[1]
     sw = np.zeros(G)
-    wx = np.zeros((G, p))
-    for i in range(n):
-        wi = w[i]
-        for q in range(Q):
-            g = gidx[i, q]
-            sw[g] += wi
-            for j in range(p):
-                wx[g, j] += wi * X[i, j]
-    return sw, wx
+    wxT = np.zeros((p, G))
+    nch = bounds.shape[0] - 1
+    for c in nb.prange(nch + 1):
+        if c == nch:
+            for i in range(n):
+                wi = w[i]
+                for q in range(Q):
+                    sw[gidx[i, q]] += wi
+        else:
+            j0 = bounds[c]
+            j1 = bounds[c + 1]
+            for i in range(n):
+                wi = w[i]
+                for q in range(Q):
+                    g = gidx[i, q]
+                    for j in range(j0, j1):
+                        wxT[j, g] += wi * X[i, j]
+    return sw, wxT
 
 
 @nb.njit(cache=True)
-def _pass(gidx, q, w, out, acc, j0, width):  # pragma: no cover - compiled
-    """``acc[g_q(i), j] += w_i * sum_{q2 != q} out[g_q2(i), j]`` for columns ``j0 .. j0+width-1``.
-
-    Specialised (unrolled) for two and three dimensions and one or two columns,
-    the common gravity cases; a generic loop handles the rest.
-    """
+def _pass1(gidx, q, w, o, a):  # pragma: no cover - compiled
+    """``a[g_q(i)] += w_i * sum_{q2 != q} o[g_q2(i)]`` for one column (specialised for 2 and 3 dimensions)."""
     n, Q = gidx.shape
     if Q == 2:
         o1 = 1 - q
-        if width == 2:
-            for i in range(n):
-                gq = gidx[i, q]
-                ga = gidx[i, o1]
-                wi = w[i]
-                acc[gq, j0] += wi * out[ga, j0]
-                acc[gq, j0 + 1] += wi * out[ga, j0 + 1]
-        else:
-            for i in range(n):
-                acc[gidx[i, q], j0] += w[i] * out[gidx[i, o1], j0]
+        for i in range(n):
+            a[gidx[i, q]] += w[i] * o[gidx[i, o1]]
     elif Q == 3:
         o1 = 1 if q == 0 else 0
         o2 = 1 if q == 2 else 2
-        if width == 2:
-            for i in range(n):
-                gq = gidx[i, q]
-                ga = gidx[i, o1]
-                gb = gidx[i, o2]
-                wi = w[i]
-                acc[gq, j0] += wi * (out[ga, j0] + out[gb, j0])
-                acc[gq, j0 + 1] += wi * (out[ga, j0 + 1] + out[gb, j0 + 1])
-        else:
-            for i in range(n):
-                acc[gidx[i, q], j0] += w[i] * (out[gidx[i, o1], j0] + out[gidx[i, o2], j0])
+        for i in range(n):
+            a[gidx[i, q]] += w[i] * (o[gidx[i, o1]] + o[gidx[i, o2]])
     else:
         for i in range(n):
-            gq = gidx[i, q]
-            wi = w[i]
-            for j in range(j0, j0 + width):
-                t = 0.0
-                for q2 in range(Q):
-                    if q2 != q:
-                        t += out[gidx[i, q2], j]
-                acc[gq, j] += wi * t
+            t = 0.0
+            for q2 in range(Q):
+                if q2 != q:
+                    t += o[gidx[i, q2]]
+            a[gidx[i, q]] += w[i] * t
 
 
 @nb.njit(cache=True)
-def _sweep(gidx, starts, w, sw, wx, alpha, out, acc):  # pragma: no cover - compiled
-    """One Gauss–Seidel pass over all dimensions: ``out = F(alpha)``."""
-    n, Q = gidx.shape
-    p = alpha.shape[1]
-    G = alpha.shape[0]
-    for g in range(G):
-        for j in range(p):
-            out[g, j] = alpha[g, j]
+def _sweep1(gidx, starts, w, sw, wx, x, out, acc):  # pragma: no cover - compiled
+    """One Gauss–Seidel pass over all dimensions for one column: ``out = F(x)``."""
+    Q = gidx.shape[1]
+    out[:] = x
     for q in range(Q):
         s0 = starts[q]
         s1 = starts[q + 1]
-        for g in range(s0, s1):
-            for j in range(p):
-                acc[g, j] = 0.0
+        acc[s0:s1] = 0.0
         if Q > 1:
-            j0 = 0
-            while j0 < p:
-                width = 2 if p - j0 >= 2 else 1
-                _pass(gidx, q, w, out, acc, j0, width)
-                j0 += width
+            _pass1(gidx, q, w, out, acc)
         for g in range(s0, s1):
-            inv = 1.0 / sw[g]
-            for j in range(p):
-                out[g, j] = (wx[g, j] - acc[g, j]) * inv
+            out[g] = (wx[g] - acc[g]) / sw[g]
 
 
 @nb.njit(cache=True)
-def _not_converged(a, b, tol):  # pragma: no cover - compiled
-    G, p = a.shape
-    for g in range(G):
-        for j in range(p):
-            d = abs(a[g, j] - b[g, j])
-            if d > tol and d / (0.1 + abs(a[g, j])) > tol:
-                return True
+def _moved(a, b, tol):  # pragma: no cover - compiled
+    """True if any coefficient moved by more than ``tol`` (absolute and relative to ``0.1 + |a|``)."""
+    for g in range(a.shape[0]):
+        d = abs(a[g] - b[g])
+        if d > tol and d / (0.1 + abs(a[g])) > tol:
+            return True
     return False
 
 
 @nb.njit(cache=True)
-def _solve(gidx, starts, w, sw, wx, alpha, tol, maxiter):  # pragma: no cover - compiled
-    """Irons–Tuck accelerated alternating projections; returns (alpha, iters, converged)."""
-    G, p = alpha.shape
-    acc = np.empty((G, p))
-    GX = np.empty((G, p))
-    GGX = np.empty((G, p))
-    X = alpha.copy()
-    _sweep(gidx, starts, w, sw, wx, X, GX, acc)
+def _solve1(gidx, starts, w, sw, wx, x0, tol, maxiter, res):  # pragma: no cover - compiled
+    """Irons–Tuck accelerated alternating projections for one column (as fixest); ``res`` gets the solution.
+
+    Returns ``(sweeps, converged)``.
+    """
+    G = x0.shape[0]
+    acc = np.empty(G)
+    GX = np.empty(G)
+    GGX = np.empty(G)
+    X = x0.copy()
+    _sweep1(gidx, starts, w, sw, wx, X, GX, acc)
     it = 1
-    if gidx.shape[1] == 1 or not _not_converged(X, GX, tol):
-        return GX, it, True
-    _sweep(gidx, starts, w, sw, wx, GX, GGX, acc)
+    if gidx.shape[1] == 1 or not _moved(X, GX, tol):
+        res[:] = GX
+        return it, True
+    _sweep1(gidx, starts, w, sw, wx, GX, GGX, acc)
     it += 1
-    coef = np.empty(p)
     while it < maxiter:
-        if not _not_converged(GX, GGX, tol):
-            return GGX, it, True
-        # Irons–Tuck extrapolation, one coefficient per column
-        for j in range(p):
-            vprod = 0.0
-            ssq = 0.0
-            for g in range(G):
-                d1 = GGX[g, j] - GX[g, j]
-                d2 = d1 - GX[g, j] + X[g, j]
-                vprod += d1 * d2
-                ssq += d2 * d2
-            coef[j] = vprod / ssq if ssq > 0.0 else 0.0
+        if not _moved(GX, GGX, tol):
+            res[:] = GGX
+            return it, True
+        vprod = 0.0
+        ssq = 0.0
         for g in range(G):
-            for j in range(p):
-                X[g, j] = GGX[g, j] - coef[j] * (GGX[g, j] - GX[g, j])
-        _sweep(gidx, starts, w, sw, wx, X, GX, acc)
+            d1 = GGX[g] - GX[g]
+            d2 = d1 - GX[g] + X[g]
+            vprod += d1 * d2
+            ssq += d2 * d2
+        coef = vprod / ssq if ssq > 0.0 else 0.0
+        for g in range(G):
+            X[g] = GGX[g] - coef * (GGX[g] - GX[g])
+        _sweep1(gidx, starts, w, sw, wx, X, GX, acc)
         it += 1
-        if not _not_converged(X, GX, tol):
-            return GX, it, True
-        _sweep(gidx, starts, w, sw, wx, GX, GGX, acc)
+        if not _moved(X, GX, tol):
+            res[:] = GX
+            return it, True
+        _sweep1(gidx, starts, w, sw, wx, GX, GGX, acc)
         it += 1
-    return GGX, it, False
+    res[:] = GGX
+    return it, False
+
+
+@nb.njit(cache=True, parallel=True)
+def _solve(gidx, starts, w, sw, wxT, alphaT, tol, maxiter):  # pragma: no cover - compiled
+    """Solve every column of ``(p, G)`` blocks independently, columns in parallel.
+
+    Returns ``(alphaT, max sweeps over columns, all converged)``.
+    """
+    p, G = alphaT.shape
+    out = np.empty((p, G))
+    its = np.zeros(p, dtype=np.int64)
+    oks = np.zeros(p, dtype=np.bool_)
+    for j in nb.prange(p):
+        it, ok = _solve1(gidx, starts, w, sw, wxT[j], alphaT[j], tol, maxiter, out[j])
+        its[j] = it
+        oks[j] = ok
+    return out, its.max(), oks.all()
+
+
+# conjugate gradient (serial; ``(G, p)`` layout)
 
 
 @nb.njit(cache=True)
@@ -393,25 +403,25 @@ def _solve_cg(gidx, starts, w, sw, wx, alpha, tol, maxiter):  # pragma: no cover
     return X, it, False
 
 
-@nb.njit(cache=True)
-def _residualize(gidx, X, alpha):  # pragma: no cover - compiled
+@nb.njit(cache=True, parallel=True)
+def _residualize(gidx, X, alphaT, out):  # pragma: no cover - compiled
+    """``out = X - D @ alpha`` row by row (rows in parallel)."""
     n, Q = gidx.shape
     p = X.shape[1]
-    out = np.empty((n, p))
-    for i in range(n):
+    for i in nb.prange(n):
         for j in range(p):
             s = X[i, j]
             for q in range(Q):
-                s -= alpha[gidx[i, q], j]
+                s -= alphaT[j, gidx[i, q]]
             out[i, j] = s
     return out
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, parallel=True)
 def _fe_sum(gidx, a):  # pragma: no cover - compiled
     n, Q = gidx.shape
-    out = np.zeros(n)
-    for i in range(n):
+    out = np.empty(n)
+    for i in nb.prange(n):
         s = 0.0
         for q in range(Q):
             s += a[gidx[i, q]]
@@ -444,6 +454,12 @@ class DemeanResult:
     converged: bool
 
 
+def column_chunks(p: int) -> np.ndarray:
+    """Bounds of the column chunks worked on in parallel: ``min(p, threads)`` contiguous chunks."""
+    nch = max(1, min(p, nb.get_num_threads()))
+    return np.round(np.linspace(0, p, nch + 1)).astype(np.int64)
+
+
 def solve_alpha(
     X: np.ndarray,
     fe: FixedEffects,
@@ -456,33 +472,50 @@ def solve_alpha(
 ) -> tuple[np.ndarray, int, bool]:
     """Fixed-effect coefficients of the weighted projection of ``X`` on the dummies.
 
-    ``method`` is ``"it"`` (Irons–Tuck accelerated alternating projections) or
-    ``"cg"`` (preconditioned conjugate gradient); ``None`` uses the default.
+    ``method`` is ``"it"`` (Irons–Tuck accelerated alternating projections,
+    columns in parallel on numba's threads) or ``"cg"`` (preconditioned
+    conjugate gradient, serial); ``None`` uses the default.
     Returns ``(alpha, iterations, converged)`` with ``alpha`` of shape ``(G, p)``;
     iterations count Gauss–Seidel sweeps (a symmetric sweep counts two).
+    The result does not depend on the number of threads.
     """
     X = np.ascontiguousarray(X, dtype=np.float64)
     w = np.ascontiguousarray(weights, dtype=np.float64)
     G = fe.n_coef
     p = X.shape[1]
-    sw, wx = _group_sums(fe.gidx, G, w, X)
-    a0 = np.zeros((G, p)) if alpha0 is None else np.ascontiguousarray(alpha0, dtype=np.float64)
+    bounds = column_chunks(p)
+    sw, wxT = _group_sums(fe.gidx, G, w, X, bounds)
+    if alpha0 is None:
+        a0T = np.zeros((p, G))
+    else:
+        a0T = np.ascontiguousarray(np.asarray(alpha0, dtype=np.float64).T)
     if p == 0 or G == 0:
-        return a0, 0, True
+        return a0T.T, 0, True
     method = method or _METHOD
     if method == "cg" and fe.n_dims > 1:
-        alpha, it, ok = _solve_cg(fe.gidx, fe.starts, w, sw, wx, a0, float(tol), int(maxiter))
-    else:
-        alpha, it, ok = _solve(fe.gidx, fe.starts, w, sw, wx, a0, float(tol), int(maxiter))
-    return alpha, int(it), bool(ok)
+        wx = np.ascontiguousarray(wxT.T)
+        alpha, it, ok = _solve_cg(fe.gidx, fe.starts, w, sw, wx, np.ascontiguousarray(a0T.T), float(tol),
+                                  int(maxiter))
+        return alpha, int(it), bool(ok)
+    alphaT, it, ok = _solve(fe.gidx, fe.starts, w, sw, wxT, a0T, float(tol), int(maxiter))
+    return alphaT.T, int(it), bool(ok)
 
 
-def residualize(X: np.ndarray, fe: FixedEffects, alpha: np.ndarray) -> np.ndarray:
-    """``X - D @ alpha`` for ``X`` of shape ``(n, p)`` and ``alpha`` of shape ``(G, p)``."""
+def residualize(X: np.ndarray, fe: FixedEffects, alpha: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``X - D @ alpha`` for ``X`` of shape ``(n, p)`` and ``alpha`` of shape ``(G, p)``.
+
+    ``out`` (C-contiguous ``(n, p)`` float64) receives the result if given.
+    """
     X = np.ascontiguousarray(X, dtype=np.float64)
     if fe.n_dims == 0:
-        return X.copy()
-    return _residualize(fe.gidx, X, np.ascontiguousarray(alpha))
+        if out is None:
+            return X.copy()
+        out[...] = X
+        return out
+    if out is None:
+        out = np.empty(X.shape)
+    alphaT = np.ascontiguousarray(np.asarray(alpha, dtype=np.float64).T)
+    return _residualize(fe.gidx, X, alphaT, out)
 
 
 def fe_sum(fe: FixedEffects, a: np.ndarray) -> np.ndarray:

@@ -27,11 +27,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba as nb
 import numpy as np
 from scipy.special import gammaln
 
 from tradegap.errors import ConvergenceError, InputError
-from tradegap.estimate.demean import FixedEffects, fe_sum, residualize, solve_alpha
+from tradegap.estimate.demean import FixedEffects, residualize, solve_alpha
 
 __all__ = [
     "PoissonFit",
@@ -44,13 +45,100 @@ __all__ = [
 ]
 
 
+#: Rows per partial sum in the parallel reductions; fixed, so that a sum does not depend on the
+#: number of threads (each chunk is summed in row order, then the chunks in chunk order).
+_CHUNK = 16_384
+
+
 def poisson_deviance(y: np.ndarray, mu: np.ndarray, w: np.ndarray | None = None) -> float:
     """Poisson deviance ``2 * sum w (y log(y/mu) - (y - mu))`` (``y log y = 0`` at ``y = 0``)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        term = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0) - (y - mu)
-    if w is not None:
-        term = term * w
-    return float(2.0 * np.sum(term))
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    mu = np.ascontiguousarray(mu, dtype=np.float64)
+    w = np.ones(y.shape[0]) if w is None else np.ascontiguousarray(w, dtype=np.float64)
+    return float(_deviance(y, mu, w))
+
+
+@nb.njit(cache=True, parallel=True)
+def _deviance(y, mu, w):  # pragma: no cover - compiled
+    n = y.shape[0]
+    nch = (n + _CHUNK - 1) // _CHUNK
+    part = np.zeros(nch)
+    for c in nb.prange(nch):
+        s = 0.0
+        for i in range(c * _CHUNK, min(n, (c + 1) * _CHUNK)):
+            yi = y[i]
+            m = mu[i]
+            t = -(yi - m)
+            if yi > 0:
+                t += yi * np.log(yi / m)
+            s += w[i] * t
+        part[c] = s
+    tot = 0.0
+    for c in range(nch):
+        tot += part[c]
+    return 2.0 * tot
+
+
+@nb.njit(cache=True, parallel=True)
+def _working(y, mu, eta, off, w_u, cols, W):  # pragma: no cover - compiled
+    """IRLS working outcome into ``cols[:, 0]`` and weights ``W = w_u * mu`` (rows in parallel)."""
+    n = y.shape[0]
+    for i in nb.prange(n):
+        m = mu[i]
+        cols[i, 0] = eta[i] - off[i] + (y[i] - m) / m
+        W[i] = w_u[i] * m
+
+
+@nb.njit(cache=True, parallel=True)
+def _wcross(R, W):  # pragma: no cover - compiled
+    """``R' diag(W) R`` for ``R`` of shape ``(n, p)``, summed in fixed row chunks."""
+    n, p = R.shape
+    nch = (n + _CHUNK - 1) // _CHUNK
+    part = np.zeros((nch, p, p))
+    for c in nb.prange(nch):
+        for i in range(c * _CHUNK, min(n, (c + 1) * _CHUNK)):
+            wi = W[i]
+            for a in range(p):
+                t = wi * R[i, a]
+                for b in range(a, p):
+                    part[c, a, b] += t * R[i, b]
+    C = np.zeros((p, p))
+    for c in range(nch):
+        for a in range(p):
+            for b in range(a, p):
+                C[a, b] += part[c, a, b]
+    for a in range(p):
+        for b in range(a):
+            C[a, b] = C[b, a]
+    return C
+
+
+@nb.njit(cache=True, parallel=True)
+def _predict(off, X, beta, gidx, a, eta, mu):  # pragma: no cover - compiled
+    """``eta = off + X beta + D a`` and ``mu = exp(eta)`` (rows in parallel)."""
+    n, k = X.shape
+    Q = gidx.shape[1]
+    for i in nb.prange(n):
+        s = 0.0
+        for j in range(k):
+            s += X[i, j] * beta[j]
+        f = 0.0
+        for q in range(Q):
+            f += a[gidx[i, q]]
+        e = off[i] + s + f
+        eta[i] = e
+        mu[i] = np.exp(e)
+
+
+@nb.njit(cache=True, parallel=True)
+def _resid(R, beta, out):  # pragma: no cover - compiled
+    """``out = R[:, 0] - R[:, 1:] @ beta`` (rows in parallel)."""
+    n, p = R.shape
+    for i in nb.prange(n):
+        s = R[i, 0]
+        for j in range(1, p):
+            s -= R[i, j] * beta[j - 1]
+        out[i] = s
 
 
 # --------------------------------------------------------------------------- separation
@@ -353,10 +441,13 @@ def fit_poisson(
         If IRLS or the demeaning does not converge.
     """
     n, k = X.shape
-    w_u = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
-    off = np.zeros(n) if offset is None else np.asarray(offset, dtype=np.float64)
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    X = np.ascontiguousarray(X, dtype=np.float64)
+    w_u = np.ones(n) if weights is None else np.ascontiguousarray(weights, dtype=np.float64)
+    off = np.zeros(n) if offset is None else np.ascontiguousarray(offset, dtype=np.float64)
     has_fe = fe is not None and fe.n_dims > 0
     G = fe.n_coef if has_fe else 0
+    gidx = fe.gidx if has_fe else np.zeros((n, 0), dtype=np.int32)
     ybar = float(np.average(y, weights=w_u))
     mu = _initial_mu(y, w_u, fe, ybar, start)
     eta = np.log(mu)
@@ -367,18 +458,20 @@ def fit_poisson(
     converged = False
     beta = np.zeros(k)
     fe_coef = np.zeros(G)
-    Xt = X
-    resid = np.zeros(n)
-    W = w_u * mu
+    # working buffers, allocated once: [z, X] and its demeaned version
+    cols = np.empty((n, 1 + k))
+    cols[:, 1:] = X
+    R = np.empty((n, 1 + k))
+    W = np.empty(n)
+    resid = np.empty(n)
+    eta_new = np.empty(n)
+    mu_new = np.empty(n)
     H = np.zeros((k, k))
     dev = last
+    crit = float("inf")
     it = 0
     for it in range(1, maxiter + 1):
-        z = eta - off + (y - mu) / mu
-        W = w_u * mu
-        cols = np.empty((n, 1 + k))
-        cols[:, 0] = z
-        cols[:, 1:] = X
+        _working(y, mu, eta, off, w_u, cols, W)
         if has_fe:
             alpha, sweeps, ok = solve_alpha(cols, fe, W, tol=inner, maxiter=fixef_maxiter, alpha0=alpha)
             total_sweeps += sweeps
@@ -389,16 +482,14 @@ def fit_poisson(
                     hint="Increase fixef_maxiter, loosen fixef_tol, or check for weakly connected "
                     "fixed-effect groups.",
                 )
-            R = residualize(cols, fe, alpha)
+            residualize(cols, fe, alpha, out=R)
         else:
-            R = cols
-        zt = R[:, 0]
-        Xt = R[:, 1:]
+            R[...] = cols
         if k:
-            XtW = Xt * W[:, None]
-            H = XtW.T @ Xt
+            C = _wcross(R, W)
+            H = C[1:, 1:].copy()
             try:
-                beta_new = np.linalg.solve(H, XtW.T @ zt)
+                beta_new = np.linalg.solve(H, C[1:, 0])
             except np.linalg.LinAlgError as exc:
                 raise ConvergenceError(
                     f"The weighted cross-product of the regressors became singular at IRLS iteration {it}.",
@@ -406,20 +497,16 @@ def fit_poisson(
                 ) from exc
         else:
             beta_new = np.zeros(0)
-        resid = zt - Xt @ beta_new if k else zt
+        _resid(R, beta_new, resid)
         a_new = alpha[:, 0] - alpha[:, 1:] @ beta_new if has_fe else np.zeros(0)
-        eta_new = off + (X @ beta_new if k else 0.0) + (fe_sum(fe, a_new) if has_fe else 0.0)
-        with np.errstate(over="ignore"):
-            mu_new = np.exp(eta_new)
+        _predict(off, X, beta_new, gidx, a_new, eta_new, mu_new)
         dev = poisson_deviance(y, mu_new, w_u)
         halvings = 0
         while not (np.isfinite(dev) and np.all(np.isfinite(mu_new)) and np.all(mu_new > 0)) and halvings < 30:
             halvings += 1
             beta_new = (beta_new + beta) / 2
             a_new = (a_new + fe_coef) / 2 if has_fe else a_new
-            eta_new = off + (X @ beta_new if k else 0.0) + (fe_sum(fe, a_new) if has_fe else 0.0)
-            with np.errstate(over="ignore"):
-                mu_new = np.exp(eta_new)
+            _predict(off, X, beta_new, gidx, a_new, eta_new, mu_new)
             dev = poisson_deviance(y, mu_new, w_u)
         if not np.isfinite(dev):
             raise ConvergenceError(
@@ -427,7 +514,9 @@ def fit_poisson(
                 hint="Rescale the regressors, check for separation (separation=('fe','simplex','relu')) "
                 "or provide an offset on a sensible scale.",
             )
-        beta, fe_coef, eta, mu = beta_new, a_new, eta_new, mu_new
+        beta, fe_coef = beta_new, a_new
+        eta, eta_new = eta_new, eta
+        mu, mu_new = mu_new, mu
         crit = abs(dev - last) / (0.1 + abs(last))
         last = dev
         if crit < tol:
@@ -446,6 +535,8 @@ def fit_poisson(
             hint="Increase maxiter, loosen tol, rescale the regressors, or keep the separation checks on "
             "(separation=('fe','simplex','relu')).",
         )
+    del cols, eta_new, mu_new
+    Xt = R[:, 1:]
     ll = float(np.sum(w_u * (y * eta - mu - gammaln(y + 1))))
     ll0 = float(np.sum(w_u * (y * np.log(ybar) - ybar - gammaln(y + 1))))
     return PoissonFit(

@@ -8,6 +8,9 @@ by their median and a central band (default 90%).
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal, Sequence
 
@@ -81,6 +84,47 @@ def draw_coefficients(costs: CostStructure, trials: int, seed: int = 0) -> np.nd
     return rng.multivariate_normal(costs.coef, V, size=trials, method="eigh")
 
 
+def _one_draw(baseline, new, b, redraw, convention, deficits) -> pd.DataFrame | None:
+    """Per-country results of one coefficient draw ``b``; ``None`` if it does not converge."""
+    if redraw == "shock":
+        base_log = baseline.costs.log_costs()
+        t0 = np.exp(base_log)
+        t1 = np.exp(base_log + new.log_costs(b) - baseline.costs.log_costs(b))
+    else:
+        t0 = baseline.costs.trade_costs(b)
+        t1 = new.trade_costs(b)
+    try:
+        sol = solve(baseline, t1, convention=convention, deficits=deficits, baseline_costs=t0)
+    except ConvergenceError:
+        return None
+    r = build_result(baseline, sol, convention=convention, deficits=deficits)
+    return r.countries[["country", *BAND_COLUMNS]].copy()
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(*args: Any) -> None:
+    _WORKER["args"] = args
+
+
+def _worker_draw(b: np.ndarray) -> pd.DataFrame | None:
+    baseline, new, redraw, convention, deficits = _WORKER["args"]
+    return _one_draw(baseline, new, b, redraw, convention, deficits)
+
+
+def _map_draws(baseline, new, draws, redraw, convention, deficits, workers) -> Iterator[pd.DataFrame | None]:
+    """Results of every draw, in draw order: in this process, or on ``workers`` spawned processes."""
+    if workers == 1:
+        for b in draws:
+            yield _one_draw(baseline, new, b, redraw, convention, deficits)
+        return
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
+                             initargs=(baseline, new, redraw, convention, deficits)) as pool:
+        yield from pool.map(_worker_draw, list(draws), chunksize=max(1, len(draws) // (4 * workers)))
+
+
 def monte_carlo(
     baseline: Baseline,
     changes: Sequence[Any] | CostStructure,
@@ -92,6 +136,7 @@ def monte_carlo(
     deficits: str = "multiplicative",
     redraw: Literal["shock", "all"] = "shock",
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> MonteCarloResult:
     """Re-solve a scenario for coefficient draws and summarise the spread.
 
@@ -115,6 +160,10 @@ def monte_carlo(
     progress
         A :data:`tradegap.progress.Progress` callback, ``progress("Monte Carlo", done, trials)``
         after each trial.
+    workers
+        Processes solving draws in parallel (default 1: in this process).  The
+        result does not depend on it; each worker pays its start-up (~1-2 s), so
+        it pays off from a few hundred countries or many draws.
 
     Returns
     -------
@@ -122,6 +171,7 @@ def monte_carlo(
     """
     check_number("trials", trials, "monte_carlo", integer=True, low=2)
     check_number("level", level, "monte_carlo", low=0, high=1, low_open=True, high_open=True)
+    check_number("workers", workers, "monte_carlo", integer=True, low=1)
     check_option("redraw", redraw, ("shock", "all"), "monte_carlo")
     if isinstance(changes, CostStructure):
         new = changes
@@ -130,23 +180,12 @@ def monte_carlo(
 
         new = apply_changes(baseline, changes)
     draws = draw_coefficients(baseline.costs, trials, seed)
-    base_log = baseline.costs.log_costs()
     rows = []
     failed = 0
-    for k, b in enumerate(draws):
-        if redraw == "shock":
-            t0 = np.exp(base_log)
-            t1 = np.exp(base_log + new.log_costs(b) - baseline.costs.log_costs(b))
-        else:
-            t0 = baseline.costs.trade_costs(b)
-            t1 = new.trade_costs(b)
-        try:
-            sol = solve(baseline, t1, convention=convention, deficits=deficits, baseline_costs=t0)  # type: ignore[arg-type]
-        except ConvergenceError:
+    for k, f in enumerate(_map_draws(baseline, new, draws, redraw, convention, deficits, workers)):
+        if f is None:
             failed += 1
             continue
-        r = build_result(baseline, sol, convention=convention, deficits=deficits)
-        f = r.countries[["country", *BAND_COLUMNS]].copy()
         f["trial"] = k
         rows.append(f)
         report(progress, "Monte Carlo", k + 1, trials)

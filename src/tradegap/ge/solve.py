@@ -20,16 +20,25 @@ The multilateral-resistance system is solved in logs by Newton's method with an
 analytic Jacobian (warm-started by a few matrix-scaling sweeps), with the reference
 country's inward MR normalised to one; it converges quadratically and reports its
 iterations and final residual.
+
+The matrices are at most N x N, where OpenBLAS's own threads cost more than they
+give (2-20x slower at 150+ countries on two cores): every solve runs with the
+BLAS pinned to ``blas_threads`` (default 1) through threadpoolctl, and restores
+the previous setting afterwards.  Parallelism belongs one level up, over
+Monte Carlo draws (:func:`tradegap.ge.montecarlo.monte_carlo`, ``workers=``).
 """
 
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Literal
 
 import numpy as np
 import scipy.linalg
+from threadpoolctl import ThreadpoolController
 
 from tradegap.errors import ConvergenceError, InputError
 from tradegap.ge.model import DEFICITS, Baseline, Deficits, check_sigma
@@ -85,6 +94,25 @@ class Diagnostics:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
 
 
+#: BLAS threads used by the solvers unless told otherwise (see the module docstring).
+BLAS_THREADS = 1
+_CONTROLLER: list[ThreadpoolController] = []
+
+
+@contextmanager
+def limit_blas(threads: int | None = BLAS_THREADS) -> Iterator[None]:
+    """Run the block with at most ``threads`` BLAS threads (``None``: leave the setting alone)."""
+    if threads is None:
+        yield
+        return
+    if not isinstance(threads, int) or isinstance(threads, bool) or threads < 1:
+        raise InputError(f"The 'blas_threads' parameter must be a positive integer or None. Got {threads!r} instead.")
+    if not _CONTROLLER:
+        _CONTROLLER.append(ThreadpoolController())
+    with _CONTROLLER[0].limit(limits=threads, user_api="blas"):
+        yield
+
+
 def _check_costs(t: np.ndarray, countries: tuple[str, ...] | None = None) -> None:
     if not np.all(np.isfinite(t)) or (t < 0).any():
         raise InputError("Trade costs t^(1-sigma) must be finite and non-negative.", hint=_HINT)
@@ -109,6 +137,7 @@ def solve_mr(
     max_iter: int = 100,
     init: MRSolution | None = None,
     sweeps: int = 20,
+    blas_threads: int | None = BLAS_THREADS,
 ) -> MRSolution:
     """Solve the multilateral resistances given trade costs and shares.
 
@@ -131,6 +160,10 @@ def solve_mr(
         Maximum Newton iterations.
     init
         Starting values (e.g. the baseline solution for a counterfactual).
+    sweeps
+        Matrix-scaling sweeps before Newton when there is no ``init``.
+    blas_threads
+        BLAS threads during the solve (default 1; ``None`` leaves the setting alone).
 
     Returns
     -------
@@ -141,6 +174,12 @@ def solve_mr(
     ConvergenceError
         If the residual is not below ``tol`` after ``max_iter`` iterations.
     """
+    with limit_blas(blas_threads):
+        return _solve_mr(trade_costs, output_share, expend_share, ref, tol=tol, max_iter=max_iter, init=init,
+                         sweeps=sweeps)
+
+
+def _solve_mr(trade_costs, output_share, expend_share, ref, *, tol, max_iter=100, init=None, sweeps=20) -> MRSolution:
     t = np.asarray(trade_costs, dtype=float)
     n = t.shape[0]
     A = t * np.asarray(output_share, dtype=float)[:, None]  # A_ij = t_ij y_i
@@ -273,6 +312,7 @@ def solve(
     max_iter: int = 1000,
     baseline_costs: np.ndarray | None = None,
     progress: Callable[[int, float], None] | None = None,
+    blas_threads: int | None = BLAS_THREADS,
 ) -> Solution:
     """Solve baseline, conditional and full endowment GE for new trade costs.
 
@@ -296,11 +336,21 @@ def solve(
         Override the baseline's :math:`t^{1-\\sigma}` (used by Monte Carlo).
     progress
         Optional callback ``progress(iteration, max_change)`` of the full-GE loop.
+    blas_threads
+        BLAS threads during the solve (default 1, the fast setting for these N x N
+        problems; ``None`` leaves the process setting alone).
 
     Returns
     -------
     Solution
     """
+    with limit_blas(blas_threads):
+        return _solve(baseline, counterfactual_costs, convention=convention, deficits=deficits, tol=tol,
+                      max_iter=max_iter, baseline_costs=baseline_costs, progress=progress)
+
+
+def _solve(baseline, counterfactual_costs, *, convention, deficits, tol, max_iter, baseline_costs,
+           progress) -> Solution:
     check_option("convention", convention, CONVENTIONS, "simulate")
     check_option("deficits", deficits, DEFICITS, "simulate")
     check_sigma(baseline.sigma)
@@ -321,8 +371,8 @@ def solve(
     Y = baseline.output
     E = baseline.expenditure
     ys, es = Y / Y.sum(), E / E.sum()
-    base = solve_mr(t0, ys, es, ref, tol=tol)
-    cond = solve_mr(t1, ys, es, ref, tol=tol, init=base)
+    base = _solve_mr(t0, ys, es, ref, tol=tol)
+    cond = _solve_mr(t1, ys, es, ref, tol=tol, init=base)
     if convention == "gegravity":
         full = cond
         price = (base.omr_pow / cond.omr_pow) ** (1.0 / (1.0 - sigma))
@@ -347,7 +397,7 @@ def solve(
                     f"(countries {[baseline.countries[i] for i in np.flatnonzero(E1 <= 0)]}).",
                     hint="Use deficits='multiplicative', or a smaller trade-cost change.",
                 )
-            full = solve_mr(t1, Y1 / Y1.sum(), E1 / E1.sum(), ref, tol=tol, init=full)
+            full = _solve_mr(t1, Y1 / Y1.sum(), E1 / E1.sum(), ref, tol=tol, init=full)
             new = ((Y1.sum() / Y.sum()) * full.omr_pow / base.omr_pow) ** (1.0 / sigma)
             prev, change = change, float(np.max(np.abs(np.log(new) - np.log(price))))
             if not np.isfinite(change):
@@ -361,7 +411,7 @@ def solve(
                 break
         Y1 = price * Y
         E1 = phi * Y1 if deficits == "multiplicative" else Y1 + D
-        full = solve_mr(t1, Y1 / Y1.sum(), E1 / E1.sum(), ref, tol=tol, init=full)
+        full = _solve_mr(t1, Y1 / Y1.sum(), E1 / E1.sum(), ref, tol=tol, init=full)
         if not (change < max(tol, 1e-10)):
             raise ConvergenceError(
                 f"The full endowment GE did not converge: factory-gate prices still changed by "

@@ -38,7 +38,32 @@ StructuralMode = Literal["panel", "cross_section"]
 #: Years usable for potentials per source (BACI 2020 is incomplete: e.g. IRN–RUS is missing).
 COVERAGE: dict[str, tuple[int, int]] = {k: DATASETS[k].usable for k in ("baci", "dots")}
 COVERAGE_NOTES: dict[str, str] = {k: DATASETS[k].note for k in ("baci", "dots")}
-STRUCTURAL_COSTS: tuple[str, ...] = ("ln_dist", "contig", "shared_sea", "comlang_off", "colony")
+STRUCTURAL_COSTS: tuple[str, ...] = (
+    "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "smctry", "former_federation", "cu",
+)
+#: Successor states of the federations that split in 1991–1993.  CEPII's ``smctry`` ("were or are the same
+#: country") codes most of these pairs 0 (KAZ–RUS, KAZ–UZB, UKR–RUS; it has 1 for e.g. ARM–AZE and CZE–SVK, and
+#: for older unions such as BEL–LUX), so ``former_federation`` (1 when both states are in the same list) is a
+#: separate stage-2 term beside CEPII's ``smctry``, kept as published.
+FORMER_FEDERATIONS: dict[str, frozenset[str]] = {
+    "SUN": frozenset("ARM AZE BLR EST GEO KAZ KGZ LTU LVA MDA RUS TJK TKM UKR UZB".split()),
+    "YUG": frozenset("BIH HRV MKD MNE SRB SVN XKX".split()),
+    "CSK": frozenset("CZE SVK".split()),
+}
+#: What the structural potential's "normal" trade cost includes and what it leaves out (stated in every result).
+NORMAL_INCLUDES = (
+    "Normal includes: distance, land border, shared enclosed sea, common official language, colonial tie, having "
+    "been the same country (CEPII smctry), being successor states of the same federation (USSR, Yugoslavia, "
+    "Czechoslovakia), a customs union in "
+    "force in the last sample year (WTO RTA-IS), and, from stage 1, the average effect of a free-trade agreement or "
+    "customs union in force (WTO RTA-IS) and of the pair's own trade sanctions (GSDB)."
+)
+NORMAL_LEAVES_OUT = (
+    "Normal leaves out: pipelines and other transport links, ethnic and business networks, political alignment, "
+    "payment and banking restrictions, agreements deeper or shallower than the average FTA, sanctions by third "
+    "countries (they act through each country's total trade, not this pair's cost) and anything else specific to "
+    "the pair: a ratio far from 1 measures these."
+)
 SIZE_COSTS: tuple[str, ...] = (
     "ln_gdp_o", "ln_gdp_d", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "landlocked_o",
     "landlocked_d",
@@ -49,6 +74,10 @@ LABELS: dict[str, str] = {
     "shared_sea": "shared (enclosed) sea, e.g. the Caspian",
     "comlang_off": "common official language",
     "colony": "colonial tie",
+    "smctry": "were or are the same country (CEPII smctry)",
+    "former_federation": "successor states of the same federation (USSR, Yugoslavia, Czechoslovakia)",
+    "cu": "customs union in force in the last sample year (WTO RTA-IS)",
+    "fta_cu": "free-trade agreement or customs union in force (WTO RTA-IS)",
     "sanction_trade": "trade sanctions in force",
     "ln_gdp_o": "exporter GDP",
     "ln_gdp_d": "importer GDP",
@@ -94,7 +123,12 @@ def _iso_pair(a: str, b: str) -> tuple[str, str]:
     return check_pair(_iso(a), _iso(b), "a pair", given=(a, b))
 
 
-def _years_arg(years: Any, source: str, where: str, what: str = "years") -> list[int]:
+def _check_source(source: str, where: str) -> None:
+    """``source`` must be one of :data:`Source` (shared by the views and the world model's queries)."""
+    check_option("source", source, Source, where)
+
+
+def _years_arg(years: Any, source: str, where: str | None = None, what: str = "years") -> list[int]:
     lo, hi = COVERAGE[source]
     if years is None:
         return [hi]
@@ -157,10 +191,13 @@ def _pair_covariates(store) -> pd.DataFrame:
         return hit
     p = store.pairs().copy()
     p["ln_dist"] = np.log(pd.to_numeric(p["dist"], errors="coerce").clip(lower=1.0))
-    for c in ("contig", "shared_sea", "comlang_off", "colony", "landlocked_o", "landlocked_d"):
+    for c in ("contig", "shared_sea", "comlang_off", "colony", "smctry", "landlocked_o", "landlocked_d"):
         p[c] = pd.to_numeric(p[c], errors="coerce").astype(float)
-    p = p[["exporter", "importer", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "landlocked_o",
-           "landlocked_d"]]
+    fed = {c: k for k, members in FORMER_FEDERATIONS.items() for c in members}
+    same_fed = p["exporter"].map(fed).notna() & (p["exporter"].map(fed) == p["importer"].map(fed))
+    p["former_federation"] = same_fed.astype(float)
+    p = p[["exporter", "importer", "ln_dist", "contig", "shared_sea", "comlang_off", "colony", "smctry",
+           "former_federation", "landlocked_o", "landlocked_d"]]
     CACHE.put(key[-1], key[:-1], p)
     return p
 
@@ -184,9 +221,9 @@ def _panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFrame, li
     notes: list[str] = []
     f = _flows(store, source, years)
     pos = f[f["trade"] > 0]
-    countries = sorted(set(pos["exporter"]) | set(pos["importer"]))
+    countries = sorted(set(pos["exporter"].unique()) | set(pos["importer"].unique()))  # unique() first: fast
     pc = _pair_covariates(store)
-    have = set(pc["exporter"]) & set(pc["importer"])
+    have = set(pc["exporter"].unique()) & set(pc["importer"].unique())
     lacking = [c for c in countries if c not in have]
     countries = [c for c in countries if c in have]
     if lacking:
@@ -196,6 +233,7 @@ def _panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFrame, li
     panel = f.set_index(["exporter", "importer", "year"])["trade"].reindex(idx, fill_value=0.0).reset_index()
     panel = panel[panel["exporter"] != panel["importer"]]
     panel = panel.merge(pc, on=["exporter", "importer"], how="inner")
+    panel = _attach_agreements(panel, years)
     cov = list(STRUCTURAL_COSTS)
     miss = panel[cov].isna().any(axis=1)
     if miss.any():
@@ -204,6 +242,19 @@ def _panel(store, source: str, years: tuple[int, ...]) -> tuple[pd.DataFrame, li
     panel = panel.reset_index(drop=True)
     CACHE.put(key[-1], key[:-1], (panel, notes))
     return panel, notes
+
+
+def _attach_agreements(panel: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
+    """Add ``fta_cu`` (FTA or customs union in force that year) and ``cu`` (customs union in force in the
+    panel's last year, constant within a pair) from the WTO RTA-IS table."""
+    from tradegap import agreements
+
+    out = agreements.attach(panel).drop(columns=["rta", "psa_only"])
+    last = agreements.indicator([max(int(y) for y in years)])
+    cu = last.loc[last["cu"] == 1, ["exporter", "importer"]].assign(cu=1.0)
+    out = out.merge(cu, on=["exporter", "importer"], how="left")
+    out["cu"] = out["cu"].fillna(0.0)
+    return out
 
 
 def _attach_sanctions(panel: pd.DataFrame, years: Iterable[int], *, partial: bool = False) -> pd.DataFrame | None:
@@ -237,6 +288,9 @@ def _structural_model(store, source: str, anchors: tuple[int, ...], n_draws: int
             f"Sanctions are not a stage-1 regressor: the sanctions data covers {SANCTIONS_COVERAGE[0]}–"
             f"{SANCTIONS_COVERAGE[1]} and the sample years are {list(anchors)}."
         )
+    if panel["fta_cu"].groupby([panel["exporter"], panel["importer"]]).nunique().max() > 1:
+        policy = (*policy, "fta_cu")
+    notes += [NORMAL_INCLUDES, NORMAL_LEAVES_OUT]
     with collect_warnings(notes):
         res = two_stage(panel, costs=STRUCTURAL_COSTS, policy=policy, n_draws=n_draws, level=0.90, seed=0,
                         unit="USD", scale="millions", source=source)
@@ -253,7 +307,7 @@ def _extra_year_flows(model: TwoStageResult, store, source: str, year: int) -> p
     panel, _ = _panel(store, source, (year,))
     s1 = model.stage1
     pol = list(s1.coef.index)
-    if pol:
+    if "sanction_trade" in pol:
         panel = _attach_sanctions(panel, [year], partial=True)
     gam = s1.pair.reindex(pd.MultiIndex.from_arrays([panel["exporter"], panel["importer"]])).to_numpy()
     polidx = np.zeros(len(panel))
@@ -321,18 +375,31 @@ def _structural_table(a: str, b: str, ys: list[int], store, source: str, n_draws
         if y not in anchors:
             parts.append(_extra_year_flows(model, store, source, y))
     frame = pd.concat(parts, ignore_index=True)
-    extra = [y for y in ys if y not in anchors]
-    if extra:
-        notes = list(notes) + [
-            f"Years {extra} are outside the estimation sample {list(anchors)}: their potentials hold the pair effects "
-            "and normal trade costs at the sample's estimates, with each year's exporter and importer terms solved "
-            "from that year's data."
-        ]
-        if model.stage1 is not None and len(model.stage1.coef) and min(extra) < SANCTIONS_COVERAGE[0]:
-            notes.append(
-                f"Before {SANCTIONS_COVERAGE[0]} the sanctions indicator lists only the cases still active in "
-                f"{SANCTIONS_COVERAGE[0]} or later (a lower bound)."
-            )
+    has_policy = model.stage1 is not None and bool(len(model.stage1.coef))
+    notes = _extra_year_notes(notes, [y for y in ys if y not in anchors], anchors, has_policy)
+    table = _pair_table(frame, a, b, ys, source)
+    return model, notes, anchors, table
+
+
+def _extra_year_notes(notes: list[str], extra: list[int], anchors: tuple[int, ...], has_policy: bool) -> list[str]:
+    """``notes`` plus what the potentials of years outside the estimation sample hold fixed."""
+    if not extra:
+        return notes
+    notes = list(notes) + [
+        f"Years {extra} are outside the estimation sample {list(anchors)}: their potentials hold the pair effects "
+        "and normal trade costs at the sample's estimates, with each year's exporter and importer terms solved "
+        "from that year's data."
+    ]
+    if has_policy and min(extra) < SANCTIONS_COVERAGE[0]:
+        notes.append(
+            f"Before {SANCTIONS_COVERAGE[0]} the sanctions indicator lists only the cases still active in "
+            f"{SANCTIONS_COVERAGE[0]} or later (a lower bound)."
+        )
+    return notes
+
+
+def _pair_table(frame: pd.DataFrame, a: str, b: str, ys: list[int], source: str) -> pd.DataFrame:
+    """The pair's rows of a structural flows frame (both directions, years ``ys``), with verdicts."""
     table = _direction_rows(frame, a, b, ys)
     cols = ["exporter", "importer", "year", "actual", "potential", "potential_lo", "potential_hi", "ratio",
             "ratio_lo", "ratio_hi", "untapped"]
@@ -343,11 +410,13 @@ def _structural_table(a: str, b: str, ys: list[int], store, source: str, n_draws
             hint="Check that both countries trade in those years and have CEPII distance data.",
         )
     table["verdict"] = [_verdict(r, lo, hi) for r, lo, hi in zip(table["ratio"], table["ratio_lo"], table["ratio_hi"], strict=True)]
-    return model, notes, anchors, table
+    return table
 
 
-def _spec_dict(model: TwoStageResult, requested: list[int], anchors: tuple[int, ...], notes: list[str]) -> dict[str, Any]:
-    d = model.spec.to_dict()
+def _spec_dict(model: TwoStageResult | dict[str, Any], requested: list[int], anchors: tuple[int, ...],
+               notes: list[str]) -> dict[str, Any]:
+    """The model's specification (or its ``to_dict()``) with the requested and sample years and the notes."""
+    d = dict(model) if isinstance(model, dict) else model.spec.to_dict()
     d["requested_years"] = requested
     d["sample_years"] = list(anchors)
     d["notes"] = list(d.get("notes", [])) + list(notes)
@@ -380,6 +449,41 @@ def _summary(table: pd.DataFrame, a: str, b: str, what: str) -> str:
             f"{rel} it: {r['verdict']}."
         )
     return " ".join(lines)
+
+
+def normal_flows(year: int, *, store=None, source: Source = "baci", without: tuple[str, ...] = ("sanction_trade",),
+                 n_draws: int = 0) -> tuple[pd.DataFrame, dict[str, float], list[str]]:
+    """Every directed pair's actual flow and structural potential in ``year``, also without given policy terms.
+
+    Returns
+    -------
+    flows, coefficients, notes
+        ``flows``: ``exporter, importer, year, actual, potential`` and ``potential_without`` (the
+        potential with the stage-1 terms in ``without`` switched off, e.g. the pair's own trade sanction:
+        the normal trade cost without the sanction), USD millions; ``coefficients``: the stage-1 policy
+        coefficients used; ``notes``: the model's notes (what normal includes and leaves out).
+    """
+    _check_source(source, "normal_flows")
+    (y,) = _years_arg([int(year)], source, "normal_flows", "year")
+    st = _store(store)
+    anchors = _anchors([y], source)
+    model, notes = _structural_model(st, source, anchors, n_draws)
+    if y in anchors:
+        f = model.flows[model.flows["year"] == y][["exporter", "importer", "year", "actual", "potential"]].copy()
+    else:
+        f = _extra_year_flows(model, st, source, y)[["exporter", "importer", "year", "actual", "potential"]].copy()
+    coef = {k: float(v) for k, v in model.stage1.coef.items()} if model.stage1 is not None else {}
+    off = [t for t in without if t in coef]
+    f["potential_without"] = f["potential"]
+    if off:
+        panel, _ = _panel(st, source, (y,))
+        if "sanction_trade" in off:
+            panel = _attach_sanctions(panel, [y], partial=True)
+        shift = sum(coef[t] * panel[t].to_numpy(float) for t in off)
+        keyed = pd.Series(shift, index=pd.MultiIndex.from_arrays([panel["exporter"], panel["importer"]]))
+        sh = keyed.reindex(pd.MultiIndex.from_arrays([f["exporter"], f["importer"]])).fillna(0.0).to_numpy()
+        f["potential_without"] = f["potential"] * np.exp(-sh)
+    return f.reset_index(drop=True), coef, list(notes)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -435,8 +539,17 @@ def structural(
     if mode == "cross_section":
         return _structural_cross_section(a, b, ys, st, source, n_draws)
     model, notes, anchors, table = _structural_table(a, b, ys, st, source, n_draws)
+    return Potential(
+        kind="structural", a=a, b=b, table=table, spec=_spec_dict(model, ys, anchors, notes),
+        coefficients=model.coefficients(), meaning=_structural_meaning(a, b),
+        summary=_summary(table, a, b, "structural"), notes=tuple(notes),
+    )
+
+
+def _structural_meaning(a: str, b: str) -> str:
+    """What the structural potential of ``a``–``b`` means, in words."""
     na, nb = _names(a, b)
-    meaning = (
+    return (
         f"Structural potential: what trade between {na} and {nb} would be if the pair's trade cost were normal "
         "for two countries with their distance, shared sea, border, language and colonial ties, given how much "
         f"each of them exports and imports in total. It asks whether this pair's share of each country's trade is "
@@ -444,11 +557,6 @@ def structural(
         "(for example because of sanctions) can look normal here. Estimated by the two-stage method of the WTO/UNCTAD "
         "Advanced Guide to Trade Policy Analysis (PPML with exporter-year, importer-year and pair effects, then "
         "pair effects explained by geography and history)."
-    )
-    return Potential(
-        kind="structural", a=a, b=b, table=table, spec=_spec_dict(model, ys, anchors, notes),
-        coefficients=model.coefficients(), meaning=meaning, summary=_summary(table, a, b, "structural"),
-        notes=tuple(notes),
     )
 
 
@@ -460,12 +568,13 @@ def _cross_section_model(store, source: str, year: int, n_draws: int) -> tuple[T
     panel, notes = _panel(store, source, (year,))
     notes = list(notes)
     ws = _attach_sanctions(panel, [year])
-    policy: tuple[str, ...] = ()
+    policy: tuple[str, ...] = ("fta_cu",)
     if ws is not None:
-        panel, policy = ws, ("sanction_trade",)
+        panel, policy = ws, ("sanction_trade", "fta_cu")
     else:
         notes.append(f"Sanctions are not a regressor: the sanctions data covers {SANCTIONS_COVERAGE[0]}–"
                      f"{SANCTIONS_COVERAGE[1]}.")
+    notes += [NORMAL_INCLUDES.replace(", from stage 1,", ","), NORMAL_LEAVES_OUT]
     with collect_warnings(notes):
         res = two_stage(panel, costs=STRUCTURAL_COSTS, policy=policy, mode="cross_section", n_draws=n_draws,
                         level=0.90, seed=0, unit="USD", scale="millions", source=source)
@@ -559,21 +668,28 @@ def _size_predict(panel: pd.DataFrame, coef: pd.Series, vcov: pd.DataFrame, rows
     y = panel["trade"].to_numpy(float)
     yc, uy = pd.factorize(panel["year"])
 
-    def fitted(b: np.ndarray) -> np.ndarray:
-        xb = X @ b
-        ref = np.array([xb[yc == k].max() for k in range(len(uy))])
-        e = np.exp(xb - ref[yc])
-        dt = np.log(np.bincount(yc, y) / np.bincount(yc, e))
-        return xb[rows] - ref[yc[rows]] + dt[yc[rows]]
+    groups = [np.flatnonzero(yc == k) for k in range(len(uy))]
+    y_sum = np.array([y[g].sum() for g in groups])
+
+    def fitted(B: np.ndarray) -> np.ndarray:
+        """ln fitted flows of ``rows`` for coefficient vectors ``B`` (draws × terms), shape (draws, rows)."""
+        XB = X @ B.T  # (n, draws): every draw in one product
+        ref = np.empty((len(groups), B.shape[0]))
+        dt = np.empty_like(ref)
+        for k, g in enumerate(groups):  # each year's effect from Poisson adding-up, all draws at once
+            ref[k] = XB[g].max(axis=0)
+            dt[k] = np.log(y_sum[k] / np.exp(XB[g] - ref[k]).sum(axis=0))
+        r = yc[rows]
+        return (XB[rows] - ref[r] + dt[r]).T
 
     b0 = coef.to_numpy(float)
-    point = fitted(b0)
+    point = fitted(b0[None, :])[0]
     if n_draws <= 0:
         return np.exp(point), np.exp(point), np.exp(point)
     rng = np.random.default_rng(seed)
     V = vcov.to_numpy(float)
     draws = rng.multivariate_normal(b0, (V + V.T) / 2, size=n_draws, method="eigh")
-    sims = np.array([fitted(d) for d in draws])
+    sims = np.concatenate([fitted(draws[i:i + 25]) for i in range(0, n_draws, 25)])  # bounded memory
     q = (1 - level) / 2
     lo = np.minimum(np.quantile(sims, q, axis=0), point)
     hi = np.maximum(np.quantile(sims, 1 - q, axis=0), point)
@@ -665,42 +781,67 @@ def size_based(
                                    "std_error": se.reindex(coef.index).values}))
         if variant == "size":
             notes.extend(pnotes)
-        spec[variant] = {
-            "formula": formula, "fixed_effects": ["year"], "nobs": nobs, "sample_years": list(sample),
-            "requested_years": ys, "vcov": "clustered by pair", "international_only": True,
-            "band_method": f"parametric bootstrap: {n_draws} draws of the coefficients from a normal distribution "
-            "with their pair-clustered covariance, year effects re-solved; 90% percentile interval",
-            "band_level": 0.90, "unit": "USD", "scale": "millions", "source": source,
-            "source_description": COVERAGE_NOTES[source],
-            "gdp": "WDI GDP, current USD (ln of billions)",
-        }
-    variants_spec = spec
+        spec[variant] = _size_variant_spec(formula, nobs, sample, ys, source, n_draws)
+    table, spec = _size_table(tables, spec, notes, a)
+    # gap split against the structural potential
+    gap = None
+    try:
+        s = structural(a, b, years=ys, store=st, source=source, n_draws=n_draws)
+        gap = _gap_split(table, s.table)
+        spec["structural_spec"] = s.spec
+    except CoverageError as exc:  # pragma: no cover - structural needs the same data
+        notes.append(f"No gap split: {exc.message}")
+    return Potential(
+        kind="size_based", a=a, b=b, table=table, spec=spec, coefficients=pd.concat(coefs, ignore_index=True),
+        meaning=_size_meaning(a, b), summary=_size_summary(table, gap, a, b), gap_split=gap, notes=tuple(notes),
+    )
+
+
+def _size_variant_spec(formula: str, nobs: int, sample: tuple[int, ...], ys: list[int], source: str,
+                       n_draws: int) -> dict[str, Any]:
+    """The specification of one size-based variant."""
+    return {
+        "formula": formula, "fixed_effects": ["year"], "nobs": nobs, "sample_years": list(sample),
+        "requested_years": ys, "vcov": "clustered by pair", "international_only": True,
+        "band_method": f"parametric bootstrap: {n_draws} draws of the coefficients from a normal distribution "
+        "with their pair-clustered covariance, year effects re-solved; 90% percentile interval",
+        "band_level": 0.90, "unit": "USD", "scale": "millions", "source": source,
+        "source_description": COVERAGE_NOTES[source],
+        "gdp": "WDI GDP, current USD (ln of billions)",
+    }
+
+
+def _size_table(tables: list[pd.DataFrame], variants_spec: dict[str, Any], notes: list[str],
+                a: str) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The size-based table (variants stacked, verdicts, ``a``'s exports first) and its specification."""
     spec = dict(variants_spec["size"])
     spec["variants"] = variants_spec
     spec["notes"] = list(notes)
     table = pd.concat(tables, ignore_index=True)
     table["verdict"] = [_verdict(r, lo, hi) for r, lo, hi in zip(table["ratio"], table["ratio_lo"], table["ratio_hi"], strict=True)]
     table = table.sort_values(["variant", "year", "exporter"], key=lambda s: s if s.name != "exporter" else (s != a))
-    table = table.reset_index(drop=True)
-    # gap split against the structural potential
-    gap = None
-    try:
-        s = structural(a, b, years=ys, store=st, source=source, n_draws=n_draws)
-        head = table[table["variant"] == "size"][["exporter", "importer", "year", "actual", "potential"]]
-        g = head.merge(s.table[["exporter", "importer", "year", "potential"]].rename(columns={"potential": "structural"}),
-                       on=["exporter", "importer", "year"]).rename(columns={"potential": "size_based"})
-        with np.errstate(divide="ignore", invalid="ignore"):
-            g["total_log_gap"] = np.log(g["actual"] / g["size_based"])
-            g["world_part"] = np.log(g["structural"] / g["size_based"])
-            g["pair_part"] = np.log(g["actual"] / g["structural"])
-        g["world_part_pct"] = 100 * (np.exp(g["world_part"]) - 1)
-        g["pair_part_pct"] = 100 * (np.exp(g["pair_part"]) - 1)
-        gap = g.reset_index(drop=True)
-        spec["structural_spec"] = s.spec
-    except CoverageError as exc:  # pragma: no cover - structural needs the same data
-        notes.append(f"No gap split: {exc.message}")
+    return table.reset_index(drop=True), spec
+
+
+def _gap_split(table: pd.DataFrame, structural_table: pd.DataFrame) -> pd.DataFrame:
+    """ln(actual / size-based) split into ``world_part`` and ``pair_part`` per direction and year."""
+    head = table[table["variant"] == "size"][["exporter", "importer", "year", "actual", "potential"]]
+    g = head.merge(
+        structural_table[["exporter", "importer", "year", "potential"]].rename(columns={"potential": "structural"}),
+        on=["exporter", "importer", "year"]).rename(columns={"potential": "size_based"})
+    with np.errstate(divide="ignore", invalid="ignore"):
+        g["total_log_gap"] = np.log(g["actual"] / g["size_based"])
+        g["world_part"] = np.log(g["structural"] / g["size_based"])
+        g["pair_part"] = np.log(g["actual"] / g["structural"])
+    g["world_part_pct"] = 100 * (np.exp(g["world_part"]) - 1)
+    g["pair_part_pct"] = 100 * (np.exp(g["pair_part"]) - 1)
+    return g.reset_index(drop=True)
+
+
+def _size_meaning(a: str, b: str) -> str:
+    """What the size-based potential of ``a``–``b`` means, in words."""
     na, nb = _names(a, b)
-    meaning = (
+    return (
         f"Size-based potential: what trade between {na} and {nb} would be if each traded like a typical economy of "
         "its size (GDP) at this distance, with this geography (border, shared sea, language, colonial ties, "
         "landlocked). Unlike the structural potential it does not take each country's total trade as given: a "
@@ -710,10 +851,15 @@ def size_based(
         "each country trading little with the world (structural vs size-based) and how much from the pair "
         "trading little with each other (actual vs structural)."
     )
+
+
+def _size_summary(table: pd.DataFrame, gap: pd.DataFrame | None, a: str, b: str) -> str:
+    """The size-based summary sentence(s), with the latest year's gap split."""
     head = table[table["variant"] == "size"]
     summary = _summary(head, a, b, "size-based")
     if gap is not None and len(gap):
         y = int(gap["year"].max())
+        na, nb = _names(a, b)
         names = {a: na, b: nb}
         for _, r in gap[gap["year"] == y].iterrows():
             summary += (
@@ -722,10 +868,7 @@ def size_based(
                 f"world and {r['pair_part']:+.2f} because they trade {'little' if r['pair_part'] < 0 else 'much'} "
                 "with each other."
             )
-    return Potential(
-        kind="size_based", a=a, b=b, table=table, spec=spec, coefficients=pd.concat(coefs, ignore_index=True),
-        meaning=meaning, summary=summary, gap_split=gap, notes=tuple(notes),
-    )
+    return summary
 
 
 # ---------------------------------- decomposition --------------------------------------------
@@ -776,6 +919,33 @@ def decompose(
     intl = pairs[pairs["exporter"] != pairs["importer"]]
     year_flows = model.flows if ys[0] in anchors else _extra_year_flows(model, st, source, ys[0])
     year_flows = year_flows[year_flows["year"] == ys[0]]
+    yr = _policy_year(anchors, ys[0])
+    s1 = model.stage1.rows if model.stage1 is not None else None
+
+    def policy(k: str, ex: str, im: str) -> tuple[float, float]:
+        cur = s1[s1["year"] == yr]
+        row = cur[(cur["exporter"] == ex) & (cur["importer"] == im)]
+        return (float(row[k].iloc[0]) if len(row) else 0.0), float(cur[k].mean())
+
+    means = {k: float(intl[k].mean()) for k in model.coef.index}
+    table = _decomposition_table(a, b, anchors, pairs, means, model.coef, model.stage1_coef, policy, year_flows)
+    reference = _decomposition_reference(len(intl), anchors)
+    return GapDecomposition(a=a, b=b, year=ys[0], reference=reference, table=table,
+                            spec=_spec_dict(model, ys, anchors, notes), notes=tuple(notes))
+
+
+# ---------------------------------- untapped ranking -----------------------------------------
+
+
+def _policy_year(anchors: tuple[int, ...], year: int) -> int:
+    """The sample year whose stage-1 policy values describe ``year`` (the latest anchor not after it)."""
+    return max(y for y in anchors if y <= year) if any(y <= year for y in anchors) else anchors[-1]
+
+
+def _decomposition_table(a: str, b: str, anchors: tuple[int, ...], pairs: pd.DataFrame, means: dict[str, float],
+                         coef: pd.Series, stage1_coef: pd.Series, policy, year_flows: pd.DataFrame) -> pd.DataFrame:
+    """Factor rows of :func:`decompose` from the stage-2 ``pairs``, the cost ``means`` over international pairs,
+    the coefficients, ``policy(term, exporter, importer) -> (value, mean)`` and the year's structural flows."""
     rows = []
     for ex, im in ((a, b), (b, a)):
         p = pairs[(pairs["exporter"] == ex) & (pairs["importer"] == im)]
@@ -783,21 +953,15 @@ def decompose(
             raise CoverageError(f"The pair {ex}→{im} is not in the estimation panel for {anchors}.",
                                 hint="Check that both countries trade in these years and have distance data.")
         p = p.iloc[0]
-        for k, coef in model.coef.items():
-            ref = float(intl[k].mean())
+        for k, c in coef.items():
+            ref = means[k]
             val = float(p[k])
-            lp = float(coef) * (val - ref)
             rows.append({"exporter": ex, "importer": im, "factor": k, "label": LABELS.get(k, k), "value": val,
-                         "reference_value": ref, "coefficient": float(coef), "log_points": lp})
-        for k, coef in model.stage1_coef.items():
-            r = model.stage1.rows
-            yr = max(y for y in anchors if y <= ys[0]) if any(y <= ys[0] for y in anchors) else anchors[-1]
-            cur = r[(r["year"] == yr)]
-            ref = float(cur[k].mean())
-            row = cur[(cur["exporter"] == ex) & (cur["importer"] == im)]
-            val = float(row[k].iloc[0]) if len(row) else 0.0
+                         "reference_value": ref, "coefficient": float(c), "log_points": float(c) * (val - ref)})
+        for k, c in stage1_coef.items():
+            val, ref = policy(k, ex, im)
             rows.append({"exporter": ex, "importer": im, "factor": k, "label": LABELS.get(k, k), "value": val,
-                         "reference_value": ref, "coefficient": float(coef), "log_points": float(coef) * (val - ref)})
+                         "reference_value": ref, "coefficient": float(c), "log_points": float(c) * (val - ref)})
         ratio = float(p["pair_ratio"])
         pair_lp = float(np.log(ratio)) if ratio > 0 else -np.inf
         rows.append({"exporter": ex, "importer": im, "factor": "pair_residual", "label": LABELS["pair_residual"],
@@ -810,16 +974,15 @@ def decompose(
                          "value": yr_ratio, "reference_value": ratio, "coefficient": np.nan, "log_points": lp})
     table = pd.DataFrame(rows)
     table["pct_of_trade"] = 100 * (np.exp(table["log_points"]) - 1)
-    reference = (
+    return table
+
+
+def _decomposition_reference(n_intl: int, anchors: tuple[int, ...]) -> str:
+    return (
         "the average pair: unweighted mean of each trade-cost variable over all international pairs of the "
-        f"estimation sample ({len(intl):,} pairs, years {list(anchors)}); the pair residual is relative to the "
+        f"estimation sample ({n_intl:,} pairs, years {list(anchors)}); the pair residual is relative to the "
         "pair's own normal trade cost"
     )
-    return GapDecomposition(a=a, b=b, year=ys[0], reference=reference, table=table,
-                            spec=_spec_dict(model, ys, anchors, notes), notes=tuple(notes))
-
-
-# ---------------------------------- untapped ranking -----------------------------------------
 
 
 def untapped(
@@ -860,6 +1023,19 @@ def untapped(
     _check_pair_data(model.flows, c, c, ys, source, st)
     f = model.flows if ys[0] in anchors else _extra_year_flows(model, st, source, ys[0])
     f = f[f["year"] == ys[0]]
+    t = _untapped_table(f, c, top)
+    return UntappedRanking(country=c, year=ys[0], table=t, spec=_spec_dict(model, ys, anchors, []),
+                           notes=tuple(list(notes) + [UNTAPPED_NOTE]))
+
+
+UNTAPPED_NOTE = (
+    "Untapped = structural potential − actual trade, exports and imports together, USD millions; "
+    "ratio = actual / potential (below 1: room to grow given each country's total trade)."
+)
+
+
+def _untapped_table(f: pd.DataFrame, c: str, top: int | None) -> pd.DataFrame:
+    """``c``'s partners ranked by untapped potential from one year's structural flows (``top`` rows or all)."""
     ex = f[f["exporter"] == c].set_index("importer")[["actual", "potential"]].add_prefix("exports_")
     im = f[f["importer"] == c].set_index("exporter")[["actual", "potential"]].add_prefix("imports_")
     t = ex.join(im, how="outer").fillna(0.0)
@@ -870,7 +1046,10 @@ def untapped(
     t["untapped"] = t["potential"] - t["actual"]
     with np.errstate(divide="ignore", invalid="ignore"):
         t["ratio"] = t["actual"] / t["potential"]
-    t = t[t["potential"] > 0].sort_values("untapped", ascending=False).head(int(top)).reset_index(drop=True)
+    t = t[t["potential"] > 0].sort_values("untapped", ascending=False)
+    if top is not None:
+        t = t.head(int(top))
+    t = t.reset_index(drop=True)
     from tradegap.countries import country_name
 
     def _nm(x: str) -> str:
@@ -881,11 +1060,7 @@ def untapped(
 
     t.insert(0, "rank", np.arange(1, len(t) + 1))
     t.insert(2, "partner_name", [_nm(x) for x in t["partner"]])
-    notes = list(notes) + [
-        "Untapped = structural potential − actual trade, exports and imports together, USD millions; "
-        "ratio = actual / potential (below 1: room to grow given each country's total trade)."
-    ]
-    return UntappedRanking(country=c, year=ys[0], table=t, spec=_spec_dict(model, ys, anchors, []), notes=tuple(notes))
+    return t
 
 
 def clear_cache() -> None:

@@ -4,15 +4,17 @@
 ingested) CEPII BACI totals and WDI GDP; :func:`pair_scenarios` runs, side by side,
 
 1. **FTA**: a free-trade agreement between ``a`` and ``b`` (optionally with ``b``'s bloc
-   partners, e.g. the EAEU), with the RTA effect of the Advanced Guide
-   (β = 0.557 on :math:`\\ln t^{1-\\sigma}`; Yotov, Piermartini, Monteiro & Larch 2016, ch. 2,
-   PPML with pair fixed effects on the 1986–2006 manufacturing panel — reproduced by
-   ``examples/nafta_removal.toml``), a fixed coefficient taken from the literature;
+   partners, e.g. the EAEU).  Agreements in force (WTO RTA-IS, :mod:`tradegap.agreements`) are in
+   the baseline's ``fta`` term, so a pair already in an FTA or customs union for the whole year is
+   refused (never counted twice) or, with ``deepen``, moved from an FTA to a customs union.  The FTA
+   coefficient is estimated on the shipped BACI panel (:func:`tradegap.agreements.fta_effect`);
+   the Advanced Guide's 0.557 is an option (``fta="guide"``; reproduced by
+   ``examples/nafta_effects.toml``);
 2. **sanctions lifted**: every GSDB trade sanction in force that year on flows of ``a`` or
-   ``b`` (or only those by given senders) switched off, with the sanctions coefficient
-   **estimated** by PPML (:func:`tradegap.estimate.fepois`) on the BACI panel 2013–2019
-   (every other year, international flows, exporter-year, importer-year and pair fixed
-   effects) with :func:`tradegap.sanctions.indicator`;
+   ``b`` (or only those by given senders) switched off, with the sanction coefficient
+   **estimated** on IMF DOTS 1960–2020 with all GSDB cases (:mod:`tradegap.sanctions_effect`);
+   :func:`run_sanctions_lifted` also returns each sanctioned flow's trade cost to its normal
+   (stage-2 structural) level, so a flow held near zero can recover;
 3. **cost −20%**: the iceberg trade cost between ``a`` and ``b`` cut by 20% (e.g. a cheaper
    North–South corridor).
 
@@ -26,17 +28,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Any, Literal, Sequence
 
 import numpy as np
 import pandas as pd
 
-from tradegap.cache import CACHE, store_fingerprint
 from tradegap.coverage import DATASETS
 from tradegap.data.schema import rescale
 from tradegap.defaults import SIGMA
 from tradegap.errors import CoverageError, InputError
-from tradegap.fitnotes import collect_warnings
 from tradegap.ge.api import simulate
 from tradegap.ge.changes import Change, PairSelection, apply_changes, canon
 from tradegap.ge.model import Baseline, CostStructure, calibrated_residual, check_sigma
@@ -46,15 +46,15 @@ from tradegap.ge.scenario import run_scenario as _run_scenario
 from tradegap.progress import Progress
 from tradegap.validation import check_number, check_option, check_pair
 
-#: The RTA coefficient used for FTA scenarios (Yotov et al. 2016, ch. 2; pair-FE PPML).
+#: The Guide's RTA coefficient, an option (``fta="guide"``); the default is estimated on the data.
 FTA_COEF = 0.557
 FTA_SOURCE = (
     "Yotov, Piermartini, Monteiro & Larch (2016), An Advanced Guide to Trade Policy Analysis, ch. 2: "
-    "RTA coefficient 0.557 (PPML with exporter-year, importer-year and pair fixed effects, 1986-2006); "
-    "fixed coefficient from the literature"
+    "RTA coefficient 0.557 (PPML with exporter-year, importer-year and pair fixed effects, 1986-2006, domestic "
+    "flows included); fixed coefficient from the literature, chosen with fta='guide'"
 )
-SANCTION_YEARS = (2013, 2015, 2017, 2019)
 DOMESTIC_FLOOR = 0.10
+FtaChoice = Literal["estimated", "guide"]
 
 
 @dataclass(frozen=True)
@@ -96,38 +96,31 @@ def _gdp(year: int, store: Any) -> pd.Series:
     return w.set_index("iso3")["gdp"] / 1e6  # current USD → USD millions
 
 
-def _sanction_coefficient() -> tuple[float, float, int, tuple[str, ...]]:
-    """PPML estimate of the trade-sanction effect on the embedded BACI panel (coef, se, N, fit notes).
+def fta_coefficient(fta: FtaChoice = "estimated") -> tuple[float, float | None, str]:
+    """The FTA coefficient of the scenarios: (coef, s.e., source in words).
 
-    Cached in :data:`tradegap.cache.CACHE` under the embedded data's fingerprint.
+    ``"estimated"`` (default): :func:`tradegap.agreements.fta_effect`, PPML with pair fixed effects on the
+    shipped BACI panel with the WTO RTA-IS agreements; ``"guide"``: the Advanced Guide's 0.557.
     """
-    return CACHE.get_or_compute(store_fingerprint(None), ("sanction_coefficient", SANCTION_YEARS),
-                                _estimate_sanction_coefficient)
+    from tradegap import agreements
+
+    check_option("fta", fta, FtaChoice, "fta_coefficient")
+    if fta == "guide":
+        return FTA_COEF, None, FTA_SOURCE
+    e = agreements.fta_effect()
+    return e.coef, e.se, "estimated: " + e.describe() + " (international flows only; pass fta='guide' for 0.557)"
 
 
-def _estimate_sanction_coefficient() -> tuple[float, float, int, tuple[str, ...]]:
-    from tradegap import sanctions
-    from tradegap.data import embedded
-    from tradegap.estimate import fepois
+def sanction_coefficient() -> tuple[float, float, str, tuple[str, ...]]:
+    """The trade-sanction coefficient: (coef, s.e., source in words, fit notes), from the 1960-2020 panel."""
+    from tradegap import sanctions_effect
 
-    f = embedded.load("flows_baci")
-    f = f.loc[f["year"].isin(SANCTION_YEARS), ["exporter", "importer", "year", "value"]]
-    cs = sorted(set(f["exporter"]) & set(f["importer"]))
-    idx = pd.MultiIndex.from_product([cs, cs, list(SANCTION_YEARS)], names=["exporter", "importer", "year"])
-    p = idx.to_frame(index=False)
-    p = p.loc[p["exporter"] != p["importer"]]
-    p = p.merge(f, how="left", on=["exporter", "importer", "year"])
-    p["value"] = rescale(p["value"].fillna(0.0), "thousands", "millions")  # embedded BACI: USD thousands
-    ind = sanctions.indicator(years=list(SANCTION_YEARS))[["exporter", "importer", "year", "sanction_trade"]]
-    p = p.merge(ind, how="left", on=["exporter", "importer", "year"])
-    p["sanction_trade"] = p["sanction_trade"].fillna(0).astype(float)
-    notes: list[str] = []
-    with collect_warnings(notes):
-        fit = fepois(
-            "value ~ sanction_trade | exporter^year + importer^year + exporter^importer", p, vcov="cluster:pair"
-        )
-    return (float(fit.coef["sanction_trade"]), float(fit.se["sanction_trade"]), int(fit.nobs),
-            tuple(f"Sanction-effect fit: {n}" for n in notes))
+    e = sanctions_effect.long_panel_effect("pooled")
+    t = e.terms.set_index("term").loc["sanction_trade"]
+    src = (f"estimated on the long panel: {e.formula}; {e.sample}; N = {e.nobs:,}; identified by "
+           f"{int(t['switchers']):,} pairs whose sanction status changes ({int(t['onsets']):,} onsets, "
+           f"{int(t['ends']):,} ends) (tradegap.sanctions_effect)")
+    return float(t["coef"]), float(t["se"]), src, tuple(f"Sanction-effect fit: {w}" for w in e.warnings)
 
 
 def world_baseline(
@@ -138,11 +131,15 @@ def world_baseline(
     source: str = "baci",
     reference: str = "DEU",
     sanctions: bool = True,
+    fta: FtaChoice = "estimated",
 ) -> WorldBaseline:
     """A world GE baseline for ``year`` from BACI totals and WDI GDP (USD millions).
 
-    Cost variables: ``fta`` (0 everywhere in the baseline; existing agreements are in the
-    calibrated costs), ``sanction`` (GSDB trade sanction in force, if ``sanctions``).
+    Cost variables: ``fta`` (the share of ``year`` for which a free-trade agreement or customs union is
+    in force, WTO RTA-IS; coefficient from :func:`fta_coefficient`), ``sanction`` (a GSDB trade sanction
+    in force, if ``sanctions``; coefficient from :func:`sanction_coefficient`).  The calibrated residual
+    is net of both terms, so baseline flows equal observed flows and a scenario changes only what it
+    names: an FTA for a pair already in one changes nothing (see :func:`run_fta`).
     """
     sigma = check_sigma(sigma, "world_baseline")
     check_option("sanctions", sanctions, (True, False), "world_baseline")
@@ -176,11 +173,21 @@ def world_baseline(
     if dropped:
         notes.append(f"Left out for lack of WDI GDP in {year}: {', '.join(dropped[:15])}"
                      + (" ..." if len(dropped) > 15 else "") + ".")
+    from tradegap import agreements
+
+    F = np.zeros((n, n))
+    ag = agreements.indicator([year]) if agreements.COVERAGE[0] <= year <= agreements.COVERAGE[1] else None
+    if ag is not None:
+        ag = ag.loc[ag["exporter"].isin(pos) & ag["importer"].isin(pos) & (ag["fta_cu"] > 0)]
+        F[ag["exporter"].map(pos).to_numpy(), ag["importer"].map(pos).to_numpy()] = ag["fta_cu"].to_numpy(float)
+    b_fta, se_fta, src_fta = fta_coefficient(fta)
+    notes.append(f"Agreements in force in {year} (WTO RTA-IS, FTA or customs union, share of the year) are the "
+                 f"baseline's fta term: {int((F > 0).sum()) // 2:,} country pairs.")
     variables = ["fta"]
-    coefs = [FTA_COEF]
-    ses = [0.0]
-    xs = [np.zeros((n, n))]
-    table = [{"variable": "fta", "coef": FTA_COEF, "se": None, "source": FTA_SOURCE}]
+    coefs = [b_fta]
+    ses = [0.0 if se_fta is None else se_fta]
+    xs = [F]
+    table = [{"variable": "fta", "coef": b_fta, "se": se_fta, "source": src_fta}]
     if sanctions:
         from tradegap import sanctions as sanc
 
@@ -192,18 +199,13 @@ def world_baseline(
         ind = ind.loc[ind["exporter"].isin(pos) & ind["importer"].isin(pos) & (ind["sanction_trade"] > 0)]
         S = np.zeros((n, n))
         S[ind["exporter"].map(pos).to_numpy(), ind["importer"].map(pos).to_numpy()] = 1.0
-        b, se, nobs, fit_notes = _sanction_coefficient()
+        b, se, src, fit_notes = sanction_coefficient()
         notes.extend(fit_notes)
         variables.append("sanction")
         coefs.append(b)
         ses.append(se)
         xs.append(S)
-        table.append({
-            "variable": "sanction", "coef": b, "se": se,
-            "source": f"estimated: PPML of BACI trade on the GSDB trade-sanction indicator, years "
-                      f"{', '.join(map(str, SANCTION_YEARS))}, exporter-year, importer-year and pair fixed "
-                      f"effects, international flows, N = {nobs} (tradegap.estimate.fepois)",
-        })
+        table.append({"variable": "sanction", "coef": b, "se": se, "source": src})
     x = np.stack(xs)
     coef = np.array(coefs)
     resid = calibrated_residual(X, Y, E) - np.tensordot(coef, x, axes=(0, 0))
@@ -241,6 +243,67 @@ def fta_changes(a: str, b: str, members: Sequence[str] | str | None = None) -> t
     return (Change("set", PairSelection(between=((canon(a),), side_b)), variable="fta", value=1.0),)
 
 
+class AgreementInForceError(InputError):
+    """The pair already has the agreement the scenario would create."""
+
+
+def _fta_plan(a: str, b: str, members: Sequence[str] | str | None, year: int,
+              deepen: bool) -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[str]]:
+    """Which pairs get a new FTA, which an explicit deepening, and notes; refuses double counting.
+
+    A pair whose FTA or customs union is in force for the whole year gets no new FTA: without
+    ``deepen`` the scenario refuses (or, for bloc members, leaves the pair out and says so); with
+    ``deepen`` a pair in an FTA moves to a customs union (the estimated customs-union premium), and a
+    pair already in a customs union is refused (the deepest level the model distinguishes).
+    """
+    from tradegap import agreements
+
+    side_b = (canon(b), *_members(members))
+    a = canon(a)
+    new, deeper, notes, full = [], [], [], []
+    for c in side_b:
+        if c == a:
+            continue
+        f = agreements.in_force(a, c, year)
+        ind = agreements.indicator([year])
+        row = ind[(ind["exporter"] == a) & (ind["importer"] == c)]
+        share = float(row["fta_cu"].iloc[0]) if len(row) else 0.0
+        if share >= 1.0:
+            full.append((c, f))
+            if deepen and f.deepest == "FTA":
+                deeper.append((a, c))
+                notes.append(f"{f.describe()} Modelled as a deepening to a customs union (--deepen).")
+            elif deepen:
+                raise AgreementInForceError(
+                    f"{f.describe()} A customs union is the deepest agreement the model distinguishes, so there is "
+                    "nothing to deepen.",
+                    hint="Use `scenario cost A B --change -10%` to model a further cut in their trade costs.",
+                )
+            else:
+                notes.append(f"{f.describe()} No new FTA for this pair (it would be counted twice).")
+        else:
+            new.append((a, c))
+            if share > 0:
+                notes.append(f"{f.describe()} It was in force for {share:.0%} of {year}; the scenario adds the "
+                             "rest of the year (fta set to 1), never a second agreement.")
+            elif f.any:
+                notes.append(f"{f.describe()} (not an FTA or customs union: the FTA term applies in full).")
+    if full and not new and not deeper:
+        c, f = full[0]
+        raise AgreementInForceError(
+            f"{f.describe()} An FTA between them is not a new agreement: the baseline already carries it, and the "
+            f"scenario would count it twice.",
+            hint="Pass --deepen to model moving from an FTA to a customs union, or pick a pair without an agreement "
+            "(`tradegap scenario fta A B --year Y`).",
+        )
+    if deepen and not deeper:
+        raise InputError(
+            f"--deepen needs a pair already in a free-trade agreement in {year}; {a}–{'/'.join(side_b)} has none.",
+            hint="Leave out --deepen to model a new FTA.",
+        )
+    return new, deeper, notes
+
+
 def sanctions_lifted_changes(country: str, by: Sequence[str] | str | None = None,
                              partner: str | None = None) -> tuple[Change, ...]:
     """Lift trade sanctions on flows of ``country`` (by given senders, or with ``partner``, or all)."""
@@ -273,31 +336,165 @@ def _run(world: WorldBaseline, name: str, changes: Sequence[Change], pair: tuple
     return simulate(b, new, name=name, pair=pair, assumptions=tuple(notes) + tuple(extra))
 
 
-def run_fta(a: str, b: str, *, year: int, members=None, store=None, sigma: float = SIGMA) -> GEResult:
-    """FTA scenario on the shipped data."""
+def run_fta(a: str, b: str, *, year: int, members=None, store=None, sigma: float = SIGMA, deepen: bool = False,
+            fta: FtaChoice = "estimated") -> GEResult:
+    """FTA scenario on the shipped data (agreements in force are in the baseline; never counted twice).
+
+    Raises
+    ------
+    AgreementInForceError
+        The pair (every pair, with ``members``) already has an FTA or customs union for the whole year,
+        and ``deepen`` is False; or ``deepen`` is asked for a customs union.
+    """
     check_sigma(sigma, "run_fta")
-    w = world_baseline(year, store=store, sigma=sigma, sanctions=False)
+    check_option("deepen", deepen, (True, False), "run_fta")
+    check_option("fta", fta, FtaChoice, "run_fta")
+    a, b = canon(a), canon(b)
+    new, deeper, notes = _fta_plan(a, b, members, int(year), deepen)
+    w = world_baseline(year, store=store, sigma=sigma, sanctions=False, fta=fta)
     _check_pair(w.baseline, a, b)
-    return _run(w, f"FTA {a}-{b}" + (f" (+{','.join(_members(members))})" if members else ""),
-                fta_changes(a, b, members), (canon(a), canon(b)))
+    changes: list[Change] = []
+    if new:
+        changes.append(Change("set", PairSelection(between=((a,), tuple(c for _, c in new))), variable="fta",
+                              value=1.0))
+    extra = list(notes)
+    if deeper:
+        from tradegap import agreements
+
+        e = agreements.deepening_effect()
+        pct = 100 * (np.exp(e.coef) - 1)
+        changes.append(Change("scale", PairSelection(between=((a,), tuple(c for _, c in deeper))),
+                              percent=100 * (np.exp(-e.coef / (sigma - 1)) - 1)))
+        extra.append(f"Deepening: trade costs cut so that pair trade rises by the estimated customs-union premium "
+                     f"at constant multilateral terms ({pct:+.1f}%, {e.describe()}).")
+    name = ("Deepening " if deeper and not new else "FTA ") + f"{a}-{b}" + (
+        f" (+{','.join(_members(members))})" if members else "")
+    return _run(w, name, tuple(changes), (a, b), extra)
+
+
+@dataclass(frozen=True)
+class SanctionsLifted:
+    """Sanctions lifted, two ways, side by side.
+
+    ``results["normal_cost"]``: each sanctioned flow's trade cost returns to its **normal** level, the
+    stage-2 structural cost without the sanction (:func:`tradegap.views.potential.normal_flows`), so a
+    flow held near zero can recover; ``results["coefficient"]``: the sanction term is switched off at
+    its estimated coefficient (:func:`sanction_coefficient`), which moves each flow by the same
+    percentage and keeps a near-zero flow near zero.  ``flows``: the lifted directed pairs with their
+    baseline trade (``before``), normal trade without the sanction (``normal``) and the trade after each
+    variant (``after_normal_cost``, ``after_coefficient``), USD millions.
+    """
+
+    country: str
+    senders: tuple[str, ...]
+    year: int
+    results: dict[str, GEResult]
+    flows: pd.DataFrame
+    assumptions: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.results["normal_cost"].name.replace(" (normal cost)", "")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per variant: the country's exports, imports and real GDP change (%), lifted flows' trade."""
+        rows = []
+        for key, r in self.results.items():
+            c = r.country(self.country)
+            col = f"after_{key}"
+            rows.append({
+                "variant": key, "description": r.name,
+                f"{self.country}_exports_change_pct": c["exports_change_pct"],
+                f"{self.country}_imports_change_pct": c["imports_change_pct"],
+                f"{self.country}_real_gdp_change_pct": c["real_gdp_change_pct"],
+                "lifted_flows_before": float(self.flows["before"].sum()),
+                "lifted_flows_after": float(self.flows[col].sum()),
+            })
+        return pd.DataFrame(rows)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"country": self.country, "senders": list(self.senders), "year": self.year,
+                "summary": self.to_frame().to_dict(orient="records"),
+                "flows": self.flows.to_dict(orient="records"),
+                "variants": {k: v.to_dict() for k, v in self.results.items()},
+                "assumptions": list(self.assumptions)}
 
 
 def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | None = None, store=None,
-                         sigma: float = SIGMA) -> GEResult:
-    """Sanctions-lifted scenario on the shipped data."""
+                         sigma: float = SIGMA) -> SanctionsLifted:
+    """Lift the GSDB trade sanctions in force on ``country`` (by ``by``, or with ``partner``, or all), two ways.
+
+    Raises
+    ------
+    CoverageError
+        No GSDB trade sanction in force in ``year`` on the selected flows.
+    """
+    from tradegap.views.potential import NORMAL_INCLUDES, NORMAL_LEAVES_OUT, normal_flows
+
     check_sigma(sigma, "run_sanctions_lifted")
     w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
+    b = w.baseline
     c = canon(country)
-    w.baseline.position(c)
+    b.position(c)
     changes = sanctions_lifted_changes(c, by, partner)
-    k = w.baseline.costs.index("sanction")
-    extra = []
-    if not w.baseline.costs.x[k].any():
-        extra.append(f"No GSDB trade sanction in force in {year} among the countries modelled.")
-    pair = (c, canon(partner)) if partner else None
+    k = b.costs.index("sanction")
+    mask = changes[0].select.mask(b) & (b.costs.x[k] > 0)
+    senders = _members(by) or ((canon(partner),) if partner else ("*",))
+    if not mask.any():
+        raise CoverageError(
+            f"No GSDB trade sanction in force in {year} on flows between {c} and "
+            f"{'any partner' if senders == ('*',) else ','.join(senders)}: nothing to lift.",
+            hint="See `tradegap sanctions COUNTRY` for the cases and their years (GSDB covers 2013-2022 here).",
+        )
+    ii, jj = np.nonzero(mask)
+    cs = b.countries
+    # coefficient variant: the sanction term switched off
+    coef_notes: list[str] = []
+    coef_costs = apply_changes(b, changes, coef_notes)
+    # normal-cost variant: each lifted flow's log cost set to reproduce its normal trade without the sanction
+    nf, s1coef, pnotes = normal_flows(int(year), store=store, without=("sanction_trade",))
+    key = nf.set_index(["exporter", "importer"])["potential_without"]
+    target = key.reindex(pd.MultiIndex.from_arrays([[cs[i] for i in ii], [cs[j] for j in jj]])).to_numpy(float)
+    Y, E = b.output, b.expenditure
+    r = coef_costs.residual.copy()
+    index = np.tensordot(coef_costs.coef, coef_costs.x, axes=(0, 0))  # the variables' part, finite everywhere
+    ok = np.isfinite(target) & (target > 0)
+    with np.errstate(divide="ignore"):
+        r_new = np.log(target) + np.log(Y.sum()) - np.log(Y[ii]) - np.log(E[jj])
+    # calibrated baseline: all MRs are 1, so X_ij = Y_i E_j / Y * exp(log cost); a zero flow can recover here
+    r[ii[ok], jj[ok]] = r_new[ok] - index[ii[ok], jj[ok]]
+    normal_costs = replace(coef_costs, residual=r)
+    missing = [f"{cs[i]}->{cs[j]}" for i, j, good in zip(ii, jj, ok) if not good]
+    bs, ses, _, _ = sanction_coefficient()
     name = f"Sanctions on {c} lifted" + (f" by {','.join(_members(by))}" if by else "") + (
         f" (pair {c}-{canon(partner)})" if partner and not by else "")
-    return _run(w, name, changes, pair, extra)
+    pair = (c, senders[0]) if len(senders) == 1 and senders != ("*",) else None
+    common = [f"Lifted: {len(ii)} directed flows with a GSDB trade sanction in force in {year}.",
+              *(f"Coefficient {row.variable} = {row.coef:.4f}: {row.source}." for row in w.coefficients.itertuples())]
+    normal = simulate(b, normal_costs, name=name + " (normal cost)", pair=pair, assumptions=tuple(
+        ["Variant 'normal cost': each lifted flow's trade cost returns to the stage-2 normal cost of the pair "
+         "without the sanction (tradegap.potential, CEPII BACI), i.e. the flow it would have at the baseline's "
+         "multilateral terms is its structural potential without the sanction term; a flow held near zero by the "
+         "sanction can recover (also a flow with no recorded trade). Assumes the whole gap between the sanctioned flow and its normal level is the "
+         "sanction's doing (an upper bound when other frictions, e.g. banking, remain).",
+         NORMAL_INCLUDES, NORMAL_LEAVES_OUT, *common]
+        + ([f"No potential for {', '.join(missing)}: left at the coefficient variant."] if missing else [])))
+    coefr = simulate(b, coef_costs, name=name + " (coefficient)", pair=pair, assumptions=tuple(
+        [f"Variant 'coefficient': the sanction term is switched off at its estimated coefficient "
+         f"({bs:.3f}, s.e. {ses:.3f}): every lifted flow rises by the same {100 * (np.exp(-bs) - 1):.0f}% at constant "
+         "multilateral terms, so a flow near zero stays near zero. It is the average effect of a sanction's onset or "
+         "end in 1960-2020, not the effect of ending a long-standing complete embargo.", *coef_notes, *common]))
+    fl = pd.DataFrame({"exporter": [cs[i] for i in ii], "importer": [cs[j] for j in jj]})
+    pn = normal.pairs.set_index(["exporter", "importer"])
+    pc = coefr.pairs.set_index(["exporter", "importer"])
+    idx = pd.MultiIndex.from_frame(fl)
+    fl["before"] = pn["trade_baseline"].reindex(idx).to_numpy()
+    fl["normal"] = target
+    fl["after_normal_cost"] = pn["trade_counterfactual"].reindex(idx).to_numpy()
+    fl["after_coefficient"] = pc["trade_counterfactual"].reindex(idx).to_numpy()
+    return SanctionsLifted(country=c, senders=tuple(senders), year=int(year),
+                           results={"normal_cost": normal, "coefficient": coefr}, flows=fl,
+                           assumptions=w.assumptions + tuple(pnotes))
 
 
 def run_cost(a: str, b: str, *, year: int, percent: float = -20.0, store=None, sigma: float = SIGMA) -> GEResult:
@@ -425,8 +622,12 @@ def pair_scenarios(
     w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
     _check_pair(w.baseline, a, b)
     res: dict[str, GEResult] = {}
+    try:
+        _, _, fta_notes = _fta_plan(a, b, members, int(year), False)
+    except AgreementInForceError as exc:  # already in an FTA/CU all year: the scenario changes nothing
+        fta_notes = [exc.message + " The FTA scenario therefore changes nothing for this pair."]
     res["fta"] = _run(w, f"FTA {a}-{b}" + (f" (+{','.join(_members(members))})" if members else ""),
-                      fta_changes(a, b, members), (a, b))
+                      fta_changes(a, b, members), (a, b), fta_notes)
     k = w.baseline.costs.index("sanction")
     pa, pb = w.baseline.position(a), w.baseline.position(b)
     S = w.baseline.costs.x[k]

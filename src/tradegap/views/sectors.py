@@ -166,7 +166,8 @@ def pair_sectors(
     scheme: Scheme | None = None,
     classification: Classification | None = None,
     fit: bool = True,
-    scheduler: str | Any | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
     progress: Progress | None = None,
 ) -> PairSectors:
     """The pair's trade by sector, each sector against world patterns and a gravity benchmark.
@@ -191,9 +192,10 @@ def pair_sectors(
     fit
         Estimate the per-sector gravity benchmark (default); ``False`` gives only the descriptive
         columns (predicted and ratio columns NaN, and a note says so).
-    scheduler, progress
-        Passed to :func:`fit_sectors` (Dask scheduler or ``None`` for a serial loop; a
-        :data:`tradegap.progress.Progress` callback).
+    scheduler, workers, progress
+        Passed to :func:`fit_sectors`: ``None``/``"serial"``, ``"processes"``, ``"dask"`` (a local
+        cluster of ``workers``) or ``"tcp://HOST:PORT"`` (a Dask scheduler); a
+        :data:`tradegap.progress.Progress` callback.
 
     Returns
     -------
@@ -224,7 +226,7 @@ def pair_sectors(
     coefs = pd.DataFrame(columns=["sector", "term", "estimate", "std_error", "nobs"])
     if fit:
         coefs = _benchmark(table, sf, a3, b3, store=store, key=(source, year, scheme, classification),
-                           scheduler=scheduler, progress=progress, notes=notes)
+                           scheduler=scheduler, workers=workers, progress=progress, notes=notes)
     else:
         table["predicted_a_to_b"] = np.nan
         table["predicted_b_to_a"] = np.nan
@@ -279,7 +281,8 @@ def _check_present(sf: pd.DataFrame, codes: tuple[str, str], source: str, year: 
 
 
 def _benchmark(table: pd.DataFrame, sf: pd.DataFrame, a3: str, b3: str, *, store, key: tuple,
-               scheduler: str | Any | None, progress: Progress | None, notes: list[str]) -> pd.DataFrame:
+               scheduler: str | None, workers: int | None, progress: Progress | None,
+               notes: list[str]) -> pd.DataFrame:
     """Fit (or reuse) the per-sector gravity models; add the predicted columns to ``table`` in place.
 
     Returns the coefficients frame ``sector, term, estimate, std_error, nobs``; notes are appended.
@@ -287,7 +290,7 @@ def _benchmark(table: pd.DataFrame, sf: pd.DataFrame, a3: str, b3: str, *, store
     pairs = store.pairs() if store is not None else _pairs_embedded()
     fits = CACHE.get_or_compute(
         store_fingerprint(store), ("sector_fits", *key),
-        lambda: fit_sectors(sf, pairs, scheduler=scheduler, progress=progress),
+        lambda: fit_sectors(sf, pairs, scheduler=scheduler, workers=workers, progress=progress),
     )
     for n in dict.fromkeys(n for f in fits.values() for n in f.notes):
         notes.append(f"Sector fits: {n}")

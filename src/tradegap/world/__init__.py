@@ -1,0 +1,54 @@
+"""The world model: every pair's potentials computed once per dataset and persisted in the store.
+
+For the store's current data (its content fingerprint) and a specification (source, terminal
+year, bootstrap draws), :func:`ensure` finds or builds once the structural and size-based fits and
+potentials with bands for every directed pair and year, the decomposition inputs, the GE
+baselines and coefficients, and country facts, in DuckDB tables keyed by fingerprint and spec.
+The readers return the same result objects as the pair views, without fitting anything:
+
+* :func:`structural`, :func:`size_based`, :func:`decompose` — one pair;
+* :func:`untapped` — one country's partners ranked by untapped potential;
+* :func:`world_untapped` — the directed pairs with the largest untapped potential in a year;
+* :func:`pair_rows` — raw stored rows; :func:`brief_inputs` — what the brief reads (for the web API);
+* :func:`ge_baseline` — a year's solved GE baseline; :func:`country_facts` — totals and rank;
+* :func:`prime` — ensure the model and seed the result cache with its sector fits and GE coefficient.
+
+Plain functions, safe to call from many threads and processes (read-only connections per call).
+"""
+
+from __future__ import annotations
+
+from tradegap.world.model import WorldModel, ensure, forget
+from tradegap.world.prime import prime
+from tradegap.world.query import (
+    brief_inputs,
+    country_facts,
+    decompose,
+    ge_baseline,
+    pair_rows,
+    size_based,
+    structural,
+    untapped,
+    world_untapped,
+)
+from tradegap.world.results import WorldUntapped
+from tradegap.world.spec import WorldSpec, default_spec
+
+__all__ = [
+    "WorldModel",
+    "WorldSpec",
+    "WorldUntapped",
+    "brief_inputs",
+    "country_facts",
+    "decompose",
+    "default_spec",
+    "ensure",
+    "forget",
+    "ge_baseline",
+    "pair_rows",
+    "prime",
+    "size_based",
+    "structural",
+    "untapped",
+    "world_untapped",
+]
