@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -108,14 +107,11 @@ class PairSectors:
         }
 
 
-@lru_cache(maxsize=1)
 def _embedded_sitc() -> pd.DataFrame:
-    path = Path(__file__).resolve().parent.parent / "data" / "embedded" / "flows_sitc.parquet"
-    if not path.exists():  # pragma: no cover - broken install
-        raise CoverageError(
-            f"The embedded table {path.name} is missing.", hint="Rebuild it with scripts/build_policy_data.py."
-        )
-    return pd.read_parquet(path)
+    """The shipped UNCTADstat SITC sections (a copy; :func:`tradegap.data.embedded.load` memoises the file)."""
+    from tradegap.data.embedded import load
+
+    return load("flows_sitc")
 
 
 def _code(c: str) -> str:
