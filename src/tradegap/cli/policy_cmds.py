@@ -446,8 +446,6 @@ def sectors_cmd(
     db: Optional[Path] = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    import pandas as pd
-
     from tradegap.views import sectors
 
     lib_scheme = None if scheme is None else ("sitc_section" if scheme is SchemeOption.sitc else scheme.value)
@@ -459,6 +457,14 @@ def sectors_cmd(
     if fmt is not OutputFormat.table:
         render(result, fmt)
         return
+    _render_sectors(result, fit)
+
+
+def _render_sectors(result, fit: bool) -> None:
+    """The ``sectors`` tables in the terminal: flows and composition, the benchmark, the shares."""
+    import pandas as pd
+
+    fmt = OutputFormat.table
     t = result.table
     A, B = result.a, result.b
     unit = f"{result.unit} {result.scale}".strip()
