@@ -228,7 +228,7 @@ def test_sections_subset_and_progress(fakes):
     [
         ({"a": "IRN", "b": "IRN"}, "two different countries"),
         ({"a": "IRN", "b": "RUS", "year": "2019"}, "must be an int"),
-        ({"a": "IRN", "b": "RUS", "year": 1066}, "calendar year"),
+        ({"a": "IRN", "b": "RUS", "year": 1066}, "must be an int greater than or equal to 1948"),
         ({"a": "IRN", "b": "RUS", "sections": ["nope"]}, "'sections' parameter"),
     ],
 )

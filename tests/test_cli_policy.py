@@ -170,7 +170,7 @@ def test_sectors_bad_scheduler_is_a_clear_error(runner):
     res = run(runner, "sectors", "IRN", "RUS", "--scheduler", "threads")
     assert res.exit_code == 2
     out = flat(res.output)
-    assert "'scheduler' parameter of fit_batch must be one of ['serial', 'processes', 'dask']" in out
+    assert "'scheduler' parameter of fit_sectors must be one of ['serial', 'processes', 'dask']" in out
     assert "Traceback" not in res.output
     res = run(runner, "sectors", "IRN", "RUS", "--scheduler", "tcp://nohost")
     assert res.exit_code == 2 and "tcp://HOST:PORT" in flat(res.output)

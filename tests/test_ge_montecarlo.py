@@ -77,9 +77,9 @@ value = 1
 between = [["CAN"], ["JPN"]]
 """
     seen = []
-    res = run_scenario(spec, d, progress=lambda done, total: seen.append((done, total)))
+    res = run_scenario(spec, d, progress=lambda stage, done, total: seen.append((stage, done, total)))
     f = res.to_frame().set_index("country")
     assert {"real_gdp_change_pct_lo", "real_gdp_change_pct_hi"} <= set(f.columns)
-    assert seen[-1] == (20, 20)
+    assert seen[-1] == ("Monte Carlo", 20, 20)
     assert "monte_carlo" in res.to_dict()
     assert np.isfinite(f["exports_change_pct_sd"]).all()

@@ -2,7 +2,7 @@
 
 Layers, lowest first; a module may import its own layer or lower ones, never a higher one:
 
-0. foundation — errors, _json, coverage, defaults, validation, fitnotes
+0. foundation — errors, _json, coverage, defaults, validation, fitnotes, progress
 1. data       — countries, data.* (schema, readers, embedded files), cache (fingerprints the files)
 2. core       — estimate.*, potential.* (core, results), ge.* (model, solve, changes, scenario
                 runner, Monte Carlo), batch (many fits), sectors (definitions and fits), article
@@ -31,7 +31,7 @@ PKG = SRC / "tradegap"
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("tradegap.errors", "tradegap._json", "tradegap.coverage", "tradegap.defaults",
-                    "tradegap.validation", "tradegap.fitnotes")),
+                    "tradegap.validation", "tradegap.fitnotes", "tradegap.progress")),
     ("data", ("tradegap.countries", "tradegap.data", "tradegap.cache")),
     ("core", ("tradegap.estimate", "tradegap.batch", "tradegap.potential", "tradegap.ge", "tradegap.sectors",
               "tradegap.article.text", "tradegap.article.claims", "tradegap.article.mentions")),

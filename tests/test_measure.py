@@ -67,7 +67,7 @@ def test_trade_missing_direction_is_nan_not_zero(store):
     [
         (dict(a="Narnia", b="RUS"), UnknownCountryError, "Narnia"),
         (dict(a="IRN", b="RUS", years=1950), CoverageError, "it has years"),
-        (dict(a="IRN", b="RUS", source="nosuch"), CoverageError, "Available sources"),
+        (dict(a="IRN", b="RUS", source="nosuch"), InputError, "'source' parameter of trade must be one of"),
         (dict(a="IRN", b="Iran"), InputError, "Both countries"),
         (dict(a="", b="RUS"), InputError, "country name or code"),
     ],

@@ -126,8 +126,8 @@ def test_dask_batch_equals_serial(small_sitc: pd.DataFrame) -> None:
     later = small_sitc[small_sitc["sector"] == "sitc7"].assign(year=2016, value=lambda d: 2 * d["value"])
     panel = pd.concat([small_sitc, later], ignore_index=True)
     calls = []
-    serial = sectors.fit_sectors(panel, pairs, progress=lambda d, t: calls.append((d, t)))
-    assert calls == [(1, 3), (2, 3), (3, 3)]
+    serial = sectors.fit_sectors(panel, pairs, progress=lambda stage, d, t: calls.append((stage, d, t)))
+    assert calls == [("Fitting gravity per sector (PPML)", k, 3) for k in (1, 2, 3)]
     assert serial.keys() == {("sitc5", 2015), ("sitc7", 2015), ("sitc7", 2016)}
     for term, est in serial[("sitc7", 2015)].coef.items():
         assert serial[("sitc7", 2016)].coef[term] == pytest.approx(est, rel=1e-7, abs=1e-9)

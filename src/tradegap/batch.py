@@ -31,7 +31,7 @@ import math
 import multiprocessing
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any, TextIO
@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from tradegap.errors import InputError
+from tradegap.progress import Progress, report
 
 __all__ = ["BatchResult", "FitSummary", "TextProgress", "fit_batch", "LOCAL_SCHEDULERS"]
 
@@ -126,23 +127,24 @@ class BatchResult:
 class TextProgress:
     """A one-line progress bar with rate and ETA, written to ``stream`` (default stderr).
 
-    Use as the ``progress`` callback of :func:`fit_batch`: ``progress(done, total)``.
+    Use as the ``progress`` callback of :func:`fit_batch` (a :data:`tradegap.progress.Progress`:
+    ``progress(stage, done, total)``); ``label`` names the units (default: the stage).
     """
 
-    def __init__(self, label: str = "fits", stream: TextIO | None = None, width: int = 24) -> None:
+    def __init__(self, label: str | None = None, stream: TextIO | None = None, width: int = 24) -> None:
         self.label = label
         self.stream = stream if stream is not None else sys.stderr
         self.width = width
         self.t0 = time.perf_counter()
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, stage: str, done: int, total: int) -> None:
         el = time.perf_counter() - self.t0
         frac = done / total if total else 1.0
         eta = el / done * (total - done) if done else math.nan
         bar = "#" * int(round(frac * self.width))
         eta_s = "--:--" if math.isnan(eta) else f"{int(eta) // 60:d}:{int(eta) % 60:02d}"
         self.stream.write(
-            f"\r[{bar:<{self.width}}] {done}/{total} {self.label}  {el:5.1f}s  ETA {eta_s}"
+            f"\r[{bar:<{self.width}}] {done}/{total} {self.label or stage}  {el:5.1f}s  ETA {eta_s}"
             + ("\n" if done >= total else "")
         )
         self.stream.flush()
@@ -175,7 +177,8 @@ def _fit_task(key: str, frame: pd.DataFrame, formula: str, options: dict[str, An
     return key, summary, None
 
 
-def _check_scheduler(scheduler: object) -> str:
+def check_scheduler(scheduler: object, where: str = "fit_batch") -> str:
+    """``scheduler`` after checking it is a local scheduler name or a ``tcp://HOST:PORT`` address."""
     if isinstance(scheduler, str) and (scheduler in LOCAL_SCHEDULERS or scheduler.startswith("tcp://")):
         if scheduler.startswith("tcp://"):
             host, _, port = scheduler[len("tcp://"):].rpartition(":")
@@ -186,7 +189,7 @@ def _check_scheduler(scheduler: object) -> str:
                 )
         return scheduler
     raise InputError(
-        f"The 'scheduler' parameter of fit_batch must be one of {list(LOCAL_SCHEDULERS)} or 'tcp://HOST:PORT'. "
+        f"The 'scheduler' parameter of {where} must be one of {list(LOCAL_SCHEDULERS)} or 'tcp://HOST:PORT'. "
         f"Got {scheduler!r} instead."
     )
 
@@ -220,7 +223,7 @@ def fit_batch(
     workers: int | None = None,
     threads: int | None = None,
     keep_fitted: bool = False,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     **options: Any,
 ) -> BatchResult:
     """Fit ``formula`` with PPML-HDFE separately on every key of a long frame.
@@ -245,7 +248,8 @@ def fit_batch(
     keep_fitted
         Keep each fit's fitted values (memory: one float per row).
     progress
-        Callback ``progress(done, total)`` after each fit (e.g. :class:`TextProgress`).
+        A :data:`tradegap.progress.Progress` callback, ``progress("fits", done, total)`` after
+        each fit (e.g. :class:`TextProgress`).
     **options
         Passed to :func:`~tradegap.estimate.fepois` (``vcov``, ``separation``, …).
 
@@ -255,7 +259,7 @@ def fit_batch(
     """
     import os
 
-    sched = _check_scheduler(scheduler)
+    sched = check_scheduler(scheduler)
     if not isinstance(data, pd.DataFrame):
         raise InputError(f"The 'data' parameter of fit_batch must be a pandas DataFrame. Got {type(data).__name__}.")
     if by not in data.columns:
@@ -283,8 +287,7 @@ def fit_batch(
         else:
             failed[key] = err or "unknown error"
         done += 1
-        if progress is not None:
-            progress(done, total)
+        report(progress, "fits", done, total)
     return BatchResult(
         fits=dict(sorted(fits.items())),
         failed=dict(sorted(failed.items())),

@@ -48,6 +48,7 @@ import pandas as pd
 import pycountry
 
 from tradegap.errors import InputError, UnknownCountryError
+from tradegap.validation import check_option
 
 __all__ = [
     "AMBIGUOUS_NAMES",
@@ -674,13 +675,9 @@ def _index() -> _Index:
 
 
 def _validate_source(source: str) -> None:
-    if source not in _SOURCES:
-        raise InputError(
-            f"The 'source' parameter of to_iso3_many must be one of {list(_SOURCES)}. "
-            f"Got {source!r} instead.",
-            hint="Use source='sst' for Santos Silva–Tenreyro codes, 'baci'/'comtrade' for UN "
-            "numeric codes, '' otherwise.",
-        )
+    check_option("source", source, _SOURCES, "to_iso3_many",
+                 hint="Use source='sst' for Santos Silva–Tenreyro codes, 'baci'/'comtrade' for UN "
+                 "numeric codes, '' otherwise.")
 
 
 def _numeric(text: str) -> int | None:
@@ -886,11 +883,7 @@ def to_iso3_many(
         Listing all unmatched values, each with its closest matches.
     """
     _validate_source(source)
-    if aggregates not in ("raise", "skip"):
-        raise InputError(
-            "The 'aggregates' parameter of to_iso3_many must be one of ['raise', 'skip']. "
-            f"Got {aggregates!r} instead."
-        )
+    check_option("aggregates", aggregates, ("raise", "skip"), "to_iso3_many")
     uniq = pd.unique(pd.Series(list(values), dtype=object).astype(str))
     out: dict[str, str] = {}
     missing: list[str] = []
@@ -1054,13 +1047,8 @@ def group_members(group: str, year: int | None = None) -> tuple[str, ...]:
     InputError
         ``group`` is not a key of :data:`GROUP_MEMBERSHIP`.
     """
-    try:
-        spans = GROUP_MEMBERSHIP[group]
-    except KeyError:
-        raise InputError(
-            f"The 'group' parameter of group_members must be one of {sorted(GROUP_MEMBERSHIP)}. "
-            f"Got {group!r} instead."
-        ) from None
+    check_option("group", group, sorted(GROUP_MEMBERSHIP), "group_members")
+    spans = GROUP_MEMBERSHIP[group]
     when = max(last for _, last in spans.values()) if year is None else int(year)
     return tuple(sorted(c for c, (first, last) in spans.items() if first <= when <= last or
                         (year is None and last == when)))

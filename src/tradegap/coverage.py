@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from tradegap.errors import CoverageError, InputError
+from tradegap.validation import check_option
 
 __all__ = ["DATASETS", "YEAR_BOUNDS", "Coverage", "dataset", "parse_years", "span"]
 
@@ -105,12 +106,8 @@ BRIEF_LAST_YEAR: Final[int] = min(DATASETS[k].usable_last for k in ("baci", "dot
 
 def dataset(name: str) -> Coverage:
     """The :class:`Coverage` of dataset ``name`` (a key of :data:`DATASETS`)."""
-    try:
-        return DATASETS[name]
-    except KeyError:
-        raise InputError(
-            f"The 'dataset' parameter of coverage.dataset must be one of {sorted(DATASETS)}. Got {name!r} instead."
-        ) from None
+    check_option("dataset", name, sorted(DATASETS), "coverage.dataset")
+    return DATASETS[name]
 
 
 def span(years: Iterable[int]) -> str:
@@ -145,7 +142,8 @@ def _from_text(text: str, lo: int, hi: int) -> list[int]:
     return out
 
 
-def parse_years(years: Any, *, dataset: str | Coverage | None = None, what: str = "years") -> tuple[int, ...] | None:
+def parse_years(years: Any, *, dataset: str | Coverage | None = None, what: str = "years",
+                where: str | None = None) -> tuple[int, ...] | None:
     """Normalise a years argument to a sorted tuple of ints (``None`` stays ``None`` = all years).
 
     Parameters
@@ -156,6 +154,8 @@ def parse_years(years: Any, *, dataset: str | Coverage | None = None, what: str 
         Bound the years by this dataset's coverage (:class:`CoverageError` outside it).
     what : str
         The parameter's name in messages.
+    where : str, optional
+        The function taking it, named in messages (``The 'years' parameter of trade must be …``).
     """
     import numpy as np  # numpy scalars are accepted as ints
 
@@ -163,8 +163,9 @@ def parse_years(years: Any, *, dataset: str | Coverage | None = None, what: str 
         return None
     cov = DATASETS[dataset] if isinstance(dataset, str) else dataset
     lo, hi = (cov.first, cov.last) if cov is not None else YEAR_BOUNDS
+    of = f" of {where}" if where else ""
     if isinstance(years, (bool, np.bool_)):
-        raise InputError(f"The '{what}' parameter must be a year or a range of years. Got {years!r} instead.")
+        raise InputError(f"The '{what}' parameter{of} must be a year or a range of years. Got {years!r} instead.")
     if isinstance(years, (int, np.integer)):
         out = [int(years)]
     elif isinstance(years, str):
@@ -174,7 +175,7 @@ def parse_years(years: Any, *, dataset: str | Coverage | None = None, what: str 
             out = [int(y) for y in years]
         except (TypeError, ValueError):
             raise InputError(
-                f"The '{what}' parameter must be a year or an iterable of years. Got {years!r} instead."
+                f"The '{what}' parameter{of} must be a year or an iterable of years. Got {years!r} instead."
             ) from None
     if not out:
         raise InputError(f"No years in {years!r}.", hint="Give one year (2019) or a range (2000-2020).")

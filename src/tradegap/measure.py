@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from tradegap.coverage import YEAR_BOUNDS, parse_years
 from tradegap.data.schema import BASES, SCALES
 from tradegap.errors import CoverageError, InputError
-from tradegap.store import Store, parse_years, resolve
-from tradegap.validation import check_pair
+from tradegap.store import Store, resolve
+from tradegap.validation import check_number, check_option, check_pair
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
@@ -31,12 +32,20 @@ OUT_UNIT = "USD"
 OUT_SCALE = "millions"
 
 
-def _iso3(value: str, what: str) -> str:
+def _iso3(value: str, what: str, where: str) -> str:
     from tradegap.countries import to_iso3
 
     if not isinstance(value, str) or not value.strip():
-        raise InputError(f"The {what!r} parameter must be a country name or code. Got {value!r} instead.")
+        raise InputError(
+            f"The {what!r} parameter of {where} must be a country name or code. Got {value!r} instead."
+        )
     return to_iso3(value.strip())
+
+
+def _check_source(source: str, store: Store, where: str) -> None:
+    """``source`` must be a flow source the store holds or the package ships."""
+    check_option("source", source, store.sources(), where,
+                 hint=f"Use one of {store.sources()}, or load it with `tradegap ingest {source} FILE`.")
 
 
 def _name(iso3: str) -> str:
@@ -252,10 +261,11 @@ def trade(
     >>> t.value("RUS", "IRN", 2019)  # doctest: +SKIP
     1196.9
     """
-    ia, ib = _iso3(a, "a"), _iso3(b, "b")
+    ia, ib = _iso3(a, "a", "trade"), _iso3(b, "b", "trade")
     check_pair(ia, ib, "trade", given=(a, b), hint="Give two different countries, e.g. `trade IRN RUS`.")
-    yrs = parse_years(years)
+    yrs = parse_years(years, where="trade")
     store = resolve(store)
+    _check_source(source, store, "trade")
     raw = store.flows(source, exporters=[ia, ib], importers=[ia, ib])
     raw = raw.loc[raw["exporter"] != raw["importer"]]
     pair = _totals(raw)
@@ -417,14 +427,14 @@ def peers(
     CoverageError
         ``year`` outside the source's coverage, or no trade between the two that year.
     """
-    c, p = _iso3(country, "country"), _iso3(partner, "partner")
+    c, p = _iso3(country, "country", "peers"), _iso3(partner, "partner", "peers")
     check_pair(c, p, "peers", given=(country, partner), hint="Give two different countries, e.g. `peers RUS IRN`.")
-    if isinstance(year, (bool, np.bool_)) or not isinstance(year, (int, np.integer)):
-        raise InputError(f"The 'year' parameter of peers must be an int such as 2019. Got {year!r} instead.")
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise InputError(f"The 'n' parameter of peers must be a positive int. Got {n!r} instead.")
+    check_number("year", year, "peers", integer=True, low=YEAR_BOUNDS[0], high=YEAR_BOUNDS[1],
+                 hint="Give a year such as 2019.")
+    check_number("n", n, "peers", integer=True, low=1)
     year = int(year)
     store = resolve(store)
+    _check_source(source, store, "peers")
     flows_c = store.flows(source, years=year)
     if flows_c.empty:
         years = store.flows(source)

@@ -47,13 +47,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Final, Literal, get_args
+from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
 
+from tradegap.coverage import parse_years
 from tradegap.errors import CoverageError, InputError
-from tradegap.validation import check_pair
+from tradegap.validation import check_option, check_pair
 
 #: Vote codes used in the shipped table.
 VOTE_CODES: Final[dict[str, int]] = {"yes": 1, "abstain": 2, "no": 3}
@@ -116,14 +117,11 @@ def _votes(continuity: Continuity = "successor") -> pd.DataFrame:
     return v
 
 
-def _continuity(continuity) -> Continuity:
-    allowed = list(get_args(Continuity))
-    if continuity not in allowed:
-        raise InputError(
-            f"The 'continuity' parameter must be one of {allowed}. Got {continuity!r} instead.",
-            hint="'successor' files USSR votes under RUS (etc.); 'strict' keeps the historical seats apart.",
-        )
-    return continuity
+def _continuity(continuity, where: str) -> Continuity:
+    return check_option(
+        "continuity", continuity, Continuity, where,
+        hint="'successor' files USSR votes under RUS (etc.); 'strict' keeps the historical seats apart.",
+    )
 
 
 def votes(*, continuity: Continuity = "successor") -> pd.DataFrame:
@@ -132,7 +130,7 @@ def votes(*, continuity: Continuity = "successor") -> pd.DataFrame:
 
     ``continuity`` as in :func:`alignment`.
     """
-    return _votes(_continuity(continuity)).copy()
+    return _votes(_continuity(continuity, "votes")).copy()
 
 
 def rollcalls() -> pd.DataFrame:
@@ -257,21 +255,12 @@ def _code(c: str) -> str:
     return to_iso3(c)
 
 
-def _years(years) -> list[int] | None:
-    if years is None:
-        return None
-    if isinstance(years, (int, np.integer)):
-        return [int(years)]
-    try:
-        return sorted({int(y) for y in years})
-    except (TypeError, ValueError) as exc:
-        raise InputError(
-            f"The 'years' parameter must be an int or an iterable of ints. Got {years!r} instead.",
-            hint="Pass e.g. years=range(2000, 2020).",
-        ) from exc
+def _years(years, where: str) -> list[int] | None:
+    ys = parse_years(years, where=where)
+    return None if ys is None else list(ys)
 
 
-def _issues(issues) -> tuple[str, ...] | None:
+def _issues(issues, where: str) -> tuple[str, ...] | None:
     if issues is None:
         return None
     if isinstance(issues, str):
@@ -280,7 +269,7 @@ def _issues(issues) -> tuple[str, ...] | None:
     bad = [i for i in issues if i not in ISSUES]
     if bad:
         raise InputError(
-            f"The 'issues' parameter must hold codes among {list(ISSUES)}. Got {bad} instead.",
+            f"The 'issues' parameter of {where} must hold only codes among {list(ISSUES)}. Got {bad} instead.",
             hint="; ".join(f"{k} = {v}" for k, v in ISSUES.items()),
         )
     return issues
@@ -384,13 +373,13 @@ def alignment(
         If the pair shares no vote in the requested years (e.g. a year after 2019), naming the
         years available.
     """
-    cont = _continuity(continuity)
+    cont = _continuity(continuity, "alignment")
     a3, b3 = _code(a), _code(b)
     if cont == "successor":  # "USSR" → SUN → RUS: the series of the successor state
         a3, b3 = SUCCESSORS.get(a3, a3), SUCCESSORS.get(b3, b3)
     check_pair(a3, b3, "alignment")
-    ys = _years(years)
-    iss = _issues(issues)
+    ys = _years(years, "alignment")
+    iss = _issues(issues, "alignment")
     stats = _year_votes(iss, cont)
     rows = []
     for year, st in stats.items():
@@ -453,8 +442,8 @@ def panel(
         ``a, b, year, n_common, n_yesno, agree, agree_yesno, s_score`` for all pairs a ≠ b with at
         least one common vote.
     """
-    ys = _years(years)
-    stats = _year_votes(_issues(issues), _continuity(continuity))
+    ys = _years(years, "panel")
+    stats = _year_votes(_issues(issues, "panel"), _continuity(continuity, "panel"))
     frames = []
     for year, st in stats.items():
         if ys is not None and year not in ys:
@@ -518,7 +507,7 @@ def ideal_points(*, continuity: Continuity = "successor") -> pd.DataFrame:
     One row per state and session year, 1946–2023 (sessions 1–78).  Ideal points are on one scale
     across years (Bailey, Strezhnev & Voeten 2017): higher = closer to the US-led Western position.
     """
-    return _ideal(_continuity(continuity)).copy()
+    return _ideal(_continuity(continuity, "ideal_points")).copy()
 
 
 def ideal_coverage() -> tuple[int, int]:
@@ -608,13 +597,13 @@ def ideal_distance(
     CoverageError
         If the two share no year, naming the years the file covers.
     """
-    cont = _continuity(continuity)
+    cont = _continuity(continuity, "ideal_distance")
     a3, b3 = _code(a), _code(b)
     if cont == "successor":
         a3, b3 = SUCCESSORS.get(a3, a3), SUCCESSORS.get(b3, b3)
     if a3 == b3:
         raise InputError(f"ideal_distance needs two different countries. Got {a3!r} twice.")
-    ys = _years(years)
+    ys = _years(years, "ideal_distance")
     d = _ideal(cont)
     if ys is not None:
         d = d[d["year"].isin(ys)]

@@ -60,15 +60,18 @@ Russia, but they do depress Iran's trade with everyone; see :func:`cases` with `
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Final, Literal, get_args
+from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
 
-from tradegap.coverage import DATASETS
+from tradegap.coverage import DATASETS, parse_years, span
 from tradegap.errors import AssumptionWarning, CoverageError, InputError
+from tradegap.fitnotes import collect_warnings
+from tradegap.validation import check_option, check_pair
 
 #: Years for which the shipped GSDB subset is complete.
 COVERAGE: Final[tuple[int, int]] = DATASETS["gsdb"].usable
@@ -320,17 +323,10 @@ def _indicator_all(include_un: bool) -> pd.DataFrame:
 
 
 def _check_years(years, *, partial: bool) -> list[int] | None:
-    if years is None:
+    parsed = parse_years(years, where="indicator")
+    if parsed is None:
         return None
-    if isinstance(years, (int, np.integer)):
-        years = [int(years)]
-    try:
-        ys = sorted({int(y) for y in years})
-    except (TypeError, ValueError) as exc:
-        raise InputError(
-            f"The 'years' parameter must be an int or an iterable of ints. Got {years!r} instead.",
-            hint="Pass e.g. years=range(2013, 2023).",
-        ) from exc
+    ys = list(parsed)
     outside = [y for y in ys if not COVERAGE[0] <= y <= COVERAGE[1]]
     if outside and not partial:
         raise CoverageError(
@@ -377,11 +373,8 @@ def indicator(
     >>> ind.query("exporter == 'RUS' and importer == 'USA'")["sanction_trade"].item()
     1
     """
-    if not isinstance(include_un, bool) or not isinstance(partial, bool):
-        raise InputError(
-            f"The 'include_un' and 'partial' parameters of indicator must be bool. Got"
-            f" {include_un!r}, {partial!r} instead."
-        )
+    check_option("include_un", include_un, (True, False), "indicator")
+    check_option("partial", partial, (True, False), "indicator")
     ys = _check_years(years, partial=partial)
     out = _indicator_all(include_un)
     if ys is None:
@@ -423,11 +416,8 @@ def attach(
     """
     import warnings
 
-    allowed = list(get_args(BeforeCoverage))
-    if before_coverage not in allowed:
-        raise InputError(
-            f"The 'before_coverage' parameter of attach must be one of {allowed}. Got {before_coverage!r} instead."
-        )
+    check_option("before_coverage", before_coverage, BeforeCoverage, "attach")
+    check_option("include_un", include_un, (True, False), "attach")
     missing = [c for c in (exporter, importer, year) if c not in panel.columns]
     if missing:
         raise InputError(
@@ -505,9 +495,8 @@ def cases(a: str, b: str | None = None, *, scope: Scope = "pair", include_un: bo
         trade, descr_trade, financial, arms, military, travel, other, objective, unmapped``,
         sorted by begin year.
     """
-    allowed = list(get_args(Scope))
-    if scope not in allowed:
-        raise InputError(f"The 'scope' parameter of cases must be one of {allowed}. Got {scope!r} instead.")
+    check_option("scope", scope, Scope, "cases")
+    check_option("include_un", include_un, (True, False), "cases")
     a3 = _iso3(a)
     b3 = _iso3(b) if b is not None else None
     p = _pairs(include_un)
@@ -575,3 +564,187 @@ def cases(a: str, b: str | None = None, *, scope: Scope = "pair", include_un: bo
     ]
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["begin", "case_id"]).reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- a pair's sanctions
+
+#: What the fields of :attr:`PairSanctions.flags` mean (part of the JSON payload).
+FLAG_DEFINITIONS: Final[dict[str, str]] = {
+    "sanction_trade": "a trade sanction between the two, either direction (symmetric)",
+    "sanction_trade_flow": "a trade sanction restricts this exporter → importer flow",
+    "sanction_trade_complete": "a complete ban on this flow",
+    "sanction_any": "a sanction of any type between the two",
+    "n_cases": "GSDB cases behind the row",
+    "null": "unknown: the year lies outside the coverage",
+}
+
+
+@dataclass(frozen=True)
+class PairSanctions:
+    """GSDB cases between two countries (or naming one) active in some years, and per-year flags.
+
+    Attributes
+    ----------
+    a, b : str
+        ISO3 codes; ``b`` is None when one country was asked.
+    scope, include_un, partial
+        The options used (see :func:`between`).
+    years : tuple of int
+        The years asked.
+    cases : pandas.DataFrame
+        The rows of :func:`cases` active in at least one of ``years``.
+    flags : pandas.DataFrame or None
+        For a pair: one row per direction and year, ``exporter, importer, year, covered`` and the
+        nullable 0/1 columns of :data:`TYPE_COLUMNS` plus ``n_cases`` (``<NA>`` = unknown: outside
+        the coverage without ``partial``).  None for one country.
+    notes : tuple of str
+        Coverage, scope and data caveats.
+    """
+
+    a: str
+    b: str | None
+    scope: Scope
+    years: tuple[int, ...]
+    include_un: bool
+    partial: bool
+    cases: pd.DataFrame = field(repr=False)
+    flags: pd.DataFrame | None = field(repr=False)
+    notes: tuple[str, ...] = ()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The cases table (a copy)."""
+        return self.cases.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Options, coverage, notes, definitions, cases and flags (frames as given; faces serialise)."""
+        return {
+            "a": self.a,
+            "b": self.b,
+            "scope": self.scope if self.b else None,
+            "years": list(self.years),
+            "include_un": self.include_un,
+            "partial": self.partial,
+            "coverage": list(COVERAGE),
+            "source": f"Global Sanctions Data Base (GSDB v3), cases active {DATASETS['gsdb'].span}",
+            "notes": list(self.notes),
+            "definitions": dict(FLAG_DEFINITIONS),
+            "cases": self.cases,
+            "indicator": self.flags,
+        }
+
+
+def _pair_flags(a3: str, b3: str, years: list[int], *, include_un: bool, partial: bool,
+                notes: list[str]) -> pd.DataFrame:
+    """Per-year indicator rows for both directions (:func:`attach` plus :func:`indicator`'s case counts)."""
+    panel = pd.DataFrame(
+        {
+            "exporter": [a3] * len(years) + [b3] * len(years),
+            "importer": [b3] * len(years) + [a3] * len(years),
+            "year": years + years,
+        }
+    )
+    with collect_warnings(notes):
+        flags = attach(panel, include_un=include_un, before_coverage="known" if partial else "nan")
+    ind = indicator(years=years, include_un=include_un, partial=True)
+    n = ind.set_index(["exporter", "importer", "year"])["n_cases"]
+    idx = pd.MultiIndex.from_frame(flags[["exporter", "importer", "year"]])
+    counts = pd.Series(n.reindex(idx).to_numpy(), index=flags.index).fillna(0)
+    flags["n_cases"] = counts.where(flags["sanction_covered"] | partial)
+    cols = [*TYPE_COLUMNS, "n_cases"]
+    flags[cols] = flags[cols].astype("Int64")
+    flags = flags.rename(columns={"sanction_covered": "covered"})
+    flags = flags[["exporter", "importer", "year", "covered", *cols]]
+    return flags.sort_values(["year", "exporter"]).reset_index(drop=True)
+
+
+def _pair_notes(a3: str, b3: str | None, ys: list[int], found: pd.DataFrame, *, scope: str,
+                include_un: bool, partial: bool) -> list[str]:
+    """Coverage, scope and data caveats for :func:`between`."""
+    lo, hi = COVERAGE
+    if b3 is None:
+        notes = [f"The shipped GSDB v3 subset holds only the sanctions cases active in {lo}–{hi}."]
+    elif partial:
+        notes = [
+            f"The shipped GSDB v3 subset holds the sanctions cases active in {lo}–{hi}: the flags are complete"
+            f" only for {lo}–{hi}; earlier years are a lower bound (partial, --partial)."
+        ]
+    else:
+        notes = [
+            f"The shipped GSDB v3 subset holds the sanctions cases active in {lo}–{hi}: the flags are complete"
+            f" only for {lo}–{hi}. Years outside it show as unknown ('?'); partial (--partial) gives a lower"
+            f" bound before {lo}."
+        ]
+    outside = [y for y in ys if not lo <= y <= hi]
+    if outside:
+        notes.append(
+            f"Outside the coverage: {span(outside)}. Cases that ended before {lo} or began after {hi} are missing"
+            " from the list."
+        )
+    if b3 is not None and scope == "pair":
+        notes.append(
+            f"Only sanctions between {a3} and {b3} are listed; third-party sanctions on either (which depress its"
+            " trade with everyone) are listed with scope 'targets' (--scope targets)."
+        )
+    if include_un and found["via"].str.contains("via UN", regex=False).any():
+        notes.append(
+            "UN sanctions count as sent by every UN member state (GSDB's reading); include_un=False (--no-un)"
+            " leaves them out."
+        )
+    n_unmapped = int((found["unmapped"].astype(str) != "").sum())
+    if n_unmapped:
+        notes.append(
+            f"{n_unmapped} case(s) name senders or targets that are not states (e.g. blocs without a member list);"
+            " they contribute no country pair (see the 'unmapped' field)."
+        )
+    return notes
+
+
+def between(
+    a: str,
+    b: str | None = None,
+    *,
+    years: int | str | Iterable[int] | None = None,
+    scope: Scope = "pair",
+    include_un: bool = True,
+    partial: bool = False,
+) -> PairSanctions:
+    """Sanctions between two countries (or naming one): GSDB cases active in ``years`` and per-year flags.
+
+    Parameters
+    ----------
+    a, b : str
+        Countries by name or code; ``b=None`` lists every case naming ``a`` (no flags).
+    years : int, str or iterable of int, optional
+        ``2019``, ``"2014-2020"``, a list; default the GSDB coverage (2013–2022).  Years outside the
+        coverage are allowed: their flags are unknown unless ``partial``.
+    scope : {"pair", "targets"}
+        See :func:`cases`.
+    include_un : bool
+        Count UN sanctions as sent by every UN member (default).
+    partial : bool
+        Outside the coverage, flag the cases known to be active (a lower bound) instead of unknown.
+
+    Returns
+    -------
+    PairSanctions
+    """
+    from tradegap.countries import to_iso3_many
+
+    check_option("scope", scope, Scope, "between")
+    check_option("include_un", include_un, (True, False), "between")
+    check_option("partial", partial, (True, False), "between")
+    if b is None:
+        a3, b3 = _iso3(a), None
+    else:
+        codes = to_iso3_many([a, b])  # both unknown names in one error
+        a3, b3 = check_pair(codes[a], codes[b], "sanctions", given=(a, b))
+    ys = list(parse_years(years, where="between") or range(DATASETS["gsdb"].first, DATASETS["gsdb"].last + 1))
+    found = cases(a3, b3, scope=scope, include_un=include_un)
+    active = [any(lo <= y <= hi for y in ys) for lo, hi in zip(found["begin"], found["end"], strict=True)]
+    found = found[pd.Series(active, index=found.index, dtype=bool)].reset_index(drop=True)
+    warned: list[str] = []
+    flags = None if b3 is None else _pair_flags(a3, b3, ys, include_un=include_un, partial=partial, notes=warned)
+    notes = _pair_notes(a3, b3, ys, found, scope=scope, include_un=include_un, partial=partial)
+    notes[1:1] = warned
+    return PairSanctions(a=a3, b=b3, scope=scope, years=tuple(ys), include_un=include_un, partial=partial,
+                         cases=found, flags=flags, notes=tuple(notes))

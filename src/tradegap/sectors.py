@@ -46,14 +46,16 @@ sector is reported in its notes, not fatal.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Final, Literal, get_args
+from typing import Final, Literal, get_args
 
 import numpy as np
 import pandas as pd
 
 from tradegap.errors import CoverageError, InputError
+from tradegap.progress import Progress
+from tradegap.validation import check_option
 
 Scheme = Literal["hs_section", "hs_chapter", "high_tech", "sitc_section"]
 Classification = Literal["hs", "sitc"]
@@ -221,7 +223,7 @@ SECTORS: Final[dict[str, Sector]] = _build_sectors()
 
 def sectors(scheme: Scheme) -> list[Sector]:
     """The sectors of one scheme, in order."""
-    _check_option("scheme", scheme, SCHEMES)
+    check_option("scheme", scheme, SCHEMES, "sectors")
     return [s for s in SECTORS.values() if s.scheme == scheme]
 
 
@@ -229,7 +231,7 @@ def sector_table(scheme: Scheme | None = None) -> pd.DataFrame:
     """Sector definitions as a frame: ``code, name, scheme, hs, sitc, note`` (codes comma-joined)."""
     rows = [s for s in SECTORS.values() if scheme is None or s.scheme == scheme]
     if scheme is not None:
-        _check_option("scheme", scheme, SCHEMES)
+        check_option("scheme", scheme, SCHEMES, "sector_table")
     return pd.DataFrame(
         [(s.code, s.name, s.scheme, ",".join(s.hs), ",".join(s.sitc), s.note) for s in rows],
         columns=["code", "name", "scheme", "hs", "sitc", "note"],
@@ -237,12 +239,6 @@ def sector_table(scheme: Scheme | None = None) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _check_option(name: str, value: Any, allowed: Iterable[Any], where: str = "sectors") -> None:
-    allowed = list(allowed)
-    if value not in allowed:
-        raise InputError(f"The '{name}' parameter of {where} must be one of {allowed}. Got {value!r} instead.")
 
 
 def _normalize_codes(codes: pd.Series, classification: Classification) -> pd.Series:
@@ -280,8 +276,8 @@ def classify(
         If the scheme cannot be built from that nomenclature (HS sections from SITC codes, SITC
         sections from HS codes).
     """
-    _check_option("scheme", scheme, SCHEMES, "classify")
-    _check_option("classification", classification, get_args(Classification), "classify")
+    check_option("scheme", scheme, SCHEMES, "classify")
+    check_option("classification", classification, Classification, "classify")
     if scheme in ("hs_section", "hs_chapter") and classification == "sitc":
         raise CoverageError(
             "HS sections and chapters cannot be built from SITC product codes.",
@@ -470,13 +466,24 @@ def _fit_one(sector: str, year: int, grid: pd.DataFrame) -> SectorFit:
     )
 
 
+#: The stage named in :func:`fit_sectors`' progress reports.
+_FIT_STAGE = "Fitting gravity per sector (PPML)"
+
+
+def _staged(progress: Progress | None) -> Progress | None:
+    """``progress`` reporting the per-sector fits as :data:`_FIT_STAGE`."""
+    if progress is None:
+        return None
+    return lambda _stage, done, total: progress(_FIT_STAGE, done, total)
+
+
 def fit_sectors(
     sector_flows: pd.DataFrame,
     pairs: pd.DataFrame,
     *,
     scheduler: str | None = None,
     workers: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> dict[tuple[str, int], SectorFit]:
     """Per-sector, per-year gravity PPML cross-sections, serially or in parallel.
 
@@ -494,7 +501,8 @@ def fit_sectors(
     workers
         Parallel workers for ``"processes"`` and ``"dask"`` (default: the CPU cores).
     progress
-        Called as ``progress(done, total)`` after each fit, whichever scheduler runs it.
+        A :data:`tradegap.progress.Progress` callback, called as ``progress(stage, done, total)``
+        after each fit, whichever scheduler runs it.
 
     Returns
     -------
@@ -503,7 +511,7 @@ def fit_sectors(
         fails is kept with ``converged=False``, no estimates, empty fitted values and the
         error in its ``notes``: it does not stop the batch.
     """
-    from tradegap.batch import fit_batch
+    from tradegap.batch import check_scheduler, fit_batch
 
     need = ["exporter", "importer", "year", "sector", "value"]
     missing = [c for c in need if c not in sector_flows.columns]
@@ -512,11 +520,7 @@ def fit_sectors(
             f"The sector flow table lacks the column(s) {missing}; it has {list(sector_flows.columns)}.",
             hint="Build it with tradegap.sectors.aggregate().",
         )
-    if scheduler is not None and not isinstance(scheduler, str):
-        raise InputError(
-            "The 'scheduler' parameter of fit_sectors must be None, 'serial', 'processes', 'dask' or "
-            f"'tcp://HOST:PORT'. Got {type(scheduler).__name__} instead."
-        )
+    check_scheduler("serial" if scheduler is None else scheduler, "fit_sectors")
     tasks = []
     for year, gy in sector_flows.groupby("year", sort=True):
         # one grid per year: all countries trading in any sector that year (a zero in one sector
@@ -531,7 +535,7 @@ def fit_sectors(
         return {}
     long = pd.concat([grid.assign(_fit=key) for key, _s, _y, grid in tasks], ignore_index=True)
     res = fit_batch(long, GRAVITY_FORMULA, by="_fit", scheduler=scheduler or "serial", workers=workers,
-                    keep_fitted=True, progress=progress, vcov="hc1")
+                    keep_fitted=True, progress=_staged(progress), vcov="hc1")
     out = {}
     for key, sec, year, grid in tasks:
         f = res.fits.get(key)

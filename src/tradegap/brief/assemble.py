@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import numpy as np
-
 from tradegap import countries, world
 from tradegap.brief.components import _adapt_short_name, _Context
 from tradegap.brief.model import DEFAULT_SECTIONS, SECTIONS, BriefSection, PairBrief, Progress
@@ -14,7 +12,7 @@ from tradegap.brief.sections import _BUILDERS, _build
 from tradegap.brief.summary import _summary
 from tradegap.coverage import DATASETS
 from tradegap.errors import InputError, TradegapError
-from tradegap.validation import check_pair
+from tradegap.validation import check_number, check_option, check_pair
 
 
 def _validate_country(code: str, what: str) -> tuple[str, str]:
@@ -72,14 +70,9 @@ def pair_brief(
     InputError
         For a bad year, the same country twice or an unknown section name.
     """
-    if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
-        raise InputError(f"The 'year' parameter of pair_brief must be an int. Got {year!r} instead.")
+    check_number("year", year, "pair_brief", integer=True, low=1948, high=2100,
+                 hint=f"Trade data covers {DATASETS['dots'].span} for history and {DATASETS['baci'].span} for potentials.")
     year = int(year)
-    if not 1948 <= year <= 2100:
-        raise InputError(
-            f"The 'year' parameter of pair_brief must be a calendar year. Got {year} instead.",
-            hint=f"Trade data covers {DATASETS['dots'].span} for history and {DATASETS['baci'].span} for potentials.",
-        )
     a_iso, a_name = _validate_country(a, "a")
     b_iso, b_name = _validate_country(b, "b")
     check_pair(a_iso, b_iso, "pair_brief", given=(a, b), hint="Name two countries, e.g. `tradegap brief IRN RUS`.")
@@ -88,11 +81,8 @@ def pair_brief(
         wanted = list(DEFAULT_SECTIONS) + (["claims"] if claims_list is not None else [])
     else:
         wanted = list(sections)
-        unknown = [s for s in wanted if s not in SECTIONS]
-        if unknown:
-            raise InputError(
-                f"The 'sections' parameter of pair_brief must contain only {list(SECTIONS)}. Got {unknown} instead."
-            )
+        for s in wanted:
+            check_option("sections", s, SECTIONS, "pair_brief", hint=f"Choose sections among {list(SECTIONS)}.")
         if claims_list is not None and "claims" not in wanted:
             wanted.append("claims")
     for extra in extra_sections:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal, get_args
 
@@ -11,6 +10,7 @@ import pandas as pd
 
 from tradegap._json import jsonable
 from tradegap.errors import InputError, TradegapError
+from tradegap.progress import Progress
 
 __all__ = ["DEFAULT_SECTIONS", "SECTIONS", "UNIT", "BriefSection", "Chart", "PairBrief", "Progress"]
 
@@ -38,7 +38,6 @@ DEFAULT_SECTIONS: Final[tuple[str, ...]] = tuple(s for s in SECTIONS if s != "cl
 
 UNIT: Final[str] = "USD millions"
 
-Progress = Callable[[str, int, int], None]
 
 
 # ----------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -178,42 +178,10 @@ def _section_potential(ctx: _Context) -> BriefSection:
     ]
     rows = []
     for label, frame, err in (("structural potential", struct, err_s), ("size-based potential", size, err_z)):
-        if frame is None:
-            paras.append(f"The {label} could not be computed: {err.message if err else ''}")
-            continue
-        snap = frame[frame["year"] == ctx.year]
-        if not len(snap):
-            years = sorted(frame["year"].unique())
-            paras.append(
-                f"The {label} has no estimate for {ctx.year} (estimated years: {_adapt_year_span(years)})."
-            )
-            continue
-        sentences = []
-        for ex, im in ctx.directions:
-            lab = ctx.dir_label(ex, im)
-            r = snap[snap["direction"] == lab]
-            if not len(r):
-                continue
-            r0 = r.iloc[0]
-            sentences.append(
-                ratio_sentence(
-                    lab, r0["actual"], r0["potential"], r0.get("lower"), r0.get("upper"), what=label,
-                    level=float(frame.attrs.get("band_level", 0.95)),
-                )
-            )
-            key = "structural" if label.startswith("structural") else "size"
-            suffix = "ab" if (ex, im) == (ctx.a, ctx.b) else "ba"
-            ctx.metrics[f"{key}_actual_{suffix}"] = _finite(r0["actual"])
-            ctx.metrics[f"{key}_potential_{suffix}"] = _finite(r0["potential"])
-            ctx.metrics[f"{key}_ratio_{suffix}"] = _finite(r0["ratio"])
-            lo, hi, act = _finite(r0.get("lower")), _finite(r0.get("upper")), _finite(r0["actual"])
-            ctx.metrics[f"{key}_inband_{suffix}"] = bool(
-                lo is not None and hi is not None and act is not None and lo <= act <= hi
-            )
-        paras.append(" ".join(sentences))
-        t = snap.copy()
-        t.insert(0, "measure", label)
-        rows.append(t)
+        text, t = _measure_snapshot(ctx, label, frame, err)
+        paras.append(text)
+        if t is not None:
+            rows.append(t)
     if size is not None and size.attrs.get("variants"):
         variants = size.attrs["variants"]
         paras.append(
@@ -252,6 +220,43 @@ def _section_potential(ctx: _Context) -> BriefSection:
         frame=table,
         sources=(_SOURCES["baci"], _SOURCES["wdi"], _SOURCES["geodist"], _SOURCES["gsdb"]),
     )
+
+
+def _measure_snapshot(ctx: _Context, label: str, frame: pd.DataFrame | None,
+                      err: Any) -> tuple[str, pd.DataFrame | None]:
+    """One potential measure in the brief's year: its sentence per direction (recorded in
+    ``ctx.metrics`` for the summary) and its table rows, or why it is missing."""
+    if frame is None:
+        return f"The {label} could not be computed: {err.message if err else ''}", None
+    snap = frame[frame["year"] == ctx.year]
+    if not len(snap):
+        years = sorted(frame["year"].unique())
+        return f"The {label} has no estimate for {ctx.year} (estimated years: {_adapt_year_span(years)}).", None
+    sentences = []
+    for ex, im in ctx.directions:
+        lab = ctx.dir_label(ex, im)
+        r = snap[snap["direction"] == lab]
+        if not len(r):
+            continue
+        r0 = r.iloc[0]
+        sentences.append(
+            ratio_sentence(
+                lab, r0["actual"], r0["potential"], r0.get("lower"), r0.get("upper"), what=label,
+                level=float(frame.attrs.get("band_level", 0.95)),
+            )
+        )
+        key = "structural" if label.startswith("structural") else "size"
+        suffix = "ab" if (ex, im) == (ctx.a, ctx.b) else "ba"
+        ctx.metrics[f"{key}_actual_{suffix}"] = _finite(r0["actual"])
+        ctx.metrics[f"{key}_potential_{suffix}"] = _finite(r0["potential"])
+        ctx.metrics[f"{key}_ratio_{suffix}"] = _finite(r0["ratio"])
+        lo, hi, act = _finite(r0.get("lower")), _finite(r0.get("upper")), _finite(r0["actual"])
+        ctx.metrics[f"{key}_inband_{suffix}"] = bool(
+            lo is not None and hi is not None and act is not None and lo <= act <= hi
+        )
+    t = snap.copy()
+    t.insert(0, "measure", label)
+    return " ".join(sentences), t
 
 
 def _section_gap(ctx: _Context) -> BriefSection:
@@ -302,48 +307,11 @@ _POLITICS_FROM: Final[int] = 1990
 
 
 def _section_politics(ctx: _Context) -> BriefSection:
-    align = ctx.get("politics", lambda: _adapt_politics(ctx))
-    struct, err = (
-        ctx.try_get("structural", lambda: _adapt_structural(ctx)) if ctx.uses_potential else (None, None)
-    )
-    data = align[align["year"] >= _POLITICS_FROM].copy()
-    paras = []
-    if struct is not None and len(struct):
-        tot = struct.groupby("year")[["actual", "potential"]].sum(min_count=1)
-        ratio = (tot["actual"] / tot["potential"]).rename("ratio").reset_index()
-        data = data.merge(ratio, on="year", how="outer").sort_values("year")
-    ideal, _ = ctx.try_get("ideal", lambda: _adapt_ideal(ctx))
-    if ideal is not None and len(ideal):
-        data = data.merge(ideal[ideal["year"] >= _POLITICS_FROM], on="year", how="outer").sort_values("year")
+    data, ideal, err = _politics_frame(ctx)
     yrs = data.dropna(subset=["agreement"])
     if not len(yrs):
         raise _adapt_coverage(f"no UN General Assembly votes in common for {ctx.a}–{ctx.b}")
-    at = yrs[yrs["year"] == ctx.year]
-    last = at.iloc[-1] if len(at) else yrs.iloc[-1]
-    unga = DATASETS["unga"]
-    when = (f"In {ctx.year}" if len(at) else
-            f"The roll-call votes cover {unga.span}, so there is no agreement index for {ctx.year}; in "
-            f"{int(last['year'])}, the {'latest' if ctx.year > int(last['year']) else 'nearest'} year with votes,")
-    paras.append(
-        f"Political alignment is measured by how often {ctx.names[0]} and {ctx.names[1]} vote the same way "
-        f"in the UN General Assembly (yes, no or abstain on the same resolution). {when} "
-        f"their agreement index was {_fmt_pct(last['agreement'])} over the votes both "
-        "cast (an abstention against a yes or a no counts as half agreement)"
-        + (f"; Signorino–Ritter S-score {last['s_score']:.2f}, where 1 is identical voting." if pd.notna(last.get("s_score")) else ".")
-    )
-    if pd.notna(last.get("rank")) and pd.notna(last.get("n_partners")):
-        paras[-1] += (
-            f" Ranked by agreement with {ctx.names[0]} that year, {ctx.names[1]} came {int(last['rank'])} of "
-            f"{int(last['n_partners'])} states (1 = the state voting most like {ctx.names[0]})."
-        )
-        share = float(last["rank"]) / float(last["n_partners"])
-        if share <= 0.1:
-            paras[-1] += f" By this measure {ctx.names[1]} is among {ctx.names[0]}'s closest partners at the UN."
-        elif share > 0.5:
-            paras[-1] += (
-                f" By this measure the two are not especially close: more than half of all states vote more like "
-                f"{ctx.names[0]} than {ctx.names[1]} does (UN votes are one gauge of political ties, not the only one)."
-            )
+    paras = [_alignment_paragraph(ctx, yrs)]
     early, final = yrs.iloc[0], yrs.iloc[-1]
     paras.append(
         f"Agreement was {_fmt_pct(early['agreement'])} in {int(early['year'])}; the mean over "
@@ -351,6 +319,79 @@ def _section_politics(ctx: _Context) -> BriefSection:
     )
     if ideal is not None and len(ideal):
         paras.append(_ideal_sentence(ctx, ideal))
+    paras += _ratio_paragraphs(ctx, data, err)
+    chart_cols = [c for c in ("year", "agreement", "ratio") if c in data]
+    chart = Chart(
+        kind="politics",
+        data=data[chart_cols].reset_index(drop=True),
+        title="Politics beside economics",
+        xlabel="year",
+        ylabel="UN vote agreement (share)",
+        note="Line: share of UN General Assembly votes in agreement. Bars: actual / structural potential trade.",
+    )
+    return BriefSection(
+        title="Politics beside economics",
+        key="politics",
+        text="\n\n".join(paras),
+        frame=data[[c for c in ("year", "agreement", "s_score", "rank", "n_partners", "ideal_distance", "ideal_rank",
+                                "ideal_n", "ratio") if c in data]].reset_index(drop=True),
+        chart=chart,
+        sources=(_SOURCES["unga"], _SOURCES["unga_idealpoints"], _SOURCES["baci"]),
+    )
+
+
+def _politics_frame(ctx: _Context) -> tuple[pd.DataFrame, pd.DataFrame | None, Any]:
+    """UN vote agreement per year from 1990, with the actual/potential ratio and the ideal-point distance
+    beside it where known; also the ideal points and the potential's error (if it failed)."""
+    align = ctx.get("politics", lambda: _adapt_politics(ctx))
+    struct, err = (
+        ctx.try_get("structural", lambda: _adapt_structural(ctx)) if ctx.uses_potential else (None, None)
+    )
+    data = align[align["year"] >= _POLITICS_FROM].copy()
+    if struct is not None and len(struct):
+        tot = struct.groupby("year")[["actual", "potential"]].sum(min_count=1)
+        ratio = (tot["actual"] / tot["potential"]).rename("ratio").reset_index()
+        data = data.merge(ratio, on="year", how="outer").sort_values("year")
+    ideal, _ = ctx.try_get("ideal", lambda: _adapt_ideal(ctx))
+    if ideal is not None and len(ideal):
+        data = data.merge(ideal[ideal["year"] >= _POLITICS_FROM], on="year", how="outer").sort_values("year")
+    return data, ideal, err
+
+
+def _alignment_paragraph(ctx: _Context, yrs: pd.DataFrame) -> str:
+    """Agreement in the brief's year (or the nearest year with votes) and where B ranks among A's partners."""
+    at = yrs[yrs["year"] == ctx.year]
+    last = at.iloc[-1] if len(at) else yrs.iloc[-1]
+    unga = DATASETS["unga"]
+    when = (f"In {ctx.year}" if len(at) else
+            f"The roll-call votes cover {unga.span}, so there is no agreement index for {ctx.year}; in "
+            f"{int(last['year'])}, the {'latest' if ctx.year > int(last['year']) else 'nearest'} year with votes,")
+    text = (
+        f"Political alignment is measured by how often {ctx.names[0]} and {ctx.names[1]} vote the same way "
+        f"in the UN General Assembly (yes, no or abstain on the same resolution). {when} "
+        f"their agreement index was {_fmt_pct(last['agreement'])} over the votes both "
+        "cast (an abstention against a yes or a no counts as half agreement)"
+        + (f"; Signorino–Ritter S-score {last['s_score']:.2f}, where 1 is identical voting." if pd.notna(last.get("s_score")) else ".")
+    )
+    if pd.notna(last.get("rank")) and pd.notna(last.get("n_partners")):
+        text += (
+            f" Ranked by agreement with {ctx.names[0]} that year, {ctx.names[1]} came {int(last['rank'])} of "
+            f"{int(last['n_partners'])} states (1 = the state voting most like {ctx.names[0]})."
+        )
+        share = float(last["rank"]) / float(last["n_partners"])
+        if share <= 0.1:
+            text += f" By this measure {ctx.names[1]} is among {ctx.names[0]}'s closest partners at the UN."
+        elif share > 0.5:
+            text += (
+                f" By this measure the two are not especially close: more than half of all states vote more like "
+                f"{ctx.names[0]} than {ctx.names[1]} does (UN votes are one gauge of political ties, not the only one)."
+            )
+    return text
+
+
+def _ratio_paragraphs(ctx: _Context, data: pd.DataFrame, err: Any) -> list[str]:
+    """The actual/potential ratio beside the agreement, its range, and their correlation (descriptive)."""
+    paras: list[str] = []
     if "ratio" in data and data["ratio"].notna().any():
         both = data.dropna(subset=["agreement", "ratio"])
         r_last = data.dropna(subset=["ratio"]).iloc[-1]
@@ -385,24 +426,7 @@ def _section_politics(ctx: _Context) -> BriefSection:
                 else "."
             )
         )
-    chart_cols = [c for c in ("year", "agreement", "ratio") if c in data]
-    chart = Chart(
-        kind="politics",
-        data=data[chart_cols].reset_index(drop=True),
-        title="Politics beside economics",
-        xlabel="year",
-        ylabel="UN vote agreement (share)",
-        note="Line: share of UN General Assembly votes in agreement. Bars: actual / structural potential trade.",
-    )
-    return BriefSection(
-        title="Politics beside economics",
-        key="politics",
-        text="\n\n".join(paras),
-        frame=data[[c for c in ("year", "agreement", "s_score", "rank", "n_partners", "ideal_distance", "ideal_rank",
-                                "ideal_n", "ratio") if c in data]].reset_index(drop=True),
-        chart=chart,
-        sources=(_SOURCES["unga"], _SOURCES["unga_idealpoints"], _SOURCES["baci"]),
-    )
+    return paras
 
 
 def _ideal_sentence(ctx: _Context, ideal: pd.DataFrame) -> str:

@@ -11,7 +11,8 @@ printed under the tables in table mode and are part of the payload in JSON mode,
 
 from __future__ import annotations
 
-import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -22,19 +23,21 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
-from tradegap.cli.render import console, err_console, render, user_errors
+from tradegap.cli.render import console, err_console, opened_store, render, user_errors
 from tradegap.coverage import DATASETS
 from tradegap.validation import check_pair
 
 __all__ = ["politics_cmd", "sanctions_cmd", "sectors_cmd"]
 
 
-# --------------------------------------------------------------------------- shared helpers
-
-
-
 if TYPE_CHECKING:
     import pandas as pd
+
+    from tradegap.progress import Progress as ProgressFn
+
+
+# --------------------------------------------------------------------------- shared helpers
+
 
 def _countries(a: str, b: Optional[str]) -> tuple[str, Optional[str]]:
     """ISO3 codes of the command's countries; both unknown names are reported in one error."""
@@ -73,13 +76,6 @@ class _View:
 
     def to_dict(self) -> dict[str, Any]:
         return self.payload
-
-
-def _span(years: list[int]) -> str:
-    """``[2010, 2011, 2012]`` → ``"2010–2012"``; non-contiguous years are listed."""
-    if len(years) > 1 and years[-1] - years[0] == len(years) - 1:
-        return f"{years[0]}–{years[-1]}"
-    return ", ".join(map(str, years))
 
 
 def _short(text: Any, width: int = 48) -> str:
@@ -136,36 +132,6 @@ _FLAG_LABELS = {
 }
 
 
-def _flags_frame(a3: str, b3: str, years: list[int], *, include_un: bool, partial: bool) -> tuple[pd.DataFrame, list[str]]:
-    """Per-year indicator rows for both directions (library: attach + indicator's case counts)."""
-    import pandas as pd
-
-    from tradegap import sanctions
-
-    panel = pd.DataFrame(
-        {
-            "exporter": [a3] * len(years) + [b3] * len(years),
-            "importer": [b3] * len(years) + [a3] * len(years),
-            "year": years + years,
-        }
-    )
-    notes: list[str] = []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        flags = sanctions.attach(panel, include_un=include_un, before_coverage="known" if partial else "nan")
-    notes += [str(w.message) for w in caught]
-    ind = sanctions.indicator(years=years, include_un=include_un, partial=True)
-    n = ind.set_index(["exporter", "importer", "year"])["n_cases"]
-    idx = pd.MultiIndex.from_frame(flags[["exporter", "importer", "year"]])
-    counts = pd.Series(n.reindex(idx).to_numpy(), index=flags.index).fillna(0)
-    flags["n_cases"] = counts.where(flags["sanction_covered"] | partial)
-    cols = [*sanctions.TYPE_COLUMNS, "n_cases"]
-    flags[cols] = flags[cols].astype("Int64")
-    flags = flags.rename(columns={"sanction_covered": "covered"})
-    flags = flags[["exporter", "importer", "year", "covered", *cols]]
-    return flags.sort_values(["year", "exporter"]).reset_index(drop=True), notes
-
-
 def _flags_display(flags: pd.DataFrame, a3: str, b3: str) -> pd.DataFrame:
     """One row per year: symmetric flags once, the flow-specific trade flag per direction."""
     import pandas as pd
@@ -208,78 +174,16 @@ def sanctions_cmd(
     ),
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    import pandas as pd
-
     from tradegap import sanctions
 
     with user_errors():
-        a3, b3 = _countries(a, b)
-        ys = _years(years)
-        cases = sanctions.cases(a3, b3, scope=scope.value, include_un=include_un)
-        active = [any(lo <= y <= hi for y in ys) for lo, hi in zip(cases["begin"], cases["end"], strict=True)]
-        cases = cases[pd.Series(active, index=cases.index, dtype=bool)].reset_index(drop=True)
-        flags, notes = (
-            _flags_frame(a3, b3, ys, include_un=include_un, partial=partial) if b3 is not None else (None, [])
-        )
-    lo, hi = sanctions.COVERAGE
-    if b3 is None:
-        caveat = f"The shipped GSDB v3 subset holds only the sanctions cases active in {lo}–{hi}."
-    elif partial:
-        caveat = (
-            f"The shipped GSDB v3 subset holds the sanctions cases active in {lo}–{hi}: the flags are complete"
-            f" only for {lo}–{hi}; earlier years are a lower bound (--partial)."
-        )
-    else:
-        caveat = (
-            f"The shipped GSDB v3 subset holds the sanctions cases active in {lo}–{hi}: the flags are complete"
-            f" only for {lo}–{hi}. Years outside it show as unknown ('?'); --partial gives a lower bound before {lo}."
-        )
-    notes = [caveat, *notes]
-    outside = [y for y in ys if not lo <= y <= hi]
-    if outside:
-        notes.append(
-            f"Outside the coverage: {_span(outside)}. Cases that ended before {lo} or began after {hi} are missing"
-            " from the list."
-        )
-    if b3 is not None and scope is Scope.pair:
-        notes.append(
-            f"Only sanctions between {a3} and {b3} are listed; third-party sanctions on either (which depress its"
-            " trade with everyone) are listed with --scope targets."
-        )
-    if include_un and cases["via"].str.contains("via UN", regex=False).any():
-        notes.append("UN sanctions count as sent by every UN member state (GSDB's reading); --no-un leaves them out.")
-    n_unmapped = int((cases["unmapped"].astype(str) != "").sum())
-    if n_unmapped:
-        notes.append(
-            f"{n_unmapped} case(s) name senders or targets that are not states (e.g. blocs without a member list);"
-            " they contribute no country pair (see the 'unmapped' field in --format json)."
-        )
-    pair = f"{a3} and {b3}" if b3 else a3
-    payload = {
-        "a": a3,
-        "b": b3,
-        "scope": scope.value if b3 else None,
-        "years": ys,
-        "include_un": include_un,
-        "partial": partial,
-        "coverage": list(sanctions.COVERAGE),
-        "source": f"Global Sanctions Data Base (GSDB v3), cases active {DATASETS['gsdb'].span}",
-        "notes": notes,
-        "definitions": {
-            "sanction_trade": "a trade sanction between the two, either direction (symmetric)",
-            "sanction_trade_flow": "a trade sanction restricts this exporter → importer flow",
-            "sanction_trade_complete": "a complete ban on this flow",
-            "sanction_any": "a sanction of any type between the two",
-            "n_cases": "GSDB cases behind the row",
-            "null": "unknown: the year lies outside the coverage",
-        },
-        "cases": cases,
-        "indicator": flags,
-    }
-    view = _View(cases, payload)
+        result = sanctions.between(a, b, years=years, scope=scope.value, include_un=include_un, partial=partial)
     if fmt is not OutputFormat.table:
-        render(view, fmt)
+        render(result, fmt)
         return
+    a3, b3, ys, flags = result.a, result.b, result.years, result.flags
+    pair = f"{a3} and {b3}" if b3 else a3
+    cases = result.cases
     shown = cases[["case_id", "relation", "sanctioning_state", "via", "begin", "end", "types"]].copy()
     shown["sanctioning_state"] = shown["sanctioning_state"].map(_short)
     shown = shown.rename(columns={"sanctioning_state": "sender(s)", "case_id": "case"})
@@ -295,7 +199,7 @@ def sanctions_cmd(
             title=f"Sanctions in force between {a3} and {b3}",
             caption=f"yes = in force; ? = unknown (outside {DATASETS['gsdb'].span}); trade A→B = a trade measure restricts that flow",
         )
-    _notes(notes)
+    _notes(result.notes)
 
 
 # --------------------------------------------------------------------------- politics
@@ -488,6 +392,27 @@ On a cluster: `dask scheduler --port 8786` on one machine, `dask worker tcp://HO
 """
 
 
+@contextmanager
+def _bar(enabled: bool) -> Iterator[ProgressFn]:
+    """A transient progress bar on stderr; yields a :data:`tradegap.progress.Progress` callback."""
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not enabled,
+    ) as bar:
+        task = bar.add_task("Starting", total=None)
+
+        def tick(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total or None)
+
+        yield tick
+
+
 def _pct(s: pd.Series) -> pd.Series:
     return s.astype(float) * 100.0
 
@@ -521,58 +446,25 @@ def sectors_cmd(
     db: Optional[Path] = DB_OPTION,
     fmt: OutputFormat = FORMAT_OPTION,
 ) -> None:
-    import pandas as pd
-
     from tradegap.views import sectors
 
     lib_scheme = None if scheme is None else ("sitc_section" if scheme is SchemeOption.sitc else scheme.value)
-    with user_errors():
-        a3, b3 = _countries(a, b)
-        store = None
-        if db is not None or source != "sitc":  # the shipped SITC table needs no store (and its fits are cached)
-            from tradegap.store import Store
-
-            store = Store(db)
-        try:
-            with Progress(
-                SpinnerColumn(),
-                TextColumn("[bold]{task.description}"),
-                BarColumn(),
-                TextColumn("{task.completed}/{task.total} sectors"),
-                TimeElapsedColumn(),
-                console=err_console,
-                transient=True,
-                disable=fmt is not OutputFormat.table,
-            ) as bar:
-                task = bar.add_task(f"Reading {source} flows and aggregating sectors", total=None)
-
-                def tick(done: int, total: int) -> None:
-                    bar.update(task, description="Fitting gravity per sector (PPML)", completed=done, total=total)
-
-                result = sectors.pair_sectors(
-                    a3,
-                    b3,
-                    year=year,
-                    store=store,
-                    source=source,
-                    scheme=lib_scheme,
-                    fit=fit,
-                    scheduler=scheduler,
-                    workers=workers,
-                    progress=tick,
-                )
-        finally:
-            if store is not None:
-                store.close()
-    notes = list(result.notes)
-    if not fit:
-        notes.append("Gravity benchmark not fitted (--no-fit): predicted and ratio are empty.")
-    payload = result.to_dict()
-    payload["notes"] = notes
-    view = _View(result.to_frame(), payload)
+    with user_errors(), opened_store(db) as store, _bar(fmt is OutputFormat.table) as tick:
+        result = sectors.pair_sectors(
+            a, b, year=year, store=store, source=source, scheme=lib_scheme, fit=fit,
+            scheduler=scheduler, workers=workers, progress=tick,
+        )
     if fmt is not OutputFormat.table:
-        render(view, fmt)
+        render(result, fmt)
         return
+    _render_sectors(result, fit)
+
+
+def _render_sectors(result, fit: bool) -> None:
+    """The ``sectors`` tables in the terminal: flows and composition, the benchmark, the shares."""
+    import pandas as pd
+
+    fmt = OutputFormat.table
     t = result.table
     A, B = result.a, result.b
     unit = f"{result.unit} {result.scale}".strip()
@@ -626,4 +518,4 @@ def sectors_cmd(
         caption="a country's share of the partner's imports above its share of world exports: the pair trades "
         "more than world patterns suggest",
     )
-    _notes(notes)
+    _notes(result.notes)

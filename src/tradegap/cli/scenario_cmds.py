@@ -256,7 +256,7 @@ def run_cmd(
             with Progress(TextColumn("Monte Carlo"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           TimeElapsedColumn(), console=err_console, transient=True) as prog:
                 task = prog.add_task("mc", total=spec.monte_carlo.trials if spec.monte_carlo else 100)
-                res = run_scenario(spec, data, progress=lambda done, total: prog.update(task, completed=done))
+                res = run_scenario(spec, data, progress=lambda _stage, done, total: prog.update(task, completed=done))
         else:
             res = run_scenario(spec, data)
         _show(res, fmt, top)

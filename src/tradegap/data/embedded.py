@@ -32,7 +32,7 @@ from typing import Final
 
 import pandas as pd
 
-from tradegap.errors import InputError
+from tradegap.validation import check_option
 
 __all__ = ["DIR", "SHARED_SEAS", "load", "names", "shared_sea_pairs"]
 
@@ -146,11 +146,6 @@ def load(name: str) -> pd.DataFrame:
     InputError
         If ``name`` is not an embedded dataset.
     """
-    available = names()
-    if name not in available:
-        raise InputError(
-            f"The 'name' parameter of embedded.load must be one of {available}. "
-            f"Got {name!r} instead.",
-            hint="List the shipped datasets with tradegap.data.embedded.names().",
-        )
+    check_option("name", name, names(), "embedded.load",
+                 hint="List the shipped datasets with tradegap.data.embedded.names().")
     return _read(name).copy()

@@ -101,6 +101,39 @@ def reconcile(
     df = reports[cols].copy()
     df["value"] = pd.to_numeric(df["value"], errors="coerce").astype("float64")
     df = df[df["value"].notna()]
+    is_imp = _import_flags(df)
+    prod = df["product"].astype(str) if has_product else pd.Series("", index=df.index)
+    out = pd.DataFrame(
+        {
+            "exporter": np.where(is_imp, df["partner"], df["reporter"]),
+            "importer": np.where(is_imp, df["reporter"], df["partner"]),
+            "year": df["year"].astype("int64").to_numpy(),
+            "product": prod.to_numpy(),
+            "value": df["value"].to_numpy(),
+            "_imp": is_imp.to_numpy(),
+        }
+    )
+    out = _drop_repeated_reports(out)
+    # importer reports first, so they win the de-duplication on the flow key
+    out = out.sort_values("_imp", ascending=False, kind="stable")
+    out = out.drop_duplicates(["exporter", "importer", "year", "product"], keep="first")
+    mirror = ~out["_imp"].to_numpy()
+    if cif_fob is not None:
+        out.loc[mirror, "value"] = out.loc[mirror, "value"] * float(cif_fob)
+        mirror_basis = "exporter_fob_adj"
+    else:
+        mirror_basis = "exporter_fob"
+    out["basis"] = np.where(mirror, mirror_basis, "importer_cif")
+    out["unit"] = unit
+    out["scale"] = scale
+    out["source"] = source
+    out = out.drop(columns="_imp")
+    out = out.sort_values(["exporter", "importer", "year", "product"], kind="stable")
+    return out.loc[:, list(FLOW_COLUMNS)].reset_index(drop=True)
+
+
+def _import_flags(df: pd.DataFrame) -> pd.Series:
+    """True for import reports, False for export reports; unknown labels and negative values raise."""
     flow = df["flow"].astype(str).str.strip().str.lower()
     is_imp = flow.isin(_IMPORT)
     is_exp = flow.isin(_EXPORT)
@@ -118,17 +151,11 @@ def reconcile(
             f"partner {row['partner']}, year {row['year']}.",
             hint="Trade values must be >= 0; fix or drop the row before reconciling.",
         )
-    prod = df["product"].astype(str) if has_product else pd.Series("", index=df.index)
-    out = pd.DataFrame(
-        {
-            "exporter": np.where(is_imp, df["partner"], df["reporter"]),
-            "importer": np.where(is_imp, df["reporter"], df["partner"]),
-            "year": df["year"].astype("int64").to_numpy(),
-            "product": prod.to_numpy(),
-            "value": df["value"].to_numpy(),
-            "_imp": is_imp.to_numpy(),
-        }
-    )
+    return is_imp
+
+
+def _drop_repeated_reports(out: pd.DataFrame) -> pd.DataFrame:
+    """Drop reports given twice with the same value; raise on the same report with different values."""
     key = ["exporter", "importer", "year", "product", "_imp"]
     dup = out.duplicated(key, keep=False)
     if dup.any():
@@ -143,19 +170,4 @@ def reconcile(
                 hint="Remove duplicate reports (keep one value per reporter, partner, year, flow).",
             )
         out = out.drop_duplicates(key)
-    # importer reports first, so they win the de-duplication on the flow key
-    out = out.sort_values("_imp", ascending=False, kind="stable")
-    out = out.drop_duplicates(["exporter", "importer", "year", "product"], keep="first")
-    mirror = ~out["_imp"].to_numpy()
-    if cif_fob is not None:
-        out.loc[mirror, "value"] = out.loc[mirror, "value"] * float(cif_fob)
-        mirror_basis = "exporter_fob_adj"
-    else:
-        mirror_basis = "exporter_fob"
-    out["basis"] = np.where(mirror, mirror_basis, "importer_cif")
-    out["unit"] = unit
-    out["scale"] = scale
-    out["source"] = source
-    out = out.drop(columns="_imp")
-    out = out.sort_values(["exporter", "importer", "year", "product"], kind="stable")
-    return out.loc[:, list(FLOW_COLUMNS)].reset_index(drop=True)
+    return out

@@ -33,50 +33,27 @@ import pandas as pd
 
 from tradegap.defaults import SIGMA, SIGMA_RANGE
 from tradegap.errors import InputError, UnknownCountryError
+from tradegap.validation import check_number
 
 Deficits = Literal["multiplicative", "additive"]
 DEFICITS: tuple[str, ...] = ("multiplicative", "additive")
 
 
-def check_sigma(sigma: float) -> float:
-    """Validate the elasticity of substitution: a number in :data:`tradegap.defaults.SIGMA_RANGE`."""
+def check_sigma(sigma: float, where: str = "the GE model") -> float:
+    """The elasticity of substitution as a float, checked against :data:`tradegap.defaults.SIGMA_RANGE`."""
     lo, hi = SIGMA_RANGE
     literature = (f"Estimates in the literature put sigma between about 2 and 16 (trade elasticity 1–15; "
                   f"Head & Mayer 2014, median about 6); tradegap accepts {lo:g}–{hi:g}; the Advanced Guide uses "
                   f"{SIGMA:g}.")
-    if isinstance(sigma, (bool, np.bool_)):
-        raise InputError(f"The 'sigma' parameter must be a number between {lo:g} and {hi:g}. Got {sigma!r} instead.",
-                         hint=literature)
-    try:
-        s = float(sigma)
-    except (TypeError, ValueError):
+    check_number("sigma", sigma, where, low=1.0, low_open=True,
+                 hint="With sigma <= 1 trade costs would raise demand (t^(1-sigma) >= 1). " + literature)
+    s = float(sigma)
+    if not (np.isfinite(s) and lo <= s <= hi):
         raise InputError(
-            f"The 'sigma' parameter must be a number between {lo:g} and {hi:g}. Got {sigma!r} instead.",
-            hint=literature,
-        ) from None
-    if not np.isfinite(s) or s <= 1.0:
-        raise InputError(
-            f"The 'sigma' parameter (elasticity of substitution) must be greater than 1. Got {sigma!r} instead.",
-            hint="With sigma <= 1 trade costs would raise demand (t^(1-sigma) >= 1). " + literature,
-        )
-    if not lo <= s <= hi:
-        raise InputError(
-            f"The 'sigma' parameter (elasticity of substitution) must be between {lo:g} and {hi:g}. "
-            f"Got {sigma!r} instead.",
+            f"The 'sigma' parameter of {where} must be a number between {lo:g} and {hi:g}. Got {sigma!r} instead.",
             hint=literature,
         )
     return s
-
-
-def check_literal(name: str, value: str, allowed: Sequence[str], owner: str) -> str:
-    """The house message for Literal options."""
-    if value not in allowed:
-        raise InputError(
-            f"The '{name}' parameter of {owner} must be one of {list(allowed)}. Got {value!r} instead.",
-            hint=f"Use {name} = {allowed[0]!r}" + (f" (or {', '.join(map(repr, allowed[1:]))})." if len(allowed) > 1
-                                                    else "."),
-        )
-    return value
 
 
 @dataclass(frozen=True)
@@ -383,7 +360,7 @@ def baseline_from_frame(
         output=y,
         expenditure=e,
         costs=costs,
-        sigma=check_sigma(sigma),
+        sigma=check_sigma(sigma, "baseline_from_frame"),
         reference=reference,
         observed=observed,
         year=None if year is None else int(year),
@@ -419,7 +396,7 @@ def baseline_from_arrays(
         output=np.asarray(output, dtype=float),
         expenditure=np.asarray(expenditure, dtype=float),
         costs=costs,
-        sigma=check_sigma(sigma),
+        sigma=check_sigma(sigma, "baseline_from_arrays"),
         reference=reference,
         observed=None if observed is None else np.asarray(observed, dtype=float),
         year=year,

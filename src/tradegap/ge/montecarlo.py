@@ -12,7 +12,7 @@ import multiprocessing
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, Literal, Sequence
+from typing import Any, Literal, Sequence
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,8 @@ from tradegap.errors import ConvergenceError, InputError
 from tradegap.ge.model import Baseline, CostStructure
 from tradegap.ge.results import build_result
 from tradegap.ge.solve import solve
+from tradegap.progress import Progress, report
+from tradegap.validation import check_number, check_option
 
 BAND_COLUMNS: tuple[str, ...] = ("exports_change_pct", "imports_change_pct", "real_gdp_change_pct")
 
@@ -133,7 +135,7 @@ def monte_carlo(
     convention: str = "exact",
     deficits: str = "multiplicative",
     redraw: Literal["shock", "all"] = "shock",
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     workers: int = 1,
 ) -> MonteCarloResult:
     """Re-solve a scenario for coefficient draws and summarise the spread.
@@ -156,7 +158,8 @@ def monte_carlo(
         and only the change :math:`\\Delta \\ln t^{1-\\sigma}` is redrawn; ``"all"``: the
         baseline is rebuilt from each draw too (as gegravity does).
     progress
-        Callback ``progress(done, total)``.
+        A :data:`tradegap.progress.Progress` callback, ``progress("Monte Carlo", done, trials)``
+        after each trial.
     workers
         Processes solving draws in parallel (default 1: in this process).  The
         result does not depend on it; each worker pays its start-up (~1-2 s), so
@@ -166,14 +169,10 @@ def monte_carlo(
     -------
     MonteCarloResult
     """
-    if not isinstance(trials, int) or trials < 2:
-        raise InputError(f"The 'trials' parameter must be an integer >= 2. Got {trials!r} instead.")
-    if not 0 < level < 1:
-        raise InputError(f"The 'level' parameter must be between 0 and 1. Got {level!r} instead.")
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise InputError(f"The 'workers' parameter must be a positive integer. Got {workers!r} instead.")
-    if redraw not in ("shock", "all"):
-        raise InputError(f"The 'redraw' parameter must be one of ['shock', 'all']. Got {redraw!r} instead.")
+    check_number("trials", trials, "monte_carlo", integer=True, low=2)
+    check_number("level", level, "monte_carlo", low=0, high=1, low_open=True, high_open=True)
+    check_number("workers", workers, "monte_carlo", integer=True, low=1)
+    check_option("redraw", redraw, ("shock", "all"), "monte_carlo")
     if isinstance(changes, CostStructure):
         new = changes
     else:
@@ -189,8 +188,7 @@ def monte_carlo(
             continue
         f["trial"] = k
         rows.append(f)
-        if progress is not None:
-            progress(k + 1, trials)
+        report(progress, "Monte Carlo", k + 1, trials)
     if not rows:
         raise ConvergenceError(
             f"None of the {trials} Monte Carlo trials converged.",

@@ -244,63 +244,9 @@ def build_result(
             "cond_omr_change_pct": _pct(Oc, O0),
         }
     )
-    levels = pd.DataFrame(
-        {
-            "country": list(baseline.countries),
-            "imr_baseline": P0,
-            "imr_conditional": Pc,
-            "imr_counterfactual": P1,
-            "omr_baseline": O0,
-            "omr_conditional": Oc,
-            "omr_counterfactual": O1,
-            "factory_price_counterfactual": sol.price,
-            "output_baseline": Y0,
-            "output_counterfactual": Y1,
-            "expenditure_baseline": E0,
-            "expenditure_counterfactual": E1,
-        }
-    )
-    n = baseline.n
-    ex = np.repeat(np.array(baseline.countries, dtype=object), n)
-    im = np.tile(np.array(baseline.countries, dtype=object), n)
-    pairs = pd.DataFrame(
-        {
-            "exporter": ex,
-            "importer": im,
-            "trade_baseline": X0.ravel(),
-            "trade_conditional": Xc.ravel(),
-            "trade_counterfactual": X1.ravel(),
-            "trade_change_pct": _pct(X1, X0).ravel(),
-            "cond_trade_change_pct": _pct(Xc, X0).ravel(),
-            "cost_change_pct": _pct(sol.costs1, sol.costs0).ravel(),
-        }
-    )
-    pairs["exporter"] = pairs["exporter"].astype(str)
-    pairs["importer"] = pairs["importer"].astype(str)
-    pairs["cost_change_pct"] = pairs["cost_change_pct"].fillna(0.0)
-    outcome = None
-    if pair is not None:
-        i, j = baseline.position(pair[0]), baseline.position(pair[1])
-        pot = float(X0[i, j] + X0[j, i])
-        new = float(X1[i, j] + X1[j, i])
-        chg = 100.0 * (new / pot - 1.0) if pot > 0 else float("nan")
-        actual = None
-        if baseline.observed is not None:
-            o = baseline.observed
-            if np.isfinite(o[i, j]) and np.isfinite(o[j, i]):
-                actual = float(o[i, j] + o[j, i])
-        actual_after = None if actual is None else actual * (1.0 + chg / 100.0)
-        outcome = PairOutcome(
-            a=pair[0],
-            b=pair[1],
-            actual=actual,
-            potential=pot,
-            actual_after=actual_after,
-            trade_change_pct=chg,
-            ratio_before=None if actual is None or pot <= 0 else actual / pot,
-            ratio_after=None if actual_after is None or pot <= 0 else actual_after / pot,
-            unit=baseline.unit,
-        )
+    levels = _levels(baseline, sol, (P0, Pc, P1), (O0, Oc, O1))
+    pairs = _pair_rows(baseline, sol, X0, Xc, X1)
+    outcome = None if pair is None else _pair_outcome(baseline, pair, X0, X1)
     notes = list(baseline.notes) + list(assumptions)
     notes.append(
         f"Structural gravity, one sector, endowment economies; sigma = {baseline.sigma:g}; "
@@ -321,4 +267,75 @@ def build_result(
         diagnostics=sol.diagnostics,
         assumptions=tuple(notes),
         pair=outcome,
+    )
+
+
+def _levels(baseline: Baseline, sol: Solution, imr: tuple, omr: tuple) -> pd.DataFrame:
+    """Per-country levels: MRs (baseline, conditional, counterfactual), prices, output, expenditure."""
+    (P0, Pc, P1), (O0, Oc, O1) = imr, omr
+    Y0, E0 = baseline.output, baseline.expenditure
+    Y1, E1 = sol.output, sol.expenditure
+    return pd.DataFrame(
+        {
+            "country": list(baseline.countries),
+            "imr_baseline": P0,
+            "imr_conditional": Pc,
+            "imr_counterfactual": P1,
+            "omr_baseline": O0,
+            "omr_conditional": Oc,
+            "omr_counterfactual": O1,
+            "factory_price_counterfactual": sol.price,
+            "output_baseline": Y0,
+            "output_counterfactual": Y1,
+            "expenditure_baseline": E0,
+            "expenditure_counterfactual": E1,
+        }
+    )
+
+
+def _pair_rows(baseline: Baseline, sol: Solution, X0: np.ndarray, Xc: np.ndarray, X1: np.ndarray) -> pd.DataFrame:
+    """Per directed pair: trade in the baseline, conditional and full GE, and the % changes."""
+    n = baseline.n
+    ex = np.repeat(np.array(baseline.countries, dtype=object), n)
+    im = np.tile(np.array(baseline.countries, dtype=object), n)
+    pairs = pd.DataFrame(
+        {
+            "exporter": ex,
+            "importer": im,
+            "trade_baseline": X0.ravel(),
+            "trade_conditional": Xc.ravel(),
+            "trade_counterfactual": X1.ravel(),
+            "trade_change_pct": _pct(X1, X0).ravel(),
+            "cond_trade_change_pct": _pct(Xc, X0).ravel(),
+            "cost_change_pct": _pct(sol.costs1, sol.costs0).ravel(),
+        }
+    )
+    pairs["exporter"] = pairs["exporter"].astype(str)
+    pairs["importer"] = pairs["importer"].astype(str)
+    pairs["cost_change_pct"] = pairs["cost_change_pct"].fillna(0.0)
+    return pairs
+
+
+def _pair_outcome(baseline: Baseline, pair: tuple[str, str], X0: np.ndarray, X1: np.ndarray) -> PairOutcome:
+    """The focal pair's two-way trade before and after, against its actual trade if observed."""
+    i, j = baseline.position(pair[0]), baseline.position(pair[1])
+    pot = float(X0[i, j] + X0[j, i])
+    new = float(X1[i, j] + X1[j, i])
+    chg = 100.0 * (new / pot - 1.0) if pot > 0 else float("nan")
+    actual = None
+    if baseline.observed is not None:
+        o = baseline.observed
+        if np.isfinite(o[i, j]) and np.isfinite(o[j, i]):
+            actual = float(o[i, j] + o[j, i])
+    actual_after = None if actual is None else actual * (1.0 + chg / 100.0)
+    return PairOutcome(
+        a=pair[0],
+        b=pair[1],
+        actual=actual,
+        potential=pot,
+        actual_after=actual_after,
+        trade_change_pct=chg,
+        ratio_before=None if actual is None or pot <= 0 else actual / pot,
+        ratio_after=None if actual_after is None or pot <= 0 else actual_after / pot,
+        unit=baseline.unit,
     )

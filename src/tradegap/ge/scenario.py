@@ -59,11 +59,12 @@ from tradegap.ge.model import (
     Baseline,
     baseline_from_frame,
     calibrated_residual,
-    check_literal,
     check_sigma,
 )
 from tradegap.ge.results import GEResult
 from tradegap.ge.solve import CONVENTIONS
+from tradegap.progress import Progress
+from tradegap.validation import check_option
 
 DIRECTIONS: tuple[str, ...] = ("counterfactual_vs_baseline", "baseline_vs_counterfactual")
 COSTS: tuple[str, ...] = ("variables", "calibrated")
@@ -233,7 +234,7 @@ def _unknown_keys(d: Mapping[str, Any], allowed: set[str], where: str) -> None:
 def _parse_change(c: Mapping[str, Any], where: str) -> Change:
     """One ``[[change]]`` table → :class:`Change`."""
     _unknown_keys(c, {"type", "variable", "value", "percent", *_SELECT_KEYS}, where)
-    typ = check_literal("type", c.get("type", ""), CHANGE_TYPES, where)
+    typ = check_option("type", c.get("type", ""), CHANGE_TYPES, where)
     sel = _selection(c, where) if typ != "remove_border" or any(s in c for s in _SELECT_KEYS) else \
         PairSelection(international=True)
     if typ == "set":
@@ -297,8 +298,8 @@ def _parse_monte_carlo(m: Mapping[str, Any]) -> MonteCarloSpec:
 def _parse_estimation(e: Mapping[str, Any]) -> EstimationSpec:
     """The ``[estimation]`` table → :class:`EstimationSpec`."""
     _unknown_keys(e, {"method", "variables", "years", "fill", "vcov", "pairs"}, "[estimation]")
-    pairs_kind = check_literal("pairs", e.get("pairs", "directed"), ("directed", "symmetric"), "[estimation]")
-    method = check_literal("method", e.get("method", "gravity"), METHODS, "[estimation]")
+    pairs_kind = check_option("pairs", e.get("pairs", "directed"), ("directed", "symmetric"), "[estimation]")
+    method = check_option("method", e.get("method", "gravity"), METHODS, "[estimation]")
     for key in ("variables", "fill", "years"):
         if key in e:
             _check_type(e[key], (list,), f"[estimation].{key}", f'{key} = ["ln_dist", "cntg"]'
@@ -381,11 +382,11 @@ def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:
         d = dict(spec)
     _unknown_keys(d, _TOP_KEYS, "the scenario")
     _check_top_types(d)
-    sigma = check_sigma(d.get("sigma", SIGMA))
-    convention = check_literal("convention", d.get("convention", "exact"), CONVENTIONS, "scenario")
-    deficits = check_literal("deficits", d.get("deficits", "multiplicative"), DEFICITS, "scenario")
-    direction = check_literal("direction", d.get("direction", DIRECTIONS[0]), DIRECTIONS, "scenario")
-    costs = check_literal("costs", d.get("costs", "variables"), COSTS, "scenario")
+    sigma = check_sigma(d.get("sigma", SIGMA), "scenario")
+    convention = check_option("convention", d.get("convention", "exact"), CONVENTIONS, "scenario")
+    deficits = check_option("deficits", d.get("deficits", "multiplicative"), DEFICITS, "scenario")
+    direction = check_option("direction", d.get("direction", DIRECTIONS[0]), DIRECTIONS, "scenario")
+    costs = check_option("costs", d.get("costs", "variables"), COSTS, "scenario")
     changes = _parse_changes(d)
     data = DataSpec()
     if "data" in d:
@@ -697,7 +698,7 @@ def run_scenario(
     data: pd.DataFrame | None = None,
     *,
     calibration: Calibration | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     world: Callable[[ScenarioSpec], Calibration] | None = None,
 ) -> ScenarioResult:
     """Run a scenario on its data.
@@ -715,7 +716,7 @@ def run_scenario(
     calibration
         A ready baseline (skips :func:`calibrate`).
     progress
-        Callback ``progress(done, total)`` for Monte Carlo trials.
+        A :data:`tradegap.progress.Progress` callback for the Monte Carlo trials.
     world
         Calibration from tradegap's own data for ``[data] source = ...`` (set by the view).
 

@@ -41,7 +41,8 @@ import scipy.linalg
 from threadpoolctl import ThreadpoolController
 
 from tradegap.errors import ConvergenceError, InputError
-from tradegap.ge.model import DEFICITS, Baseline, Deficits, check_literal, check_sigma
+from tradegap.ge.model import DEFICITS, Baseline, Deficits, check_sigma
+from tradegap.validation import check_option
 
 Convention = Literal["exact", "gegravity"]
 CONVENTIONS: tuple[str, ...] = ("exact", "gegravity")
@@ -350,8 +351,8 @@ def solve(
 
 def _solve(baseline, counterfactual_costs, *, convention, deficits, tol, max_iter, baseline_costs,
            progress) -> Solution:
-    check_literal("convention", convention, CONVENTIONS, "simulate")
-    check_literal("deficits", deficits, DEFICITS, "simulate")
+    check_option("convention", convention, CONVENTIONS, "simulate")
+    check_option("deficits", deficits, DEFICITS, "simulate")
     check_sigma(baseline.sigma)
     if convention == "gegravity" and deficits != "multiplicative":
         raise InputError(

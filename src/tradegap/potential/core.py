@@ -85,10 +85,6 @@ def _fepois(formula: str, data: pd.DataFrame, **kwargs: Any):
     return estimate.fepois(formula, data, **kwargs)
 
 
-def _check_literal(name: str, value: object, options: object, where: str) -> None:
-    check_option(name, value, options, where)
-
-
 # ----------------------------------------------------------------------------------------------
 # result objects
 # ----------------------------------------------------------------------------------------------
@@ -814,8 +810,8 @@ def two_stage(
     >>> res = two_stage(panel, costs=["ln_dist", "cntg", "lang", "clny"], policy=["rta"])  # doctest: +SKIP
     >>> res.select("CAN", "USA")[["year", "actual", "potential", "ratio"]]  # doctest: +SKIP
     """
-    _check_literal("mode", mode, Mode, "two_stage")
-    _check_literal("stage2", stage2, Stage2Method, "two_stage")
+    check_option("mode", mode, Mode, "two_stage")
+    check_option("stage2", stage2, Stage2Method, "two_stage")
     if not (0 < level < 1):
         raise InputError(f"The 'level' parameter of two_stage must be in (0, 1). Got {level!r} instead.",
                          hint="Use e.g. 0.90 for a 90% band.")

@@ -28,9 +28,9 @@ from tradegap.data.schema import SCALES
 from tradegap.errors import CoverageError, InputError
 from tradegap.fitnotes import collect_warnings
 from tradegap.potential._fe import poisson_fe
-from tradegap.potential.core import TwoStageResult, _add_potential, _check_literal, _fepois, two_stage
+from tradegap.potential.core import TwoStageResult, _add_potential, _fepois, two_stage
 from tradegap.potential.results import GapDecomposition, Potential, UntappedRanking
-from tradegap.validation import check_pair
+from tradegap.validation import check_number, check_option, check_pair
 
 Source = Literal["baci", "dots"]
 StructuralMode = Literal["panel", "cross_section"]
@@ -124,25 +124,15 @@ def _iso_pair(a: str, b: str) -> tuple[str, str]:
 
 
 def _check_source(source: str, where: str) -> None:
-    _check_literal("source", source, Source, where)
+    """``source`` must be one of :data:`Source` (shared by the views and the world model's queries)."""
+    check_option("source", source, Source, where)
 
 
-def _years_arg(years: Any, source: str) -> list[int]:
+def _years_arg(years: Any, source: str, where: str | None = None, what: str = "years") -> list[int]:
     lo, hi = COVERAGE[source]
     if years is None:
         return [hi]
-    if isinstance(years, (int, np.integer)):
-        ys = [int(years)]
-    elif isinstance(years, str):
-        ys = list(parse_years(years) or [])
-    else:
-        try:
-            ys = sorted({int(y) for y in years})
-        except (TypeError, ValueError) as exc:
-            raise InputError(f"Years must be integers. Got {years!r} instead.",
-                             hint="Pass e.g. 2019, [2015, 2019] or range(2010, 2020).") from exc
-    if not ys:
-        raise InputError("No years given.", hint=f"Pass years within {lo}–{hi}.")
+    ys = list(parse_years(years, what=what, where=where) or [])
     bad = [y for y in ys if not lo <= y <= hi]
     if bad:
         raise CoverageError(
@@ -493,7 +483,7 @@ def normal_flows(year: int, *, store=None, source: Source = "baci", without: tup
         coefficients used; ``notes``: the model's notes (what normal includes and leaves out).
     """
     _check_source(source, "normal_flows")
-    (y,) = _years_arg([int(year)], source)
+    (y,) = _years_arg([int(year)], source, "normal_flows", "year")
     st = _store(store)
     anchors = _anchors([y], source)
     model, notes = _structural_model(st, source, anchors, n_draws)
@@ -559,10 +549,11 @@ def structural(
     ------
     UnknownCountryError, CoverageError, InputError
     """
-    _check_source(source, "structural")
-    _check_literal("mode", mode, StructuralMode, "structural")
+    check_option("source", source, Source, "structural")
+    check_number("n_draws", n_draws, "structural", integer=True, low=0)
+    check_option("mode", mode, StructuralMode, "structural")
     a, b = _iso_pair(a, b)
-    ys = _years_arg(years, source)
+    ys = _years_arg(years, source, "structural")
     st = _store(store)
     if mode == "cross_section":
         return _structural_cross_section(a, b, ys, st, source, n_draws)
@@ -764,9 +755,10 @@ def size_based(
     -------
     Potential
     """
-    _check_source(source, "size_based")
+    check_option("source", source, Source, "size_based")
+    check_number("n_draws", n_draws, "size_based", integer=True, low=0)
     a, b = _iso_pair(a, b)
-    ys = _years_arg(years, source)
+    ys = _years_arg(years, source, "size_based")
     st = _store(store)
     anchors = _anchors(ys, source)
     sample = anchors
@@ -935,9 +927,10 @@ def decompose(
     -------
     GapDecomposition
     """
-    _check_source(source, "decompose")
+    check_option("source", source, Source, "decompose")
+    check_number("n_draws", n_draws, "decompose", integer=True, low=0)
     a, b = _iso_pair(a, b)
-    ys = _years_arg(year, source)
+    ys = _years_arg(year, source, "decompose", "year")
     if len(ys) != 1:
         raise InputError(f"decompose takes one year. Got {ys}.", hint="Pass year=2019.")
     st = _store(store)
@@ -1039,12 +1032,11 @@ def untapped(
     -------
     UntappedRanking
     """
-    _check_source(source, "untapped")
-    if not isinstance(top, (int, np.integer)) or isinstance(top, bool) or top < 1:
-        raise InputError(f"The 'top' parameter of untapped must be a positive integer. Got {top!r} instead.",
-                         hint="Use e.g. top=20.")
+    check_option("source", source, Source, "untapped")
+    check_number("n_draws", n_draws, "untapped", integer=True, low=0)
+    check_number("top", top, "untapped", integer=True, low=1, hint="Use e.g. top=20.")
     c = _iso(country)
-    ys = _years_arg(year, source)
+    ys = _years_arg(year, source, "untapped", "year")
     if len(ys) != 1:
         raise InputError(f"untapped takes one year. Got {ys}.", hint="Pass year=2019.")
     st = _store(store)

@@ -27,7 +27,7 @@ to reproduce the observed flows exactly (pairs with no recorded trade keep zero 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Sequence
 
@@ -41,11 +41,12 @@ from tradegap.defaults import SIGMA
 from tradegap.errors import CoverageError, InputError
 from tradegap.ge.api import simulate
 from tradegap.ge.changes import GROUPS, Change, PairSelection, apply_changes, canon
-from tradegap.ge.model import Baseline, CostStructure, calibrated_residual, check_literal, check_sigma
+from tradegap.ge.model import Baseline, CostStructure, calibrated_residual, check_sigma
 from tradegap.ge.results import GEResult
 from tradegap.ge.scenario import Calibration, ScenarioResult, ScenarioSpec
 from tradegap.ge.scenario import run_scenario as _run_scenario
-from tradegap.validation import check_pair
+from tradegap.progress import Progress
+from tradegap.validation import check_number, check_option, check_pair
 
 #: The Guide's RTA coefficient, an option (``fta="guide"``); the default is estimated on the data.
 FTA_COEF = 0.557
@@ -105,7 +106,7 @@ def fta_coefficient(fta: FtaChoice = "estimated") -> tuple[float, float | None, 
     """
     from tradegap import agreements
 
-    check_literal("fta", fta, ("estimated", "guide"), "the FTA scenario")
+    check_option("fta", fta, FtaChoice, "fta_coefficient")
     if fta == "guide":
         return FTA_COEF, None, FTA_SOURCE
     e = agreements.fta_effect()
@@ -142,7 +143,8 @@ def world_baseline(
     is net of both terms, so baseline flows equal observed flows and a scenario changes only what it
     names: an FTA for a pair already in one changes nothing (see :func:`run_fta`).
     """
-    sigma = check_sigma(sigma)
+    sigma = check_sigma(sigma, "world_baseline")
+    check_option("sanctions", sanctions, (True, False), "world_baseline")
     year = int(year)
     f = _flows(year, store, source)
     gdp = _gdp(year, store)
@@ -360,7 +362,9 @@ def run_fta(a: str, b: str, *, year: int, members=None, store=None, sigma: float
         The pair (every pair, with ``members``) already has an FTA or customs union for the whole year,
         and ``deepen`` is False; or ``deepen`` is asked for a customs union.
     """
-    check_sigma(sigma)
+    check_sigma(sigma, "run_fta")
+    check_option("deepen", deepen, (True, False), "run_fta")
+    check_option("fta", fta, FtaChoice, "run_fta")
     a, b = check_pair(_code(a), _code(b), "an FTA scenario", given=(a, b))
     new, deeper, notes = _fta_plan(a, b, members, int(year), deepen)
     w = world_baseline(year, store=store, sigma=sigma, sanctions=False, fta=fta)
@@ -443,7 +447,7 @@ def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | Non
     """
     from tradegap.views.potential import NORMAL_INCLUDES, NORMAL_LEAVES_OUT, normal_flows
 
-    check_sigma(sigma)
+    check_sigma(sigma, "run_sanctions_lifted")
     c = _code(country)
     partner = None if partner is None else _code(partner)
     w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
@@ -512,7 +516,9 @@ def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | Non
 
 def run_cost(a: str, b: str, *, year: int, percent: float = -20.0, store=None, sigma: float = SIGMA) -> GEResult:
     """Bilateral trade-cost scenario on the shipped data (countries by code or name)."""
-    check_sigma(sigma)
+    check_sigma(sigma, "run_cost")
+    check_number("percent", percent, "run_cost", low=-100, low_open=True,
+                 hint="A trade-cost change of -100% or less would make costs non-positive.")
     a, b = check_pair(_code(a), _code(b), "a trade-cost scenario", given=(a, b))
     w = world_baseline(year, store=store, sigma=sigma, sanctions=False)
     _check_pair(w.baseline, a, b)
@@ -628,6 +634,9 @@ def pair_scenarios(
     """
     a, b = canon(a), canon(b)
     check_pair(a, b, "pair_scenarios")
+    check_sigma(sigma, "pair_scenarios")
+    check_number("cost_change", cost_change, "pair_scenarios", low=-100, low_open=True,
+                 hint="A trade-cost change of -100% or less would make costs non-positive.")
     w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
     _check_pair(w.baseline, a, b)
     res: dict[str, GEResult] = {}
@@ -680,7 +689,7 @@ def run_scenario(
     data: pd.DataFrame | None = None,
     *,
     calibration: Calibration | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ScenarioResult:
     """Run a TOML scenario; ``[data] source = "baci"`` calibrates on the shipped BACI totals.
 

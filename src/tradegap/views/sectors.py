@@ -7,11 +7,9 @@ sections for 2015), calls them and returns a :class:`PairSectors`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,18 +17,18 @@ import pandas as pd
 from tradegap.cache import CACHE, store_fingerprint
 from tradegap.data.schema import SCALES, rescale
 from tradegap.errors import CoverageError
+from tradegap.progress import Progress
 from tradegap.sectors import (
     GRAVITY_FORMULA,
     SCHEMES,
     Classification,
     Scheme,
     _base_grid,
-    _check_option,
     aggregate,
     fit_sectors,
     sectors,
 )
-from tradegap.validation import check_pair
+from tradegap.validation import check_option, check_pair
 
 
 @dataclass(frozen=True)
@@ -110,14 +108,11 @@ class PairSectors:
         }
 
 
-@lru_cache(maxsize=1)
 def _embedded_sitc() -> pd.DataFrame:
-    path = Path(__file__).resolve().parent.parent / "data" / "embedded" / "flows_sitc.parquet"
-    if not path.exists():  # pragma: no cover - broken install
-        raise CoverageError(
-            f"The embedded table {path.name} is missing.", hint="Rebuild it with scripts/build_policy_data.py."
-        )
-    return pd.read_parquet(path)
+    """The shipped UNCTADstat SITC sections (a copy; :func:`tradegap.data.embedded.load` memoises the file)."""
+    from tradegap.data.embedded import load
+
+    return load("flows_sitc")
 
 
 def _code(c: str) -> str:
@@ -131,7 +126,7 @@ def _flows_for(store, source: str, year: int | None) -> pd.DataFrame:
         if source != "sitc":
             raise CoverageError(
                 f"Without a store only the embedded SITC sections 2015 (source 'sitc') are available; got {source!r}.",
-                hint="Pass store=Store(path) after `tradegap ingest` of product-level data (e.g. BACI HS6).",
+                hint="Pass store=Store(path) (--db) after `tradegap ingest` of product-level data (e.g. BACI HS6).",
             )
         f = _embedded_sitc()
         if year is not None and year not in set(f["year"].astype(int).unique().tolist()):
@@ -142,6 +137,20 @@ def _flows_for(store, source: str, year: int | None) -> pd.DataFrame:
         return f
     years = None if year is None else [year]
     return store.flows(source=source, years=years)
+
+
+def _store_for(store, source: str):
+    """The store to read ``source`` from: ``store``; None for the embedded SITC sections; else the
+    default store when it holds ``source`` (after ``tradegap ingest``)."""
+    if store is not None or source == "sitc":
+        return store
+    from tradegap.store import resolve
+
+    default = resolve(None)
+    if source in default.stored_sources("flows"):
+        return default
+    default.close()
+    return None  # _flows_for says that a store is needed
 
 
 def pair_sectors(
@@ -156,7 +165,7 @@ def pair_sectors(
     fit: bool = True,
     scheduler: str | None = None,
     workers: int | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> PairSectors:
     """The pair's trade by sector, each sector against world patterns and a gravity benchmark.
 
@@ -168,7 +177,8 @@ def pair_sectors(
         Year; default the latest in the data (2015 for the embedded SITC sections).
     store
         A :class:`tradegap.store.Store` holding product-level flows (``product`` column) under
-        ``source``; default ``None`` uses the embedded UNCTADstat SITC sections 2015.
+        ``source``; default ``None``: the embedded UNCTADstat SITC sections 2015 for ``source="sitc"``,
+        else the default store if an ingest put ``source`` there.
     source
         Flow dataset id: ``"sitc"`` (embedded) or an ingested product-level source (e.g. ``"baci"``
         with HS6 products).
@@ -178,10 +188,11 @@ def pair_sectors(
         Nomenclature of the products; default ``"sitc"`` for source ``"sitc"``, else ``"hs"``.
     fit
         Estimate the per-sector gravity benchmark (default); ``False`` gives only the descriptive
-        columns (predicted and ratio columns NaN).
+        columns (predicted and ratio columns NaN, and a note says so).
     scheduler, workers, progress
         Passed to :func:`fit_sectors`: ``None``/``"serial"``, ``"processes"``, ``"dask"`` (a local
-        cluster of ``workers``) or ``"tcp://HOST:PORT"`` (a Dask scheduler).
+        cluster of ``workers``) or ``"tcp://HOST:PORT"`` (a Dask scheduler); a
+        :data:`tradegap.progress.Progress` callback.
 
     Returns
     -------
@@ -190,9 +201,10 @@ def pair_sectors(
     a3, b3 = _code(a), _code(b)
     check_pair(a3, b3, "pair_sectors", given=(a, b))
     classification = classification or ("sitc" if source == "sitc" else "hs")
-    _check_option("classification", classification, get_args(Classification), "pair_sectors")
+    check_option("classification", classification, Classification, "pair_sectors")
     scheme = scheme or ("sitc_section" if classification == "sitc" else "hs_section")
-    _check_option("scheme", scheme, SCHEMES, "pair_sectors")
+    check_option("scheme", scheme, SCHEMES, "pair_sectors")
+    check_option("fit", fit, (True, False), "pair_sectors")
     notes: list[str] = []
     if classification == "sitc" and scheme != "high_tech":
         notes.append(
@@ -201,6 +213,35 @@ def pair_sectors(
             " machinery. Ingest product-level data such as CEPII BACI HS6 (`tradegap ingest`) and use"
             " scheme='high_tech' (aerospace = HS 88 + aircraft engines)."
         )
+    store = _store_for(store, source)
+    if progress is not None:
+        progress(f"Reading {source} flows and aggregating sectors", 0, 0)
+    raw, year = _product_rows(store, source, year)
+    sf = _sector_flows(raw, scheme, classification)
+    _check_present(sf, (a3, b3), source, year)
+    table = _describe(sf, a3, b3, scheme)
+    coefs = pd.DataFrame(columns=["sector", "term", "estimate", "std_error", "nobs"])
+    if fit:
+        coefs = _benchmark(table, sf, a3, b3, store=store, key=(source, year, scheme, classification),
+                           scheduler=scheduler, workers=workers, progress=progress, notes=notes)
+    else:
+        table["predicted_a_to_b"] = np.nan
+        table["predicted_b_to_a"] = np.nan
+        notes.append("Gravity benchmark not fitted (fit=False, --no-fit): predicted and ratio are empty.")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["ratio_a_to_b"] = table["a_to_b"] / table["predicted_a_to_b"]
+        table["ratio_b_to_a"] = table["b_to_a"] / table["predicted_b_to_a"]
+    unit = str(raw["unit"].iloc[0]) if "unit" in raw.columns else ""
+    scale = str(raw["scale"].iloc[0]) if "scale" in raw.columns else ""
+    if scale in SCALES and scale != "millions":  # values in USD millions, like every other result
+        for col in ("a_to_b", "b_to_a", "total", "predicted_a_to_b", "predicted_b_to_a"):
+            table[col] = rescale(table[col], scale, "millions")
+        scale = "millions"
+    return PairSectors(a3, b3, int(year), scheme, source, unit, scale, table, coefs, tuple(notes))
+
+
+def _product_rows(store, source: str, year: int | None) -> tuple[pd.DataFrame, int]:
+    """The source's product-level rows of ``year`` (default: its latest year) and that year."""
     raw = _flows_for(store, source, year)
     if "product" not in raw.columns or (raw["product"].astype(str) == "").all():
         raise CoverageError(
@@ -213,73 +254,71 @@ def pair_sectors(
     raw = raw[raw["year"].astype(int) == year]
     if raw.empty:
         raise CoverageError(f"Source {source!r} has no product-level flows in {year}.", hint="Pick another year.")
+    return raw, int(year)
+
+
+def _sector_flows(raw: pd.DataFrame, scheme: str, classification: str) -> pd.DataFrame:
+    """``exporter, importer, year, sector, value`` rows of the scheme's sectors."""
     if classification == "sitc" and scheme == "sitc_section":
         sf = raw.assign(sector="sitc" + raw["product"].astype(str).str[0])
         sf = sf.groupby(["exporter", "importer", "year", "sector"], as_index=False, observed=True)["value"].sum()
-        sf = sf.astype({"exporter": str, "importer": str, "sector": str, "year": "int64"})
-    else:
-        sf = aggregate(raw, scheme=scheme, classification=classification)
-    if scheme == "high_tech" and classification == "sitc":
-        lengths = raw["product"].astype(str).str.len()
-        if (lengths < 3).all():
-            raise CoverageError(
-                "The high-tech groups need SITC groups (3 digits) or finer; this source has SITC sections only.",
-                hint="Ingest product-level data such as BACI HS6 and use scheme='high_tech'.",
-            )
-    unit = str(raw["unit"].iloc[0]) if "unit" in raw.columns else ""
-    scale = str(raw["scale"].iloc[0]) if "scale" in raw.columns else ""
+        return sf.astype({"exporter": str, "importer": str, "sector": str, "year": "int64"})
+    if scheme == "high_tech" and classification == "sitc" and (raw["product"].astype(str).str.len() < 3).all():
+        raise CoverageError(
+            "The high-tech groups need SITC groups (3 digits) or finer; this source has SITC sections only.",
+            hint="Ingest product-level data such as BACI HS6 and use scheme='high_tech'.",
+        )
+    return aggregate(raw, scheme=scheme, classification=classification)
+
+
+def _check_present(sf: pd.DataFrame, codes: tuple[str, str], source: str, year: int) -> None:
     present = set(sf["exporter"].unique()) | set(sf["importer"].unique())
-    for c in (a3, b3):
+    for c in codes:
         if c not in present:
             raise CoverageError(
                 f"{c} has no sectoral trade in source {source!r}, {year}.",
                 hint="Check the country code, or use a source that covers it.",
             )
-    table = _describe(sf, a3, b3, scheme)
-    coef_rows = []
-    if fit:
-        pairs = store.pairs() if store is not None else _pairs_embedded()
-        fits = CACHE.get_or_compute(
-            store_fingerprint(store), ("sector_fits", source, int(year), scheme, classification),
-            lambda: fit_sectors(sf, pairs, scheduler=scheduler, workers=workers, progress=progress),
+
+
+def _benchmark(table: pd.DataFrame, sf: pd.DataFrame, a3: str, b3: str, *, store, key: tuple,
+               scheduler: str | None, workers: int | None, progress: Progress | None,
+               notes: list[str]) -> pd.DataFrame:
+    """Fit (or reuse) the per-sector gravity models; add the predicted columns to ``table`` in place.
+
+    Returns the coefficients frame ``sector, term, estimate, std_error, nobs``; notes are appended.
+    """
+    pairs = store.pairs() if store is not None else _pairs_embedded()
+    fits = CACHE.get_or_compute(
+        store_fingerprint(store), ("sector_fits", *key),
+        lambda: fit_sectors(sf, pairs, scheduler=scheduler, workers=workers, progress=progress),
+    )
+    for n in dict.fromkeys(n for f in fits.values() for n in f.notes):
+        notes.append(f"Sector fits: {n}")
+    _, dropped = _base_grid(set(sf["exporter"].unique()) | set(sf["importer"].unique()), pairs)
+    if dropped:
+        notes.append(
+            f"{len(dropped)} countries without CEPII pair covariates are left out of the gravity fits: "
+            + ", ".join(dropped)
+            + "."
         )
-        for n in dict.fromkeys(n for f in fits.values() for n in f.notes):
-            notes.append(f"Sector fits: {n}")
-        _, dropped = _base_grid(set(sf["exporter"].unique()) | set(sf["importer"].unique()), pairs)
-        if dropped:
-            notes.append(
-                f"{len(dropped)} countries without CEPII pair covariates are left out of the gravity fits: "
-                + ", ".join(dropped)
-                + "."
-            )
-        pred_ab, pred_ba = {}, {}
-        for (sec, _y), ft in fits.items():
-            fr = ft.fitted
-            ab = fr[(fr["exporter"] == a3) & (fr["importer"] == b3)]["fitted"]
-            ba = fr[(fr["exporter"] == b3) & (fr["importer"] == a3)]["fitted"]
-            pred_ab[sec] = float(ab.iloc[0]) if len(ab) else np.nan
-            pred_ba[sec] = float(ba.iloc[0]) if len(ba) else np.nan
-            for term in ft.coef:
-                coef_rows.append((sec, term, ft.coef[term], ft.se.get(term, np.nan), ft.nobs))
-        table["predicted_a_to_b"] = table["sector"].map(pred_ab).astype(float)
-        table["predicted_b_to_a"] = table["sector"].map(pred_ba).astype(float)
-        if table["predicted_a_to_b"].isna().any() or table["predicted_b_to_a"].isna().any():
-            notes.append(
-                "Some sectors have no gravity prediction for the pair (separated or dropped rows, or a sector "
-                "with no trade): predicted and ratio are empty there."
-            )
-    else:
-        table["predicted_a_to_b"] = np.nan
-        table["predicted_b_to_a"] = np.nan
-    with np.errstate(divide="ignore", invalid="ignore"):
-        table["ratio_a_to_b"] = table["a_to_b"] / table["predicted_a_to_b"]
-        table["ratio_b_to_a"] = table["b_to_a"] / table["predicted_b_to_a"]
-    coefs = pd.DataFrame(coef_rows, columns=["sector", "term", "estimate", "std_error", "nobs"])
-    if scale in SCALES and scale != "millions":  # values in USD millions, like every other result
-        for col in ("a_to_b", "b_to_a", "total", "predicted_a_to_b", "predicted_b_to_a"):
-            table[col] = rescale(table[col], scale, "millions")
-        scale = "millions"
-    return PairSectors(a3, b3, int(year), scheme, source, unit, scale, table, coefs, tuple(notes))
+    pred_ab, pred_ba, coef_rows = {}, {}, []
+    for (sec, _y), ft in fits.items():
+        fr = ft.fitted
+        ab = fr[(fr["exporter"] == a3) & (fr["importer"] == b3)]["fitted"]
+        ba = fr[(fr["exporter"] == b3) & (fr["importer"] == a3)]["fitted"]
+        pred_ab[sec] = float(ab.iloc[0]) if len(ab) else np.nan
+        pred_ba[sec] = float(ba.iloc[0]) if len(ba) else np.nan
+        for term in ft.coef:
+            coef_rows.append((sec, term, ft.coef[term], ft.se.get(term, np.nan), ft.nobs))
+    table["predicted_a_to_b"] = table["sector"].map(pred_ab).astype(float)
+    table["predicted_b_to_a"] = table["sector"].map(pred_ba).astype(float)
+    if table["predicted_a_to_b"].isna().any() or table["predicted_b_to_a"].isna().any():
+        notes.append(
+            "Some sectors have no gravity prediction for the pair (separated or dropped rows, or a sector "
+            "with no trade): predicted and ratio are empty there."
+        )
+    return pd.DataFrame(coef_rows, columns=["sector", "term", "estimate", "std_error", "nobs"])
 
 
 @lru_cache(maxsize=1)

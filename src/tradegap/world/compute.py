@@ -22,13 +22,13 @@ the progress bar's ETA of a first build):
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from tradegap.progress import Progress
 from tradegap.world.spec import WorldSpec, coverage
 
 #: (stage id, description, expected seconds on 2 cores with a warm numba cache).
@@ -42,8 +42,8 @@ STAGES: tuple[tuple[str, str, float], ...] = (
     ("facts", "Country facts", 1.0),
 )
 
-#: progress(stage description, seconds of work done, seconds of work in total) — expected seconds.
-Progress = Callable[[str, float, float], None]
+# Progress (tradegap.progress): progress(stage description, seconds of work done, seconds in total),
+# in expected seconds.
 
 STRUCTURAL_COLUMNS = ("exporter", "importer", "year", "actual", "potential", "potential_lo", "potential_hi",
                       "ratio", "ratio_lo", "ratio_hi", "untapped", "estimated")
