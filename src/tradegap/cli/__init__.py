@@ -26,8 +26,12 @@ def load_commands() -> None:
         potential_cmds,
         read_cmds,
         scenario_cmds,
+        serve_cmds,
         world_cmds,
     )
+    from tradegap.cli.helptext import reflow_all
+
+    reflow_all(app)
 
 
 def main(argv: list[str] | None = None) -> None:

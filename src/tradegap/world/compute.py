@@ -298,11 +298,13 @@ def _size_years(store: Any, spec: WorldSpec, models: dict[str, Any], years: list
 
 def _ge(store: Any, spec: WorldSpec, years: list[int], tick: _Ticker):
     """Each year's GE baseline (sanctions in, as ``scenario sanctions-lifted`` uses) and the coefficients."""
+    from tradegap import agreements, sanctions_effect
     from tradegap.ge.solve import solve_mr
     from tradegap.views import scenarios as gepair
-    from tradegap.world.effects import collect
 
-    effects = collect()
+    sanc = sanctions_effect.long_panel_effect("pooled")
+    fta = agreements.fta_effect()
+    deep = agreements.deepening_effect()
     fta_b, fta_se, fta_src = gepair.fta_coefficient()
     b, se, src, fit_notes = gepair.sanction_coefficient()
     tick.tell(0.5)
@@ -331,7 +333,9 @@ def _ge(store: Any, spec: WorldSpec, years: list[int], tick: _Ticker):
         }))
         tick.tell(0.5 + 0.5 * (k + 1) / len(years))
     meta = {"fta_coef": fta_b, "fta_se": fta_se, "fta_source": fta_src, "sanction_coef": b, "sanction_se": se,
-            "sanction_source": src, "sanction_notes": list(fit_notes), "effects": effects}
+            "sanction_source": src, "sanction_notes": list(fit_notes), "sanction_nobs": sanc.nobs,
+            "sanction_years": list(sanc.years), "sanction_effect": sanc.to_dict(), "fta_effect": fta.to_dict(),
+            "deepening_effect": deep.to_dict()}
     return pd.concat(flows, ignore_index=True), pd.concat(countries, ignore_index=True), meta
 
 

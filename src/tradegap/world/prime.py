@@ -30,10 +30,17 @@ def prime(store: Any = None, year: int | None = None, *, sectors: bool = True, p
     -------
     WorldModel
     """
-    from tradegap.world.effects import seed
+    from tradegap import agreements, sanctions_effect
 
     wm = ensure(store, default_spec("baci", year), progress=progress, notify=notify)
-    seed(wm.meta["ge"].get("effects", {}))
+    g = wm.meta["ge"]
+    # the one sanction effect and the FTA/customs-union effects, as stored: no refit in this process
+    if "sanction_effect" in g:
+        sanctions_effect.remember(sanctions_effect.SanctionEffect.from_dict(g["sanction_effect"]))
+    if "fta_effect" in g:
+        agreements.remember(agreements.AgreementEffect.from_dict(g["fta_effect"]), kind="fta")
+    if "deepening_effect" in g:
+        agreements.remember(agreements.AgreementEffect.from_dict(g["deepening_effect"]), kind="deepening")
     s = wm.meta.get("sectors")
     if s and sectors:
         skey = tuple(s["key"])
