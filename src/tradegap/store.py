@@ -500,7 +500,8 @@ class Store:
                 table="information_schema",
             ).fetchall()
         }
-        if tables and not ({"ingests", "flow_rows", "series"} & tables):
+        # world_* tables are tradegap's own (the persisted world model, tradegap.world)
+        if tables and not ({"ingests", "flow_rows", "series"} & tables) and not all(t.startswith("world_") for t in tables):
             self._con.close()
             self._con = None
             shown = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
