@@ -214,14 +214,14 @@ class WorldUntappedRow(_Out):
 
 
 class WorldUntappedOut(_Out):
-    """The largest untapped directed flows in the world (:func:`tradegap.api.world.world_untapped`)."""
+    """The largest untapped directed flows in the world (:class:`tradegap.world.WorldUntapped`)."""
 
     year: int
+    n_pairs: int
     unit: str
     scale: str
-    source: str
-    n_pairs: int
     table: list[WorldUntappedRow]
+    spec: Record
     notes: list[str]
 
 
@@ -390,6 +390,8 @@ class ReadingOut(_Out):
     sentences: int
     year: int | None
     year_note: str
+    published: str | None = Field(description="The article's date (ISO 8601) when it states one.")
+    references: list[Record] = Field(description="Countries named only as references (not parties to a claim).")
     countries: list[str]
     main_pair: list[str] | None
     pair_score_rule: str
