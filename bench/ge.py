@@ -262,7 +262,7 @@ def main(argv: list[str]) -> int:
                 err = geg[0]["error"]
                 if "capped" in geg[0]:
                     print(f"{name:<27}{ours['exact']:>7.3f}{tw:>9.3f}{tc:>8.3f}{'>' + format(args.cap, '.0f'):>10}{'':>9}"
-                          f"{'>' + format(args.cap / tw, '.0f'):>7}x{'':>8}{'(not run)':>14}{load:>7.2f}", flush=True)
+                          f"{'>' + format(args.cap / tw, '.0f'):>7}x{'':>8}{'(capped)':>14}{load:>7.2f}", flush=True)
                 else:
                     print(f"{name}: gegravity failed: {err}")
                     ok = False

@@ -142,6 +142,8 @@ def main() -> None:
     ap.add_argument("--panels", default="own,independent", help="own, independent or both")
     ap.add_argument("--reps", type=int, default=3, help="runs per engine (median reported; >= 3)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--peer-reps", type=int, default=None,
+                    help="runs of pyfixest (default: --reps; fewer when its runs take minutes on a busy machine)")
     ap.add_argument("--timeout", type=float, default=900.0, help="seconds per run")
     ap.add_argument("--worker", choices=["tradegap", "pyfixest"], help=argparse.SUPPRESS)
     ap.add_argument("--data", help=argparse.SUPPRESS)
@@ -173,9 +175,12 @@ def main() -> None:
                 del df
                 load0 = os.getloadavg()[0]
                 res: dict[str, list[dict]] = {"tradegap": [], "pyfixest": []}
+                peer_reps = args.reps if args.peer_reps is None else args.peer_reps
                 for rep in range(args.reps):
                     order = ("tradegap", "pyfixest") if rep % 2 == 0 else ("pyfixest", "tradegap")
                     for eng in order:
+                        if eng == "pyfixest" and rep >= peer_reps:
+                            continue
                         r = run_engine(eng, path, args.threads, args.timeout)
                         if "error" in r:
                             print(f"[{panel} {size}] {eng} failed: {r['error']}", file=sys.stderr)
@@ -184,6 +189,11 @@ def main() -> None:
                 load1 = os.getloadavg()[0]
                 med = {e: {k: statistics.median(x[k] for x in v) for k in ("wall", "cpu", "peak_mb")}
                        for e, v in res.items() if v}
+                if "tradegap" in med and "pyfixest" not in med:  # peer not run or timed out: ours alone
+                    t = med["tradegap"]
+                    print(f"  done {panel} {size} ({n:,} rows): tradegap alone {t['wall']:.2f} s wall, "
+                          f"{t['cpu']:.2f} s CPU, peak {t['peak_mb']:.0f} MiB, rta {res['tradegap'][0]['coef']:.6f} "
+                          f"(load {load0:.2f} -> {load1:.2f})", flush=True)
                 if len(med) < 2:
                     continue
                 a, b = res["tradegap"][0], res["pyfixest"][0]
@@ -193,6 +203,7 @@ def main() -> None:
                 print(f"  done {panel} {size} ({n:,} rows): tradegap {med['tradegap']['wall']:.2f} s, "
                       f"pyfixest {med['pyfixest']['wall']:.2f} s (load {load0:.2f} -> {load1:.2f})", flush=True)
     print()
+    print(f"pyfixest runs per size: {args.reps if args.peer_reps is None else args.peer_reps}")
     print(f"{'panel':<12}{'rows':>10}{'tg wall':>9}{'tg CPU':>8}{'pf wall':>9}{'pf CPU':>8}{'wall x':>8}"
           f"{'CPU x':>7}{'tg MiB':>8}{'pf MiB':>8}{'rel diff':>10}{'load':>12}")
     for p, n, _nobs, t, f, rel, same, l0, l1, _ in rows:

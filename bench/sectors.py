@@ -158,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--countries", type=int, default=200)
     ap.add_argument("--products", type=int, default=5000)
-    ap.add_argument("--share", type=float, default=0.05, help="share of non-zero (pair, product) cells")
+    ap.add_argument("--share", type=float, default=0.063, help="share of non-zero (pair, product) cells (0.063: ~10 M rows)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--dir", type=Path, default=None, help="work folder (default: a temporary one)")
     ap.add_argument("--ingest-child", nargs=2, help=argparse.SUPPRESS)

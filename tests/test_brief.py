@@ -312,6 +312,7 @@ def test_multi_year_view_flags_a_best_reference_year(monkeypatch):
     text = br.section("summary").text
     assert "Over 2015–2019, the ratio of actual to structural-potential trade (both directions) averaged 0.60" in text
     assert "2019 is the pair's best year in that window" in text
+    assert "That holds for 2019, the pair's best year of 2015–2019, not for the period" in text
     assert br.metrics["structural_ratio_mean5"] == pytest.approx(0.6)
     assert br.metrics["structural_year_standing"] == "best"
     rows = br.section("summary").frame.set_index("measure")["value"]

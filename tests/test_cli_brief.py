@@ -130,7 +130,8 @@ def test_console_entry_point_exit_code():
 def test_untapped_calls_library_and_renders(monkeypatch):
     import pandas as pd
 
-    import tradegap.potential as P
+    import tradegap.cli.world_cmds as W
+    import tradegap.world as P
 
     seen = {}
 
@@ -149,6 +150,7 @@ def test_untapped_calls_library_and_renders(monkeypatch):
         return Ranking()
 
     monkeypatch.setattr(P, "untapped", fake)
+    monkeypatch.setattr(W, "prepare_world", lambda store, year: None)  # no world model build in this test
     r = runner.invoke(app, ["untapped", "RUS", "--top", "2", "--year", "2018", "--format", "json"])
     assert r.exit_code == 0, r.output
     assert seen == {"country": "RUS", "year": 2018, "top": 2}

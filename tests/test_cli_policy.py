@@ -149,7 +149,7 @@ def test_sectors_no_fit_json(runner):
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert (out["a"], out["b"], out["year"], out["scheme"]) == ("IRN", "RUS", 2015, "sitc_section")
-    assert (out["unit"], out["scale"]) == ("USD", "thousands")
+    assert (out["unit"], out["scale"]) == ("USD", "millions")
     assert any("aerospace" in n.lower() for n in out["notes"])
     secs = {s["sector"]: s for s in out["sectors"]}
     assert len(secs) == 10
@@ -225,9 +225,9 @@ def test_sectors_high_tech_from_ingested_hs(runner, tmp_path):
     res = run(runner, *args, "--scheme", "high_tech", "--format", "json")
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
-    assert (out["year"], out["scheme"], out["scale"]) == (2019, "high_tech", "thousands")
+    assert (out["year"], out["scheme"], out["scale"]) == (2019, "high_tech", "millions")
     aero = next(x for x in out["sectors"] if x["sector"] == "ht_aerospace")
-    assert (aero["b_to_a"], aero["a_to_b"]) == (5700.0, 0.0)  # 880240 + 841112, RUS→IRN
+    assert (aero["b_to_a"], aero["a_to_b"]) == (5.7, 0.0)  # 880240 + 841112, RUS→IRN, USD millions
     assert aero["world_composition"] == pytest.approx(95700.0 / (95700.0 + 40800.0))
     assert not any("cannot be isolated" in n for n in out["notes"])
     res = run(runner, *args)  # default scheme for HS data: HS sections

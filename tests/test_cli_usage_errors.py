@@ -20,6 +20,7 @@ NAMED = [
     (["peers", "RUS", "IRN", "--year", "abc"], "'abc' for option --year"),
     (["untapped", "RUS", "--top", "0"], "'0' for option --top"),
     (["frobnicate"], "no command 'frobnicate'"),
+    (["fta", "IRN", "RUS"], "`tradegap scenario fta --help`"),
 ]
 
 

@@ -65,7 +65,7 @@ def test_sanctions_lifted_moves_iran_us_trade_off_near_zero(lifted):
     x_normal = s.loc["normal_cost", "IRN_exports_change_pct"]
     x_coef = s.loc["coefficient", "IRN_exports_change_pct"]
     # Iran's exports: up, but by less than the ~33% a year that all sanctions together (US, EU and UN oil
-    # embargoes) took from them in 2012-2014 (Isfahan study cited in the README); the US alone is a part
+    # embargoes) took from them in 2012-2014 (the PPML study cited in the README); the US alone is a part
     assert 2 < x_normal < 33
     assert 0 < x_coef < 0.1
     notes = " ".join(lifted.results["normal_cost"].assumptions)

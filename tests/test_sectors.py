@@ -185,11 +185,11 @@ def test_sector_gravity_matches_pyfixest(small_sitc: pd.DataFrame) -> None:
 def test_pair_sectors_descriptive_iran_russia() -> None:
     r = sectors.pair_sectors("IRN", "RUS", fit=False)
     t = r.table
-    assert r.year == 2015 and r.scheme == "sitc_section" and (r.unit, r.scale) == ("USD", "thousands")
+    assert r.year == 2015 and r.scheme == "sitc_section" and (r.unit, r.scale) == ("USD", "millions")
     assert list(t["sector"]) == [f"sitc{d}" for d in range(10)]
     f = embedded.load("flows_sitc").astype({"exporter": str, "importer": str, "product": str})
     irn_rus = f[(f["exporter"] == "IRN") & (f["importer"] == "RUS")]["value"].sum()
-    assert t["a_to_b"].sum() == pytest.approx(irn_rus)
+    assert t["a_to_b"].sum() == pytest.approx(irn_rus / 1000)  # the embedded SITC flows are in USD thousands
     assert t["pair_composition"].sum() == pytest.approx(1.0) and t["world_composition"].sum() == pytest.approx(1.0)
     s7 = f[f["product"] == "7"]
     rus_share = s7[s7["exporter"] == "RUS"]["value"].sum() / s7["value"].sum()
@@ -250,7 +250,7 @@ def test_pair_sectors_high_tech_from_hs6_store() -> None:
     t = r.table.set_index("sector")
     assert "ht_aerospace" in t.index and "ht_armament" not in t.index
     aero = f[(f["exporter"] == "RUS") & (f["importer"] == "IRN") & f["product"].isin(["880240", "841112"])]
-    assert t.loc["ht_aerospace", "b_to_a"] == pytest.approx(aero["value"].sum())
+    assert t.loc["ht_aerospace", "b_to_a"] == pytest.approx(aero["value"].sum() / 1000)  # thousands → millions
     assert np.isfinite(t["predicted_a_to_b"]).all() and (t["predicted_a_to_b"] > 0).all()
     assert set(r.coefficients["term"]) == set(sectors.GRAVITY_TERMS)
     assert not any("cannot be isolated" in n for n in r.notes)

@@ -68,3 +68,12 @@ def test_potential_reads_the_model(runner, db):
     out = json.loads(res.stdout)
     assert "structural" in out["specification"]  # the small store has no size-based years before 2013
     assert out["table"] if "table" in out else out
+
+
+def test_default_store_built_by_the_world_model_stays_a_store(runner):
+    """`build` on the embedded data creates the default store file; the data commands still read it."""
+    res = run(runner, "build")
+    assert res.exit_code == 0, res.output
+    res = run(runner, "trade", "RUS", "IRN", "--years", "2019", "--format", "json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["flows"]

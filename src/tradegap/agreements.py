@@ -255,6 +255,15 @@ class AgreementEffect:
         return (f"{self.variable} = {self.coef:.3f} (s.e. {self.se:.3f}; trade x{np.exp(self.coef):.2f}), "
                 f"{self.sample}; N = {self.nobs:,}, {self.n_pairs:,} pairs of which {self.switchers:,} change status")
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> AgreementEffect:
+        """Rebuild from :meth:`to_dict` (e.g. a stored world model)."""
+        return cls(variable=d["variable"], coef=float(d["coef"]), se=float(d["se"]), nobs=int(d["nobs"]),
+                   n_pairs=int(d["n_pairs"]), switchers=int(d["switchers"]), years=tuple(int(y) for y in d["years"]),
+                   formula=d["formula"], sample=d["sample"],
+                   controls={k: (float(v["coef"]), float(v["se"])) for k, v in d.get("controls", {}).items()},
+                   warnings=tuple(d.get("warnings", ())))
+
     def to_dict(self) -> dict[str, Any]:
         return {"variable": self.variable, "coef": self.coef, "se": self.se, "nobs": self.nobs,
                 "n_pairs": self.n_pairs, "switchers": self.switchers, "years": list(self.years),
@@ -375,6 +384,15 @@ def fta_effect(source: str = "baci", years: tuple[int, ...] | None = None) -> Ag
                                 lambda: _fta_effect(source, years))
 
 
+def remember(effect: AgreementEffect, *, kind: str = "fta", source: str = "baci") -> None:
+    """Put a stored estimate (e.g. from the world model) in the result cache, so :func:`fta_effect`
+    (``kind="fta"``) or :func:`deepening_effect` (``kind="deepening"``) returns it without refitting."""
+    from tradegap.cache import CACHE, store_fingerprint
+
+    key = ("fta_effect", source, EFFECT_YEARS[source]) if kind == "fta" else ("deepening_effect", source)
+    CACHE.put(store_fingerprint(None), key, effect)
+
+
 def _fta_effect(source: str, years: tuple[int, ...]) -> AgreementEffect:
     p = flows_panel(source, years)
     sample = (f"{_SOURCE_WORDS[source]} {years[0]}-{years[-1]} every {years[1] - years[0]} years, "
@@ -406,5 +424,5 @@ def _deepening_effect(source: str) -> AgreementEffect:
 
 __all__ = [
     "AgreementEffect", "COVERAGE", "GUIDE_RTA_COEF", "GUIDE_RTA_SOURCE", "InForce", "agreement_table", "attach",
-    "bloc_members", "deepening_effect", "flows_panel", "estimate_effect", "fta_effect", "in_force", "indicator", "pair_table",
+    "bloc_members", "deepening_effect", "flows_panel", "remember", "estimate_effect", "fta_effect", "in_force", "indicator", "pair_table",
 ]

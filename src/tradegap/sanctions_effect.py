@@ -276,6 +276,13 @@ class SanctionEffect:
     def to_frame(self) -> pd.DataFrame:
         return self.terms.copy()
 
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> SanctionEffect:
+        """Rebuild from :meth:`to_dict` (e.g. a stored world model)."""
+        return cls(spec=d["spec"], terms=pd.DataFrame(d["terms"]), nobs=int(d["nobs"]), n_pairs=int(d["n_pairs"]),
+                   years=tuple(int(y) for y in d["years"]), formula=d["formula"], sample=d["sample"],
+                   warnings=tuple(d.get("warnings", ())), notes=tuple(d.get("notes", ())))
+
     def to_dict(self) -> dict[str, Any]:
         return {"spec": self.spec, "terms": self.terms.to_dict(orient="records"), "nobs": self.nobs,
                 "n_pairs": self.n_pairs, "years": list(self.years), "formula": self.formula,
@@ -348,6 +355,14 @@ def long_panel_effect(spec: Spec = "pooled", years: tuple[int, ...] = HISTORY_YE
                                 lambda: _long_panel_effect(spec, tuple(years)))
 
 
+def remember(effect: SanctionEffect) -> None:
+    """Put a stored estimate (e.g. from the world model) in the result cache, so :func:`long_panel_effect`
+    returns it without refitting."""
+    from tradegap.cache import CACHE, store_fingerprint
+
+    CACHE.put(store_fingerprint(None), ("sanction_effect", effect.spec, tuple(effect.years)), effect)
+
+
 def _long_panel_effect(spec: Spec, years: tuple[int, ...]) -> SanctionEffect:
     p = history_panel(years)
     g = DATASETS["gsdb_full"]
@@ -359,4 +374,4 @@ def _long_panel_effect(spec: Spec, years: tuple[int, ...]) -> SanctionEffect:
 
 
 __all__ = ["HISTORY_BLOCS", "HISTORY_YEARS", "SanctionEffect", "case_table", "estimate", "history_panel",
-           "indicator", "long_panel_effect"]
+           "indicator", "long_panel_effect", "remember"]

@@ -22,7 +22,7 @@ from tradegap.countries import short_name
 from tradegap.coverage import DATASETS
 from tradegap.defaults import SIGMA
 from tradegap.errors import InputError, TradegapError
-from tradegap.views import scenarios, sectors
+from tradegap.views import sectors
 
 # ----------------------------------------------------------------------------------------------
 # Context: caches component results (and their errors) so sections stay independent
@@ -661,6 +661,8 @@ def _adapt_scenarios(ctx: _Context) -> tuple[pd.DataFrame, str, pd.DataFrame]:
     kwargs: dict[str, Any] = {"year": ctx.year, "store": ctx.store}
     if potential is not None:
         kwargs["potential"] = potential
+    from tradegap.views import scenarios  # GE (scipy) loads only when the scenarios section is built
+
     res = scenarios.pair_scenarios(ctx.a, ctx.b, **kwargs)
     df = res.to_frame()
     a, b = ctx.a, ctx.b

@@ -67,8 +67,7 @@ class RatioView:
         text = (f"Over {self.span}, the ratio of actual to structural-potential trade (both directions) averaged "
                 f"{self.mean:.2f}, from {lr:.2f} in {ly} to {hr:.2f} in {hy}")
         if self.standing == "best":
-            return text + (f"; {self.year} is the pair's best year in that window, so a statement resting on "
-                           f"{self.year} alone overstates how close the pair usually comes to its potential.")
+            return text + f"; {self.year} is the pair's best year in that window."
         if self.standing == "worst":
             return text + f"; {self.year} is the pair's weakest year in that window."
         return text + f"; {self.year} is not unusual for the pair."
@@ -189,15 +188,15 @@ def _conclusion(ctx: _Context, statuses: list[str], size_st: list[str], view: Ra
             + ", but far less than their economic size predicts: most of the gap comes from each country "
             "trading little with the world as a whole (see the gap split), not from something specific to "
             "this pair. By this model, the shortfall is real when measured against economic size, but it is "
-            f"not specific to {ctx.names[0]}–{ctx.names[1]} trade"
+            f"not specific to {ctx.names[0]}–{ctx.names[1]} trade."
         )
         if view is not None and view.standing == "best":
-            return text + (
-                f" in {ctx.year}. That year is the pair's best of {view.span}, though: on average over those "
-                f"years the pair traded {1 - view.mean:.0%} below its structural potential (mean ratio "
-                f"{view.mean:.2f}), so in a typical year the pair-specific shortfall is real too."
+            text += (
+                f" That holds for {ctx.year}, the pair's best year of {view.span}, not for the period: on average "
+                f"over those years the pair traded {1 - view.mean:.0%} below its structural potential (mean ratio "
+                f"{view.mean:.2f}), so in a typical year part of the shortfall is specific to the pair."
             )
-        return text + "."
+        return text
     if all(st == "above" for st in statuses):
         return (
             "The model does not show untapped trade: the pair already trades at least as much as "

@@ -29,6 +29,9 @@ def load_commands() -> None:
         serve_cmds,
         world_cmds,
     )
+    from tradegap.cli.helptext import reflow_all
+
+    reflow_all(app)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -75,6 +75,19 @@ def print_error(message: str, hint: str | None = None, *, console: Console | Non
         con.print(f"[yellow]Hint:[/] {escape(_shorten(hint, 500))}", highlight=False, soft_wrap=True)
 
 
+def help_hint() -> str:
+    """The fallback hint for an error without its own: the running command's help."""
+    import click.globals
+
+    ctx = None
+    if _typer_exc is not None:
+        from typer._click import globals as typer_globals
+
+        ctx = typer_globals.get_current_context(silent=True)
+    ctx = ctx or click.globals.get_current_context(silent=True)
+    return f"Run `{_command_path(ctx)} --help` for the options and an example."
+
+
 def _command_path(ctx: Any) -> str:
     return getattr(ctx, "command_path", None) or "tradegap"
 
@@ -212,7 +225,8 @@ def run(main: Callable[..., Any], argv: Sequence[str] | None = None) -> int:
         code = exc.code
         return code if isinstance(code, int) else (0 if code is None else 1)
     except TradegapError as exc:
-        print_error(exc.message, exc.hint, console=err)
+        print_error(exc.message, exc.hint or "Run `tradegap --help` for the commands and their options.",
+                    console=err)
         return 2
     except _NO_ARGS as exc:
         ctx = getattr(exc, "ctx", None)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
@@ -62,8 +63,10 @@ product) are refused unless you pass --replace.
 Examples:
   tradegap ingest baci BACI_HS17_Y2019_V202401.csv
   tradegap ingest dots dots_long.csv.gz --db ./mytrade.duckdb
-  tradegap ingest csv flows.csv --map exporter=origin,importer=destination,year=yr,value=usd --scale units
-  tradegap ingest csv flows_k.csv --sep ';' --scale thousands --unit EUR --dataset mydata --map ...
+  tradegap ingest csv flows.csv --scale units \\
+      --map exporter=origin,importer=dest,year=yr,value=usd
+  tradegap ingest csv eu.csv --sep ';' --scale thousands --unit EUR \\
+      --dataset eurostat --map exporter=rep,importer=par,year=y,value=v
 
 Generic files (csv, parquet, stata) need --scale: the values' unit is never guessed.
 Self-flows (exporter = importer) are dropped and historical entities after their end
@@ -238,7 +241,7 @@ def peers_cmd(
         result = peers(country, partner, year=year, source=source, store=store, n=n)
     shown = result
     if fmt is OutputFormat.table:
-        console.print(result.headline, highlight=False, soft_wrap=True)
+        console.print(escape(result.headline), highlight=False)
         # presentation only: mark the partner's row and keep the table narrow
         frame = result.to_frame()
         frame["name"] = [f"▶ {n}" if p else n for n, p in zip(frame["name"], frame["is_partner"], strict=True)]

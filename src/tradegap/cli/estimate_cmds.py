@@ -56,7 +56,14 @@ def estimate_cmd(
     """Poisson PML with high-dimensional fixed effects (gravity models) on a data file.
 
     Prints the coefficients and standard errors; --format json adds N, the
-    dropped-observation counts and the IRLS diagnostics.
+    dropped-observation counts and the IRLS diagnostics. CSV files may be
+    comma-, semicolon- or tab-separated, UTF-8 (with or without BOM), UTF-16 or
+    Windows-1252.
+
+    \b
+    Examples:
+      tradegap estimate panel.parquet -F 'trade ~ ln_dist + cntg | exp^year + imp^year'
+      tradegap estimate panel.csv -F 'trade ~ rta | pair + exp^year' --vcov cluster:pair
     """
     from tradegap.estimate import fepois
 

@@ -28,7 +28,7 @@ __all__ = ["brief_cmd", "potential_cmd", "print_brief", "untapped_cmd"]
 
 
 if TYPE_CHECKING:
-    pass
+    import pandas as pd
 
 _MAX_ROWS = 20
 
@@ -56,32 +56,26 @@ def _progress(enabled: bool) -> Iterator:
         yield tick
 
 
-def _chunks(frame, width: int | None = None):
-    """Split a wide frame into column groups that fit the terminal (first column repeated); trim long text."""
-    frame = frame.copy()
-    for c in frame.columns:
-        if frame[c].dtype == object or str(frame[c].dtype).startswith("str"):
-            frame[c] = frame[c].map(lambda v: v if not isinstance(v, str) or len(v) <= 34 else v[:33] + "…")
-    width = width or max(console.width, 60)
-    cols = list(frame.columns)
-    first, rest = cols[0], cols[1:]
-    key_w = min(int(frame[first].astype(str).str.len().max() if len(frame) else 8), 34) + 3
+_MEASURES = {"structural": "structural", "size_based": "size-based", "size_based_sanctions": "size + sanctions"}
 
-    def col_w(c) -> int:
-        vals = frame[c].astype(str).str.len().max() if len(frame) else 4
-        return max(min(len(str(c)), 16), min(int(vals), 14)) + 3
 
-    groups, cur, used = [], [], key_w
-    for c in rest:
-        w = col_w(c)
-        if cur and used + w > width:
-            groups.append(cur)
-            cur, used = [], key_w
-        cur.append(c)
-        used += w
-    if cur or not groups:
-        groups.append(cur)
-    return [frame[[first, *g]] for g in groups]
+def _potential_tables(frame: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """One complete table per direction (``IRN → RUS``), rows = the potential measures.
+
+    Each table stands on its own — never column slices whose rows must be matched by position.
+    """
+    out = []
+    for (ex, im), part in frame.groupby(["exporter", "importer"], sort=False):
+        t = part.drop(columns=["exporter", "importer"]).copy()
+        t["measure"] = t["measure"].map(lambda m: _MEASURES.get(m, str(m).replace("_", " ")))
+        out.append((f"{ex} → {im}", t.reset_index(drop=True)))
+    return out
+
+
+def _untapped_view(frame: pd.DataFrame) -> pd.DataFrame:
+    """Untapped first, the export/import detail last (left out whole, and named, on a narrow terminal)."""
+    key = [c for c in ("rank", "partner", "partner_name", "actual", "potential", "untapped", "ratio") if c in frame]
+    return frame[key + [c for c in frame.columns if c not in key]]
 
 
 def print_brief(brief) -> None:  # noqa: ANN001 - tradegap.brief.PairBrief
@@ -102,8 +96,7 @@ def print_brief(brief) -> None:  # noqa: ANN001 - tradegap.brief.PairBrief
             if len(frame) > _MAX_ROWS:
                 caption = f"first {_MAX_ROWS} of {len(frame)} rows; --format json or --html for all"
                 frame = frame.head(_MAX_ROWS)
-            for chunk in _chunks(frame):
-                console.print(frame_table(chunk, caption=caption))
+            console.print(frame_table(frame, caption=caption))
         if s.sources:
             console.print("Sources: " + "; ".join(s.sources), style="dim", highlight=False)
 
@@ -149,6 +142,10 @@ def brief_cmd(
     from tradegap.cli.world_cmds import prepare_world
 
     with user_errors(), opened_store(db) as store:
+        if html is not None:  # before a minute of work: can the file be written at all?
+            from tradegap.report.html import check_html_path
+
+            check_html_path(html)
         prepare_world(store, year)
         with _progress(fmt is OutputFormat.table and err_console.is_terminal) as tick:
             result = pair_brief(a, b, year=year, store=store, progress=tick)
@@ -205,14 +202,10 @@ def potential_cmd(
     console.print()
     level = _band_level(result.specification)
     band = f"{level:.0%} band" if level else "confidence band"
-    chunks = _chunks(result.to_frame())
-    for i, chunk in enumerate(chunks):
-        console.print(
-            frame_table(
-                chunk,
-                title=f"Actual and potential trade, {result.a}–{result.b}, {year} (USD millions)" if i == 0 else None,
-            )
-        )
+    console.print(f"Actual and potential trade, {result.a}–{result.b}, {year}, USD millions", style="bold",
+                  highlight=False)
+    for direction, table in _potential_tables(result.to_frame()):
+        console.print(frame_table(table, title=direction))
     console.print(
         f"ratio = actual / potential; lower, upper = the potential's {band}; actual = CEPII BACI; "
         "specification (formulas, normalization): --format json",
@@ -286,8 +279,7 @@ def untapped_cmd(
     else:
         title = f"Largest untapped trade, {result.country} {result.year} (USD millions)"
         caption = "untapped = potential - actual (structural potential, both directions)"
-    for i, chunk in enumerate(_chunks(frame)):
-        console.print(frame_table(chunk, title=title if i == 0 else None))
+    console.print(frame_table(_untapped_view(frame), title=title))
     console.print(caption, style="dim", highlight=False)
     for note in getattr(result, "notes", ()):
         console.print(escape(str(note)), style="dim", highlight=False)

@@ -36,9 +36,9 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except TradegapError as exc:
-        from tradegap.cli.boundary import print_error
+        from tradegap.cli.boundary import help_hint, print_error
 
-        print_error(exc.message, exc.hint, console=err_console)
+        print_error(exc.message, exc.hint or help_hint(), console=err_console)
         # SystemExit, not typer.Exit: the console entry point runs click with standalone_mode=False,
         # where an Exit's code is returned rather than raised; SystemExit(2) reaches the shell either way.
         raise SystemExit(2) from None

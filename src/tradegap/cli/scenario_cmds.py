@@ -5,22 +5,23 @@ Commands only parse, call :mod:`tradegap.ge` and render.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 import typer
+from rich.markup import escape
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
 from tradegap.cli.render import console, err_console, opened_store, render, user_errors
 from tradegap.coverage import DATASETS
-from tradegap.defaults import SIGMA
-from tradegap.errors import DataFormatError, InputError
+from tradegap.defaults import SIGMA, SIGMA_RANGE
+from tradegap.errors import InputError
 
 scenario_app = typer.Typer(
     name="scenario",
     help="General-equilibrium scenarios (structural gravity, endowment economies): FTA, sanctions lifted, "
-    "trade-cost changes, or any TOML scenario file.",
+    "trade-cost changes, or any TOML scenario file.\n\n\b\nExamples:\n  tradegap scenario fta Iran Russia\n"
+    "  tradegap scenario run examples/nafta_removal.toml --format json",
     no_args_is_help=True,
 )
 app.add_typer(scenario_app, name="scenario")
@@ -34,7 +35,8 @@ YEAR_OPTION = typer.Option(
     help=f"Baseline year (shipped BACI totals: {DATASETS['baci'].usable_span}).",
 )
 SIGMA_OPTION = typer.Option(
-    SIGMA, "--sigma", help=f"Elasticity of substitution (> 1); the Advanced Guide uses {SIGMA:g}."
+    SIGMA, "--sigma", help=f"Elasticity of substitution, {SIGMA_RANGE[0]:g}–{SIGMA_RANGE[1]:g} (the literature's band); "
+    f"the Advanced Guide uses {SIGMA:g}."
 )
 KEY_COLUMNS = ["country", "exports_change_pct", "imports_change_pct", "real_gdp_change_pct", "imr_change_pct",
                "omr_change_pct", "factory_price_change_pct"]
@@ -85,7 +87,7 @@ def _show(result, fmt: OutputFormat, top: int | None) -> None:
             caption += "."
         render(_CountryView(result, top), fmt, title=r.name, caption=caption)
         for note in r.assumptions:
-            console.print(f"[dim]• {note}[/]", highlight=False, soft_wrap=True)
+            console.print(f"[dim]• {escape(note)}[/]", highlight=False)
     else:
         render(_CountryView(result, None), fmt)
 
@@ -103,8 +105,8 @@ TOP_OPTION = typer.Option(15, "--top", help="Table only: show the pair plus this
 
 @scenario_app.command("fta")
 def fta_cmd(
-    a: str = typer.Argument(..., help="First country (ISO3)."),
-    b: str = typer.Argument(..., help="Second country (ISO3)."),
+    a: str = typer.Argument(..., help="First country: name or code (IRN, Iran)."),
+    b: str = typer.Argument(..., help="Second country: name or code (RUS, Russia)."),
     members: Optional[str] = typer.Option(None, "--members", help="Partners joining B, e.g. EAEU or ARM,BLR."),
     deepen: bool = typer.Option(False, "--deepen", help="The pair is already in an FTA: model its deepening to a "
                                 "customs union (the estimated customs-union premium) instead of refusing."),
@@ -121,10 +123,17 @@ def fta_cmd(
     Agreements in force (WTO RTA-IS) are in the baseline: a pair already in an FTA or customs union for
     the whole year is refused (never counted twice) unless --deepen. The FTA effect is estimated on the
     shipped data (PPML, pair fixed effects; its s.e. and sample are printed); --fta guide uses 0.557.
+
+    \b
+    Examples:
+      tradegap scenario fta Iran Russia
+      tradegap scenario fta IRN RUS --members EAEU --sigma 5 --top 10
     """
+    from tradegap.cli.world_cmds import prepare_world
     from tradegap.views.scenarios import run_fta
 
     with user_errors(), opened_store(db) as store:
+        prepare_world(store, None)  # the stored FTA and sanction effects (fitted once)
         res = run_fta(a, b, year=year, members=members, store=store, sigma=sigma, deepen=deepen,
                       fta=fta)  # type: ignore[arg-type]
         _show(res, fmt, top)
@@ -132,7 +141,7 @@ def fta_cmd(
 
 @scenario_app.command("sanctions-lifted")
 def sanctions_cmd(
-    country: str = typer.Argument(..., help="The sanctioned country (ISO3)."),
+    country: str = typer.Argument(..., help="The sanctioned country: name or code (IRN, Iran)."),
     by: Optional[str] = typer.Option(None, "--by", help="Only sanctions by these senders, e.g. USA,EU."),
     year: int = YEAR_OPTION,
     sigma: float = SIGMA_OPTION,
@@ -145,10 +154,17 @@ def sanctions_cmd(
     'normal cost': each sanctioned flow's trade cost returns to its normal (stage-2 structural) level
     without the sanction, so a flow held near zero can recover. 'coefficient': the sanction term is
     switched off at its coefficient estimated on IMF DOTS 1960-2020 (every flow rises by the same %).
+
+    \b
+    Examples:
+      tradegap scenario sanctions-lifted Iran
+      tradegap scenario sanctions-lifted IRN --by USA,EU --format json
     """
+    from tradegap.cli.world_cmds import prepare_world
     from tradegap.views.scenarios import run_sanctions_lifted
 
     with user_errors(), opened_store(db) as store:
+        prepare_world(store, None)  # the stored FTA and sanction effects (fitted once)
         res = run_sanctions_lifted(country, year=year, by=by, store=store, sigma=sigma)
         fmt = OutputFormat(fmt)
         if fmt is OutputFormat.table:
@@ -162,8 +178,8 @@ def sanctions_cmd(
 
 @scenario_app.command("cost")
 def cost_cmd(
-    a: str = typer.Argument(..., help="First country (ISO3)."),
-    b: str = typer.Argument(..., help="Second country (ISO3)."),
+    a: str = typer.Argument(..., help="First country: name or code (IRN, Iran)."),
+    b: str = typer.Argument(..., help="Second country: name or code (RUS, Russia)."),
     change: str = typer.Option("-20%", "--change", help="Change of the iceberg trade cost, e.g. -20%."),
     year: int = YEAR_OPTION,
     sigma: float = SIGMA_OPTION,
@@ -171,30 +187,29 @@ def cost_cmd(
     fmt: OutputFormat = FORMAT_OPTION,
     db: Optional[Path] = DB_OPTION,
 ) -> None:
-    """Change the bilateral trade cost between A and B (both directions) by a percentage."""
+    """Change the bilateral trade cost between A and B (both directions) by a percentage.
+
+    \b
+    Examples:
+      tradegap scenario cost Iran Russia --change -20%
+      tradegap scenario cost IRN TUR --change 10% --year 2018
+    """
+    from tradegap.cli.world_cmds import prepare_world
     from tradegap.views.scenarios import run_cost
 
     with user_errors(), opened_store(db) as store:
+        prepare_world(store, None)  # the stored FTA and sanction effects (fitted once)
         res = run_cost(a, b, year=year, percent=_parse_percent(change), store=store, sigma=sigma)
         _show(res, fmt, top)
 
 
 def _read_data(path: Path) -> pd.DataFrame:
-    import pandas as pd
+    from tradegap.data.tables import read_frame
+
     if not path.exists():
         raise InputError(f"The scenario's data file {str(path)!r} does not exist.",
                          hint="[data] file is relative to the scenario file.")
-    name = path.name.lower()
-    try:
-        if name.endswith(".parquet"):
-            return pd.read_parquet(path)
-        if name.endswith((".csv", ".csv.gz")):
-            return pd.read_csv(path)
-        if name.endswith(".dta"):
-            return pd.read_stata(path)
-    except Exception as exc:  # noqa: BLE001 - any reader failure becomes a DataFormatError
-        raise DataFormatError(f"Could not read {str(path)!r}: {exc}.") from None
-    raise DataFormatError(f"Unsupported data file type {str(path)!r}.", hint="Use .parquet, .csv(.gz) or .dta.")
+    return read_frame(path)
 
 
 @scenario_app.command("run")
@@ -206,22 +221,29 @@ def run_cmd(
     fmt: OutputFormat = FORMAT_OPTION,
     db: Optional[Path] = DB_OPTION,
 ) -> None:
-    """Run a TOML scenario file: its data, estimation or fixed coefficients, and changes."""
+    """Run a TOML scenario file: its data, estimation or fixed coefficients, and changes.
+
+    The file's layout is documented in tradegap.ge.scenario and shown by the
+    examples shipped in examples/.
+
+    \b
+    Examples:
+      tradegap scenario run examples/trade_without_borders.toml
+      tradegap scenario run examples/nafta_removal.toml --sigma 5 --format json
+    """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from tradegap.data.textfile import read_toml
+    from tradegap.ge.scenario import parse_scenario
     from tradegap.views.scenarios import run_scenario
 
     with user_errors():
-        if not file.exists():
-            raise InputError(f"Scenario file {str(file)!r} does not exist.")
-        try:
-            d = tomllib.loads(file.read_text(encoding="utf-8"))
-        except tomllib.TOMLDecodeError as exc:
-            raise InputError(f"{str(file)!r} is not valid TOML: {exc}.") from None
+        d = read_toml(file)
         if sigma is not None:
             d["sigma"] = sigma
         if trials is not None:
             d.setdefault("monte_carlo", {})["trials"] = trials
+        spec = parse_scenario(d)  # every key checked before any data is read
         data_spec = d.get("data", {})
         if "file" in data_spec:
             data = _read_data((file.parent / data_spec["file"]).resolve())
@@ -233,8 +255,8 @@ def run_cmd(
         if "monte_carlo" in d:
             with Progress(TextColumn("Monte Carlo"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
                           TimeElapsedColumn(), console=err_console, transient=True) as prog:
-                task = prog.add_task("mc", total=int(d["monte_carlo"].get("trials", 100)))
-                res = run_scenario(d, data, progress=lambda done, total: prog.update(task, completed=done))
+                task = prog.add_task("mc", total=spec.monte_carlo.trials if spec.monte_carlo else 100)
+                res = run_scenario(spec, data, progress=lambda done, total: prog.update(task, completed=done))
         else:
-            res = run_scenario(d, data)
+            res = run_scenario(spec, data)
         _show(res, fmt, top)

@@ -72,7 +72,8 @@ def world_progress(*, transient: bool = True) -> Iterator[tuple[Callable[[str, f
 
 def prepare_world(store: object, year: int | None) -> None:
     """Build the world model whose sample ends in ``year`` if it is missing, with the bar and one line on how
-    long it takes; a year outside the coverage is left to the command's own message."""
+    long it takes, and seed the result cache with its stored scenario coefficients; a year outside the
+    coverage is left to the command's own message."""
     from tradegap.coverage import DATASETS
 
     lo, hi = DATASETS["baci"].usable
@@ -81,7 +82,7 @@ def prepare_world(store: object, year: int | None) -> None:
     from tradegap import world
 
     with world_progress() as (progress, notify):
-        world.ensure(store, world.default_spec("baci", year), progress=progress, notify=notify)
+        world.prime(store, year, sectors=False, progress=progress, notify=notify)
 
 
 BUILD_HELP = """Build the world model: every pair's potentials, fitted once for this data.

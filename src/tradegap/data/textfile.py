@@ -283,3 +283,60 @@ def require_size(path: Path, limit: int, what: str, hint: str) -> None:
             f"{path}: {size / 2**30:,.1f} GiB is more than the {limit / 2**30:,.1f} GiB {what} reads.",
             hint=hint,
         )
+
+
+#: Largest scenario/config file read (a scenario is a page of TOML).
+MAX_TOML_BYTES: Final[int] = 1 << 20
+
+
+def read_toml(path: Path, what: str = "scenario file") -> dict[str, Any]:
+    """Read a small UTF-8 TOML file, refusing folders, binary or non-UTF-8 files and absurd nesting.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the problem and (for syntax errors) the line and column.
+    """
+    import tomllib
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"The {what} {path} does not exist.", hint="Check the path.")
+    if path.is_dir():
+        raise InputError(f"The {what} {path} is a folder, not a file.", hint="Give the .toml file's path.")
+    size = path.stat().st_size
+    if size > MAX_TOML_BYTES:
+        raise InputError(f"The {what} {path} is {size / 2**20:,.1f} MiB; a {what} is a short TOML text "
+                         f"(at most {MAX_TOML_BYTES // 1024:,} KiB).", hint="Check that this is the right file.")
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(f"The {what} {path} is empty.", hint="See examples/*.toml for the layout.")
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in raw[:4096]:
+        label = "UTF-16" if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "binary"
+        raise InputError(f"The {what} {path} is {'a binary file' if label == 'binary' else 'UTF-16 text'}, "
+                         "not UTF-8 TOML.", hint="Save it as UTF-8 text (TOML files are UTF-8).")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        guess = "Windows-1252/Latin-1" if _latin1(raw) else "an unknown encoding"
+        raise InputError(
+            f"The {what} {path} is not UTF-8 (byte {raw[exc.start]:#04x} on line {line}; it looks like {guess}).",
+            hint="TOML files are UTF-8: re-save the file as UTF-8.",
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"The {what} {path} is not valid TOML: {exc}.",
+                         hint="See examples/*.toml for the layout; strings need double quotes.") from None
+    except RecursionError:
+        raise InputError(f"The {what} {path} nests arrays or tables too deeply to be a scenario.",
+                         hint="See examples/*.toml for the layout.") from None
+
+
+def _latin1(raw: bytes) -> bool:
+    try:
+        raw.decode("cp1252")
+        return True
+    except UnicodeDecodeError:
+        return False

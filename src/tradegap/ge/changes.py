@@ -166,7 +166,8 @@ def apply_changes(baseline: Baseline, changes: Sequence[Change], notes: list[str
     for ch in changes:
         mask = ch.select.mask(baseline, notes)
         if not mask.any():
-            raise InputError(f"The change '{ch.describe()}' selects no pair.")
+            raise InputError(f"The change '{ch.describe()}' selects no pair.",
+                             hint="'among' needs at least two countries of the model; 'between' two non-empty lists.")
         if ch.type in ("set", "remove_border"):
             k = costs.index(str(ch.variable))
             x = costs.x[k].copy()

@@ -31,6 +31,7 @@ from typing import Literal, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from tradegap.defaults import SIGMA, SIGMA_RANGE
 from tradegap.errors import InputError, UnknownCountryError
 
 Deficits = Literal["multiplicative", "additive"]
@@ -38,19 +39,31 @@ DEFICITS: tuple[str, ...] = ("multiplicative", "additive")
 
 
 def check_sigma(sigma: float) -> float:
-    """Validate the elasticity of substitution (must be a finite number > 1)."""
+    """Validate the elasticity of substitution: a number in :data:`tradegap.defaults.SIGMA_RANGE`."""
+    lo, hi = SIGMA_RANGE
+    literature = (f"Estimates in the literature put sigma between about 2 and 16 (trade elasticity 1–15; "
+                  f"Head & Mayer 2014, median about 6); tradegap accepts {lo:g}–{hi:g}; the Advanced Guide uses "
+                  f"{SIGMA:g}.")
+    if isinstance(sigma, (bool, np.bool_)):
+        raise InputError(f"The 'sigma' parameter must be a number between {lo:g} and {hi:g}. Got {sigma!r} instead.",
+                         hint=literature)
     try:
         s = float(sigma)
     except (TypeError, ValueError):
         raise InputError(
-            f"The 'sigma' parameter must be a number greater than 1. Got {sigma!r} instead.",
-            hint="The Advanced Guide uses sigma = 7; estimates in the literature range from about 4 to 10.",
+            f"The 'sigma' parameter must be a number between {lo:g} and {hi:g}. Got {sigma!r} instead.",
+            hint=literature,
         ) from None
     if not np.isfinite(s) or s <= 1.0:
         raise InputError(
             f"The 'sigma' parameter (elasticity of substitution) must be greater than 1. Got {sigma!r} instead.",
-            hint="With sigma <= 1 trade costs would raise demand (t^(1-sigma) >= 1); "
-            "the Advanced Guide uses sigma = 7.",
+            hint="With sigma <= 1 trade costs would raise demand (t^(1-sigma) >= 1). " + literature,
+        )
+    if not lo <= s <= hi:
+        raise InputError(
+            f"The 'sigma' parameter (elasticity of substitution) must be between {lo:g} and {hi:g}. "
+            f"Got {sigma!r} instead.",
+            hint=literature,
         )
     return s
 
@@ -59,7 +72,9 @@ def check_literal(name: str, value: str, allowed: Sequence[str], owner: str) -> 
     """The house message for Literal options."""
     if value not in allowed:
         raise InputError(
-            f"The '{name}' parameter of {owner} must be one of {list(allowed)}. Got {value!r} instead."
+            f"The '{name}' parameter of {owner} must be one of {list(allowed)}. Got {value!r} instead.",
+            hint=f"Use {name} = {allowed[0]!r}" + (f" (or {', '.join(map(repr, allowed[1:]))})." if len(allowed) > 1
+                                                    else "."),
         )
     return value
 

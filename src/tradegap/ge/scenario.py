@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from tradegap.defaults import SIGMA
-from tradegap.errors import DroppedObservationsWarning, InputError
+from tradegap.errors import DroppedObservationsWarning, InputError, UnknownCountryError
 from tradegap.ge.api import simulate
 from tradegap.ge.changes import CHANGE_TYPES, GROUPS, Change, PairSelection, apply_changes, canon, expand  # noqa: F401 (re-exported)
 from tradegap.ge.model import (
@@ -74,6 +74,45 @@ _TOP_KEYS = {
     "pair", "data", "estimation", "coefficients", "change", "monte_carlo",
 }
 _SELECT_KEYS = ("among", "between", "pairs", "exporters", "importers", "international")
+
+#: The TOML type each top-level key must have (bool is never a number here).
+_TOP_TYPES: dict[str, tuple[type, ...]] = {
+    "name": (str,), "description": (str,), "year": (int,), "sigma": (int, float), "reference": (str,),
+    "convention": (str,), "deficits": (str,), "direction": (str,), "costs": (str,), "pair": (list,),
+    "data": (dict,), "estimation": (dict,), "coefficients": (dict,), "change": (list, dict), "monte_carlo": (dict,),
+}
+_TYPE_WORDS = {str: "a string", int: "a whole number", float: "a number", list: "a list", dict: "a table"}
+#: Most Monte Carlo trials a scenario may ask for (each trial solves the model once).
+MAX_TRIALS = 10_000
+
+
+def _check_type(value: Any, types: tuple[type, ...], what: str, example: str) -> None:
+    """Refuse a TOML value of the wrong type (``value = "zero"``, ``monte_carlo = 5``, ``sigma = true``)."""
+    if isinstance(value, bool) and bool not in types or not isinstance(value, types):
+        names = [_TYPE_WORDS.get(t, t.__name__) for t in types if not (t is int and float in types)]
+        want = " or ".join(names)
+        if isinstance(value, bool):
+            got = f"{str(value).lower()} (a true/false value)"
+        else:
+            shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
+            got = f"{_TYPE_WORDS.get(type(value), type(value).__name__)} {shown}"
+        raise InputError(f"{what} must be {want}; got {got}.", hint=f"For example: {example}")
+
+
+_EXAMPLES = {
+    "name": 'name = "FTA Iran-EAEU"', "description": 'description = "..."', "year": "year = 2019",
+    "sigma": "sigma = 7", "reference": 'reference = "DEU"', "convention": 'convention = "exact"',
+    "deficits": 'deficits = "multiplicative"', "direction": 'direction = "counterfactual_vs_baseline"',
+    "costs": 'costs = "variables"', "pair": 'pair = ["IRN", "RUS"]', "data": '[data] file = "data.parquet"',
+    "estimation": '[estimation] variables = ["ln_dist"]', "coefficients": "[coefficients] rta = 0.557",
+    "change": '[[change]] type = "set" (one table per change)', "monte_carlo": "[monte_carlo] trials = 100",
+}
+
+
+def _check_top_types(d: Mapping[str, Any]) -> None:
+    for key, types in _TOP_TYPES.items():
+        if key in d:
+            _check_type(d[key], types, f"The scenario's '{key}'", _EXAMPLES[key])
 
 
 @dataclass(frozen=True)
@@ -166,7 +205,8 @@ def _selection(d: Mapping[str, Any], where: str) -> PairSelection:
     if "between" in d:
         b = d["between"]
         if not isinstance(b, (list, tuple)) or len(b) != 2:
-            raise InputError(f"{where}.between must be two lists, e.g. [[\"IRN\"], [\"EAEU\"]]; got {b!r}.")
+            raise InputError(f"{where}.between must be two lists, e.g. [[\"IRN\"], [\"EAEU\"]]; got {b!r}.",
+                             hint='between = [["IRN"], ["ARM", "BLR"]] selects the pairs across the two lists.')
         return PairSelection(between=(_strs(b[0], f"{where}.between[0]"), _strs(b[1], f"{where}.between[1]")))
     if "pairs" in d:
         p = d["pairs"]
@@ -175,7 +215,8 @@ def _selection(d: Mapping[str, Any], where: str) -> PairSelection:
         return PairSelection(pairs=tuple((str(a), str(b)) for a, b in p))
     if "international" in d:
         if d["international"] is not True:
-            raise InputError(f"{where}.international must be true if given.")
+            raise InputError(f"{where}.international must be true if given.",
+                             hint="international = true selects every pair of different countries.")
         return PairSelection(international=True)
     return PairSelection(
         exporters=_strs(d["exporters"], f"{where}.exporters") if "exporters" in d else None,
@@ -198,16 +239,29 @@ def _parse_change(c: Mapping[str, Any], where: str) -> Change:
     if typ == "set":
         if "variable" not in c or "value" not in c:
             raise InputError(f"{where}: type 'set' needs 'variable' and 'value'.")
-        return Change("set", sel, variable=str(c["variable"]), value=float(c["value"]))
+        _check_type(c["variable"], (str,), f"{where}.variable", 'variable = "rta"')
+        _check_type(c["value"], (int, float), f"{where}.value", "value = 0")
+        if not np.isfinite(c["value"]):
+            raise InputError(f"{where}.value must be finite; got {c['value']!r}.", hint="value = 0")
+        return Change("set", sel, variable=c["variable"], value=float(c["value"]))
     if typ == "scale":
         if "percent" not in c:
             raise InputError(f"{where}: type 'scale' needs 'percent' (e.g. percent = -20).")
-        p = float(str(c["percent"]).rstrip("%"))
+        _check_type(c["percent"], (int, float, str), f"{where}.percent", "percent = -20")
+        try:
+            p = float(str(c["percent"]).strip().rstrip("%"))
+        except ValueError:
+            raise InputError(f"{where}.percent must be a number such as -20; got {c['percent']!r}.",
+                             hint="percent = -20 cuts the trade cost by 20%.") from None
+        if not np.isfinite(p) or p > 1000:
+            raise InputError(f"{where}.percent must be a finite change of at most +1000%; got {p}.",
+                             hint="percent = -20 cuts the trade cost by 20%.")
         if p <= -100:
             raise InputError(f"{where}: a trade-cost change of {p}% would make costs non-positive.")
         return Change("scale", sel, percent=p)
     if "variable" not in c:
         raise InputError(f"{where}: type 'remove_border' needs the border 'variable'.")
+    _check_type(c["variable"], (str,), f"{where}.variable", 'variable = "INTL_BRDR"')
     return Change("remove_border", sel, variable=str(c["variable"]), value=0.0)
 
 
@@ -217,7 +271,27 @@ def _parse_changes(d: Mapping[str, Any]) -> tuple[Change, ...]:
         raw_changes = [raw_changes]
     if not raw_changes:
         raise InputError("The scenario has no [[change]].", hint="Add at least one [[change]] table.")
+    for k, c in enumerate(raw_changes, 1):
+        _check_type(c, (dict,), f"change #{k}", '[[change]] type = "set", variable = "rta", value = 0')
     return tuple(_parse_change(c, f"change #{k}") for k, c in enumerate(raw_changes, 1))
+
+
+def _parse_monte_carlo(m: Mapping[str, Any]) -> MonteCarloSpec:
+    """The ``[monte_carlo]`` table → :class:`MonteCarloSpec` (trials 1–MAX_TRIALS, level in (0, 1))."""
+    _unknown_keys(m, {"trials", "seed", "level"}, "[monte_carlo]")
+    trials = m.get("trials", MonteCarloSpec.trials)
+    _check_type(trials, (int,), "[monte_carlo].trials", "trials = 100")
+    if not 1 <= trials <= MAX_TRIALS:
+        raise InputError(f"[monte_carlo].trials must be between 1 and {MAX_TRIALS:,}; got {trials:,}.",
+                         hint="100 to 1,000 trials give stable 90% bands; each trial solves the model once.")
+    seed = m.get("seed", 0)
+    _check_type(seed, (int,), "[monte_carlo].seed", "seed = 0")
+    level = m.get("level", MonteCarloSpec.level)
+    _check_type(level, (int, float), "[monte_carlo].level", "level = 0.9")
+    if not 0 < level < 1:
+        raise InputError(f"[monte_carlo].level must be between 0 and 1 (exclusive); got {level}.",
+                         hint="level = 0.9 gives a 90% band.")
+    return MonteCarloSpec(trials=trials, seed=seed, level=float(level))
 
 
 def _parse_estimation(e: Mapping[str, Any]) -> EstimationSpec:
@@ -225,9 +299,18 @@ def _parse_estimation(e: Mapping[str, Any]) -> EstimationSpec:
     _unknown_keys(e, {"method", "variables", "years", "fill", "vcov", "pairs"}, "[estimation]")
     pairs_kind = check_literal("pairs", e.get("pairs", "directed"), ("directed", "symmetric"), "[estimation]")
     method = check_literal("method", e.get("method", "gravity"), METHODS, "[estimation]")
+    for key in ("variables", "fill", "years"):
+        if key in e:
+            _check_type(e[key], (list,), f"[estimation].{key}", f'{key} = ["ln_dist", "cntg"]'
+                        if key != "years" else "years = [2000, 2005, 2010]")
+            inner = (int,) if key == "years" else (str,)
+            for v in e[key]:
+                _check_type(v, inner, f"each of [estimation].{key}", "years = [2000, 2005]" if key == "years"
+                            else 'variables = ["ln_dist"]')
     variables = tuple(e.get("variables", ()))
     if not variables:
-        raise InputError("[estimation] needs 'variables' (the trade-cost regressors).")
+        raise InputError("[estimation] needs 'variables' (the trade-cost regressors).",
+                         hint='variables = ["ln_dist", "cntg", "rta"] (columns of the data).')
     return EstimationSpec(
         method=method,  # type: ignore[arg-type]
         variables=variables,
@@ -250,15 +333,35 @@ def _parse_coefficients(raw: Mapping[str, Any]) -> dict[str, FixedCoef]:
                 raise InputError(f"[coefficients].{k} needs 'coef'.")
             coefs[k] = FixedCoef(float(v["coef"]), None if v.get("se") is None else float(v["se"]), v.get("source"))
         else:
-            raise InputError(f"[coefficients].{k} must be a number or a table {{coef, se, source}}; got {v!r}.")
+            raise InputError(f"[coefficients].{k} must be a number or a table {{coef, se, source}}; got {v!r}.",
+                             hint=f'{k} = 0.557 or {k} = {{ coef = 0.557, se = 0.04, source = "..." }}')
     return coefs
+
+
+def _country(raw: Any, what: str) -> str:
+    """An ISO3 code from a code or a country name (never a silent default)."""
+    from tradegap import countries
+
+    _check_type(raw, (str,), f"The scenario's '{what}'", f'{what} = "DEU"')
+    c = canon(raw)
+    if c in GROUPS or c in ("*", "ALL", "WORLD"):
+        raise InputError(f"The scenario's '{what}' must be one country; got the group {raw!r}.",
+                         hint=f'{what} = "DEU"')
+    try:
+        return countries.to_iso3(raw)
+    except UnknownCountryError as exc:
+        raise InputError(f"The scenario's '{what}' is not a country tradegap knows: {exc.message}",
+                         hint=exc.hint) from None
 
 
 def _parse_pair(raw: Any) -> tuple[str, str]:
     p = _strs(raw, "pair")
     if len(p) != 2:
-        raise InputError(f"'pair' must be two country codes; got {raw!r}.")
-    return (canon(p[0]), canon(p[1]))
+        raise InputError(f"'pair' must be two country codes; got {raw!r}.", hint='pair = ["IRN", "RUS"]')
+    a, b = _country(p[0], "pair"), _country(p[1], "pair")
+    if a == b:
+        raise InputError(f"'pair' must be two different countries; got {raw!r}.", hint='pair = ["IRN", "RUS"]')
+    return (a, b)
 
 
 def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:
@@ -277,6 +380,7 @@ def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:
     else:
         d = dict(spec)
     _unknown_keys(d, _TOP_KEYS, "the scenario")
+    _check_top_types(d)
     sigma = check_sigma(d.get("sigma", SIGMA))
     convention = check_literal("convention", d.get("convention", "exact"), CONVENTIONS, "scenario")
     deficits = check_literal("deficits", d.get("deficits", "multiplicative"), DEFICITS, "scenario")
@@ -286,6 +390,8 @@ def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:
     data = DataSpec()
     if "data" in d:
         _unknown_keys(d["data"], set(DataSpec.__dataclass_fields__), "[data]")
+        for key, value in d["data"].items():
+            _check_type(value, (str,), f"[data].{key}", f'{key} = "{DataSpec.__dataclass_fields__[key].default or key}"')
         data = DataSpec(**d["data"])
     est = _parse_estimation(d["estimation"]) if "estimation" in d else None
     coefs = _parse_coefficients(d.get("coefficients", {}))
@@ -296,15 +402,14 @@ def parse_scenario(spec: str | Mapping[str, Any]) -> ScenarioSpec:
         )
     mc = None
     if "monte_carlo" in d:
-        _unknown_keys(d["monte_carlo"], {"trials", "seed", "level"}, "[monte_carlo]")
-        mc = MonteCarloSpec(**d["monte_carlo"])
+        mc = _parse_monte_carlo(d["monte_carlo"])
     return ScenarioSpec(
         name=str(d.get("name", "scenario")),
         description=str(d.get("description", "")),
         changes=changes,
         year=None if d.get("year") is None else int(d["year"]),
         sigma=sigma,
-        reference=None if d.get("reference") is None else canon(d["reference"]),
+        reference=None if d.get("reference") is None else _country(d["reference"], "reference"),
         convention=convention,
         deficits=deficits,
         direction=direction,
@@ -417,7 +522,10 @@ def _scenario_frames(spec: ScenarioSpec, data: pd.DataFrame) -> tuple[pd.DataFra
     if has_year:
         cross = df.loc[pd.to_numeric(df[ds.year]) == year].copy()
         if cross.empty:
-            raise InputError(f"The scenario data have no rows for year {year}.")
+            years = sorted(set(pd.to_numeric(df[ds.year]).dropna().astype(int)))
+            raise InputError(f"The scenario data have no rows for year {year}.",
+                             hint=f"Its years: {years[0]}–{years[-1]}; set year to one of them." if years
+                             else "Check the data file's year column.")
     else:
         cross = df.copy()
     cross = _square_frame(cross, ds).sort_values([ds.exporter, ds.importer]).reset_index(drop=True)

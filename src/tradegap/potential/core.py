@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -463,7 +463,16 @@ def fit_stage1(
     return _stage1(df, tuple(policy))
 
 
-def _stage1(df: pd.DataFrame, policy: tuple[str, ...]) -> Stage1Fit:
+def _fixed_index(df: pd.DataFrame, fixed: Mapping[str, float]) -> np.ndarray:
+    """``Σ b_k x_k`` over the terms with known coefficients (zeros when there are none)."""
+    out = np.zeros(len(df))
+    for name, b in fixed.items():
+        out += float(b) * df[name].to_numpy(dtype=float)
+    return out
+
+
+def _stage1(df: pd.DataFrame, policy: tuple[str, ...], fixed: Mapping[str, float] | None = None) -> Stage1Fit:
+    fixed = dict(fixed or {})
     rhs = " + ".join(policy) if policy else "1"
     formula = f"trade ~ {rhs} | exporter^year + importer^year + exporter^importer"
     if df["year"].nunique() < 2:
@@ -472,7 +481,12 @@ def _stage1(df: pd.DataFrame, policy: tuple[str, ...]) -> Stage1Fit:
             f"({int(df['year'].iloc[0])}).",
             hint="Pass mode='cross_section' for a single year.",
         )
-    res = _fepois(formula, df, vcov="hc1", separation=("fe",))
+    if fixed:
+        df = df.assign(_ln_fixed=_fixed_index(df, fixed))
+        res = _fepois(formula, df, vcov="hc1", separation=("fe",), offset="_ln_fixed")
+        formula += " + offset(" + " + ".join(f"{b:.4g}*{k}" for k, b in fixed.items()) + ")"
+    else:
+        res = _fepois(formula, df, vcov="hc1", separation=("fe",))
     coef = pd.Series(res.coef, dtype=float) if policy else pd.Series(dtype=float)
     se = pd.Series(res.se, dtype=float) if policy else pd.Series(dtype=float)
     dropped_terms = [p for p in policy if p not in coef.index or not np.isfinite(coef.get(p, np.nan))]
@@ -485,6 +499,9 @@ def _stage1(df: pd.DataFrame, policy: tuple[str, ...]) -> Stage1Fit:
         )
         coef = coef.drop([p for p in dropped_terms if p in coef.index])
         se = se.drop([p for p in dropped_terms if p in se.index])
+    if fixed:  # known coefficients, not estimated here: no standard error from this fit
+        coef = pd.concat([coef, pd.Series(fixed, dtype=float)])
+        se = pd.concat([se, pd.Series(np.nan, index=list(fixed), dtype=float)])
     fitted = np.asarray(res.fitted, dtype=float)
     in_sample = np.asarray(res.sample, dtype=bool)
 
@@ -506,7 +523,7 @@ def _stage1(df: pd.DataFrame, policy: tuple[str, ...]) -> Stage1Fit:
     gam = gam - c
     pi = pi + c
     fit = Stage1Fit(
-        rows=df[["exporter", "importer", "year", "trade", *policy]].copy(),
+        rows=df[["exporter", "importer", "year", "trade", *policy, *fixed]].copy(),
         exporter_year=pd.Series(pi, index=ux.set_names(["exporter", "year"]), name="ln_exporter_year"),
         importer_year=pd.Series(chi, index=um.set_names(["importer", "year"]), name="ln_importer_year"),
         pair=pd.Series(gam, index=up.set_names(["exporter", "importer"]), name="ln_pair"),
@@ -739,6 +756,7 @@ def two_stage(
     scale: str = "millions",
     source: str = "",
     stage1: Stage1Fit | None = None,
+    fixed: Mapping[str, float] | None = None,
 ) -> TwoStageResult:
     """Structural trade potential of every pair and year of a gravity panel.
 
@@ -775,6 +793,10 @@ def two_stage(
         Labels of the trade values recorded in the specification.
     stage1 : Stage1Fit, optional
         Re-use a stage-1 fit (e.g. a renormalized one); the panel still supplies the costs.
+    fixed : mapping of str to float, optional
+        Time-varying pair terms with a *known* coefficient (e.g. ``{"sanction_trade": -0.149}`` from a
+        longer panel): they enter stage 1 (or the cross-section PPML) as an offset and the potential's
+        multilateral term like an estimated policy term; their standard error is NaN here.
 
     Returns
     -------
@@ -802,7 +824,13 @@ def two_stage(
                          hint="Use 0 for no band or e.g. 200.")
     costs = tuple(costs)
     policy = tuple(policy)
-    df = _prepare(panel, trade=trade, exporter=exporter, importer=importer, year=year, policy=policy, costs=costs)
+    fixed = {str(k): float(v) for k, v in (fixed or {}).items()}
+    both = set(fixed) & set(policy)
+    if both:
+        raise InputError(f"Term(s) {sorted(both)} are both estimated (policy=) and fixed (fixed=).",
+                         hint="Name each time-varying term once.")
+    df = _prepare(panel, trade=trade, exporter=exporter, importer=importer, year=year,
+                  policy=(*policy, *fixed), costs=costs)
     domestic = bool(((df["exporter"] == df["importer"]) & (df["trade"] > 0)).any())
     international_only = not domestic
     if not domestic:
@@ -831,7 +859,7 @@ def two_stage(
             "identified and the potential redistributes each country's international trade across partners."
         )
     if mode == "panel":
-        s1 = stage1 if stage1 is not None else _stage1(df, policy)
+        s1 = stage1 if stage1 is not None else _stage1(df, policy, fixed)
         proj, pairs, flows = project(s1, pair_costs, n_draws=n_draws, level=level, seed=seed)
         flows = _finish_flows(flows, pairs)
         fe = ("exporter^year", "importer^year", "exporter^importer", "stage 2: exporter", "stage 2: importer")
@@ -853,8 +881,10 @@ def two_stage(
         )
     cols = [*costs, *policy]
     z = df[cols].reset_index(drop=True)
-    proj = _project(df["trade"].to_numpy(float), np.zeros(len(df)), z, df["exporter"].to_numpy(),
+    fx = _fixed_index(df.reset_index(drop=True), fixed)
+    proj = _project(df["trade"].to_numpy(float), fx, z, df["exporter"].to_numpy(),
                     df["importer"].to_numpy(), n_draws=n_draws, level=level, seed=seed)
+    proj = replace(proj, ln_cost=proj.ln_cost + fx, ln_lo=proj.ln_lo + fx, ln_hi=proj.ln_hi + fx)
     flows = df[["exporter", "importer", "year"]].copy()
     flows["actual"] = df["trade"].to_numpy(float)
     flows["ln_multilateral"] = 0.0

@@ -153,6 +153,36 @@ def render_html(brief: PairBrief) -> str:
     )
 
 
+def check_html_path(path: str | Path) -> Path:
+    """Refuse an output path that cannot be written, before any work is done.
+
+    The nearest existing folder on the path must be a folder where a file can be
+    created (tried with a temporary file, removed at once): a read-only or missing
+    disk, a file where a folder should be, or a folder named like the output fail here.
+    """
+    import os
+    import tempfile
+
+    path = Path(path)
+    if path.exists() and path.is_dir():
+        raise InputError(f"Cannot write the HTML brief to {path}: it is a folder.",
+                         hint="Give a file name ending in .html.")
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise InputError(f"Cannot write the HTML brief to {path}: {parent} is a file, not a folder.",
+                         hint="Choose another output path with --html.")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".tradegap-", suffix=".probe", dir=parent)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise InputError(f"Cannot write the HTML brief to {path}: {exc.strerror or exc} ({parent}).",
+                         hint="Choose a folder you can write to with --html.") from None
+    return path
+
+
 def write_html(brief: PairBrief, path: str | Path, *, overwrite: bool = True) -> Path:
     """Write the brief as one self-contained HTML file.
 

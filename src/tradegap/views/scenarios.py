@@ -26,6 +26,7 @@ to reproduce the observed flows exactly (pairs with no recorded trade keep zero 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Sequence
@@ -33,12 +34,13 @@ from typing import Any, Literal, Sequence
 import numpy as np
 import pandas as pd
 
+from tradegap import countries
 from tradegap.coverage import DATASETS
 from tradegap.data.schema import rescale
 from tradegap.defaults import SIGMA
 from tradegap.errors import CoverageError, InputError
 from tradegap.ge.api import simulate
-from tradegap.ge.changes import Change, PairSelection, apply_changes, canon
+from tradegap.ge.changes import GROUPS, Change, PairSelection, apply_changes, canon
 from tradegap.ge.model import Baseline, CostStructure, calibrated_residual, check_literal, check_sigma
 from tradegap.ge.results import GEResult
 from tradegap.ge.scenario import Calibration, ScenarioResult, ScenarioSpec
@@ -128,7 +130,7 @@ def world_baseline(
     store: Any = None,
     sigma: float = SIGMA,
     source: str = "baci",
-    reference: str = "DEU",
+    reference: str | None = None,
     sanctions: bool = True,
     fta: FtaChoice = "estimated",
 ) -> WorldBaseline:
@@ -210,8 +212,14 @@ def world_baseline(
     costs = CostStructure(
         variables=tuple(variables), x=x, coef=coef, residual=resid, se=np.array(ses), vcov=np.diag(np.square(ses))
     )
-    if reference not in cs:
-        reference = "USA" if "USA" in cs else cs[0]
+    if reference is None:
+        reference = next(c for c in ("DEU", "USA", cs[0]) if c in cs)
+    elif reference not in cs:
+        raise InputError(
+            f"The reference country {reference!r} is not in the {year} GE model ({len(cs)} countries).",
+            hint="Choose a country of the model as reference (its inward multilateral resistance is set to 1), "
+            "e.g. DEU or USA.",
+        )
     base = Baseline(
         countries=tuple(cs),
         output=Y,
@@ -227,12 +235,20 @@ def world_baseline(
     return WorldBaseline(baseline=base, coefficients=pd.DataFrame(table), assumptions=tuple(notes))
 
 
+def _code(name: str) -> str:
+    """A country code, group (EAEU, EU, ...) or ``*`` from a code or a country name, as every command accepts."""
+    c = canon(name)
+    if c in GROUPS or c in ("*", "ALL", "WORLD") or re.fullmatch(r"[A-Z]{3}", c):
+        return c
+    return countries.to_iso3(name)
+
+
 def _members(codes: Sequence[str] | str | None) -> tuple[str, ...]:
     if codes is None:
         return ()
     if isinstance(codes, str):
         codes = [c for c in codes.replace(";", ",").split(",") if c.strip()]
-    return tuple(canon(c) for c in codes)
+    return tuple(_code(c) for c in codes)
 
 
 def fta_changes(a: str, b: str, members: Sequence[str] | str | None = None) -> tuple[Change, ...]:
@@ -344,7 +360,8 @@ def run_fta(a: str, b: str, *, year: int, members=None, store=None, sigma: float
         The pair (every pair, with ``members``) already has an FTA or customs union for the whole year,
         and ``deepen`` is False; or ``deepen`` is asked for a customs union.
     """
-    a, b = canon(a), canon(b)
+    check_sigma(sigma)
+    a, b = check_pair(_code(a), _code(b), "an FTA scenario", given=(a, b))
     new, deeper, notes = _fta_plan(a, b, members, int(year), deepen)
     w = world_baseline(year, store=store, sigma=sigma, sanctions=False, fta=fta)
     _check_pair(w.baseline, a, b)
@@ -426,9 +443,11 @@ def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | Non
     """
     from tradegap.views.potential import NORMAL_INCLUDES, NORMAL_LEAVES_OUT, normal_flows
 
+    check_sigma(sigma)
+    c = _code(country)
+    partner = None if partner is None else _code(partner)
     w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
     b = w.baseline
-    c = canon(country)
     b.position(c)
     changes = sanctions_lifted_changes(c, by, partner)
     k = b.costs.index("sanction")
@@ -492,7 +511,9 @@ def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | Non
 
 
 def run_cost(a: str, b: str, *, year: int, percent: float = -20.0, store=None, sigma: float = SIGMA) -> GEResult:
-    """Bilateral trade-cost scenario on the shipped data."""
+    """Bilateral trade-cost scenario on the shipped data (countries by code or name)."""
+    check_sigma(sigma)
+    a, b = check_pair(_code(a), _code(b), "a trade-cost scenario", given=(a, b))
     w = world_baseline(year, store=store, sigma=sigma, sanctions=False)
     _check_pair(w.baseline, a, b)
     return _run(w, f"Trade cost {a}-{b} {percent:+g}%", cost_changes(a, b, percent), (canon(a), canon(b)))
@@ -639,7 +660,7 @@ def _world_calibration(spec: ScenarioSpec) -> Calibration:
         raise InputError(f"[data] source must be 'baci' (the shipped BACI totals); got {spec.data.source!r}.")
     if spec.year is None:
         raise InputError("[data] source = 'baci' needs the scenario's 'year'.")
-    w = world_baseline(spec.year, sigma=spec.sigma, reference=spec.reference or "DEU", sanctions=True)
+    w = world_baseline(spec.year, sigma=spec.sigma, reference=spec.reference, sanctions=True)
     b = w.baseline
     coef = w.coefficients
     for v, fc in spec.coefficients.items():

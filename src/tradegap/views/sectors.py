@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from tradegap.cache import CACHE, store_fingerprint
+from tradegap.data.schema import SCALES, rescale
 from tradegap.errors import CoverageError
 from tradegap.sectors import (
     GRAVITY_FORMULA,
@@ -274,6 +275,10 @@ def pair_sectors(
         table["ratio_a_to_b"] = table["a_to_b"] / table["predicted_a_to_b"]
         table["ratio_b_to_a"] = table["b_to_a"] / table["predicted_b_to_a"]
     coefs = pd.DataFrame(coef_rows, columns=["sector", "term", "estimate", "std_error", "nobs"])
+    if scale in SCALES and scale != "millions":  # values in USD millions, like every other result
+        for col in ("a_to_b", "b_to_a", "total", "predicted_a_to_b", "predicted_b_to_a"):
+            table[col] = rescale(table[col], scale, "millions")
+        scale = "millions"
     return PairSectors(a3, b3, int(year), scheme, source, unit, scale, table, coefs, tuple(notes))
 
 

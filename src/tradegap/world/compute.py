@@ -145,7 +145,8 @@ def compute(store: Any, spec: WorldSpec, *, progress: Progress | None = None,
     out.frames["ge_flows"], out.frames["ge_countries"] = ge_flows, ge_countries
     out.meta["ge"] = ge_meta
     coefs.append(pd.DataFrame([
-        {"stage": "ge", "term": "fta", "estimate": ge_meta["fta_coef"], "std_error": np.nan, "model": "ge"},
+        {"stage": "ge", "term": "fta", "estimate": ge_meta["fta_coef"],
+         "std_error": np.nan if ge_meta["fta_se"] is None else ge_meta["fta_se"], "model": "ge"},
         {"stage": "ge", "term": "sanction", "estimate": ge_meta["sanction_coef"],
          "std_error": ge_meta["sanction_se"], "model": "ge"},
     ]))
@@ -297,10 +298,15 @@ def _size_years(store: Any, spec: WorldSpec, models: dict[str, Any], years: list
 
 def _ge(store: Any, spec: WorldSpec, years: list[int], tick: _Ticker):
     """Each year's GE baseline (sanctions in, as ``scenario sanctions-lifted`` uses) and the coefficients."""
+    from tradegap import agreements, sanctions_effect
     from tradegap.ge.solve import solve_mr
     from tradegap.views import scenarios as gepair
 
-    b, se, nobs, _fit_notes = gepair._sanction_coefficient()
+    sanc = sanctions_effect.long_panel_effect("pooled")
+    fta = agreements.fta_effect()
+    deep = agreements.deepening_effect()
+    fta_b, fta_se, fta_src = gepair.fta_coefficient()
+    b, se, src, fit_notes = gepair.sanction_coefficient()
     tick.tell(0.5)
     flows, countries = [], []
     for k, y in enumerate(years):
@@ -326,9 +332,10 @@ def _ge(store: Any, spec: WorldSpec, years: list[int], tick: _Ticker):
             "reference": base.reference,
         }))
         tick.tell(0.5 + 0.5 * (k + 1) / len(years))
-    meta = {"fta_coef": gepair.FTA_COEF, "fta_source": gepair.FTA_SOURCE, "sanction_coef": b, "sanction_se": se,
-            "sanction_nobs": nobs, "sanction_notes": list(_fit_notes),
-            "sanction_years": list(gepair.SANCTION_YEARS)}
+    meta = {"fta_coef": fta_b, "fta_se": fta_se, "fta_source": fta_src, "sanction_coef": b, "sanction_se": se,
+            "sanction_source": src, "sanction_notes": list(fit_notes), "sanction_nobs": sanc.nobs,
+            "sanction_years": list(sanc.years), "sanction_effect": sanc.to_dict(), "fta_effect": fta.to_dict(),
+            "deepening_effect": deep.to_dict()}
     return pd.concat(flows, ignore_index=True), pd.concat(countries, ignore_index=True), meta
 
 

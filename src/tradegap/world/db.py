@@ -29,8 +29,9 @@ _THREAD_LOCKS_GUARD = threading.Lock()
 
 
 def _is_lock_conflict(exc: BaseException) -> bool:
+    """Whether an open failed because another process holds the file."""
     text = str(exc).lower()
-    return "lock" in text or "conflicting" in text or "being used" in text
+    return "lock" in text or "conflicting" in text or "in use" in text or "being used" in text
 
 
 @contextlib.contextmanager

@@ -26,7 +26,7 @@ import pandas as pd
 
 from tradegap.world import persist
 from tradegap.world.compute import Progress, compute, expected_seconds
-from tradegap.world.db import build_lock, connect
+from tradegap.world.db import OPEN_TIMEOUT, _is_lock_conflict, build_lock, connect
 from tradegap.world.fingerprint import fingerprint
 from tradegap.world.spec import WorldSpec, default_spec
 
@@ -100,12 +100,31 @@ def _reader(st: Any, shared: Any) -> Iterator[duckdb.DuckDBPyConnection | None]:
 
 @contextlib.contextmanager
 def _writer(st: Any, shared: Any, notify: Notify | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The store's own write connection (it creates the store schema in a new file and refuses a foreign
+    DuckDB file); waits while another process holds the file."""
     if shared is not None:
         yield shared
         return
+    from tradegap.errors import StoreError
+
     st.close()  # this process's own read connection would block the write
-    with connect(st.path, write=True, on_wait=notify) as con:
+    deadline = time.monotonic() + OPEN_TIMEOUT
+    told = False
+    while True:
+        try:
+            con = st._connect(write=True)
+            break
+        except StoreError as exc:
+            if not _is_lock_conflict(exc) or time.monotonic() > deadline:
+                raise
+            if notify is not None and not told:
+                notify(f"Waiting for another tradegap process to release {st.path} …")
+                told = True
+            time.sleep(0.5)
+    try:
         yield con
+    finally:
+        st.close()
 
 
 def ensure(

@@ -1,8 +1,8 @@
 """Seed the process's result cache from the world model, so that views which keep their own fits
-(the sector benchmarks, the GE sanction coefficient) find them instead of refitting.
+(the sector benchmarks, the GE scenarios' FTA and sanction effects) find them instead of refitting.
 
 :func:`prime` is what the brief calls first: the world model is found (or built once), then the
-stored sector fits and sanction coefficient are put into :data:`tradegap.cache.CACHE` under the
+stored sector fits and the scenarios' FTA and sanction effects are put into :data:`tradegap.cache.CACHE` under the
 keys the views use.  The values are the same the views would compute (they were computed by those
 views when the model was built, and are rebuilt whenever the data fingerprint changes).
 """
@@ -21,24 +21,28 @@ from tradegap.world.spec import default_spec
 __all__ = ["prime"]
 
 
-def prime(store: Any = None, year: int | None = None, *, progress: Progress | None = None,
+def prime(store: Any = None, year: int | None = None, *, sectors: bool = True, progress: Progress | None = None,
           notify: Notify | None = None) -> WorldModel:
-    """Ensure the world model for ``year`` and seed the result cache with its stored fits.
+    """Ensure the world model for ``year`` and seed the result cache with its stored fits
+    (the scenarios' FTA and sanction effects; with ``sectors``, the sector benchmarks too).
 
     Returns
     -------
     WorldModel
     """
-    from tradegap.views import scenarios
+    from tradegap import agreements, sanctions_effect
 
     wm = ensure(store, default_spec("baci", year), progress=progress, notify=notify)
     g = wm.meta["ge"]
-    key = ("sanction_coefficient", tuple(scenarios.SANCTION_YEARS))
-    if CACHE.get(store_fingerprint(None), key) is MISSING and g.get("sanction_years") == list(scenarios.SANCTION_YEARS):
-        CACHE.put(store_fingerprint(None), key,
-                  (g["sanction_coef"], g["sanction_se"], g["sanction_nobs"], tuple(g.get("sanction_notes", ()))))
+    # the one sanction effect and the FTA/customs-union effects, as stored: no refit in this process
+    if "sanction_effect" in g:
+        sanctions_effect.remember(sanctions_effect.SanctionEffect.from_dict(g["sanction_effect"]))
+    if "fta_effect" in g:
+        agreements.remember(agreements.AgreementEffect.from_dict(g["fta_effect"]), kind="fta")
+    if "deepening_effect" in g:
+        agreements.remember(agreements.AgreementEffect.from_dict(g["deepening_effect"]), kind="deepening")
     s = wm.meta.get("sectors")
-    if s:
+    if s and sectors:
         skey = tuple(s["key"])
         fp = store_fingerprint(store)
         if CACHE.get(fp, skey) is MISSING:

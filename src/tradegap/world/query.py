@@ -295,8 +295,9 @@ def ge_baseline(year: int, *, store: Any = None, source: views.Source = "baci", 
         return {"year": ys[0], "countries": tuple(cs), "X": X, "Y": c["output"].to_numpy(float),
                 "E": c["expenditure"].to_numpy(float), "omr_pow": c["omr_pow"].to_numpy(float),
                 "imr_pow": c["imr_pow"].to_numpy(float), "reference": str(c["reference"].iloc[0]),
-                "fta_coef": g["fta_coef"], "sanction_coef": g["sanction_coef"], "sanction_se": g["sanction_se"],
-                "sanction_nobs": g["sanction_nobs"]}
+                "fta_coef": g["fta_coef"], "fta_se": g["fta_se"], "fta_source": g["fta_source"],
+                "sanction_coef": g["sanction_coef"], "sanction_se": g["sanction_se"],
+                "sanction_source": g["sanction_source"]}
 
     return _with_model(read, store, source, last, progress, notify, n_draws)
 
