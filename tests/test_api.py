@@ -382,7 +382,7 @@ def test_sectors(client):
     r = client.get("/api/sectors/IRN/RUS")
     assert r.status_code == 200, r.text
     d = r.json()
-    assert d["a"] == "IRN" and d["scale"] == "thousands" and len(d["sectors"]) >= 5
+    assert d["a"] == "IRN" and d["unit"] == "USD" and d["scale"] == "millions" and len(d["sectors"]) >= 5
     _error(client.get("/api/sectors/IRN/RUS", params={"year": 2050}), 404)
 
 

@@ -6,8 +6,7 @@ once against its model here, serialised, and cached as bytes (see
 them.  Models forbid unknown keys, so a result object that grows a field fails the API
 tests until its model says what the field is.
 
-Units: every trade value is USD millions unless a model's ``unit``/``scale`` says otherwise
-(sectors are in USD thousands, as :mod:`tradegap.sectors` reports them).
+Units: every trade value is USD millions unless a model's ``unit``/``scale`` says otherwise.
 """
 
 from __future__ import annotations
@@ -265,7 +264,7 @@ def sanctions_dict(a: str, b: str | None, scope: str, frame: pd.DataFrame) -> di
 
 
 class PairSectorsOut(_Out):
-    """:class:`tradegap.sectors.PairSectors` (values in USD thousands)."""
+    """:class:`tradegap.views.sectors.PairSectors` (values in ``unit`` × ``scale``)."""
 
     a: str
     b: str
