@@ -53,21 +53,28 @@ def client():
         yield c
 
 
+def install_fast_fakes(monkeypatch) -> None:
+    """The brief's synthetic components (``test_brief.install_fakes``), and no world model to build for them."""
+    from test_brief import install_fakes
+    from tradegap import world
+
+    install_fakes(monkeypatch)
+    monkeypatch.setattr(world, "prime", lambda *_a, **_k: None)
+
+
 @pytest.fixture
 def fake_client(monkeypatch):
     """The app with the brief's components replaced by synthetic data (fast potential and brief)."""
-    from test_brief import install_fakes
-
-    install_fakes(monkeypatch)
+    install_fast_fakes(monkeypatch)
     with TestClient(create_app(), raise_server_exceptions=False) as c:
         yield c
 
 
 def _fake_untapped(monkeypatch, calls: list | None = None):
-    from tradegap import potential
+    from tradegap import world
     from tradegap.potential.results import UntappedRanking
 
-    def fake(country, *, year=None, top=20, store=None, **_k):
+    def fake(country, *, year=None, top=20, store=None, progress=None, **_k):
         if calls is not None:
             calls.append(country)
         t = pd.DataFrame({
@@ -78,7 +85,7 @@ def _fake_untapped(monkeypatch, calls: list | None = None):
         }).head(top)
         return UntappedRanking(country=country, year=year, table=t, spec={"mode": "synthetic"}, notes=("synthetic",))
 
-    monkeypatch.setattr(potential, "untapped", fake)
+    monkeypatch.setattr(world, "untapped", fake)
 
 
 # ------------------------------------------------------------------------------------------ schema
@@ -242,9 +249,8 @@ def test_brief_html_page(fake_client):
 
 def test_concurrent_uncached_brief_is_computed_once(monkeypatch):
     import tradegap.brief as B
-    from test_brief import install_fakes
 
-    install_fakes(monkeypatch)
+    install_fast_fakes(monkeypatch)
     real = B.pair_brief
     calls = []
 
@@ -376,7 +382,7 @@ def test_sectors(client):
     r = client.get("/api/sectors/IRN/RUS")
     assert r.status_code == 200, r.text
     d = r.json()
-    assert d["a"] == "IRN" and d["scale"] == "thousands" and len(d["sectors"]) >= 5
+    assert d["a"] == "IRN" and d["unit"] == "USD" and d["scale"] == "millions" and len(d["sectors"]) >= 5
     _error(client.get("/api/sectors/IRN/RUS", params={"year": 2050}), 404)
 
 

@@ -33,16 +33,16 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
 
 @pytest.fixture(scope="module", autouse=True)
 def _synthetic_components():
-    from test_api import _fake_untapped
-    from test_brief import install_fakes
-    from tradegap.api import world
+    import pandas as pd
 
-    install_fakes(_mp)
+    from test_api import _fake_untapped, install_fast_fakes
+    from tradegap import world
+    from tradegap.world import WorldUntapped
+
+    install_fast_fakes(_mp)
     _fake_untapped(_mp)
-    _mp.setattr(world, "world_untapped", lambda *, year, top, store=None: {
-        "year": year, "unit": "USD", "scale": "millions", "source": "baci", "n_pairs": 0, "table": [],
-        "notes": ["synthetic"],
-    })
+    _mp.setattr(world, "world_untapped", lambda *, year, top, store=None, progress=None: WorldUntapped(
+        year=year, table=pd.DataFrame(), n_pairs=0, spec={"mode": "synthetic"}, notes=("synthetic",)))
     yield
     _mp.undo()
 

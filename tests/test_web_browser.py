@@ -36,12 +36,11 @@ def shots(tmp_path_factory) -> Path:
 def server():
     uvicorn = pytest.importorskip("uvicorn")
     pytest.importorskip("fastapi")
-    from test_api import _fake_untapped
-    from test_brief import install_fakes
+    from test_api import _fake_untapped, install_fast_fakes
     from tradegap.api.app import create_app
 
     mp = pytest.MonkeyPatch()
-    install_fakes(mp)
+    install_fast_fakes(mp)
     _fake_untapped(mp)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -6,8 +6,7 @@ once against its model here, serialised, and cached as bytes (see
 them.  Models forbid unknown keys, so a result object that grows a field fails the API
 tests until its model says what the field is.
 
-Units: every trade value is USD millions unless a model's ``unit``/``scale`` says otherwise
-(sectors are in USD thousands, as :mod:`tradegap.sectors` reports them).
+Units: every trade value is USD millions unless a model's ``unit``/``scale`` says otherwise.
 """
 
 from __future__ import annotations
@@ -214,14 +213,14 @@ class WorldUntappedRow(_Out):
 
 
 class WorldUntappedOut(_Out):
-    """The largest untapped directed flows in the world (:func:`tradegap.api.world.world_untapped`)."""
+    """The largest untapped directed flows in the world (:class:`tradegap.world.WorldUntapped`)."""
 
     year: int
+    n_pairs: int
     unit: str
     scale: str
-    source: str
-    n_pairs: int
     table: list[WorldUntappedRow]
+    spec: Record
     notes: list[str]
 
 
@@ -265,7 +264,7 @@ def sanctions_dict(a: str, b: str | None, scope: str, frame: pd.DataFrame) -> di
 
 
 class PairSectorsOut(_Out):
-    """:class:`tradegap.sectors.PairSectors` (values in USD thousands)."""
+    """:class:`tradegap.views.sectors.PairSectors` (values in ``unit`` × ``scale``)."""
 
     a: str
     b: str
@@ -390,6 +389,8 @@ class ReadingOut(_Out):
     sentences: int
     year: int | None
     year_note: str
+    published: str | None = Field(description="The article's date (ISO 8601) when it states one.")
+    references: list[Record] = Field(description="Countries named only as references (not parties to a claim).")
     countries: list[str]
     main_pair: list[str] | None
     pair_score_rule: str

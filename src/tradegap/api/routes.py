@@ -129,7 +129,7 @@ async def sectors(
     year: Annotated[int | None, Query(ge=_LO, le=_HI, description="Year; default the latest with data.")] = None,
     wait: Wait = True,
 ) -> Response:
-    """The pair's trade by sector against a gravity benchmark (USD thousands)."""
+    """The pair's trade by sector against a gravity benchmark (USD millions)."""
     return await _json(_service(request).sectors(a, b, None if year is None else _in_data(year), wait=False), wait)
 
 

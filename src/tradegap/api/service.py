@@ -78,6 +78,17 @@ def _country_table() -> tuple[tuple[str, str, int | None, bool, tuple[str, ...]]
     return tuple(rows)
 
 
+def _prime(store: Any, year: int | None, progress: ProgressFn) -> None:
+    """Build or open the persisted world model for ``year`` first, reporting progress (the brief,
+    potential and sectors then read it instead of fitting)."""
+    from tradegap import world
+    from tradegap.coverage import DATASETS
+
+    lo, hi = DATASETS["baci"].usable
+    if year is None or lo <= year <= hi:
+        world.prime(store, year, progress=lambda step, done, total: progress(f"world model: {step}", done, total))
+
+
 def countries_ready() -> bool:
     """True once the country search table is built (searches are then microseconds)."""
     return _country_table.cache_info().currsize > 0
@@ -145,13 +156,16 @@ class Service:
 
     @contextmanager
     def store(self) -> Iterator[Any]:
-        """A read-only store for one computation (None: the library's default store)."""
+        """The store for one computation (None: the library's default store).
+
+        Not read-only: the first question may build the persisted world model into it.
+        """
         if self.db is None:
             yield None
             return
         from tradegap.store import Store
 
-        st = Store(self.db, read_only=True)
+        st = Store(self.db)
         try:
             yield st
         finally:
@@ -263,6 +277,7 @@ class Service:
         def compute(st: Any, progress: ProgressFn) -> bytes:
             from tradegap.brief import pair_potential
 
+            _prime(st, year, progress)
             progress("structural and size-based potential", 0, 1)
             return M.dump(M.PairPotentialOut, pair_potential(x, y, year=year, store=st).to_dict())
 
@@ -275,6 +290,7 @@ class Service:
         def compute(st: Any, progress: ProgressFn) -> bytes:
             from tradegap.brief import pair_brief
 
+            _prime(st, year, progress)
             res = pair_brief(x, y, year=year, store=st, progress=progress)
             return M.dump(M.PairBriefOut, res.to_dict())
 
@@ -288,6 +304,7 @@ class Service:
             from tradegap.brief import pair_brief
             from tradegap.report.html import render_html
 
+            _prime(st, year, progress)
             return render_html(pair_brief(x, y, year=year, store=st, progress=progress)).encode("utf-8")
 
         return self.answer("brief_html", (x, y, year), compute, wait=wait)
@@ -299,6 +316,7 @@ class Service:
         def compute(st: Any, progress: ProgressFn) -> bytes:
             from tradegap.sectors import pair_sectors
 
+            _prime(st, year, progress)
             progress("sector gravity fits", 0, 1)
             return M.dump(M.PairSectorsOut, pair_sectors(x, y, year=year, store=st).to_dict())
 
@@ -338,10 +356,10 @@ class Service:
         c = self.iso3(country)
 
         def compute(st: Any, progress: ProgressFn) -> bytes:
-            from tradegap.potential import untapped
+            from tradegap import world
 
-            progress("structural potential of every pair", 0, 1)
-            return M.dump(M.UntappedOut, untapped(c, year=year, top=top, store=st).to_dict())
+            progress("reading the world model", 0, 1)
+            return M.dump(M.UntappedOut, world.untapped(c, year=year, top=top, store=st, progress=progress).to_dict())
 
         return self.answer("untapped", (c, year, top), compute, wait=wait)
 
@@ -349,10 +367,11 @@ class Service:
         """The directed pairs with the largest untapped value in the world."""
 
         def compute(st: Any, progress: ProgressFn) -> bytes:
-            from tradegap.api.world import world_untapped
+            from tradegap import world
 
-            progress("structural potential of every pair", 0, 1)
-            return M.dump(M.WorldUntappedOut, world_untapped(year=year, top=top, store=st))
+            progress("reading the world model", 0, 1)
+            res = world.world_untapped(year=year, top=top, store=st, progress=progress)
+            return M.dump(M.WorldUntappedOut, res.to_dict())
 
         return self.answer("world_untapped", (year, top), compute, wait=wait)
 
