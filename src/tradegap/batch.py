@@ -175,6 +175,11 @@ def _fit_task(key: str, frame: pd.DataFrame, formula: str, options: dict[str, An
     return key, summary, None
 
 
+def check_scheduler(scheduler: object) -> str:
+    """Validate a scheduler name or ``tcp://HOST:PORT`` address (raises :class:`InputError`)."""
+    return _check_scheduler(scheduler)
+
+
 def _check_scheduler(scheduler: object) -> str:
     if isinstance(scheduler, str) and (scheduler in LOCAL_SCHEDULERS or scheduler.startswith("tcp://")):
         if scheduler.startswith("tcp://"):
