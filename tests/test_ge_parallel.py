@@ -65,5 +65,5 @@ def test_monte_carlo_on_two_processes_equals_serial(base):
 
 @pytest.mark.parametrize("bad", [0, -2, 1.5, True])
 def test_bad_workers_is_a_clear_error(base, bad):
-    with pytest.raises(InputError, match="'workers' parameter must be a positive integer"):
+    with pytest.raises(InputError, match="'workers' parameter of monte_carlo must be an int greater than or equal to 1"):
         monte_carlo(base, CHANGE, trials=4, workers=bad)

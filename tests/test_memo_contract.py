@@ -18,6 +18,7 @@ PKG = Path(__file__).resolve().parents[1] / "src" / "tradegap"
 #: module path → memoised functions, each a loader of immutable package data or a pure derivation.
 ALLOWED: dict[str, set[str]] = {
     "agreements.py": {"_pairs"},  # embedded WTO RTA-IS pairs
+    "api/service.py": {"_country_table"},  # country search table from the embedded gazetteer and BACI codes
     "article/mentions.py": {"_compiled"},  # regex built from the embedded gazetteer
     "cache.py": {"embedded_fingerprint"},  # hash of the shipped files themselves
     "countries.py": {"_index", "_resolve", "_gazetteer"},  # embedded code tables; name → ISO3 lookups
