@@ -263,7 +263,7 @@ def test_pair_sectors_high_tech_from_hs6_store() -> None:
 
 @pytest.mark.slow
 def test_pair_sectors_full_gravity_iran_russia() -> None:
-    r = sectors.pair_sectors("IRN", "RUS", scheduler="threads")
+    r = sectors.pair_sectors("IRN", "RUS", scheduler="dask", workers=2)
     t = r.table
     assert np.isfinite(t["predicted_a_to_b"]).sum() >= 9
     c = r.coefficients

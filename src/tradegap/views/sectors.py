@@ -200,6 +200,10 @@ def pair_sectors(
     """
     a3, b3 = _code(a), _code(b)
     check_pair(a3, b3, "pair_sectors", given=(a, b))
+    if fit and scheduler is not None:
+        from tradegap.batch import check_scheduler
+
+        check_scheduler(scheduler, "fit_sectors")  # before any cached result is returned
     classification = classification or ("sitc" if source == "sitc" else "hs")
     check_option("classification", classification, Classification, "pair_sectors")
     scheme = scheme or ("sitc_section" if classification == "sitc" else "hs_section")
