@@ -168,6 +168,16 @@ def test_duplicate_rows_across_chunks(tmp_path):
         list(readers.iter_chunks("baci_totals", p, chunksize=1))
 
 
+def test_baci_duplicate_rows_across_chunks_name_both_lines(tmp_path):
+    _write(tmp_path, "country_codes_V202401.csv",
+           "country_code,country_name,country_iso2,country_iso3\n364,Iran,IR,IRN\n643,Russia,RU,RUS\n")
+    p = _write(tmp_path, "BACI_HS17_Y2019_V202401.csv",
+               "t,i,j,k,v,q\n2019,643,364,100110,1.5,1\n2019,643,364,100120,1.5,1\n"
+               "2019,364,643,100110,1.5,1\n2019,643,364,100110,2,1\n")
+    with pytest.raises(DataFormatError, match="duplicate rows: lines 2 and 5 have the same key"):
+        list(readers.iter_chunks("baci", p, chunksize=1))
+
+
 def test_duplicate_reports_with_different_values(tmp_path):
     text = ("reporter,partner,flow,indicator,year,value_musd,estimated\n"
             "Russian Federation,Germany,export,x,2019,1.0,False\n"

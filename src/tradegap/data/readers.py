@@ -379,12 +379,16 @@ class _DupTracker:
         self.path = path
         self.key_names = key_names
         self.hashes: list[np.ndarray] = []
-        self.lines: list[np.ndarray] = []
+        self.lines: list[np.ndarray | range] = []
 
     def add(self, keys: pd.DataFrame, lines: np.ndarray, labels=None) -> None:
         h = pd.util.hash_pandas_object(keys, index=False).to_numpy()
         self.hashes.append(h)
-        self.lines.append(lines.astype(np.int64))
+        lines = np.asarray(lines, dtype=np.int64)
+        if len(lines) and lines[-1] - lines[0] == len(lines) - 1 and (np.diff(lines) == 1).all():
+            self.lines.append(range(int(lines[0]), int(lines[-1]) + 1))  # consecutive: no array kept
+        else:
+            self.lines.append(lines)
         dup = pd.Series(h).duplicated(keep=False).to_numpy()
         if dup.any():
             self._raise(keys, h, lines, dup, labels)
@@ -405,11 +409,16 @@ class _DupTracker:
         if len(self.hashes) <= 1:
             return
         h = np.concatenate(self.hashes)
-        order = np.argsort(h, kind="stable")
+        self.hashes = [h]  # the pieces are freed: 8 bytes a row, not 16
+        hs = np.sort(h)
+        if not (hs[1:] == hs[:-1]).any():
+            return
+        del hs
+        order = np.argsort(h, kind="stable")  # only when a key repeats: find its lines
         hs = h[order]
         eq = np.flatnonzero(hs[1:] == hs[:-1])
         if len(eq):
-            lines = np.concatenate(self.lines)
+            lines = np.concatenate([np.arange(x.start, x.stop) if isinstance(x, range) else x for x in self.lines])
             a, b = lines[order[eq[0]]], lines[order[eq[0] + 1]]
             raise DataFormatError(
                 f"{self.path}: duplicate rows: lines {min(a, b)} and {max(a, b)} have the same "
