@@ -11,8 +11,6 @@ printed under the tables in table mode and are part of the payload in JSON mode,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -20,10 +18,9 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
-from tradegap.cli.render import console, err_console, opened_store, render, user_errors
+from tradegap.cli.render import console, opened_store, progress_bar, render, user_errors
 from tradegap.coverage import DATASETS
 from tradegap.validation import check_pair
 
@@ -33,7 +30,6 @@ __all__ = ["politics_cmd", "sanctions_cmd", "sectors_cmd"]
 if TYPE_CHECKING:
     import pandas as pd
 
-    from tradegap.progress import Progress as ProgressFn
 
 
 # --------------------------------------------------------------------------- shared helpers
@@ -392,27 +388,6 @@ On a cluster: `dask scheduler --port 8786` on one machine, `dask worker tcp://HO
 """
 
 
-@contextmanager
-def _bar(enabled: bool) -> Iterator[ProgressFn]:
-    """A transient progress bar on stderr; yields a :data:`tradegap.progress.Progress` callback."""
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-        disable=not enabled,
-    ) as bar:
-        task = bar.add_task("Starting", total=None)
-
-        def tick(stage: str, done: int, total: int) -> None:
-            bar.update(task, description=stage, completed=done, total=total or None)
-
-        yield tick
-
-
 def _pct(s: pd.Series) -> pd.Series:
     return s.astype(float) * 100.0
 
@@ -449,7 +424,7 @@ def sectors_cmd(
     from tradegap.views import sectors
 
     lib_scheme = None if scheme is None else ("sitc_section" if scheme is SchemeOption.sitc else scheme.value)
-    with user_errors(), opened_store(db) as store, _bar(fmt is OutputFormat.table) as tick:
+    with user_errors(), opened_store(db) as store, progress_bar(fmt is OutputFormat.table) as tick:
         result = sectors.pair_sectors(
             a, b, year=year, store=store, source=source, scheme=lib_scheme, fit=fit,
             scheduler=scheduler, workers=workers, progress=tick,

@@ -8,20 +8,25 @@ on stderr with exit code 2, never a traceback.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.rule import Rule
 
 from tradegap.cli.app import DB_OPTION, FORMAT_OPTION, OutputFormat, app
-from tradegap.cli.render import console, err_console, frame_table, opened_store, render, user_errors
+from tradegap.cli.render import (
+    console,
+    err_console,
+    frame_table,
+    opened_store,
+    progress_bar,
+    render,
+    user_errors,
+)
 from tradegap.errors import InputError
 
 __all__ = ["brief_cmd", "potential_cmd", "print_brief", "untapped_cmd"]
@@ -31,29 +36,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 _MAX_ROWS = 20
-
-
-@contextlib.contextmanager
-def _progress(enabled: bool) -> Iterator:
-    """A transient progress bar on stderr; yields a ``progress(title, i, n)`` callback."""
-    if not enabled:
-        yield None
-        return
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed}/{task.total}"),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("Starting", total=1)
-
-        def tick(title: str, i: int, n: int) -> None:
-            bar.update(task, description=title, completed=i, total=n)
-
-        yield tick
 
 
 _MEASURES = {"structural": "structural", "size_based": "size-based", "size_based_sanctions": "size + sanctions"}
@@ -147,7 +129,7 @@ def brief_cmd(
 
             check_html_path(html)
         prepare_world(store, year)
-        with _progress(fmt is OutputFormat.table and err_console.is_terminal) as tick:
+        with progress_bar(fmt is OutputFormat.table and err_console.is_terminal) as tick:
             result = pair_brief(a, b, year=year, store=store, progress=tick)
         path = None
         if html is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -116,3 +116,27 @@ def render(
         sys.stdout.write(frame.to_csv(index=False))
     else:
         console.print(frame_table(frame, title=title, caption=caption))
+
+
+@contextlib.contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None]]:
+    """A transient progress bar on stderr; yields a :data:`tradegap.progress.Progress` callback
+    ``(stage, done, total)``.  Disabled (drawing nothing) when ``enabled`` is false."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+        disable=not enabled,
+    ) as bar:
+        task = bar.add_task("Starting", total=None)
+
+        def tick(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total or None)
+
+        yield tick
