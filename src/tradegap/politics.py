@@ -111,9 +111,13 @@ def _votes(continuity: Continuity = "successor") -> pd.DataFrame:
     v = _embedded("unga_votes")
     rc = _rollcalls().set_index("rcid")["year"]
     v["year"] = v["rcid"].map(rc).astype("int16")
-    if continuity == "successor":
-        codes = v["iso3"].astype(str).replace(SUCCESSORS)
-        v["iso3"] = pd.Categorical(codes)
+    if continuity == "successor":  # recode the categories, not the 870 k values
+        old = [str(c) for c in v["iso3"].cat.categories]
+        new = sorted({SUCCESSORS.get(c, c) for c in old})
+        pos = {c: k for k, c in enumerate(new)}
+        recode = np.array([pos[SUCCESSORS.get(c, c)] for c in old], dtype=np.int32)
+        codes = v["iso3"].cat.codes.to_numpy()
+        v["iso3"] = pd.Categorical.from_codes(np.where(codes >= 0, recode[codes], -1), categories=new)
     return v
 
 
@@ -247,6 +251,30 @@ def _measures(yv: _YearVotes, i: int) -> pd.DataFrame:
             "s_score": np.where(nc > 0, s, np.nan),
         }
     )
+
+
+def _pair_row(st: _YearVotes, a3: str, b3: str) -> tuple | None:
+    """``n_common, n_yesno, agree, agree_yesno, s_score, rank, n_partners, percentile`` of ``b3`` among
+    ``a3``'s partners in one year (partners with at least one common vote); None if they share none."""
+    hit_a, hit_b = np.flatnonzero(st.countries == a3), np.flatnonzero(st.countries == b3)
+    if not len(hit_a) or not len(hit_b):
+        return None
+    i, j = int(hit_a[0]), int(hit_b[0])
+    nc, ny, sy, sd = _row(st.codes, i)
+    keep = nc > 0
+    keep[i] = False
+    if not keep[j]:
+        return None
+    with np.errstate(invalid="ignore", divide="ignore"):
+        agree = 1.0 - sd / (2.0 * nc)
+    mask = keep.copy()
+    mask[j] = False
+    others = agree[mask]
+    ab = float(agree[j])
+    rank = 1 + int(np.sum(others > ab))
+    pct = 100.0 * (np.sum(others < ab) + 0.5 * np.sum(others == ab)) / max(len(others), 1)
+    ayn = float(sy[j] / ny[j]) if ny[j] > 0 else float("nan")
+    return (int(nc[j]), int(ny[j]), ab, ayn, float(1.0 - sd[j] / nc[j]), rank, int(keep.sum()), float(pct))
 
 
 def _code(c: str) -> str:
@@ -385,22 +413,9 @@ def alignment(
     for year, st in stats.items():
         if ys is not None and year not in ys:
             continue
-        idx = {c: k for k, c in enumerate(st.countries)}
-        if a3 not in idx or b3 not in idx:
-            continue
-        m = _measures(st, idx[a3])
-        m = m[(m["partner"] != a3) & (m["n_common"] > 0)]
-        row = m[m["partner"] == b3]
-        if row.empty:
-            continue
-        r = row.iloc[0]
-        others = m.loc[m["partner"] != b3, "agree"].to_numpy()
-        rank = 1 + int(np.sum(others > r["agree"]))
-        pct = 100.0 * (np.sum(others < r["agree"]) + 0.5 * np.sum(others == r["agree"])) / max(len(others), 1)
-        rows.append(
-            (year, int(r["n_common"]), int(r["n_yesno"]), float(r["agree"]), float(r["agree_yesno"]),
-             float(r["s_score"]), rank, len(m), float(pct))
-        )
+        row = _pair_row(st, a3, b3)
+        if row is not None:
+            rows.append((year, *row))
     if not rows:
         avail = [y for y, st in stats.items() if a3 in st.countries and b3 in st.countries]
         span = f"{min(avail)}–{max(avail)}" if avail else "none"

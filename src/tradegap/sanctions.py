@@ -259,12 +259,20 @@ def _pairs(include_un: bool) -> pd.DataFrame:
     """Sender → target pairs per case and year: one row per (case, year, sender, target)."""
     c = _cases_raw()
     cols: dict[str, list] = {k: [] for k in ("case_id", "year", "sender", "target")}
+    expanded: dict[tuple[str, int], list[str]] = {}  # many cases share a sender list (e.g. the EU)
+
+    def expand(codes: str, year: int) -> list[str]:
+        key = (codes, year)
+        if key not in expanded:
+            expanded[key] = _expand(codes, year, include_un=include_un)
+        return expanded[key]
+
     for r in c.itertuples(index=False):
         for year in range(int(r.begin), int(r.end) + 1):
-            targets = _expand(r.target_codes, year, include_un=include_un)
+            targets = expand(r.target_codes, year)
             if not targets:
                 continue
-            senders = _expand(r.sender_codes, year, include_un=include_un)
+            senders = expand(r.sender_codes, year)
             for t in targets:
                 s = [x for x in senders if x != t]
                 cols["case_id"].extend([r.case_id] * len(s))
@@ -520,14 +528,15 @@ def cases(a: str, b: str | None = None, *, scope: Scope = "pair", include_un: bo
             add(p.loc[p["target"] == b3, "case_id"], f"on {b3}")
     rows = []
     names = [x for x in (a3, b3) if x]
+    mine = p.loc[p["case_id"].isin(list(rel)) & (p["sender"].isin(names) | p["target"].isin(names))]
+    present = {side: set(zip(mine["case_id"].astype(int), mine[side], strict=True)) for side in ("sender", "target")}
     for cid, labels in rel.items():
         r = c.loc[cid]
         via = []
-        pc = p[p["case_id"] == cid]
         for side, codes in (("sender", r.sender_codes), ("target", r.target_codes)):
             toks = codes.split(",")
             for x in names:
-                if not (pc[side] == x).any():
+                if (cid, x) not in present[side]:
                     continue
                 if x in toks:
                     via.append(f"{x} direct")

@@ -26,7 +26,7 @@ import pandas as pd
 
 from tradegap.world import persist
 from tradegap.world.compute import Progress, compute, expected_seconds
-from tradegap.world.db import OPEN_TIMEOUT, _is_lock_conflict, build_lock, connect
+from tradegap.world.db import OPEN_TIMEOUT, _is_lock_conflict, build_lock, connect, read_frame
 from tradegap.world.fingerprint import fingerprint
 from tradegap.world.spec import WorldSpec, default_spec
 
@@ -67,7 +67,7 @@ class WorldModel:
         for i, v in enumerate(params or [], start=1):
             named[f"p{i}"] = v
         with self.connection() as con:
-            return con.execute(sql, named).df()
+            return read_frame(con, sql, named)
 
 
 def _file_state(path: str) -> tuple:

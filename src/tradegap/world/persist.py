@@ -124,9 +124,9 @@ def _part_checks(con: duckdb.DuckDBPyConnection, table: str, fingerprint: str, s
     part = _part_expr(table)
     where = "fingerprint = ? AND spec = ?"
     params: list[Any] = [fingerprint, spec]
-    if parts is not None and PARTITION.get(table):
-        where += f" AND list_contains(?, {part})"
-        params.append(list(parts))
+    if parts is not None and PARTITION.get(table):  # IN (…), not list_contains: DuckDB then skips row groups
+        where += f" AND {part} IN ({', '.join('?' for _ in parts)})" if parts else " AND FALSE"
+        params.extend(parts)
     rows = con.execute(
         f"SELECT {part} AS part, count(*), CAST(sum({_hash_expr(con, table)}) AS VARCHAR) FROM {table} "
         f"WHERE {where} GROUP BY 1",

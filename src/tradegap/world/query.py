@@ -25,6 +25,7 @@ from tradegap.potential.results import GapDecomposition, Potential, UntappedRank
 from tradegap.views import potential as views
 from tradegap.world import persist
 from tradegap.world.compute import Progress
+from tradegap.world.db import read_frame
 from tradegap.world.model import Notify, WorldModel, ensure
 from tradegap.world.results import WorldUntapped
 from tradegap.world.spec import WorldSpec
@@ -52,7 +53,7 @@ def _read(wm: WorldModel, table: str, where: str, params: list[Any], parts: list
                                hint="It is rebuilt on the next question; or run `tradegap build --db PATH`.")
         named = {"fp": wm.fingerprint, "spec": wm.spec.key}
         named.update({f"p{i}": v for i, v in enumerate(params, start=1)})
-        return con.execute(sql, named).df()
+        return read_frame(con, sql, named)
 
 
 def _with_model(fn, store: Any, source: str, year: int, progress: Progress | None, notify: Notify | None,
@@ -72,7 +73,7 @@ def _countries_frame(codes: list[str]) -> pd.DataFrame:
 
 def pair_rows(a: str, b: str, years: list[int], wm: WorldModel, table: str = "world_structural") -> pd.DataFrame:
     """Both directions of ``a``–``b`` in ``years`` from one world table (already validated codes)."""
-    return _read(wm, table, "list_contains([$p1, $p2], exporter) AND list_contains([$p1, $p2], importer) "
+    return _read(wm, table, "exporter IN ($p1, $p2) AND importer IN ($p1, $p2) "
                  "AND exporter <> importer AND list_contains($p3, year)", [a, b, list(years)], [a, b])
 
 
@@ -166,12 +167,12 @@ def _decompose(wm: WorldModel, a: str, b: str, ys: list[int], store: Any) -> Gap
     m = wm.meta["structural"]
     anchors = tuple(m["anchors"])
     views._check_pair_data(_countries_frame(m["countries"]), a, b, ys, wm.spec.source, views._store(store))
-    pairs = _read(wm, "world_pairs", "list_contains([$p1, $p2], exporter) AND list_contains([$p1, $p2], importer)",
+    pairs = _read(wm, "world_pairs", "exporter IN ($p1, $p2) AND importer IN ($p1, $p2)",
                   [a, b], [a, b])
     year_flows = pair_rows(a, b, ys, wm)
     yr = views._policy_year(anchors, ys[0])
     policy_rows = _read(wm, "world_stage1_policy", "year = $p1 AND (exporter = '*' OR "
-                        "(list_contains([$p2, $p3], exporter) AND list_contains([$p2, $p3], importer)))",
+                        "(exporter IN ($p2, $p3) AND importer IN ($p2, $p3)))",
                         [yr, a, b], None)
 
     def policy(k: str, ex: str, im: str) -> tuple[float, float]:
@@ -241,7 +242,7 @@ def world_untapped(*, year: int | None = None, top: int = 50, store: Any = None,
         with wm.connection() as con:
             if not persist.verify_rows(con, "world_structural", wm.fingerprint, wm.spec.key, None):
                 raise DamagedModel(f"The world model in {wm.path} is damaged (world_structural).")
-            t = con.execute(sql, {"fp": wm.fingerprint, "spec": wm.spec.key, "p1": ys[0], "p2": top}).df()
+            t = read_frame(con, sql, {"fp": wm.fingerprint, "spec": wm.spec.key, "p1": ys[0], "p2": top})
             n = con.execute("SELECT count(*) FROM world_structural WHERE fingerprint = $fp AND spec = $spec "
                             "AND year = $p1", {"fp": wm.fingerprint, "spec": wm.spec.key, "p1": ys[0]}).fetchall()
         from tradegap.countries import country_name
