@@ -154,6 +154,52 @@ def test_damaged_model_is_rebuilt_not_served(small_db, tmp_path, damage):
         assert world.ensure(s, SPEC).built_now is False
 
 
+@pytest.mark.parametrize("year", [2015, 2019])
+def test_stored_scenario_baseline_equals_fresh_one(small_db, year):
+    """The GE baseline rebuilt from stored rows is the one the scenarios build from the data (1e-12),
+    and the pair scenarios run on it give the same answers."""
+    from tradegap.views import scenarios
+
+    with Store(small_db) as s:
+        stored = world.scenario_baseline(year, store=s, n_draws=SPEC.n_draws)
+        fresh = scenarios.world_baseline(year, store=s, sanctions=True)
+        b0, b1 = fresh.baseline, stored.baseline
+        assert (b1.countries, b1.reference, b1.year, b1.sigma) == (b0.countries, b0.reference, b0.year, b0.sigma)
+        for name in ("output", "expenditure", "observed"):
+            np.testing.assert_allclose(getattr(b1, name), getattr(b0, name), rtol=1e-12, atol=0)
+        assert b1.costs.variables == b0.costs.variables == ("fta", "sanction")
+        np.testing.assert_array_equal(b1.costs.x, b0.costs.x)
+        np.testing.assert_allclose(b1.costs.coef, b0.costs.coef, rtol=1e-12)
+        np.testing.assert_allclose(b1.costs.residual, b0.costs.residual, rtol=1e-12)
+        assert stored.assumptions == fresh.assumptions
+        pd.testing.assert_frame_equal(stored.coefficients, fresh.coefficients)
+        got = scenarios.pair_scenarios("IRN", "RUS", year=year, store=s, baseline=stored).to_frame()
+        want = scenarios.pair_scenarios("IRN", "RUS", year=year, store=s).to_frame()
+        pd.testing.assert_frame_equal(got, want, rtol=1e-10)
+        with pytest.raises(Exception, match="baseline passed to pair_scenarios is for"):
+            scenarios.pair_scenarios("IRN", "RUS", year=year, store=s, baseline=stored, sigma=5.0)
+
+
+def test_held_connection_serves_reads_and_yields_to_a_writer(small_db, tmp_path):
+    """Inside world.hold the reads share one connection; a write in the process takes the file back."""
+    from tradegap.world import db as wdb
+
+    path = _copy(small_db, tmp_path / "h.duckdb")
+    with Store(path) as s:
+        want = world.structural("IRN", "RUS", years=2019, store=s, n_draws=SPEC.n_draws).table
+    key = str(path.resolve())
+    with world.hold(str(path)):
+        assert key in wdb._HELD
+        with world.hold(str(path)):  # nested: shared
+            assert wdb._HELD[key][1] == 2
+        with Store(path) as s:
+            _assert_frames(world.structural("IRN", "RUS", years=2019, store=s, n_draws=SPEC.n_draws).table, want)
+        with wdb.connect(str(path), write=True) as con:  # a writer: the held reader lets go
+            assert key not in wdb._HELD
+            con.execute("CREATE TABLE scratch AS SELECT 1 AS x").fetchall()
+    assert key not in wdb._HELD
+
+
 @pytest.mark.slow
 def test_embedded_world_equals_fresh_fit(tmp_path):
     """The embedded data's default model (100 draws) against fresh fits, several pairs and years."""

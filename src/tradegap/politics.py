@@ -155,7 +155,7 @@ def un_membership(*, carry_to: int = 2022) -> pd.DataFrame:
     that voted in the last year of the data are carried forward to ``carry_to``.  Used to expand
     UN sanctions to member states in :mod:`tradegap.sanctions`.
     """
-    v = _votes()
+    v = _votes("successor")  # the same cache entry as _year_votes' (lru_cache keys _votes() apart)
     g = v.groupby("iso3", observed=True)["year"].agg(["min", "max"]).reset_index()
     last = int(v["year"].max())
     g["max"] = np.where(g["max"] >= last, max(carry_to, last), g["max"])

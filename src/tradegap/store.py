@@ -327,6 +327,16 @@ def _load_embedded(name: str) -> pd.DataFrame:
         ) from exc
 
 
+def _select_embedded(name: str, values: dict[str, list[str]]) -> pd.DataFrame:
+    try:
+        return _embedded().select(name, **values)
+    except (ImportError, AttributeError) as exc:  # pragma: no cover
+        raise StoreError(
+            f"The embedded dataset {name!r} is not available ({exc}).",
+            hint="Reinstall tradegap, or ingest the data with `tradegap ingest`.",
+        ) from exc
+
+
 def _read_chunks(
     source: str, path: Path, *, chunksize: int, mapping: dict[str, str] | None, options: dict[str, Any]
 ) -> Iterator[pd.DataFrame]:
@@ -680,7 +690,9 @@ class Store:
                 hint=f"Available sources: {', '.join(self.sources()) or 'none'}; "
                 f"or load it with `tradegap ingest {source} FILE`.",
             )
-        df = _load_embedded(name)
+        wanted = {k: v for k, v in (("exporter", ex), ("importer", im), ("year", yrs)) if v is not None}
+        # a pair's or a year's rows are read from the file alone (no load of the whole dataset)
+        df = _select_embedded(name, wanted) if wanted else _load_embedded(name)
         mask = pd.Series(True, index=df.index)
         if ex is not None:
             mask &= df["exporter"].isin(ex)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -91,8 +92,17 @@ def pair_brief(
                 f"The 'extra_sections' parameter of pair_brief must hold BriefSection objects. Got {type(extra).__name__}."
             )
     lo, hi = DATASETS["baci"].usable
+    held: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
     if lo <= year <= hi:  # the persisted world model: potentials, decomposition, sector fits, GE coefficient
-        world.prime(store, year)
+        held = world.hold(world.prime(store, year).path)  # its ~20 reads share one connection
+    with held:
+        return _assemble(a_iso, b_iso, (a_name, b_name), year, store, wanted, claims_list, extra_sections, progress)
+
+
+def _assemble(a_iso: str, b_iso: str, names: tuple[str, str], year: int, store: Any, wanted: list[str],
+              claims_list: list[Any] | None, extra_sections: Sequence[BriefSection],
+              progress: Progress | None) -> PairBrief:
+    a_name, b_name = names
     ctx = _Context(a_iso, b_iso, year, store, (a_name, b_name), claims_list)
     ctx.uses_potential = bool({"potential", "gap"} & set(wanted))
     ctx.has_article = claims_list is not None or any(s.key in ("article", "claims") for s in extra_sections)

@@ -663,6 +663,9 @@ def _adapt_scenarios(ctx: _Context) -> tuple[pd.DataFrame, str, pd.DataFrame]:
         kwargs["potential"] = potential
     from tradegap.views import scenarios  # GE (scipy) loads only when the scenarios section is built
 
+    lo, hi = DATASETS["baci"].usable
+    if lo <= ctx.year <= hi:  # the world model's stored baseline of the year: no rebuild from the data
+        kwargs["baseline"] = world.scenario_baseline(ctx.year, store=ctx.store)
     res = scenarios.pair_scenarios(ctx.a, ctx.b, **kwargs)
     df = res.to_frame()
     a, b = ctx.a, ctx.b

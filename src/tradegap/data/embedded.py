@@ -28,7 +28,7 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import permutations
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import pandas as pd
 
@@ -106,10 +106,15 @@ def names() -> list[str]:
 
 @lru_cache(maxsize=32)
 def _read(name: str) -> pd.DataFrame:
+    return _frame(name, None)
+
+
+def _frame(name: str, filters: list[tuple[str, str, Any]] | None) -> pd.DataFrame:
+    """Rows of ``<name>.parquet`` matching ``filters`` (pyarrow's ``[(column, op, value)]``, None: all)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pq.read_table(DIR / f"{name}.parquet")
+    table = pq.read_table(DIR / f"{name}.parquet", filters=filters or None)
     columns = {}
     for col in table.column_names:
         arr = table.column(col)
@@ -124,6 +129,17 @@ def _read(name: str) -> pd.DataFrame:
         if name_ in frame.columns and dtype in ("Int8", "Int16", "Int32", "Int64"):
             frame[name_] = frame[name_].astype(dtype)
     return frame
+
+
+def select(name: str, **values: list[Any]) -> pd.DataFrame:
+    """The rows of one embedded dataset whose columns take the given values, read from the file
+    without loading the rest (``select("flows_dots", exporter=["IRN", "RUS"])``).
+
+    Same columns and types as :func:`load`; rows in file order.
+    """
+    check_option("name", name, names(), "embedded.select",
+                 hint="List the shipped datasets with tradegap.data.embedded.names().")
+    return _frame(name, [(col, "in", list(v)) for col, v in values.items()])
 
 
 def load(name: str) -> pd.DataFrame:

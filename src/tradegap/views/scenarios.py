@@ -162,7 +162,6 @@ def world_baseline(
     floored = [cs[i] for i in np.flatnonzero(dom < floor)]
     dom = np.maximum(dom, floor)
     X[np.arange(n), np.arange(n)] = dom
-    Y, E = X.sum(axis=1), X.sum(axis=0)
     notes = [
         f"Data: CEPII BACI goods trade totals {year} (USD millions) for {n} countries with WDI GDP.",
         "BACI has no domestic flows: domestic sales = WDI GDP (current USD) minus total goods exports"
@@ -208,11 +207,49 @@ def world_baseline(
         ses.append(se)
         xs.append(S)
         table.append({"variable": "sanction", "coef": b, "se": se, "source": src})
-    x = np.stack(xs)
-    coef = np.array(coefs)
-    resid = calibrated_residual(X, Y, E) - np.tensordot(coef, x, axes=(0, 0))
-    costs = CostStructure(
-        variables=tuple(variables), x=x, coef=coef, residual=resid, se=np.array(ses), vcov=np.diag(np.square(ses))
+    return baseline_from_arrays(year, cs, X, dict(zip(variables, xs, strict=True)), coefs, ses, table, notes,
+                                sigma=sigma, reference=reference)
+
+
+def baseline_from_arrays(
+    year: int,
+    countries: Sequence[str],
+    observed: np.ndarray,
+    costs: Mapping[str, np.ndarray],
+    coef: Sequence[float],
+    se: Sequence[float],
+    table: Sequence[Mapping[str, Any]],
+    notes: Sequence[str],
+    *,
+    sigma: float = SIGMA,
+    reference: str | None = None,
+) -> WorldBaseline:
+    """The world GE baseline from its data: what :func:`world_baseline` assembles, or what the world
+    model stored (:func:`tradegap.world.scenario_baseline`).
+
+    Parameters
+    ----------
+    year, countries
+        Baseline year; the N countries (ISO3) in model order.
+    observed
+        N×N flows, USD millions, domestic sales on the diagonal; output and expenditure are its row
+        and column sums.
+    costs
+        Cost variables in order (``fta``, ``sanction``), each an N×N matrix.
+    coef, se
+        One coefficient and standard error per cost variable.
+    table, notes
+        The coefficients table (``variable, coef, se, source`` records) and the baseline's assumptions.
+    """
+    cs = list(countries)
+    X = np.asarray(observed, dtype=float)
+    Y, E = X.sum(axis=1), X.sum(axis=0)
+    x = np.stack([np.asarray(m, dtype=float) for m in costs.values()])
+    coef_ = np.asarray(coef, dtype=float)
+    ses = np.asarray(se, dtype=float)
+    resid = calibrated_residual(X, Y, E) - np.tensordot(coef_, x, axes=(0, 0))
+    cost = CostStructure(
+        variables=tuple(costs), x=x, coef=coef_, residual=resid, se=ses, vcov=np.diag(np.square(ses))
     )
     if reference is None:
         reference = next(c for c in ("DEU", "USA", cs[0]) if c in cs)
@@ -226,15 +263,15 @@ def world_baseline(
         countries=tuple(cs),
         output=Y,
         expenditure=E,
-        costs=costs,
+        costs=cost,
         sigma=sigma,
         reference=reference,
         observed=X,
-        year=year,
+        year=int(year),
         unit="USD millions",
         notes=tuple(notes),
     )
-    return WorldBaseline(baseline=base, coefficients=pd.DataFrame(table), assumptions=tuple(notes))
+    return WorldBaseline(baseline=base, coefficients=pd.DataFrame(list(table)), assumptions=tuple(notes))
 
 
 def _code(name: str) -> str:
@@ -600,6 +637,7 @@ def pair_scenarios(
     members: Sequence[str] | str | None = None,
     cost_change: float = -20.0,
     potential: float | None = None,
+    baseline: WorldBaseline | None = None,
 ) -> PairScenarios:
     """FTA, sanctions lifted and a trade-cost cut for the pair ``a``–``b``, side by side.
 
@@ -622,6 +660,9 @@ def pair_scenarios(
         :mod:`tradegap.potential`); the actual/potential ratios are measured against it.
         Without it they are measured against the model baseline, which with calibrated
         trade costs equals actual trade (ratio 1 before the scenario).
+    baseline
+        The world baseline of ``year`` at ``sigma`` if the caller has it (the world model stores
+        every year's, :func:`tradegap.world.scenario_baseline`); default: :func:`world_baseline`.
 
     Returns
     -------
@@ -637,7 +678,11 @@ def pair_scenarios(
     check_sigma(sigma, "pair_scenarios")
     check_number("cost_change", cost_change, "pair_scenarios", low=-100, low_open=True,
                  hint="A trade-cost change of -100% or less would make costs non-positive.")
-    w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
+    if baseline is not None and (baseline.baseline.year != int(year) or baseline.baseline.sigma != sigma
+                                 or "sanction" not in baseline.baseline.costs.variables):
+        raise InputError(f"The baseline passed to pair_scenarios is for {baseline.baseline.year} at "
+                         f"σ = {baseline.baseline.sigma:g}; the scenarios ask for {year} at σ = {sigma:g} with sanctions.")
+    w = baseline if baseline is not None else world_baseline(year, store=store, sigma=sigma, sanctions=True)
     _check_pair(w.baseline, a, b)
     res: dict[str, GEResult] = {}
     try:

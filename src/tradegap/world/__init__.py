@@ -10,14 +10,17 @@ The readers return the same result objects as the pair views, without fitting an
 * :func:`untapped` — one country's partners ranked by untapped potential;
 * :func:`world_untapped` — the directed pairs with the largest untapped potential in a year;
 * :func:`pair_rows` — raw stored rows; :func:`brief_inputs` — what the brief reads (for the web API);
-* :func:`ge_baseline` — a year's solved GE baseline; :func:`country_facts` — totals and rank;
-* :func:`prime` — ensure the model and seed the result cache with its sector fits and GE coefficient.
+* :func:`ge_baseline` — a year's solved GE baseline; :func:`scenario_baseline` — the same as the
+  scenarios' :class:`~tradegap.views.scenarios.WorldBaseline`; :func:`country_facts` — totals and rank;
+* :func:`prime` — ensure the model and seed the result cache with its sector fits and GE coefficient;
+* :func:`hold` — one read-only connection for the many reads of one answer.
 
 Plain functions, safe to call from many threads and processes (read-only connections per call).
 """
 
 from __future__ import annotations
 
+from tradegap.world.db import hold
 from tradegap.world.model import WorldModel, ensure, forget
 from tradegap.world.prime import prime
 from tradegap.world.query import (
@@ -26,6 +29,7 @@ from tradegap.world.query import (
     decompose,
     ge_baseline,
     pair_rows,
+    scenario_baseline,
     size_based,
     structural,
     untapped,
@@ -44,9 +48,11 @@ __all__ = [
     "default_spec",
     "ensure",
     "forget",
+    "hold",
     "ge_baseline",
     "pair_rows",
     "prime",
+    "scenario_baseline",
     "size_based",
     "structural",
     "untapped",

@@ -309,6 +309,9 @@ def _ge(store: Any, spec: WorldSpec, years: list[int], tick: _Ticker):
     b, se, src, fit_notes = gepair.sanction_coefficient()
     tick.tell(0.5)
     flows, countries = [], []
+    notes: dict[str, list[str]] = {}
+    table: list[dict[str, Any]] = []
+    cost_terms: dict[str, list[Any]] = {}
     for k, y in enumerate(years):
         if not _has_flows(store, spec, y):
             continue
@@ -319,9 +322,15 @@ def _ge(store: Any, spec: WorldSpec, years: list[int], tick: _Ticker):
         base = w.baseline
         cs = list(base.countries)
         X = base.observed
-        i, j = np.nonzero(X)
+        x = base.costs.x  # the cost variables (fta, sanction), stored where a flow or a cost is non-zero
+        i, j = np.nonzero((X != 0) | (x != 0).any(axis=0))
         flows.append(pd.DataFrame({"year": y, "exporter": np.asarray(cs)[i], "importer": np.asarray(cs)[j],
-                                   "value": X[i, j]}))
+                                   "value": X[i, j],
+                                   **{v: x[k][i, j] for k, v in enumerate(base.costs.variables)}}))
+        notes[str(y)] = list(w.assumptions)
+        table = w.coefficients.to_dict(orient="records")
+        cost_terms = {"variables": list(base.costs.variables), "coef": [float(v) for v in base.costs.coef],
+                      "se": [float(v) for v in base.costs.se]}
         t = base.trade_costs()
         Y, E = base.output, base.expenditure
         mr = solve_mr(t, Y / Y.sum(), E / E.sum(), cs.index(base.reference))
@@ -335,7 +344,8 @@ def _ge(store: Any, spec: WorldSpec, years: list[int], tick: _Ticker):
     meta = {"fta_coef": fta_b, "fta_se": fta_se, "fta_source": fta_src, "sanction_coef": b, "sanction_se": se,
             "sanction_source": src, "sanction_notes": list(fit_notes), "sanction_nobs": sanc.nobs,
             "sanction_years": list(sanc.years), "sanction_effect": sanc.to_dict(), "fta_effect": fta.to_dict(),
-            "deepening_effect": deep.to_dict()}
+            "deepening_effect": deep.to_dict(), "notes": notes, "table": table,
+            "cost_terms": cost_terms}
     return pd.concat(flows, ignore_index=True), pd.concat(countries, ignore_index=True), meta
 
 

@@ -25,6 +25,10 @@ from tradegap.errors import StoreError
 OPEN_TIMEOUT = 120.0
 
 _THREAD_LOCKS: dict[str, threading.Lock] = {}
+
+#: Read-only connections held open by :func:`hold`: resolved path → [connection, holders].
+_HELD: dict[str, list[Any]] = {}
+_HELD_GUARD = threading.Lock()
 _THREAD_LOCKS_GUARD = threading.Lock()
 
 
@@ -46,6 +50,30 @@ def connect(path: str, *, write: bool, timeout: float = OPEN_TIMEOUT,
     if not write and not p.exists():
         yield None
         return
+    key = str(p.resolve())
+    with _HELD_GUARD:
+        held = _HELD.get(key)
+        if held is not None and write:  # a writer needs the file to itself: let go of the held reader
+            del _HELD[key]
+            held[0].close()
+            held = None
+        cursor = held[0].cursor() if held is not None else None
+    if cursor is not None:
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+        return
+    con = _open(p, write=write, timeout=timeout, on_wait=on_wait)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _open(p: Path, *, write: bool, timeout: float = OPEN_TIMEOUT,
+          on_wait: Callable[[str], None] | None = None) -> duckdb.DuckDBPyConnection:
+    """Open ``p``, retrying while another process holds a conflicting lock (up to ``timeout`` s)."""
     if write:
         p.parent.mkdir(parents=True, exist_ok=True)
     deadline = time.monotonic() + timeout
@@ -67,11 +95,46 @@ def connect(path: str, *, write: bool, timeout: float = OPEN_TIMEOUT,
                 told = True
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
+    con.execute("SET enable_progress_bar = false").fetchall()
+    return con
+
+
+@contextlib.contextmanager
+def hold(path: str) -> Iterator[None]:
+    """Keep one read-only connection to ``path`` open while the block runs, so that the many short
+    reads inside it (a brief makes about twenty) use cursors of it instead of opening the file each
+    time.  Another process that wants to write waits meanwhile (see :func:`connect`), so hold only
+    for one answer.  A write in this process lets go of it.  Nested holds share the connection.
+    """
+    p = Path(path)
+    if path == ":memory:" or not p.exists():
+        yield
+        return
+    key = str(p.resolve())
+    with _HELD_GUARD:
+        if key in _HELD:
+            _HELD[key][1] += 1
+            mine = False
+        else:
+            mine = True
+    if mine:
+        con = _open(p, write=False)
+        with _HELD_GUARD:
+            if key in _HELD:  # another thread opened it meanwhile: share that one
+                _HELD[key][1] += 1
+                con.close()
+            else:
+                _HELD[key] = [con, 1]
     try:
-        con.execute("SET enable_progress_bar = false").fetchall()
-        yield con
+        yield
     finally:
-        con.close()
+        with _HELD_GUARD:
+            held = _HELD.get(key)
+            if held is not None:
+                held[1] -= 1
+                if held[1] <= 0:
+                    del _HELD[key]
+                    held[0].close()
 
 
 def _thread_lock(key: str) -> threading.Lock:

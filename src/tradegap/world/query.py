@@ -30,8 +30,8 @@ from tradegap.world.model import Notify, WorldModel, ensure
 from tradegap.world.results import WorldUntapped
 from tradegap.world.spec import WorldSpec
 
-__all__ = ["brief_inputs", "country_facts", "decompose", "ge_baseline", "pair_rows", "size_based", "structural",
-           "untapped", "world_untapped"]
+__all__ = ["brief_inputs", "country_facts", "decompose", "ge_baseline", "pair_rows", "scenario_baseline",
+           "size_based", "structural", "untapped", "world_untapped"]
 
 
 class DamagedModel(StoreError):
@@ -287,7 +287,7 @@ def ge_baseline(year: int, *, store: Any = None, source: views.Source = "baci", 
         if c.empty:
             raise CoverageError(f"No GE baseline for {ys[0]} in the world model.",
                                 hint=f"Pick a year within {views.COVERAGE[source][0]}–{last}.")
-        f = _read(wm, "world_ge_flows", "year = $p1", [ys[0]], None)
+        f = _read(wm, "world_ge_flows", "year = $p1", [ys[0]], [str(ys[0])])
         cs = c["iso3"].astype(str).tolist()
         pos = {k: i for i, k in enumerate(cs)}
         X = np.zeros((len(cs), len(cs)))
@@ -299,6 +299,50 @@ def ge_baseline(year: int, *, store: Any = None, source: views.Source = "baci", 
                 "fta_coef": g["fta_coef"], "fta_se": g["fta_se"], "fta_source": g["fta_source"],
                 "sanction_coef": g["sanction_coef"], "sanction_se": g["sanction_se"],
                 "sanction_source": g["sanction_source"]}
+
+    return _with_model(read, store, source, last, progress, notify, n_draws)
+
+
+def scenario_baseline(year: int, *, store: Any = None, sigma: float | None = None, source: views.Source = "baci",
+                      n_draws: int = views.DEFAULT_DRAWS, progress: Progress | None = None,
+                      notify: Notify | None = None) -> Any:
+    """The world GE baseline of ``year`` as :func:`tradegap.views.scenarios.world_baseline` builds it
+    (sanctions in, estimated FTA effect), from the stored flows, cost variables and notes.
+
+    Returns
+    -------
+    tradegap.views.scenarios.WorldBaseline
+        Equal to ``world_baseline(year, store=store, sigma=sigma)`` (tested to 1e-12).
+    """
+    from tradegap.defaults import SIGMA
+    from tradegap.views import scenarios
+
+    sig = SIGMA if sigma is None else sigma
+    views._check_source(source, "scenario_baseline")
+    ys = views._years_arg(int(year), source)
+    last = views.COVERAGE[source][1]
+
+    def read(wm: WorldModel) -> Any:
+        g = wm.meta["ge"]
+        c = _read(wm, "world_ge_countries", "year = $p1", [ys[0]], None)
+        if c.empty or str(ys[0]) not in g.get("notes", {}):
+            raise CoverageError(f"No GE baseline for {ys[0]} in the world model.",
+                                hint=f"Pick a year within {views.COVERAGE[source][0]}–{last}.")
+        f = _read(wm, "world_ge_flows", "year = $p1", [ys[0]], [str(ys[0])])
+        cs = c["iso3"].astype(str).tolist()
+        pos = {k: i for i, k in enumerate(cs)}
+        i, j = f["exporter"].map(pos).to_numpy(), f["importer"].map(pos).to_numpy()
+
+        def square(col: str) -> np.ndarray:
+            m = np.zeros((len(cs), len(cs)))
+            m[i, j] = f[col].to_numpy(float)
+            return m
+
+        terms = g["cost_terms"]
+        return scenarios.baseline_from_arrays(
+            ys[0], cs, square("value"), {v: square(v) for v in terms["variables"]}, terms["coef"], terms["se"],
+            g["table"], g["notes"][str(ys[0])], sigma=sig, reference=str(c["reference"].iloc[0]),
+        )
 
     return _with_model(read, store, source, last, progress, notify, n_draws)
 
