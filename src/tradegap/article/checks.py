@@ -859,7 +859,13 @@ def check_scenario(claim: Claim, ctx: CheckContext) -> ClaimCheck:
             pair = (pair[0], pair[1]) if inside[0] == pair[1] else (pair[1], pair[0])
             members = tuple(sorted(group - {pair[1]}))
     key = f"scen:{pair[0]}:{pair[1]}:{year}:{members}"
-    sc = _cached(ctx, key, lambda: pair_scenarios(*pair, year=year, store=ctx.store, members=members))
+
+    def solve() -> Any:
+        # the world model's stored baseline of the year (built once per dataset), not a rebuild from the data
+        base = _cached(ctx, f"ge_baseline:{year}", lambda: world.scenario_baseline(year, store=ctx.store))
+        return pair_scenarios(*pair, year=year, store=ctx.store, members=members, baseline=base)
+
+    sc = _cached(ctx, key, solve)
     frame = sc.to_frame()
     parts = []
     for r in frame.itertuples(index=False):

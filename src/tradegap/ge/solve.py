@@ -30,14 +30,12 @@ Monte Carlo draws (:func:`tradegap.ge.montecarlo.monte_carlo`, ``workers=``).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Callable, Literal
 
 import numpy as np
-import scipy.linalg
 from threadpoolctl import ThreadpoolController
 
 from tradegap.errors import ConvergenceError, InputError
@@ -228,12 +226,9 @@ def _solve_mr(trade_costs, output_share, expend_share, ref, *, tol, max_iter=100
             Vk = V[:, keep]
             F, G = res[: n - 1], res[n - 1 :]
             M = np.eye(n - 1) - Wt @ Vk
-            try:
-                with warnings.catch_warnings():
-                    # an ill-conditioned step is caught by the line search and the sweep fallback
-                    warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
-                    dp = scipy.linalg.solve(M, -F + Wt @ G, check_finite=False)
-            except (np.linalg.LinAlgError, ValueError):
+            try:  # LAPACK gesv; an ill-conditioned step is caught by the line search and the sweep fallback
+                dp = np.linalg.solve(M, -F + Wt @ G)
+            except np.linalg.LinAlgError:
                 break
             step = np.concatenate([dp, -G - Vk @ dp])
             if not np.all(np.isfinite(step)):
