@@ -180,6 +180,29 @@ def test_stored_scenario_baseline_equals_fresh_one(small_db, year):
             scenarios.pair_scenarios("IRN", "RUS", year=year, store=s, baseline=stored, sigma=5.0)
 
 
+def test_stored_normal_flows_and_sanctions_lifted_equal_fresh(small_db):
+    """Normal flows without the sanction term from stored rows equal the refit's (1e-9), and so does the
+    sanctions-lifted scenario run on the stored baseline and normal flows."""
+    from tradegap.views import potential as vp
+    from tradegap.views import scenarios
+
+    with Store(small_db) as s:
+        got, coef, notes = world.normal_flows(2019, store=s, n_draws=SPEC.n_draws)
+        want, coef0, _ = vp.normal_flows(2019, store=s, without=("sanction_trade",))
+        assert coef == coef0
+        key = ["exporter", "importer"]
+        got = got.sort_values(key).reset_index(drop=True)
+        want = want.sort_values(key).reset_index(drop=True)
+        _assert_frames(got, want)
+        assert (got["potential_without"] > got["potential"]).any(), "some sanctioned flow is lifted"
+        stored = scenarios.run_sanctions_lifted(
+            "IRN", year=2019, store=s, baseline=world.scenario_baseline(2019, store=s, n_draws=SPEC.n_draws),
+            normal=(got, coef, notes))
+        fresh = scenarios.run_sanctions_lifted("IRN", year=2019, store=s)
+        pd.testing.assert_frame_equal(stored.to_frame(), fresh.to_frame(), rtol=1e-9)
+        pd.testing.assert_frame_equal(stored.flows, fresh.flows, rtol=1e-9)
+
+
 def test_held_connection_serves_reads_and_yields_to_a_writer(small_db, tmp_path):
     """Inside world.hold the reads share one connection; a write in the process takes the file back."""
     from tradegap.world import db as wdb

@@ -165,7 +165,14 @@ def sanctions_cmd(
 
     with user_errors(), opened_store(db) as store:
         prepare_world(store, None)  # the stored FTA and sanction effects (fitted once)
-        res = run_sanctions_lifted(country, year=year, by=by, store=store, sigma=sigma)
+        stored: dict[str, object] = {}
+        lo, hi = DATASETS["baci"].usable
+        if lo <= year <= hi:  # the world model's baseline and normal flows of the year: nothing refitted
+            from tradegap import world
+
+            stored = {"baseline": world.scenario_baseline(year, store=store, sigma=sigma),
+                      "normal": world.normal_flows(year, store=store)}
+        res = run_sanctions_lifted(country, year=year, by=by, store=store, sigma=sigma, **stored)
         fmt = OutputFormat(fmt)
         if fmt is OutputFormat.table:
             render(res.flows, fmt, title=f"{res.name}, {res.year}: the lifted flows (USD millions)",

@@ -474,8 +474,14 @@ class SanctionsLifted:
 
 
 def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | None = None, store=None,
-                         sigma: float = SIGMA) -> SanctionsLifted:
+                         sigma: float = SIGMA, baseline: WorldBaseline | None = None,
+                         normal: tuple[pd.DataFrame, dict[str, float], list[str]] | None = None) -> SanctionsLifted:
     """Lift the GSDB trade sanctions in force on ``country`` (by ``by``, or with ``partner``, or all), two ways.
+
+    ``baseline`` and ``normal``: the world baseline of ``year`` at ``sigma`` (sanctions in) and the normal
+    flows without the sanction term, if the caller has them (the world model stores both:
+    :func:`tradegap.world.scenario_baseline`, :func:`tradegap.world.normal_flows`); default: computed here
+    (:func:`world_baseline`, :func:`tradegap.views.potential.normal_flows`).
 
     Raises
     ------
@@ -487,7 +493,8 @@ def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | Non
     check_sigma(sigma, "run_sanctions_lifted")
     c = _code(country)
     partner = None if partner is None else _code(partner)
-    w = world_baseline(year, store=store, sigma=sigma, sanctions=True)
+    _check_baseline(baseline, int(year), sigma, "run_sanctions_lifted")
+    w = baseline if baseline is not None else world_baseline(year, store=store, sigma=sigma, sanctions=True)
     b = w.baseline
     b.position(c)
     changes = sanctions_lifted_changes(c, by, partner)
@@ -506,7 +513,8 @@ def run_sanctions_lifted(country: str, *, year: int, by=None, partner: str | Non
     coef_notes: list[str] = []
     coef_costs = apply_changes(b, changes, coef_notes)
     # normal-cost variant: each lifted flow's log cost set to reproduce its normal trade without the sanction
-    nf, s1coef, pnotes = normal_flows(int(year), store=store, without=("sanction_trade",))
+    nf, s1coef, pnotes = normal if normal is not None else normal_flows(int(year), store=store,
+                                                                         without=("sanction_trade",))
     key = nf.set_index(["exporter", "importer"])["potential_without"]
     target = key.reindex(pd.MultiIndex.from_arrays([[cs[i] for i in ii], [cs[j] for j in jj]])).to_numpy(float)
     Y, E = b.output, b.expenditure
@@ -627,6 +635,18 @@ class PairScenarios:
         }
 
 
+def _check_baseline(baseline: WorldBaseline | None, year: int, sigma: float, where: str) -> None:
+    """A baseline handed in must be the one asked for: same year and σ, with the sanction term."""
+    if baseline is None:
+        return
+    b = baseline.baseline
+    if b.year != year or b.sigma != sigma or "sanction" not in b.costs.variables:
+        raise InputError(f"The baseline passed to {where} is for {b.year} at σ = {b.sigma:g}"
+                         f"{'' if 'sanction' in b.costs.variables else ' without sanctions'}; the scenarios ask "
+                         f"for {year} at σ = {sigma:g} with sanctions.",
+                         hint="Pass the world baseline of the same year and σ (tradegap.world.scenario_baseline).")
+
+
 def pair_scenarios(
     a: str,
     b: str,
@@ -678,10 +698,7 @@ def pair_scenarios(
     check_sigma(sigma, "pair_scenarios")
     check_number("cost_change", cost_change, "pair_scenarios", low=-100, low_open=True,
                  hint="A trade-cost change of -100% or less would make costs non-positive.")
-    if baseline is not None and (baseline.baseline.year != int(year) or baseline.baseline.sigma != sigma
-                                 or "sanction" not in baseline.baseline.costs.variables):
-        raise InputError(f"The baseline passed to pair_scenarios is for {baseline.baseline.year} at "
-                         f"σ = {baseline.baseline.sigma:g}; the scenarios ask for {year} at σ = {sigma:g} with sanctions.")
+    _check_baseline(baseline, int(year), sigma, "pair_scenarios")
     w = baseline if baseline is not None else world_baseline(year, store=store, sigma=sigma, sanctions=True)
     _check_pair(w.baseline, a, b)
     res: dict[str, GEResult] = {}

@@ -11,7 +11,8 @@ The readers return the same result objects as the pair views, without fitting an
 * :func:`world_untapped` — the directed pairs with the largest untapped potential in a year;
 * :func:`pair_rows` — raw stored rows; :func:`brief_inputs` — what the brief reads (for the web API);
 * :func:`ge_baseline` — a year's solved GE baseline; :func:`scenario_baseline` — the same as the
-  scenarios' :class:`~tradegap.views.scenarios.WorldBaseline`; :func:`country_facts` — totals and rank;
+  scenarios' :class:`~tradegap.views.scenarios.WorldBaseline`; :func:`normal_flows` — every pair's potential
+  without the sanction term (the sanctions-lifted scenario); :func:`country_facts` — totals and rank;
 * :func:`prime` — ensure the model and seed the result cache with its sector fits and GE coefficient;
 * :func:`hold` — one read-only connection for the many reads of one answer.
 
@@ -28,6 +29,7 @@ from tradegap.world.query import (
     country_facts,
     decompose,
     ge_baseline,
+    normal_flows,
     pair_rows,
     scenario_baseline,
     size_based,
@@ -49,6 +51,7 @@ __all__ = [
     "ensure",
     "forget",
     "hold",
+    "normal_flows",
     "ge_baseline",
     "pair_rows",
     "prime",

@@ -30,8 +30,8 @@ from tradegap.world.model import Notify, WorldModel, ensure
 from tradegap.world.results import WorldUntapped
 from tradegap.world.spec import WorldSpec
 
-__all__ = ["brief_inputs", "country_facts", "decompose", "ge_baseline", "pair_rows", "scenario_baseline",
-           "size_based", "structural", "untapped", "world_untapped"]
+__all__ = ["brief_inputs", "country_facts", "decompose", "ge_baseline", "normal_flows", "pair_rows",
+           "scenario_baseline", "size_based", "structural", "untapped", "world_untapped"]
 
 
 class DamagedModel(StoreError):
@@ -345,6 +345,37 @@ def scenario_baseline(year: int, *, store: Any = None, sigma: float | None = Non
         )
 
     return _with_model(read, store, source, last, progress, notify, n_draws)
+
+
+def normal_flows(year: int, *, store: Any = None, source: views.Source = "baci",
+                 without: tuple[str, ...] = ("sanction_trade",), n_draws: int = views.DEFAULT_DRAWS,
+                 progress: Progress | None = None,
+                 notify: Notify | None = None) -> tuple[pd.DataFrame, dict[str, float], list[str]]:
+    """:func:`tradegap.views.potential.normal_flows` from the stored structural potentials of ``year``
+    (every directed pair's actual and potential, and the potential without the stage-1 terms in
+    ``without``), without refitting: equal to it to 1e-9 (tested)."""
+    views._check_source(source, "normal_flows")
+    (y,) = views._years_arg([int(year)], source, "normal_flows", "year")
+
+    def read(wm: WorldModel) -> tuple[pd.DataFrame, dict[str, float], list[str]]:
+        m = wm.meta["structural"]
+        f = _read(wm, "world_structural", "year = $p1", [y], None)
+        f = f[["exporter", "importer", "year", "actual", "potential"]].copy()
+        coef = {k: float(v) for k, v in m["stage1_coef"].items()}
+        off = [t for t in without if t in coef]
+        f["potential_without"] = f["potential"]
+        if off:
+            if off != ["sanction_trade"]:
+                raise InputError(f"normal_flows from the world model switches off the sanction term only; got {off}.",
+                                 hint="Use tradegap.views.potential.normal_flows for other terms.")
+            s = views._sanctions([y], partial=True)
+            key = pd.MultiIndex.from_arrays([f["exporter"], f["importer"]])
+            sh = (s.set_index(["exporter", "importer"])["sanction_trade"].reindex(key).fillna(0.0).to_numpy(float)
+                  if s is not None else np.zeros(len(f)))
+            f["potential_without"] = f["potential"] * np.exp(-coef["sanction_trade"] * sh)
+        return f.reset_index(drop=True), coef, list(m["notes"])
+
+    return _with_model(read, store, source, y, progress, notify, n_draws)
 
 
 def country_facts(country: str, *, year: int | None = None, store: Any = None, source: views.Source = "baci",
