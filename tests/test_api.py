@@ -16,6 +16,7 @@ import threading
 import time
 import warnings
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
@@ -59,7 +60,8 @@ def install_fast_fakes(monkeypatch) -> None:
     from tradegap import world
 
     install_fakes(monkeypatch)
-    monkeypatch.setattr(world, "prime", lambda *_a, **_k: None)
+    # a world model without a file: the brief holds no connection to it
+    monkeypatch.setattr(world, "prime", lambda *_a, **_k: SimpleNamespace(path=":memory:"))
 
 
 @pytest.fixture
@@ -197,6 +199,28 @@ def test_potential_and_pending_progress(fake_client):
     assert fake_client.get("/api/potential/IRN/RUS", params={"wait": "false"}).status_code == 200
     _error(fake_client.get("/api/potential/IRN/RUS", params={"year": 2050}), 404)
     _error(fake_client.get("/api/potential/IRN/RUS", params={"year": 12345}), 422)
+
+
+def test_a_failed_job_is_reported_to_pollers_not_restarted():
+    """A poller (wait=false) asking after a failure gets the failure, not a new 'running' job each time."""
+    from tradegap.api.cache import SingleFlightCache
+
+    cache: SingleFlightCache[bytes] = SingleFlightCache(workers=1)
+    calls = []
+
+    def boom(_progress):
+        calls.append(1)
+        raise RuntimeError("no data")
+
+    fl = cache.flight("k", boom)
+    with pytest.raises(RuntimeError):
+        fl.future.result(timeout=5)
+    again = cache.flight("k", boom, reuse_failed=True)
+    assert again is fl and again.future.done() and len(calls) == 1
+    cache.failed_ttl = 0.0  # after the grace period the key is computed afresh
+    with pytest.raises(RuntimeError):
+        cache.flight("k", boom, reuse_failed=True).future.result(timeout=5)
+    assert len(calls) == 2
 
 
 def test_brief_wait_false_polls_to_the_answer(fake_client, monkeypatch):

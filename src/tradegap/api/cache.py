@@ -77,9 +77,14 @@ class SingleFlightCache(Generic[T]):
 
     Notes
     -----
-    Exceptions are not cached: every waiter of the failed flight gets the exception, and
-    the next call starts afresh.
+    Exceptions are not cached as values: every waiter of the failed flight gets the exception, and so
+    does a poller (``flight(..., reuse_failed=True)``) that asks within :attr:`failed_ttl` seconds of
+    the failure, so a client polling a job that failed is told why instead of starting it again and
+    again; any other call starts afresh.
     """
+
+    #: Seconds a failed flight is still handed to callers (pollers) before the key is computed again.
+    failed_ttl: float = 10.0
 
     def __init__(self, maxsize: int = 512, workers: int = 2) -> None:
         if maxsize < 1 or workers < 1:
@@ -88,6 +93,7 @@ class SingleFlightCache(Generic[T]):
         self._lock = threading.Lock()
         self._values: OrderedDict[Hashable, T] = OrderedDict()
         self._flights: dict[Hashable, Flight[T]] = {}
+        self._failed: dict[Hashable, tuple[float, Flight[T]]] = {}
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tradegap-compute")
         self.computed = 0  #: number of computations started (for tests and the health endpoint)
 
@@ -99,8 +105,11 @@ class SingleFlightCache(Generic[T]):
                 return self._values[key]
         return None
 
-    def flight(self, key: Hashable, compute: Callable[[ProgressFn], T]) -> Flight[T]:
-        """The flight computing ``key``: an existing one, a finished one for a cached value, or a new one."""
+    def flight(self, key: Hashable, compute: Callable[[ProgressFn], T], *, reuse_failed: bool = False) -> Flight[T]:
+        """The flight computing ``key``: an existing one, a finished one for a cached value, or a new one.
+
+        With ``reuse_failed`` (a poller), a flight that failed less than :attr:`failed_ttl` seconds ago is
+        returned with its exception instead of a new one."""
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
@@ -110,6 +119,10 @@ class SingleFlightCache(Generic[T]):
             fl = self._flights.get(key)
             if fl is not None:
                 return fl
+            failed = self._failed.pop(key, None)
+            if reuse_failed and failed is not None and time.monotonic() - failed[0] < self.failed_ttl:
+                self._failed[key] = failed
+                return failed[1]
             fl = Flight(Future())
             fl.future.set_running_or_notify_cancel()  # a waiter that goes away cannot cancel the others' answer
             self._flights[key] = fl
@@ -123,6 +136,7 @@ class SingleFlightCache(Generic[T]):
         except BaseException as exc:  # noqa: BLE001 - handed to every waiter, re-raised there
             with self._lock:
                 self._flights.pop(key, None)
+                self._failed[key] = (time.monotonic(), fl)
             fl.future.set_exception(exc)
             return
         with self._lock:
@@ -145,6 +159,7 @@ class SingleFlightCache(Generic[T]):
         """Forget every cached value (flights in progress finish and are stored)."""
         with self._lock:
             self._values.clear()
+            self._failed.clear()
 
     def __len__(self) -> int:
         with self._lock:

@@ -185,7 +185,7 @@ class Service:
             with self.store() as st:
                 return compute(st, progress)
 
-        flight = self.cache.flight(key, run)
+        flight = self.cache.flight(key, run, reuse_failed=not wait)  # a poller is told of a failure
         if not wait and not flight.future.done():
             return Pending(flight)
         return flight.future.result()
