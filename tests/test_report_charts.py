@@ -262,6 +262,13 @@ def test_history_with_two_potential_points_draws_squares_and_error_bars():
     assert len(_by_class(full, "actual")) == 2 and len(_by_class(full, "size-potential")) == 2
 
 
+def test_history_of_a_single_year_has_its_year_tick():
+    chart = _history(n_years=1)
+    root = _parse(chart_svg(chart, "c-one"))
+    assert [e.text for e in _by_class(root, "tick") if re.fullmatch(r"\d{4}", e.text or "")] == ["2005", "2005"]
+    assert len(_by_class(root, "errorbar")) == 2
+
+
 def test_history_panels_side_by_side_wide_and_stacked_narrow():
     def origin(svg):
         return [float(_by_class(p, "tick")[0].get("y")) for p in _by_class(_parse(svg), "panel")]

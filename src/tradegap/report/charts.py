@@ -69,10 +69,12 @@ def _values(df: pd.DataFrame, col: str) -> np.ndarray:
 
 
 def _year_fmt(v: float) -> str:
+    """A year tick: ``2019``."""
     return f"{v:.0f}"
 
 
 def _pct_fmt(v: float) -> str:
+    """A share 0–1 as a whole percentage: ``0.8`` → ``80%``."""
     return f"{100 * v:.0f}%"
 
 
@@ -81,6 +83,8 @@ def _year_scale(years: np.ndarray, x0: float, x1: float, nbins: int) -> tuple[Li
     lo, hi = float(np.min(years)), float(np.max(years))
     pad = 1.0 if hi - lo < 1 else max(0.5, 0.03 * (hi - lo))
     scale = Linear(lo - pad, hi + pad, x0, x1)
+    if hi - lo < 1:
+        return scale, [round(lo)] if lo == round(lo) else []
     ticks = [t for t in nice_ticks(lo, hi, nbins, integer=True) if scale.d0 <= t <= scale.d1]
     return scale, ticks
 
@@ -92,24 +96,28 @@ _H_SERIES = ("actual", "potential", "lower", "upper", "actual_model", "size_pote
 
 def _history_legend(df: pd.DataFrame) -> list[tuple[Swatch, str]]:
     """Legend entries for the series present anywhere in ``df`` (drawn in ink: panels differ only in colour)."""
-    ink, has = PALETTE["ink"], {c: bool(np.isfinite(_values(df, c)).any()) for c in _H_SERIES}
+    ink = PALETTE["ink"]
+    most = {c: int(df.assign(_v=_values(df, c)).groupby("direction")["_v"].count().max()) for c in _H_SERIES}
     out = [(Swatch(ink, width=2.4, marker=True), "actual (IMF DOTS)")]
-    if has["potential"]:
-        per_dir = df.assign(_p=_values(df, "potential")).groupby("direction")["_p"].count()
-        if int(per_dir.max()) > 2:
-            out.append((Swatch(ink, width=1.6, dash="6 4"), "structural potential"))
-            if has["lower"] and has["upper"]:
-                out.append((Swatch(ink, kind="box", opacity=0.15), "band"))
-        else:
-            out.append((Swatch(ink, kind="square"), "structural potential (with band)"))
-    if has["size_potential"]:
-        out.append((Swatch(PALETTE["muted"], width=1.8, dash="0.1 4"), "size-based potential"))
-    if has["actual_model"]:
-        out.append((Swatch(ink, width=1.0, opacity=0.75), "actual in the model's data (BACI)"))
+    if most["potential"] > 2:
+        out.append((Swatch(ink, width=1.6, dash="6 4"), "structural potential"))
+        if most["lower"] and most["upper"]:
+            out.append((Swatch(ink, kind="box", opacity=0.15), "band"))
+    elif most["potential"]:
+        out.append((Swatch(ink, kind="square"), "structural potential (with band)"))
+    if most["size_potential"]:
+        line = most["size_potential"] > 2
+        out.append((Swatch(PALETTE["muted"], width=1.8, dash="0.1 4") if line else Swatch(PALETTE["muted"], kind="diamond"),
+                    "size-based potential"))
+    if most["actual_model"]:
+        line = most["actual_model"] > 2
+        out.append((Swatch(ink, width=1.0, opacity=0.75) if line else Swatch(ink, kind="dot"),
+                    "actual in the model's data (BACI)"))
     return out
 
 
-def _line(xs: np.ndarray, ys: np.ndarray, color: str, **kw: object) -> str:
+def _line(xs: list[float], ys: list[float], color: str, **kw: object) -> str:
+    """A polyline through points already in user units."""
     return path(polyline_d(xs, ys), stroke=color, stroke_linejoin="round", **kw)
 
 
@@ -296,6 +304,7 @@ def _under_axis(label: str, width: float) -> float:
 
 
 def _bar_color(v: float, highlight: bool, signed: bool) -> str:
+    """Accent when highlighted; else green/red by sign when any value is negative; else the main colour."""
     if highlight:
         return PALETTE["accent"]
     if signed:
@@ -313,7 +322,7 @@ def _draw_bars(chart: Chart, width: float, prefix: str) -> str:
     if "group" in df and df["group"].notna().any():
         return _draw_grouped(chart, df, values, width, prefix)
     highlight = df["highlight"].fillna(False).astype(bool).tolist() if "highlight" in df else [False] * len(df)
-    lines, label_w = _label_column([str(s) for s in df["label"]], highlight, width)
+    lines, label_w = _label_column(df["label"].fillna("").astype(str).tolist(), highlight, width)
     row = 34.0 if any(len(ls) > 1 for ls in lines) else 26.0
     px0, px1, sx, ticks = _bar_frame(values, _PAD + label_w + 10, width - _PAD)
     box = Box(px0, px1, _PAD, _PAD + row * len(values))
