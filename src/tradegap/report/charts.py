@@ -117,7 +117,9 @@ def _history_legend(df: pd.DataFrame) -> list[tuple[Swatch, str]]:
 
 
 def _line(xs: list[float], ys: list[float], color: str, **kw: object) -> str:
-    """A polyline through points already in user units."""
+    """A polyline through points already in user units (nothing when there are none)."""
+    if not len(xs):
+        return ""
     return path(polyline_d(xs, ys), stroke=color, stroke_linejoin="round", **kw)
 
 
