@@ -28,9 +28,9 @@ def browser():
         b.close()
 
 
-def _open(browser, path: Path, screenshot: Path):
-    """Open ``path``; return (page, list of URLs that tried to leave the page)."""
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
+def _open(browser, path: Path, screenshot: Path, width: int = 1200):
+    """Open ``path`` in a ``width`` px wide window; return (page, list of URLs that tried to leave the page)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
     external: list[str] = []
 
     def route(r):
@@ -47,17 +47,20 @@ def _open(browser, path: Path, screenshot: Path):
     return page, external
 
 
-def _check_charts(page, expected: set[str]) -> None:
+def _check_charts(page, expected: set[str], layout: str = "wide") -> None:
+    """Each expected chart shows its ``layout`` drawing (the other one hidden), with something drawn in it."""
     charts = page.query_selector_all("figure.chart")
     ids = {c.get_attribute("id") for c in charts}
     assert expected <= ids, f"missing charts {expected - ids}; present {ids}"
+    other = "narrow" if layout == "wide" else "wide"
     for c in charts:
-        svg = c.query_selector("svg")
+        svg = c.query_selector(f".chart-{layout} svg")
         assert svg is not None, c.get_attribute("id")
         box = svg.bounding_box()
         assert box is not None and box["width"] > 100 and box["height"] > 50, (c.get_attribute("id"), box)
-        # something was drawn: paths (lines, bars) inside the svg
-        assert len(svg.query_selector_all("path")) > 5, c.get_attribute("id")
+        assert c.query_selector(f".chart-{other} svg").bounding_box() is None, c.get_attribute("id")
+        # something was drawn: lines, grid, bars and markers inside the svg
+        assert len(svg.query_selector_all("path, rect, circle")) > 5, c.get_attribute("id")
 
 
 def test_synthetic_brief_renders_offline(browser, monkeypatch, tmp_path):
@@ -82,6 +85,12 @@ def test_synthetic_brief_renders_offline(browser, monkeypatch, tmp_path):
     assert len(sections) == len(br.sections) - 1  # the summary is the headline box
     assert "USD millions" in page.inner_text("header")
     page.close()
+    # a phone: the narrow drawings show and nothing runs off the side of the page
+    phone, external = _open(browser, path, shot.with_name("brief-synthetic-phone.png"), width=400)
+    assert external == []
+    _check_charts(phone, {"chart-history", "chart-peers", "chart-politics"}, layout="narrow")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 400
+    phone.close()
 
 
 @pytest.mark.parametrize(

@@ -1,9 +1,11 @@
 """One self-contained HTML file for a :class:`~tradegap.brief.PairBrief`.
 
-Everything the page needs is inside it: CSS inline, charts as inline SVG drawn
-with matplotlib (Agg).  No script, font or image is fetched from the network.
-Each chart is a ``<figure class="chart" id="chart-<section key>">``; each section
-a ``<section class="brief-section" id="sec-<key>">``.
+Everything the page needs is inside it: CSS inline, charts as inline SVG (see
+:mod:`tradegap.report.charts`).  No script, font or image is fetched from the network.
+Each chart is a ``<figure class="chart" id="chart-<section key>">`` holding two
+drawings of it: one laid out for a desktop column (760 px) and one for a phone
+(360 px), shown by a CSS media query; each section a
+``<section class="brief-section" id="sec-<key>">``.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["render_html", "write_html"]
 
 _COLLAPSE_ROWS = 12
+_NARROW_PX = 360  # viewBox width of the phone drawing of each chart
 
 
 def _is_num(v: Any) -> bool:
@@ -127,6 +130,7 @@ def render_html(brief: PairBrief) -> str:
         if s.frame is not None and len(s.frame.columns):
             table = _table_html(s.frame)
             nrows = len(s.frame)
+        drawn = s.chart is not None and len(s.chart.data) > 0
         sections.append(
             {
                 "key": s.key,
@@ -134,7 +138,8 @@ def render_html(brief: PairBrief) -> str:
                 "status": s.status,
                 "paragraphs": _paragraphs(s.text),
                 "chart": s.chart,
-                "svg": chart_svg(s.chart, prefix=f"c-{s.key}") if s.chart is not None and len(s.chart.data) else None,
+                "svg": chart_svg(s.chart, prefix=f"c-{s.key}") if drawn else None,
+                "svg_narrow": chart_svg(s.chart, prefix=f"c-{s.key}-narrow", width=_NARROW_PX) if drawn else None,
                 "table": table,
                 "nrows": nrows,
                 "collapse": nrows > _COLLAPSE_ROWS,
