@@ -623,22 +623,30 @@ def ideal_distance(
     if ys is not None:
         d = d[d["year"].isin(ys)]
     pa = d.loc[d["iso3"] == a3, ["year", "ideal"]].set_index("year")["ideal"]
+    share_col, share_of = (AGREE_WITH[b3], a3) if b3 in AGREE_WITH else (AGREE_WITH.get(a3), b3)
     rows = []
-    for year, grp in d[d["year"].isin(pa.index)].groupby("year", sort=True):
-        g = grp.set_index("iso3")
-        if b3 not in g.index:
+    years = d["year"].to_numpy()
+    iso = d["iso3"].to_numpy(dtype=object)
+    ideal = d["ideal"].to_numpy(dtype=float)
+    share_all = d[share_col].to_numpy(dtype=float) if share_col else None
+    order = np.argsort(years, kind="stable")
+    for chunk in np.split(order, np.flatnonzero(np.diff(years[order])) + 1):  # one year at a time
+        if not len(chunk) or int(years[chunk[0]]) not in pa.index:
             continue
-        ia, ib = float(g.at[a3, "ideal"]), float(g.at[b3, "ideal"])
+        codes = iso[chunk]
+        ka, kb = np.flatnonzero(codes == a3), np.flatnonzero(codes == b3)
+        if not len(kb):
+            continue
+        vals = ideal[chunk]
+        ia, ib = float(vals[ka[0]]), float(vals[kb[0]])
         dist = abs(ia - ib)
-        others = np.abs(g.loc[~g.index.isin([a3, b3]), "ideal"].to_numpy(dtype=float) - ia)
+        others = np.abs(vals[(codes != a3) & (codes != b3)] - ia)
         rank = 1 + int(np.sum(others < dist))
         pct = 100.0 * (np.sum(others > dist) + 0.5 * np.sum(others == dist)) / max(len(others), 1)
         share = float("nan")
-        if b3 in AGREE_WITH:
-            share = float(g.at[a3, AGREE_WITH[b3]])
-        elif a3 in AGREE_WITH:
-            share = float(g.at[b3, AGREE_WITH[a3]])
-        rows.append((int(year), ia, ib, dist, rank, len(others) + 1, float(pct), share))
+        if share_all is not None:
+            share = float(share_all[chunk][ka[0] if share_of == a3 else kb[0]])
+        rows.append((int(years[chunk[0]]), ia, ib, dist, rank, len(others) + 1, float(pct), share))
     if not rows:
         lo, hi = ideal_coverage()
         have = sorted(set(pa.index) & set(_ideal(cont).loc[_ideal(cont)["iso3"] == b3, "year"]))

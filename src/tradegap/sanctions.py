@@ -189,7 +189,8 @@ def case_table() -> pd.DataFrame:
 
 
 @lru_cache(maxsize=1)
-def _un_members() -> dict[int, frozenset[str]]:
+def _un_members() -> dict[int, tuple[str, ...]]:
+    """UN member states per year, sorted ISO3 codes."""
     from tradegap.politics import un_membership
 
     m = un_membership()
@@ -197,7 +198,7 @@ def _un_members() -> dict[int, frozenset[str]]:
     for iso3, first, last in m.itertuples(index=False):
         for y in range(int(first), int(last) + 1):
             out.setdefault(y, set()).add(iso3)
-    return {y: frozenset(s) for y, s in out.items()}
+    return {y: tuple(sorted(s)) for y, s in out.items()}
 
 
 def members(token: str, year: int) -> list[str]:
@@ -214,7 +215,7 @@ def members(token: str, year: int) -> list[str]:
     if token == "@UN":
         un = _un_members()
         last = max(un)
-        return sorted(un.get(min(year, last), frozenset()))
+        return list(un.get(min(year, last), ()))
     if token in BLOCS:
         return sorted(c for c, (a, b) in BLOCS[token].items() if a <= year <= b)
     return []
@@ -282,14 +283,13 @@ def _pairs(include_un: bool) -> pd.DataFrame:
     p = pd.DataFrame(cols)
     p["case_id"] = p["case_id"].astype("int32")
     p["year"] = p["year"].astype("int16")
-    flags = c.set_index("case_id")[["trade", "descr_trade", "financial", "arms", "military", "travel", "other"]]
-    p = p.join(flags, on="case_id")
-    d = p["descr_trade"].astype(str)
-    p["exp"] = ((p["trade"] == 1) & d.str.contains("exp_")).astype("int8")
-    p["imp"] = ((p["trade"] == 1) & d.str.contains("imp_")).astype("int8")
-    p["exp_compl"] = ((p["trade"] == 1) & d.str.contains("exp_compl")).astype("int8")
-    p["imp_compl"] = ((p["trade"] == 1) & d.str.contains("imp_compl")).astype("int8")
-    return p
+    flags = c.set_index("case_id")[["trade", "descr_trade", "financial", "arms", "military", "travel", "other"]].copy()
+    # the direction flags per case (a few hundred), then joined to the pairs with the other flags
+    d = flags["descr_trade"].astype(str)
+    trade = flags["trade"] == 1
+    for col, word in (("exp", "exp_"), ("imp", "imp_"), ("exp_compl", "exp_compl"), ("imp_compl", "imp_compl")):
+        flags[col] = (trade & d.str.contains(word, regex=False)).astype("int8")
+    return p.join(flags, on="case_id")
 
 
 @lru_cache(maxsize=4)

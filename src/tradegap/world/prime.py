@@ -47,10 +47,13 @@ def prime(store: Any = None, year: int | None = None, *, sectors: bool = True, p
         fp = store_fingerprint(store)
         if CACHE.get(fp, skey) is MISSING:
             fitted = _read(wm, "world_sector_fitted", "TRUE", [], None)
+            # one pass: the rows of each (sector, year), in their stored order
+            groups = fitted.groupby(["sector", "year"], sort=False).indices
+            rest = fitted.drop(columns=["sector", "year"])
             fits = {}
             for m in s["fits"].values():
-                f = fitted[(fitted["sector"] == m["sector"]) & (fitted["year"] == m["year"])]
-                f = f.drop(columns=["sector", "year"]).reset_index(drop=True)
+                rows = groups.get((m["sector"], m["year"]), [])
+                f = rest.take(rows).reset_index(drop=True)
                 fits[(m["sector"], m["year"])] = SectorFit(m["sector"], m["year"], m["coef"], m["se"], m["nobs"], f,
                                                            m["converged"], tuple(m["notes"]))
             CACHE.put(fp, skey, fits)
