@@ -5,7 +5,8 @@ form one estimation sample, fitted with :func:`tradegap.estimate.fepois` and the
 same formula.  The fits share nothing, so they run anywhere:
 
 ``scheduler="serial"``
-    One after another in this process (numba threads: all cores, or ``threads``).
+    One after another in this process (numba threads: ``threads``; by default all cores
+    for a fit of 100,000 rows or more, one below).
 ``scheduler="processes"``
     A local pool of ``workers`` spawned processes, one fit each at a time.
 ``scheduler="dask"``
@@ -18,6 +19,13 @@ same formula.  The fits share nothing, so they run anywhere:
         dask worker tcp://HEAD:8786 --nthreads 1        # on each worker node
 
     (the workers need tradegap installed).
+
+Columns that are the same for every key (the pairs and covariates of sector grids) go to
+each worker once; a task carries only its key's own columns (the outcome).  The local
+cluster starts while the data is split; its workers run numba and BLAS on one thread each.
+Parallel runs pay for starting and importing in each worker (about 2 CPU seconds each) and
+gain only where cores are idle: on a machine whose other sessions keep the cores busy, Linux
+shares the CPU between sessions (autogroups), so two workers get no more CPU than one.
 
 A fit that raises is reported in :attr:`BatchResult.failed` with its error, never
 fatal to the batch.  The estimates do not depend on the scheduler: each fit runs
