@@ -15,9 +15,10 @@ with the pandas 1.x / numpy 1.x line it was released against); both processes ge
 ``--threads`` BLAS/OpenMP threads (tradegap's solver pins its BLAS to one thread inside,
 its default); wall and CPU time of the model build + solve, the median of ``--reps`` runs
 (tradegap: warm, i.e. after one untimed run in the same process; gegravity: one run per
-process, which includes nothing to compile).  gegravity is capped at ``--cap`` seconds per
-run (default 300): at 800 countries it may not finish, and the ratio is then a lower bound.
-The load average is printed for every case.
+process, which includes nothing to compile).  Each gegravity run gets ``--peer-timeout``
+seconds (default 600); one that does not finish is reported as "gegravity did not finish
+within N s" with the lower bound N / tradegap's time on the ratio.  The load average is
+printed for every case, and the versions of each tool's environment at the start.
 
 Run: ``python bench/ge.py`` (``--sizes 30,69`` for the quick ones).
 """
@@ -209,10 +210,34 @@ def run_worker(engine: str, spec: Path, out_dir: Path, reps: int, threads: int, 
     try:
         out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env, check=True)
     except subprocess.TimeoutExpired:
-        return {"error": f"capped at {timeout:.0f} s", "capped": timeout}
+        return {"error": f"did not finish within {timeout:.0f} s", "capped": timeout}
     except subprocess.CalledProcessError as exc:
         return {"error": exc.stderr[-1500:]}
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def versions() -> dict[str, str]:
+    """Python and package versions of each tool's environment, read in that environment."""
+    out = {}
+    for eng, mods in (("tradegap", "numpy scipy pandas numba threadpoolctl"),
+                      ("gegravity", "gegravity gme numpy scipy pandas")):
+        code = ("import importlib.metadata as m, platform\n"
+                "def v(p):\n    try:\n        return p + '=' + m.version(p)\n    except m.PackageNotFoundError:\n"
+                "        return p + ' not installed'\n"
+                f"print(platform.python_version(), ', '.join(v(p) for p in {mods.split()!r}))")
+        env = dict(os.environ)
+        if eng == "tradegap":
+            py = sys.executable
+            env["PYTHONPATH"] = str(ROOT / "src")
+        else:
+            py = str(HERE / ".venvs" / "gegravity" / "bin" / "python")
+            env.pop("PYTHONPATH", None)
+        try:
+            r = subprocess.run([py, "-c", code], capture_output=True, text=True, env=env, check=True)
+            out[eng] = "Python " + r.stdout.strip()
+        except (OSError, subprocess.CalledProcessError) as exc:
+            out[eng] = f"unavailable ({exc})"
+    return out
 
 
 def main(argv: list[str]) -> int:
@@ -220,7 +245,8 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--sizes", default="30,69,200,800")
     ap.add_argument("--reps", type=int, default=3, help="runs per tool (median); gegravity: 1 above 100 countries")
     ap.add_argument("--threads", type=int, default=2, help="BLAS/OpenMP threads allowed to each process")
-    ap.add_argument("--cap", type=float, default=300.0, help="seconds allowed to one gegravity run")
+    ap.add_argument("--peer-timeout", "--cap", dest="peer_timeout", type=float, default=600.0,
+                    help="seconds allowed to one gegravity run (it is stopped after that)")
     ap.add_argument("--worker", choices=["tradegap", "gegravity"], help=argparse.SUPPRESS)
     ap.add_argument("--spec", help=argparse.SUPPRESS)
     ap.add_argument("--out", help=argparse.SUPPRESS)
@@ -230,7 +256,9 @@ def main(argv: list[str]) -> int:
         return 0
     sizes = [int(v) for v in args.sizes.split(",")]
     print(f"GE benchmark: model build + baseline + conditional + full GE; {args.threads} thread(s) per process; "
-          f"median of {args.reps} (gegravity: 1 run above 100 countries, capped at {args.cap:.0f} s)")
+          f"median of {args.reps} (gegravity: 1 run above 100 countries, timeout {args.peer_timeout:.0f} s per run)")
+    for eng, v in versions().items():
+        print(f"  {eng}: {v}")
     print(f"cpu count {os.cpu_count()}; load average at start {os.getloadavg()[0]:.2f}")
     print(f"{'case':<27}{'exact':>7}{'tg wall':>9}{'tg CPU':>8}{'geg wall':>10}{'geg CPU':>9}{'wall x':>8}{'CPU x':>8}"
           f"{'max rel diff':>14}{'load':>7}")
@@ -253,7 +281,7 @@ def main(argv: list[str]) -> int:
             spec["omr_rescale"] = ours["omr_rescale"]
             (case / "spec.json").write_text(json.dumps(spec))
             greps = args.reps if n <= 100 else 1
-            geg = [run_worker("gegravity", case / "spec.json", case / "geg", 1, args.threads, args.cap)
+            geg = [run_worker("gegravity", case / "spec.json", case / "geg", 1, args.threads, args.peer_timeout)
                    for _ in range(greps)]
             tw, tc = statistics.median(ours["wall"]), statistics.median(ours["cpu"])
             good = [g for g in geg if "error" not in g]
@@ -261,8 +289,12 @@ def main(argv: list[str]) -> int:
             if not good:
                 err = geg[0]["error"]
                 if "capped" in geg[0]:
-                    print(f"{name:<27}{ours['exact']:>7.3f}{tw:>9.3f}{tc:>8.3f}{'>' + format(args.cap, '.0f'):>10}{'':>9}"
-                          f"{'>' + format(args.cap / tw, '.0f'):>7}x{'':>8}{'(capped)':>14}{load:>7.2f}", flush=True)
+                    lim = geg[0]["capped"]
+                    print(f"{name:<27}{ours['exact']:>7.3f}{tw:>9.3f}{tc:>8.3f}{'>' + format(lim, '.0f'):>10}{'':>9}"
+                          f"{'>' + format(lim / tw, '.0f'):>7}x{'':>8}{'(timeout)':>14}{load:>7.2f}", flush=True)
+                    print(f"  gegravity did not finish within {lim:.0f} s (timeout, --peer-timeout); tradegap took "
+                          f"{tw:.3f} s wall, so gegravity is at least {lim / tw:,.0f}x slower here (lower bound)",
+                          flush=True)
                 else:
                     print(f"{name}: gegravity failed: {err}")
                     ok = False

@@ -17,12 +17,16 @@ FORMULA = "trade ~ ldist + rta | exporter + importer"
 
 @pytest.fixture(scope="module")
 def long_frame() -> pd.DataFrame:
+    """Sector-like: every key has the same pairs and distance (shared columns), its own outcome
+    and rta; the parallel schedulers send the shared columns once (see test_parts_*)."""
+    base = gravity_panel(14, 1, seed=10)
     parts = []
     for k in range(4):
         d = gravity_panel(14, 1, seed=10 + k)
+        d["ldist"] = base["ldist"]
         d["sector"] = f"s{k}"
         parts.append(d)
-    bad = gravity_panel(6, 1, seed=99)
+    bad = base.copy()
     bad["sector"] = "s_bad"
     bad["trade"] = 0.0  # all-zero outcome: fepois refuses it
     parts.append(bad)
@@ -56,6 +60,45 @@ def _same(a, b):
         assert a.fits[k].se == pytest.approx(b.fits[k].se, rel=1e-12, abs=1e-14)
         assert a.fits[k].nobs == b.fits[k].nobs
         np.testing.assert_allclose(a.fits[k].fitted, b.fits[k].fitted, rtol=1e-12)
+
+
+def _frames_equal(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert list(a.columns) == list(b.columns) and (a.dtypes == b.dtypes).all()
+    for c in a.columns:
+        x, y = a[c].to_numpy(), b[c].to_numpy()
+        if x.dtype.kind == "f":
+            assert x.tobytes() == y.tobytes(), c  # bit-identical, -0.0 included
+        else:
+            assert (x == y).all(), c
+
+
+def test_parts_rebuild_every_key_frame_exactly(long_frame):
+    from tradegap.batch import _join, _parts, _split
+
+    parts = _parts(long_frame, "sector")
+    assert set(parts.shared.columns) == {"exporter", "importer", "year", "ldist", "pair"}
+    assert "trade" in parts.own[0][1].columns and "rta" in parts.own[0][1].columns
+    for (k1, frame), (k2, own) in zip(_split(long_frame, "sector"), parts.own, strict=True):
+        assert k1 == k2
+        _frames_equal(_join(parts.shared, own, parts.columns), frame)
+
+
+def test_parts_with_shuffled_rows_unequal_keys_and_signed_zeros(long_frame):
+    from tradegap.batch import _join, _parts, _split
+
+    d = long_frame.sample(frac=1.0, random_state=3).reset_index(drop=True)  # keys interleaved
+    p = _parts(d, "sector")
+    assert p.shared is not None
+    for (k1, frame), (k2, own) in zip(_split(d, "sector"), p.own, strict=True):
+        assert k1 == k2
+        _frames_equal(_join(p.shared, own, p.columns), frame)
+    z = pd.DataFrame({"k": ["a", "a", "b", "b"], "x": [0.0, 1.0, -0.0, 1.0], "y": [1.0, 2.0, 3.0, 4.0]})
+    assert _parts(z, "k").shared is None  # -0.0 is not 0.0: x is not shared
+    u = pd.concat([long_frame, long_frame.iloc[:5].assign(sector="s_small")], ignore_index=True)
+    assert _parts(u, "sector").shared is None  # keys of different sizes share nothing
+    for (k1, frame), (k2, own) in zip(_split(u, "sector"), _parts(u, "sector").own, strict=True):
+        assert k1 == k2
+        _frames_equal(own, frame)
 
 
 def test_dask_local_cluster_with_two_workers_equals_serial(serial, long_frame):
