@@ -203,6 +203,20 @@ def test_stored_normal_flows_and_sanctions_lifted_equal_fresh(small_db):
         pd.testing.assert_frame_equal(stored.flows, fresh.flows, rtol=1e-9)
 
 
+def test_pair_sector_fits_give_the_full_fits_answer(small_db):
+    """The brief's sector benchmarks from the pair's stored rows equal those of the full fits."""
+    from tradegap.views import sectors as vs
+
+    with Store(small_db) as s:
+        key, fits = world.pair_sector_fits("IRN", "RUS", year=2019, store=s, n_draws=SPEC.n_draws)
+        assert key[0] == "sector_fits" and fits
+        assert all(set(f.fitted["exporter"]) <= {"IRN", "RUS"} for f in fits.values())
+        got = vs.pair_sectors("IRN", "RUS", store=s, fits=(key, fits))
+        want = vs.pair_sectors("IRN", "RUS", store=s)
+        pd.testing.assert_frame_equal(got.table, want.table, rtol=1e-12)
+        pd.testing.assert_frame_equal(got.coefficients, want.coefficients)
+
+
 def test_held_connection_serves_reads_and_yields_to_a_writer(small_db, tmp_path):
     """Inside world.hold the reads share one connection; a write in the process takes the file back."""
     from tradegap.world import db as wdb

@@ -94,7 +94,8 @@ def pair_brief(
     lo, hi = DATASETS["baci"].usable
     held: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
     if lo <= year <= hi:  # the persisted world model: potentials, decomposition, sector fits, GE coefficient
-        held = world.hold(world.prime(store, year).path)  # its ~20 reads share one connection
+        # the stored FTA and sanction effects; the sector benchmarks are read for the pair alone
+        held = world.hold(world.prime(store, year, sectors=False).path)  # its ~20 reads share one connection
     with held:
         return _assemble(a_iso, b_iso, (a_name, b_name), year, store, wanted, claims_list, extra_sections, progress)
 

@@ -583,7 +583,11 @@ def _adapt_ideal(ctx: _Context) -> pd.DataFrame:
 
 def _adapt_sectors(ctx: _Context) -> tuple[pd.DataFrame, str, pd.DataFrame | None]:
     """``tradegap.sectors.pair_sectors`` → per-sector table (USD millions), text, composition bars."""
-    res = sectors.pair_sectors(ctx.a, ctx.b, store=ctx.store)
+    lo, hi = DATASETS["baci"].usable
+    fits = None
+    if lo <= ctx.year <= hi:  # the world model's sector benchmarks, the pair's rows only
+        fits = world.pair_sector_fits(ctx.a, ctx.b, year=ctx.year, store=ctx.store)
+    res = sectors.pair_sectors(ctx.a, ctx.b, store=ctx.store, fits=fits)
     t = res.table
     scale = getattr(res, "scale", "millions") or "millions"
     ab, ba = f"{ctx.a}→{ctx.b}", f"{ctx.b}→{ctx.a}"

@@ -23,6 +23,7 @@ from tradegap.sectors import (
     SCHEMES,
     Classification,
     Scheme,
+    SectorFit,
     _base_grid,
     aggregate,
     fit_sectors,
@@ -166,6 +167,7 @@ def pair_sectors(
     scheduler: str | None = None,
     workers: int | None = None,
     progress: Progress | None = None,
+    fits: tuple[tuple[Any, ...], dict[tuple[str, int], SectorFit]] | None = None,
 ) -> PairSectors:
     """The pair's trade by sector, each sector against world patterns and a gravity benchmark.
 
@@ -193,6 +195,10 @@ def pair_sectors(
         Passed to :func:`fit_sectors`: ``None``/``"serial"``, ``"processes"``, ``"dask"`` (a local
         cluster of ``workers``) or ``"tcp://HOST:PORT"`` (a Dask scheduler); a
         :data:`tradegap.progress.Progress` callback.
+    fits
+        ``(key, {(sector, year): SectorFit})``: fits the caller already has (the world model stores
+        them: :func:`tradegap.world.pair_sector_fits`), used when ``key`` is the one of this source,
+        year and scheme; their ``fitted`` must hold at least the pair's rows.
 
     Returns
     -------
@@ -227,7 +233,7 @@ def pair_sectors(
     coefs = pd.DataFrame(columns=["sector", "term", "estimate", "std_error", "nobs"])
     if fit:
         coefs = _benchmark(table, sf, a3, b3, store=store, key=(source, year, scheme, classification),
-                           scheduler=scheduler, workers=workers, progress=progress, notes=notes)
+                           scheduler=scheduler, workers=workers, progress=progress, notes=notes, given=fits)
     else:
         table["predicted_a_to_b"] = np.nan
         table["predicted_b_to_a"] = np.nan
@@ -287,16 +293,19 @@ def _check_present(sf: pd.DataFrame, codes: tuple[str, str], source: str, year: 
 
 def _benchmark(table: pd.DataFrame, sf: pd.DataFrame, a3: str, b3: str, *, store, key: tuple,
                scheduler: str | None, workers: int | None, progress: Progress | None,
-               notes: list[str]) -> pd.DataFrame:
+               notes: list[str], given: tuple[tuple[Any, ...], dict] | None = None) -> pd.DataFrame:
     """Fit (or reuse) the per-sector gravity models; add the predicted columns to ``table`` in place.
 
     Returns the coefficients frame ``sector, term, estimate, std_error, nobs``; notes are appended.
     """
     pairs = store.pairs() if store is not None else _pairs_embedded()
-    fits = CACHE.get_or_compute(
-        store_fingerprint(store), ("sector_fits", *key),
-        lambda: fit_sectors(sf, pairs, scheduler=scheduler, workers=workers, progress=progress),
-    )
+    if given is not None and tuple(given[0]) == ("sector_fits", *key):
+        fits = given[1]
+    else:
+        fits = CACHE.get_or_compute(
+            store_fingerprint(store), ("sector_fits", *key),
+            lambda: fit_sectors(sf, pairs, scheduler=scheduler, workers=workers, progress=progress),
+        )
     for n in dict.fromkeys(n for f in fits.values() for n in f.notes):
         notes.append(f"Sector fits: {n}")
     _, dropped = _base_grid(set(sf["exporter"].unique()) | set(sf["importer"].unique()), pairs)

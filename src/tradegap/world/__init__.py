@@ -9,7 +9,7 @@ The readers return the same result objects as the pair views, without fitting an
 * :func:`structural`, :func:`size_based`, :func:`decompose` — one pair;
 * :func:`untapped` — one country's partners ranked by untapped potential;
 * :func:`world_untapped` — the directed pairs with the largest untapped potential in a year;
-* :func:`pair_rows` — raw stored rows; :func:`brief_inputs` — what the brief reads (for the web API);
+* :func:`pair_rows` — raw stored rows; :func:`pair_sector_fits` — the sector benchmarks of one pair; :func:`brief_inputs` — what the brief reads (for the web API);
 * :func:`ge_baseline` — a year's solved GE baseline; :func:`scenario_baseline` — the same as the
   scenarios' :class:`~tradegap.views.scenarios.WorldBaseline`; :func:`normal_flows` — every pair's potential
   without the sanction term (the sanctions-lifted scenario); :func:`country_facts` — totals and rank;
@@ -31,6 +31,7 @@ from tradegap.world.query import (
     ge_baseline,
     normal_flows,
     pair_rows,
+    pair_sector_fits,
     scenario_baseline,
     size_based,
     structural,
@@ -54,6 +55,7 @@ __all__ = [
     "normal_flows",
     "ge_baseline",
     "pair_rows",
+    "pair_sector_fits",
     "prime",
     "scenario_baseline",
     "size_based",

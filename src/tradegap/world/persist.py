@@ -40,7 +40,7 @@ PARTITION: dict[str, str | None] = {
     "world_ge_flows": "year",  # a scenario reads one year's baseline
     "world_ge_countries": None,
     "world_country_year": None,
-    "world_sector_fitted": "sector",
+    "world_sector_fitted": "exporter",  # the brief reads one pair's rows of every sector
 }
 
 #: Sort order of the rows as written (pair reads then skip most of the file).
@@ -49,6 +49,7 @@ ORDER: dict[str, str] = {
     "world_size": "exporter, importer, year, variant",
     "world_pairs": "exporter, importer",
     "world_ge_flows": "year, exporter, importer",
+    "world_sector_fitted": "exporter, importer, sector, year",
 }
 
 _CHECKS_SQL = """CREATE TABLE IF NOT EXISTS world_checks (

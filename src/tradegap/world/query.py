@@ -31,7 +31,7 @@ from tradegap.world.results import WorldUntapped
 from tradegap.world.spec import WorldSpec
 
 __all__ = ["brief_inputs", "country_facts", "decompose", "ge_baseline", "normal_flows", "pair_rows",
-           "scenario_baseline", "size_based", "structural", "untapped", "world_untapped"]
+           "pair_sector_fits", "scenario_baseline", "size_based", "structural", "untapped", "world_untapped"]
 
 
 class DamagedModel(StoreError):
@@ -376,6 +376,39 @@ def normal_flows(year: int, *, store: Any = None, source: views.Source = "baci",
         return f.reset_index(drop=True), coef, list(m["notes"])
 
     return _with_model(read, store, source, y, progress, notify, n_draws)
+
+
+def pair_sector_fits(a: str, b: str, *, year: int | None = None, store: Any = None, source: views.Source = "baci",
+                     n_draws: int = views.DEFAULT_DRAWS) -> tuple[tuple[Any, ...], dict[tuple[str, int], Any]]:
+    """The stored sector gravity fits (the brief's sector benchmarks) with only the rows of ``a``–``b``.
+
+    Returns
+    -------
+    key, fits
+        The result-cache key :func:`tradegap.views.sectors.pair_sectors` uses for these fits, and
+        ``{(sector, year): SectorFit}`` whose ``fitted`` holds the pair's two directions only (what
+        the pair's benchmark reads), so a brief does not load every pair's fitted values.
+    """
+    from tradegap.sectors import SectorFit
+
+    views._check_source(source, "pair_sector_fits")
+    ys = views._years_arg(year, source)
+
+    def read(wm: WorldModel) -> tuple[tuple[Any, ...], dict[tuple[str, int], Any]]:
+        s = wm.meta.get("sectors")
+        if not s:
+            raise CoverageError("The world model holds no sector fits.", hint="Run `tradegap build` again.")
+        rows = _read(wm, "world_sector_fitted", "exporter IN ($p1, $p2) AND importer IN ($p1, $p2)", [a, b], [a, b])
+        groups = rows.groupby(["sector", "year"], sort=False).indices
+        rest = rows.drop(columns=["sector", "year"])
+        fits = {}
+        for m in s["fits"].values():
+            f = rest.take(groups.get((m["sector"], m["year"]), [])).reset_index(drop=True)
+            fits[(m["sector"], m["year"])] = SectorFit(m["sector"], m["year"], m["coef"], m["se"], m["nobs"], f,
+                                                       m["converged"], tuple(m["notes"]))
+        return tuple(s["key"]), fits
+
+    return _with_model(read, store, source, ys[-1], None, None, n_draws)
 
 
 def country_facts(country: str, *, year: int | None = None, store: Any = None, source: views.Source = "baci",

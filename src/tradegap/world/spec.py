@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 #: Bumped whenever what the world model computes or stores changes (old tables are then rebuilt).
-WORLD_VERSION = 5
+WORLD_VERSION = 6
 
 #: Bootstrap draws for the 90% bands (the pair views' default).
 DEFAULT_DRAWS = 100
