@@ -91,13 +91,19 @@ def pair_brief(
             raise InputError(
                 f"The 'extra_sections' parameter of pair_brief must hold BriefSection objects. Got {type(extra).__name__}."
             )
-    lo, hi = DATASETS["baci"].usable
-    held: contextlib.AbstractContextManager[Any] = contextlib.nullcontext()
-    if lo <= year <= hi:  # the persisted world model: potentials, decomposition, sector fits, GE coefficient
-        # the stored FTA and sanction effects; the sector benchmarks are read for the pair alone
-        held = world.hold(world.prime(store, year, sectors=False).path)  # its ~20 reads share one connection
-    with held:
+    with world_model_held(store, year):
         return _assemble(a_iso, b_iso, (a_name, b_name), year, store, wanted, claims_list, extra_sections, progress)
+
+
+def world_model_held(store: Any, year: int) -> contextlib.AbstractContextManager[Any]:
+    """For a year the world model covers: the model ensured, its stored FTA and sanction effects in the
+    result cache, and one read-only connection held for the answer's many reads (a brief makes about
+    twenty); otherwise nothing."""
+    lo, hi = DATASETS["baci"].usable
+    if not lo <= year <= hi:
+        return contextlib.nullcontext()
+    # the sector benchmarks are read for the pair alone (world.pair_sector_fits), not seeded here
+    return world.hold(world.prime(store, year, sectors=False).path)
 
 
 def _assemble(a_iso: str, b_iso: str, names: tuple[str, str], year: int, store: Any, wanted: list[str],

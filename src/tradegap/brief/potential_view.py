@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from tradegap._json import jsonable
-from tradegap.brief.assemble import _validate_country
+from tradegap.brief.assemble import _validate_country, world_model_held
 from tradegap.brief.components import (
     _adapt_coverage,
     _adapt_size_based,
@@ -122,7 +122,13 @@ def pair_potential(a: str, b: str, *, year: int = 2019, store: Any = None) -> Pa
     b_iso, b_name = _validate_country(b, "b")
     check_pair(a_iso, b_iso, "pair_potential", given=(a, b),
                hint="Name two countries, e.g. `tradegap potential IRN RUS`.")
-    ctx = _Context(a_iso, b_iso, year, store, (a_name, b_name), None)
+    with world_model_held(store, year):
+        return _pair_potential(_Context(a_iso, b_iso, year, store, (a_name, b_name), None))
+
+
+def _pair_potential(ctx: _Context) -> PairPotential:
+    a_iso, b_iso, year = ctx.a, ctx.b, ctx.year
+    (a_name, b_name) = ctx.names
     rows, spec, errors, sentences = [], {}, {}, []
     meanings: dict[str, str] = {}
     fit_notes: list[str] = []
