@@ -896,6 +896,19 @@ def _size_summary(table: pd.DataFrame, gap: pd.DataFrame | None, a: str, b: str)
 # ---------------------------------- decomposition --------------------------------------------
 
 
+def _one_year_model(
+    year: int | None, store: Any, source: str, n_draws: int, where: str
+) -> tuple[list[int], Any, tuple[int, ...], Any, list[str]]:
+    """``(years, store, anchors, model, notes)`` of a one-year question (``where`` names the function)."""
+    ys = _years_arg(year, source, where, "year")
+    if len(ys) != 1:
+        raise InputError(f"{where} takes one year. Got {ys}.", hint="Pass year=2019.")
+    st = _store(store)
+    anchors = _anchors(ys, source)
+    model, notes = _structural_model(st, source, anchors, n_draws)
+    return ys, st, anchors, model, notes
+
+
 def decompose(
     a: str,
     b: str,
@@ -930,12 +943,7 @@ def decompose(
     check_option("source", source, Source, "decompose")
     check_number("n_draws", n_draws, "decompose", integer=True, low=0)
     a, b = _iso_pair(a, b)
-    ys = _years_arg(year, source, "decompose", "year")
-    if len(ys) != 1:
-        raise InputError(f"decompose takes one year. Got {ys}.", hint="Pass year=2019.")
-    st = _store(store)
-    anchors = _anchors(ys, source)
-    model, notes = _structural_model(st, source, anchors, n_draws)
+    ys, st, anchors, model, notes = _one_year_model(year, store, source, n_draws, "decompose")
     _check_pair_data(model.flows, a, b, ys, source, st)
     pairs = model.pairs
     intl = pairs[pairs["exporter"] != pairs["importer"]]
@@ -1036,12 +1044,7 @@ def untapped(
     check_number("n_draws", n_draws, "untapped", integer=True, low=0)
     check_number("top", top, "untapped", integer=True, low=1, hint="Use e.g. top=20.")
     c = _iso(country)
-    ys = _years_arg(year, source, "untapped", "year")
-    if len(ys) != 1:
-        raise InputError(f"untapped takes one year. Got {ys}.", hint="Pass year=2019.")
-    st = _store(store)
-    anchors = _anchors(ys, source)
-    model, notes = _structural_model(st, source, anchors, n_draws)
+    ys, st, anchors, model, notes = _one_year_model(year, store, source, n_draws, "untapped")
     _check_pair_data(model.flows, c, c, ys, source, st)
     f = model.flows if ys[0] in anchors else _extra_year_flows(model, st, source, ys[0])
     f = f[f["year"] == ys[0]]
