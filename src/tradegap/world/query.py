@@ -82,10 +82,16 @@ def structural(a: str, b: str, *, years: int | Iterable[int] | None = None, stor
                progress: Progress | None = None,
                notify: Notify | None = None) -> Potential:
     """:func:`tradegap.potential.structural` (panel mode) from the world model's rows."""
-    views._check_source(source, "structural")
+    return _pair_answer(_structural, "structural", a, b, years, store, source, n_draws, progress, notify)
+
+
+def _pair_answer(read: Any, where: str, a: str, b: str, years: int | Iterable[int] | None, store: Any,
+                 source: views.Source, n_draws: int, progress: Progress | None, notify: Notify | None) -> Potential:
+    """``read(wm, a, b, years, store)`` on the model of the latest asked year, arguments checked as the views do."""
+    views._check_source(source, where)
     a, b = views._iso_pair(a, b)
     ys = views._years_arg(years, source)
-    return _with_model(lambda wm: _structural(wm, a, b, ys, store), store, source, max(ys), progress, notify, n_draws)
+    return _with_model(lambda wm: read(wm, a, b, ys, store), store, source, max(ys), progress, notify, n_draws)
 
 
 def _structural(wm: WorldModel, a: str, b: str, ys: list[int], store: Any) -> Potential:
@@ -108,10 +114,7 @@ def size_based(a: str, b: str, *, years: int | Iterable[int] | None = None, stor
                progress: Progress | None = None,
                notify: Notify | None = None) -> Potential:
     """:func:`tradegap.potential.size_based` from the world model's rows (gap split included)."""
-    views._check_source(source, "size_based")
-    a, b = views._iso_pair(a, b)
-    ys = views._years_arg(years, source)
-    return _with_model(lambda wm: _size_based(wm, a, b, ys, store), store, source, max(ys), progress, notify, n_draws)
+    return _pair_answer(_size_based, "size_based", a, b, years, store, source, n_draws, progress, notify)
 
 
 def _size_based(wm: WorldModel, a: str, b: str, ys: list[int], store: Any) -> Potential:
